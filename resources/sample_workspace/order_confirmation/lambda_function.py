@@ -1,0 +1,67 @@
+"""Confirms an order: checks it, adds up the total, and answers like an API Gateway integration.
+
+Try the presets in events/OrderConfirmation: new-order and big-order succeed,
+missing-email fails on purpose so you can see how Lambda reports an error.
+"""
+
+import json
+import logging
+import os
+from decimal import Decimal
+
+# Set up outside the handler: this runs once per execution environment (the cold start),
+# not once per invocation.
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+
+STORE_NAME = os.environ.get("STORE_NAME", "Example Store")
+CURRENCY = os.environ.get("CURRENCY", "USD")
+
+
+def lambda_handler(event, context):
+    print(f"Received order event for request {context.aws_request_id}")
+
+    order_id = _require(event, "order_id")
+    customer = _require(event, "customer")
+    email = _require(customer, "email", "customer.email")
+    items = _require(event, "items")
+    if not isinstance(items, list) or not items:
+        raise ValueError("The order has no items: 'items' must be a non-empty list")
+
+    total = Decimal("0")
+    for number, item in enumerate(items, start=1):
+        # Decimal, not float: 0.1 + 0.2 must print as 0.30 on a receipt.
+        price = Decimal(str(_require(item, "price", f"items[{number - 1}].price")))
+        quantity = int(_require(item, "quantity", f"items[{number - 1}].quantity"))
+        if price < 0 or quantity < 1:
+            raise ValueError(f"Item {number} has a negative price or a quantity below 1")
+        logger.info("Item %d: %s x %d at %s", number, item.get("name", "?"), quantity, price)
+        total += price * quantity
+    total = total.quantize(Decimal("0.01"))
+
+    if os.environ.get("EMAIL_API_TOKEN"):
+        logger.info("Sending the confirmation to %s", email)
+    else:
+        logger.warning("EMAIL_API_TOKEN is not set: no confirmation email is sent")
+
+    logger.info("Order %s confirmed: %d items, total %s %s", order_id, len(items), total, CURRENCY)
+    confirmation = {
+        "message": f"Thank you for your order at {STORE_NAME}!",
+        "order_id": order_id,
+        "email": email,
+        "item_count": sum(int(item["quantity"]) for item in items),
+        "total": f"{total}",
+        "currency": CURRENCY,
+    }
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(confirmation),
+    }
+
+
+def _require(container, key, label=None):
+    """container[key], or a ValueError naming the missing field."""
+    if not isinstance(container, dict) or container.get(key) in (None, ""):
+        raise ValueError(f"Missing required field '{label or key}' in the order event")
+    return container[key]
