@@ -1,0 +1,5 @@
+"""Test set-up: offscreen Qt before any QApplication exists, and no touching the user's settings."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

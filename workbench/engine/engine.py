@@ -1,0 +1,218 @@
+"""The engine facade: invoke a function, get an Invocation that streams logs and finishes exactly once.
+
+It keeps one warm execution environment per function name and replaces it when the function's code or
+configuration changes, as a deploy does on Lambda.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from ..core import lambda_errors
+from ..core.billing import invocation_cost_usd
+from ..core.code_fingerprint import code_fingerprint
+from ..core.function_config import FunctionConfig
+from ..core.invocation_result import InvocationResult, Status
+from ..core.log_lines import end_line, report_line, start_line
+from ..core.runtime_launch import LaunchError, launch_command
+from ..resources import runtime_path
+from .sandbox import InvokeRequest, Sandbox, new_trace_id
+
+
+@dataclass(frozen=True)
+class InvokeOptions:
+    cold: bool = False
+    """Start a new environment even when a warm one exists."""
+    client_context: dict | None = None
+
+
+class Invocation(QObject):
+    """One call. Signals: log_lines(list[str]) in batches, then finished(InvocationResult) once."""
+
+    log_lines = Signal(list)
+    """A batch of log lines (START/END/REPORT included), in order."""
+    started = Signal(bool)
+    """The call reached an environment; True when that environment is new (a cold start)."""
+    finished = Signal(object)
+    """The InvocationResult. Emitted exactly once, whatever happens."""
+
+    def __init__(self, config: FunctionConfig, event: bytes, options: InvokeOptions, engine: "Engine") -> None:
+        super().__init__(engine)
+        self.config = config
+        self.event = event
+        self.options = options
+        self.request_id = str(uuid.uuid4())
+        self.result: InvocationResult | None = None
+        self.cold: bool | None = None
+        self.started_at: float | None = None
+        self._engine = engine
+        self._sandbox: Sandbox | None = None
+
+    def cancel(self) -> None:
+        """Stop the call; its environment is killed, as on a timeout."""
+        if self.result is not None:
+            return
+        if self._sandbox is not None:
+            self._sandbox.stop()
+        else:
+            self._engine._drop_queued(self)
+            self._finish_early(lambda_errors.stopped_payload(self.request_id), "Sandbox.Stopped")
+
+    # --- Engine side ---------------------------------------------------------------------------
+
+    def _attach(self, sandbox: Sandbox, cold: bool) -> None:
+        self._sandbox = sandbox
+        self.cold = cold
+        self.started_at = time.monotonic()
+        sandbox.sig_log_lines.connect(self.log_lines)
+        sandbox.sig_finished.connect(self._on_sandbox_finished)
+        self.started.emit(cold)
+        sandbox.invoke(InvokeRequest(self.request_id, self.event, new_trace_id(),
+                                     self.options.client_context))
+
+    @Slot(object)
+    def _on_sandbox_finished(self, result: InvocationResult) -> None:
+        sandbox = self._sandbox
+        sandbox.sig_log_lines.disconnect(self.log_lines)
+        sandbox.sig_finished.disconnect(self._on_sandbox_finished)
+        self._deliver(result)
+
+    def _finish_early(self, payload: bytes, error_type: str) -> None:
+        """A call that never reached a runtime: it still gets START, END and REPORT."""
+        result = InvocationResult(
+            request_id=self.request_id, status=Status.ERROR, payload=payload, error_type=error_type,
+            platform_error_type=error_type, duration_ms=0.0, billed_duration_ms=0, init_duration_ms=None,
+            memory_size_mb=self.config.memory_mb, max_memory_used_mb=0, architecture=self.config.architecture,
+            cost_usd=invocation_cost_usd(self.config.memory_mb, 0, self.config.architecture))
+        self.log_lines.emit([start_line(self.request_id), end_line(self.request_id), report_line(result)])
+        self._deliver(result)
+
+    def _deliver(self, result: InvocationResult) -> None:
+        if self.result is None:
+            self.result = result
+            self.finished.emit(result)
+            self._engine._invocation_done(self)
+
+
+class Engine(QObject):
+    """Runs invocations in warm environments, one at a time per function."""
+
+    environment_changed = Signal(str, str)
+    """function name, state: "cold" (none), "starting", "ready" (warm), "running", "dead"."""
+
+    def __init__(self, parent: QObject | None = None, host_env: dict[str, str] | None = None) -> None:
+        super().__init__(parent)
+        self._host_env = dict(os.environ) if host_env is None else host_env
+        self._sandboxes: dict[str, tuple[tuple, Sandbox]] = {}
+        self._queues: dict[str, deque[Invocation]] = {}
+        self._running: dict[str, Invocation] = {}
+
+    def invoke(self, config: FunctionConfig, event: bytes | str | object,
+               options: InvokeOptions | None = None) -> Invocation:
+        """Start a call now or after the function's current one; returns at once."""
+        if isinstance(event, str):
+            event = event.encode("utf-8")
+        elif not isinstance(event, bytes):
+            event = json.dumps(event).encode("utf-8")
+        invocation = Invocation(config, event, options or InvokeOptions(), self)
+        self._queues.setdefault(config.name, deque()).append(invocation)
+        # Start on the next loop turn, so callers can connect signals first.
+        QTimer.singleShot(0, lambda name=config.name: self._run_next(name))
+        return invocation
+
+    def environment_state(self, function_name: str) -> str:
+        entry = self._sandboxes.get(function_name)
+        return entry[1].state if entry and entry[1].state != "dead" else "cold"
+
+    def is_warm_for(self, config: FunctionConfig) -> bool:
+        """Whether the next invoke of config would reuse a live environment."""
+        entry = self._sandboxes.get(config.name)
+        return bool(entry and entry[1].state != "dead" and entry[0] == self._identity(config))
+
+    def reset(self, function_name: str | None = None) -> None:
+        """Discard warm environments (all, or one function's): the next call starts cold."""
+        names = [function_name] if function_name else list(self._sandboxes)
+        for name in names:
+            entry = self._sandboxes.pop(name, None)
+            if entry:
+                running = self._running.get(name)
+                if running is not None:
+                    entry[1].stop()
+                else:
+                    entry[1].shutdown()
+                    entry[1].deleteLater()
+                self.environment_changed.emit(name, "cold")
+
+    def shutdown(self) -> None:
+        """Kill every environment and wait for them: nothing is left running."""
+        for name, entry in list(self._sandboxes.items()):
+            entry[1].shutdown()
+        self._sandboxes.clear()
+
+    # --- Internals -----------------------------------------------------------------------------
+
+    def _identity(self, config: FunctionConfig) -> tuple:
+        return (config, code_fingerprint(config.code_dir))
+
+    def _run_next(self, name: str) -> None:
+        queue = self._queues.get(name)
+        if name in self._running or not queue:
+            return
+        invocation = queue.popleft()
+        if invocation.result is not None:
+            return self._run_next(name)
+        self._running[name] = invocation
+        size = len(invocation.event)
+        if size > lambda_errors.MAX_REQUEST_BYTES:
+            invocation._finish_early(lambda_errors.compact_json(
+                {"Message": lambda_errors.request_too_large_message(size)}), "RequestEntityTooLargeException")
+            return
+        try:
+            sandbox, cold = self._sandbox_for(invocation.config, invocation.options.cold)
+        except LaunchError as error:
+            invocation._finish_early(lambda_errors.start_failure_payload(
+                invocation.request_id, error.error_type, error.message), error.error_type)
+            return
+        invocation._attach(sandbox, cold)
+
+    def _sandbox_for(self, config: FunctionConfig, force_cold: bool) -> tuple[Sandbox, bool]:
+        identity = self._identity(config)
+        entry = self._sandboxes.get(config.name)
+        if entry and entry[0] == identity and entry[1].state != "dead" and not force_cold:
+            return entry[1], False
+        if entry:
+            entry[1].shutdown()
+            entry[1].deleteLater()
+        runtime_dir = str(runtime_path())
+        command = launch_command(config, runtime_dir, self._host_env.get("PATH"))
+        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self)
+        sandbox.sig_state_changed.connect(lambda state, name=config.name: self._on_state(name, state))
+        self._sandboxes[config.name] = (identity, sandbox)
+        sandbox.start()
+        return sandbox, True
+
+    def _on_state(self, name: str, state: str) -> None:
+        self.environment_changed.emit(name, "cold" if state == "dead" else state)
+
+    def _drop_queued(self, invocation: Invocation) -> None:
+        queue = self._queues.get(invocation.config.name)
+        if queue and invocation in queue:
+            queue.remove(invocation)
+
+    def _invocation_done(self, invocation: Invocation) -> None:
+        name = invocation.config.name
+        if self._running.get(name) is invocation:
+            del self._running[name]
+        entry = self._sandboxes.get(name)
+        if entry and entry[1].state == "dead":
+            del self._sandboxes[name]
+            entry[1].shutdown()
+            entry[1].deleteLater()
+        QTimer.singleShot(0, lambda: self._run_next(name))

@@ -1,0 +1,207 @@
+"""Lambda's Runtime API (2018-06-01) for one execution environment, on loopback.
+
+The standard library's threaded HTTP server does the HTTP; handler threads hand what the runtime
+posts to the Qt main thread through queued signals on RuntimeApiSignals.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.lambda_errors import MAX_RESPONSE_BYTES
+
+PREFIX = "/2018-06-01/runtime"
+_OK = b'{"status":"OK"}'
+_INVALID_ID = b'{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}'
+_TOO_LARGE = (b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).",'
+              b'"errorType":"RequestEntityTooLarge"}')
+_NOT_FOUND = b'{"errorMessage":"Not Found","errorType":"NotFound"}'
+
+
+@dataclass(frozen=True)
+class PendingInvoke:
+    """An event waiting for the runtime's next GET /next, with Lambda's headers."""
+
+    request_id: str
+    event: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+class RuntimeApiSignals(QObject):
+    """Emitted from server threads; connections to main-thread objects are queued."""
+
+    next_requested = Signal(float)
+    """The runtime asked for work (monotonic time). The first one ends the init phase."""
+    response_posted = Signal(str, object, str, float)
+    """request id, body, content type, monotonic time the body was complete."""
+    error_posted = Signal(str, object, str, float)
+    """request id, body, Lambda-Runtime-Function-Error-Type header ('' if absent), time."""
+    init_error_posted = Signal(object, str, float)
+    """body, error type header, time."""
+    response_too_large = Signal(str, int, float)
+    """request id, declared size, time: Lambda fails the call with Function.ResponseSizeTooLarge."""
+
+
+class RuntimeApiServer:
+    """One server per execution environment, like 127.0.0.1:9001 inside a Lambda sandbox."""
+
+    def __init__(self) -> None:
+        self.signals = RuntimeApiSignals()
+        self._condition = threading.Condition()
+        self._pending: PendingInvoke | None = None
+        self._current_id: str | None = None
+        self._closed = False
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.api = self
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2},
+                                        name="runtime-api", daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"{host}:{port}"
+
+    def dispatch(self, invoke: PendingInvoke) -> None:
+        """Hand an event to the runtime's current or next GET /next."""
+        with self._condition:
+            self._pending = invoke
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        """Wake any thread blocked in /next and stop serving, without blocking the caller."""
+        with self._condition:
+            self._closed = True
+            self._pending = None
+            self._condition.notify_all()
+        threading.Thread(target=self._stop, daemon=True).start()
+
+    def _stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    # --- Called from handler threads -----------------------------------------------------------
+
+    def _wait_for_invoke(self) -> PendingInvoke | None:
+        with self._condition:
+            while self._pending is None and not self._closed:
+                self._condition.wait()
+            if self._closed:
+                return None
+            invoke, self._pending = self._pending, None
+            self._current_id = invoke.request_id
+            return invoke
+
+    def _is_current(self, request_id: str) -> bool:
+        with self._condition:
+            return not self._closed and request_id == self._current_id
+
+    def _finish_current(self) -> None:
+        with self._condition:
+            self._current_id = None
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    api: RuntimeApiServer
+
+    def handle_error(self, request, client_address) -> None:
+        # A runtime killed mid-request resets its connection; that is expected, not worth a traceback.
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body in one write; without both, Nagle and delayed ACKs add ~40-90 ms per call.
+    disable_nagle_algorithm = True
+    wbufsize = -1
+    server: _Server
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - BaseHTTPRequestHandler's name
+        pass
+
+    def _reply(self, status: int, body: bytes, headers: tuple[tuple[str, str], ...] = (),
+               content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def do_GET(self) -> None:
+        api = self.server.api
+        if self.path != PREFIX + "/invocation/next":
+            self._reply(404, _NOT_FOUND)
+            return
+        api.signals.next_requested.emit(time.monotonic())
+        invoke = api._wait_for_invoke()
+        if invoke is None:
+            self.close_connection = True
+            return
+        headers = dict(invoke.headers)
+        content_type = headers.pop("Content-Type", "application/json")
+        self._reply(200, invoke.event, tuple(headers.items()), content_type)
+
+    def do_POST(self) -> None:
+        api = self.server.api
+        length = int(self.headers.get("Content-Length") or 0)
+        path = self.path[len(PREFIX):] if self.path.startswith(PREFIX) else ""
+        parts = path.strip("/").split("/")
+        if parts == ["init", "error"]:
+            body = self.rfile.read(length)
+            error_type = self.headers.get("Lambda-Runtime-Function-Error-Type", "")
+            api.signals.init_error_posted.emit(body, error_type, time.monotonic())
+            self._reply(202, _OK)
+            return
+        if len(parts) != 3 or parts[0] != "invocation" or parts[2] not in ("response", "error"):
+            self.rfile.read(length)
+            self._reply(404, _NOT_FOUND)
+            return
+        request_id, kind = parts[1], parts[2]
+        if not api._is_current(request_id):
+            self.rfile.read(length)
+            self._reply(400, _INVALID_ID)
+            return
+        if kind == "response" and length > MAX_RESPONSE_BYTES:
+            # The body is not read; the connection cannot be reused after it.
+            self.close_connection = True
+            api._finish_current()
+            api.signals.response_too_large.emit(request_id, length, time.monotonic())
+            self._reply(413, _TOO_LARGE)
+            return
+        body = self.rfile.read(length)
+        done = time.monotonic()
+        api._finish_current()
+        # Signal before replying: the result is queued before the runtime can go on, or exit.
+        if kind == "response":
+            content_type = self.headers.get("Content-Type", "application/json")
+            api.signals.response_posted.emit(request_id, body, content_type, done)
+        else:
+            error_type = self.headers.get("Lambda-Runtime-Function-Error-Type", "")
+            api.signals.error_posted.emit(request_id, body, error_type, done)
+        self._reply(202, _OK)
+
+
+def lambda_headers(request_id: str, deadline_ms: int, function_arn: str, trace_id: str,
+                   content_type: str = "application/json",
+                   client_context: dict | None = None) -> tuple[tuple[str, str], ...]:
+    """Every header Lambda sends with an event (awslambdaric stalls without Content-Type and Trace-Id)."""
+    headers = [
+        ("Lambda-Runtime-Aws-Request-Id", request_id),
+        ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
+        ("Lambda-Runtime-Invoked-Function-Arn", function_arn),
+        ("Lambda-Runtime-Trace-Id", trace_id),
+        ("Content-Type", content_type),
+    ]
+    if client_context is not None:
+        headers.append(("Lambda-Runtime-Client-Context", json.dumps(client_context)))
+    return tuple(headers)

@@ -1,0 +1,393 @@
+"""One execution environment: a runtime process in its own session, its Runtime API, its limits.
+
+A Sandbox runs invocations one at a time, stays warm between them, and dies (for good) on a timeout,
+an out-of-memory kill, a crash or a stop. Every invocation it accepts ends in exactly one
+sig_finished, whatever happens.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal, Slot
+
+from ..core import lambda_errors
+from ..core.child_environment import build_environment
+from ..core.billing import billed_duration_ms, invocation_cost_usd
+from ..core.function_config import FunctionConfig
+from ..core.invocation_result import InvocationResult, Status
+from ..core.line_splitter import LineSplitter
+from ..core.log_lines import end_line, init_report_line, report_line, start_line
+from ..core.runtime_launch import LaunchCommand
+from .process_tree import kill_tree, tree_memory_kb
+from .runtime_api_server import PendingInvoke, RuntimeApiServer, lambda_headers
+
+LOG_FLUSH_MS = 30
+MEMORY_POLL_MS = 10
+# On-demand Lambda gives the init phase 10 s, whatever the function timeout.
+INIT_LIMIT_S = 10.0
+
+
+@dataclass(frozen=True)
+class InvokeRequest:
+    request_id: str
+    event: bytes
+    trace_id: str
+    client_context: dict | None = None
+
+
+def new_trace_id(now: float | None = None) -> str:
+    epoch = int(now if now is not None else time.time())
+    return f"Root=1-{epoch:08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0"
+
+
+class Sandbox(QObject):
+    sig_log_lines = Signal(list)
+    """A batch of log lines, in the order Lambda would store them."""
+    sig_finished = Signal(object)
+    """InvocationResult of the invocation in progress; exactly once per invoke()."""
+    sig_state_changed = Signal(str)
+    """"starting", "ready", "running" or "dead"."""
+
+    def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
+                 runtime_dir: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.state = "new"
+        self._command = command
+        self._server = RuntimeApiServer()
+        self._environment = build_environment(config, self._server.address, host_env, new_environment_id(),
+                                              runtime_dir)
+        signals = self._server.signals
+        queued = Qt.ConnectionType.QueuedConnection
+        signals.next_requested.connect(self._on_next_requested, queued)
+        signals.response_posted.connect(self._on_response, queued)
+        signals.error_posted.connect(self._on_error, queued)
+        signals.init_error_posted.connect(self._on_init_error, queued)
+        signals.response_too_large.connect(self._on_response_too_large, queued)
+        self._process = QProcess(self)
+        self._splitters = {"out": LineSplitter(), "err": LineSplitter()}
+        self._pending_lines: list[str] = []
+        self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
+        self._deadline_timer = QTimer(self, singleShot=True, timeout=self._on_deadline)
+        self._deadline_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._memory_timer = QTimer(self, interval=MEMORY_POLL_MS, timeout=self._check_memory)
+        self._started_at = 0.0
+        self._init_ms: float | None = None
+        self._init_reported = False
+        self._init_error: tuple[bytes, str] | None = None
+        self._request: InvokeRequest | None = None
+        self._dispatched_at = 0.0
+        self._peak_kb = 0
+        self._planned_end: tuple[Status, bytes, str] | None = None
+        self._pid = 0
+        self._exit: tuple[int | None, int | None] = (None, None)
+
+    @property
+    def runtime_api(self) -> str:
+        return self._server.address
+
+    @property
+    def busy(self) -> bool:
+        return self._request is not None
+
+    # --- Public interface ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the runtime process; init runs until its first GET /next."""
+        process = self._process
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+        process.setUnixProcessParameters(QProcess.UnixProcessFlag.CreateNewSession
+                                         | QProcess.UnixProcessFlag.CloseFileDescriptors)
+        environment = QProcessEnvironment()
+        for key, value in self._environment.items():
+            environment.insert(key, value)
+        process.setProcessEnvironment(environment)
+        process.setWorkingDirectory(self.config.code_dir)
+        process.setProgram(self._command.program)
+        process.setArguments(list(self._command.arguments))
+        process.readyReadStandardOutput.connect(self._read_stdout)
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.finished.connect(self._on_process_finished)
+        process.errorOccurred.connect(self._on_process_error)
+        process.started.connect(self._on_started)
+        self._set_state("starting")
+        self._started_at = time.monotonic()
+        self._deadline_timer.start(int(INIT_LIMIT_S * 1000))
+        self._memory_timer.start()
+        process.start()
+
+    def invoke(self, request: InvokeRequest) -> None:
+        """Run one event. The caller waits for sig_finished before the next invoke()."""
+        if self._request is not None:
+            raise RuntimeError("an invocation is already running in this environment")
+        self._request = request
+        self._planned_end = None
+        if self.state == "dead":
+            self._finish_without_runtime()
+        elif self._init_ms is not None:
+            self._begin_invoke()
+        # Otherwise the first GET /next begins it.
+
+    def stop(self) -> None:
+        """Kill the environment; an invocation in progress ends as stopped."""
+        if self._request is not None:
+            self._kill(Status.ERROR, lambda_errors.stopped_payload(self._request.request_id), "Sandbox.Stopped")
+        else:
+            self._kill(None, b"", "")
+
+    def shutdown(self) -> None:
+        """Kill without reporting (engine teardown); waits for the process to be reaped."""
+        self._request = None
+        self._kill(None, b"", "")
+        if self._process.state() != QProcess.ProcessState.NotRunning:
+            self._process.waitForFinished(2000)
+
+    # --- Invocation lifecycle ------------------------------------------------------------------
+
+    def _begin_invoke(self) -> None:
+        request = self._request
+        self._drain_output()
+        self._emit_lines([start_line(request.request_id)])
+        self._set_state("running")
+        timeout_ms = self.config.timeout_s * 1000
+        deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
+        headers = lambda_headers(request.request_id, deadline_epoch_ms, self.config.function_arn,
+                                 request.trace_id, client_context=request.client_context)
+        self._dispatched_at = time.monotonic()
+        self._deadline_timer.start(timeout_ms)
+        self._memory_timer.start()
+        self._server.dispatch(PendingInvoke(request.request_id, request.event, headers))
+
+    def _complete(self, status: Status, payload: bytes, error_type: str | None,
+                  platform_error_type: str | None, ended_at: float, timed_out: bool = False) -> None:
+        """End the invocation in progress: END, REPORT, then sig_finished."""
+        request = self._request
+        if request is None:
+            return
+        self._deadline_timer.stop()
+        self._check_memory()
+        if self.state != "dead":
+            self._memory_timer.stop()
+        self._drain_output(final=True)
+        if timed_out:
+            duration_ms = self.config.timeout_s * 1000.0
+        elif self._dispatched_at:
+            duration_ms = max(ended_at - self._dispatched_at, 0.0) * 1000
+        else:
+            # The call never reached the handler: the failed init counts as the invoke's duration.
+            duration_ms = max(ended_at - self._started_at, 0.0) * 1000
+        init_ms = self._init_ms if not self._init_reported and self._dispatched_at else None
+        self._init_reported = True
+        billed = billed_duration_ms(duration_ms, init_ms)
+        memory_mb = -(-self._peak_kb // 1024)
+        result = InvocationResult(
+            request_id=request.request_id, status=status, payload=payload, error_type=error_type,
+            platform_error_type=platform_error_type, duration_ms=duration_ms, billed_duration_ms=billed,
+            init_duration_ms=init_ms, memory_size_mb=self.config.memory_mb, max_memory_used_mb=memory_mb,
+            architecture=self.config.architecture,
+            cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture))
+        self._emit_lines([end_line(request.request_id), report_line(result)])
+        self._request = None
+        self._dispatched_at = 0.0
+        if self.state != "dead":
+            self._set_state("ready")
+        self.sig_finished.emit(result)
+
+    def _finish_without_runtime(self) -> None:
+        """An invoke on an environment that died before it could run (failed init, failed start)."""
+        request = self._request
+        payload, error_type = self._init_error or (
+            lambda_errors.exit_error_payload(request.request_id, *self._exit_details()), "Runtime.ExitError")
+        self._emit_lines([start_line(request.request_id)])
+        self._complete(Status.ERROR, payload, error_type, error_type, time.monotonic())
+
+    # --- Runtime API events --------------------------------------------------------------------
+
+    @Slot(float)
+    def _on_next_requested(self, at: float) -> None:
+        if self._init_ms is not None or self.state == "dead":
+            return
+        self._init_ms = (at - self._started_at) * 1000
+        self._deadline_timer.stop()
+        self._set_state("ready")
+        if self._request is not None:
+            self._begin_invoke()
+
+    @Slot(str, object, str, float)
+    def _on_response(self, request_id: str, body: bytes, content_type: str, at: float) -> None:
+        if self._request is None or request_id != self._request.request_id:
+            return
+        self._complete(Status.SUCCESS, body, None, None, at)
+
+    @Slot(str, object, str, float)
+    def _on_error(self, request_id: str, body: bytes, header_type: str, at: float) -> None:
+        if self._request is None or request_id != self._request.request_id:
+            return
+        error_type = lambda_errors.error_type_of(body, header_type or "Function.Unknown")
+        self._complete(Status.ERROR, body, error_type, None, at)
+
+    @Slot(object, str, float)
+    def _on_init_error(self, body: bytes, header_type: str, at: float) -> None:
+        error_type = lambda_errors.error_type_of(body, header_type or "Runtime.Unknown")
+        self._init_error = (body, error_type)
+        # Lambda ends an environment whose init failed, whether or not the runtime exits by itself.
+        self._kill(None, b"", "")
+
+    @Slot(str, int, float)
+    def _on_response_too_large(self, request_id: str, size: int, at: float) -> None:
+        if self._request is None or request_id != self._request.request_id:
+            return
+        self._complete(Status.ERROR, lambda_errors.response_too_large_payload(size),
+                       "Function.ResponseSizeTooLarge", "Function.ResponseSizeTooLarge", at)
+
+    # --- Limits --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_deadline(self) -> None:
+        if self._init_ms is None:
+            # Init ran past its 10 s limit.
+            request_id = self._request.request_id if self._request else ""
+            self._kill(Status.TIMEOUT, lambda_errors.timeout_payload(request_id, INIT_LIMIT_S), "Sandbox.Timedout")
+            return
+        if self._request is not None:
+            payload = lambda_errors.timeout_payload(self._request.request_id, float(self.config.timeout_s))
+            self._kill(Status.TIMEOUT, payload, "Sandbox.Timedout")
+
+    @Slot()
+    def _check_memory(self) -> None:
+        pid = self._pid
+        if not pid or self._process.state() != QProcess.ProcessState.Running:
+            return
+        self._peak_kb = max(self._peak_kb, tree_memory_kb(pid))
+        if self._peak_kb > self.config.memory_mb * 1024 and self.state != "dead":
+            request_id = self._request.request_id if self._request else ""
+            self._kill(Status.ERROR, lambda_errors.out_of_memory_payload(request_id), "Runtime.OutOfMemory")
+
+    def _kill(self, status: Status | None, payload: bytes, error_type: str) -> None:
+        """Kill the whole process tree; the invocation ends when the process is reaped."""
+        if status is not None and self._planned_end is None:
+            self._planned_end = (status, payload, error_type)
+        pid = self._pid if self._process.state() != QProcess.ProcessState.NotRunning else 0
+        self._set_state("dead")
+        self._deadline_timer.stop()
+        self._memory_timer.stop()
+        self._server.close()
+        if pid:
+            kill_tree(pid)
+        elif self._request is not None and self._process.state() == QProcess.ProcessState.NotRunning:
+            self._end_after_death()
+
+    # --- Process events ------------------------------------------------------------------------
+
+    @Slot()
+    def _on_started(self) -> None:
+        self._pid = self._process.processId()
+
+    @Slot(int, QProcess.ExitStatus)
+    def _on_process_finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
+        # A result or init error posted just before the exit must be handled before the exit is.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        crashed = exit_status == QProcess.ExitStatus.CrashExit
+        self._exit = (None if crashed else exit_code, exit_code if crashed else None)
+        was_dead = self.state == "dead"
+        self._set_state("dead")
+        self._deadline_timer.stop()
+        self._memory_timer.stop()
+        self._server.close()
+        # Anything the runtime left running in its session goes with it, as when Lambda reclaims a sandbox.
+        if self._pid:
+            kill_tree(self._pid)
+        if not was_dead and self._init_ms is None and self._request is None:
+            return  # died during init with nobody waiting; the next invoke() reports it
+        self._end_after_death()
+
+    @Slot(QProcess.ProcessError)
+    def _on_process_error(self, error: QProcess.ProcessError) -> None:
+        if error != QProcess.ProcessError.FailedToStart:
+            return
+        self._exit = (None, None)
+        self._init_error = (lambda_errors.start_failure_payload(
+            self._request.request_id if self._request else "", "Runtime.InvalidEntrypoint",
+            f"fork/exec {self._command.program}: {self._process.errorString()}"), "Runtime.InvalidEntrypoint")
+        self._set_state("dead")
+        self._deadline_timer.stop()
+        self._memory_timer.stop()
+        self._server.close()
+        if self._request is not None:
+            self._finish_without_runtime()
+
+    def _exit_details(self) -> tuple[int | None, int | None]:
+        return self._exit
+
+    def _end_after_death(self) -> None:
+        if self._request is None:
+            return
+        now = time.monotonic()
+        if self._planned_end is not None:
+            status, payload, error_type = self._planned_end
+            if not self._dispatched_at and self._init_ms is None:
+                self._emit_lines([start_line(self._request.request_id)])
+            self._complete(status, payload, error_type, error_type, now, timed_out=status is Status.TIMEOUT
+                           and self._init_ms is not None)
+            return
+        if not self._dispatched_at:
+            self._report_failed_init(now)
+            self._finish_without_runtime()
+            return
+        payload = lambda_errors.exit_error_payload(self._request.request_id, *self._exit_details())
+        self._complete(Status.ERROR, payload, "Runtime.ExitError", "Runtime.ExitError", now)
+
+    def _report_failed_init(self, now: float) -> None:
+        error_type = self._init_error[1] if self._init_error else "Runtime.ExitError"
+        self._drain_output()
+        self._emit_lines([init_report_line((now - self._started_at) * 1000, "init", Status.ERROR, error_type)])
+
+    # --- Output --------------------------------------------------------------------------------
+
+    @Slot()
+    def _read_stdout(self) -> None:
+        self._queue_lines(self._splitters["out"].feed(self._process.readAllStandardOutput().data()))
+
+    @Slot()
+    def _read_stderr(self) -> None:
+        self._queue_lines(self._splitters["err"].feed(self._process.readAllStandardError().data()))
+
+    def _queue_lines(self, lines: list[str]) -> None:
+        if lines:
+            self._pending_lines.extend(lines)
+            if not self._flush_timer.isActive():
+                self._flush_timer.start()
+
+    def _drain_output(self, final: bool = False) -> None:
+        """Pull everything the runtime has written so far, so it lands before START/END/REPORT."""
+        if self._process.state() == QProcess.ProcessState.Running:
+            # Polls the pipes now; readAll alone can miss data the event loop has not seen yet.
+            self._process.waitForReadyRead(0)
+        self._read_stdout()
+        self._read_stderr()
+        if final:
+            self._queue_lines(self._splitters["out"].flush() + self._splitters["err"].flush())
+
+    def _emit_lines(self, lines: list[str]) -> None:
+        self._pending_lines.extend(lines)
+        self._flush_lines()
+
+    @Slot()
+    def _flush_lines(self) -> None:
+        self._flush_timer.stop()
+        if self._pending_lines:
+            batch, self._pending_lines = self._pending_lines, []
+            self.sig_log_lines.emit(batch)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.sig_state_changed.emit(state)
+
+
+def new_environment_id() -> str:
+    return os.urandom(16).hex()

@@ -1,0 +1,390 @@
+"""Python runtime client: runs one handler against Lambda's Runtime API, as Amazon's awslambdaric does.
+
+Runs inside the child process. Standard library only, Python 3.9 and later; imports nothing from the
+workbench package. Payload shapes, log formats and error messages follow awslambdaric 4.x.
+"""
+
+import decimal
+import http.client
+import importlib
+import json
+import logging
+import math
+import os
+import sys
+import time
+import traceback
+
+API_PREFIX = "/2018-06-01/runtime"
+ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+LAMBDA_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
+    "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
+    "For functions using managed runtimes, runtime updates can be triggered by a function change, "
+    "or can be applied automatically. To determine if the runtime has been updated, check the runtime "
+    "version in the INIT_START log entry. If this error correlates with a change in the runtime version, "
+    "you may be able to mitigate this error by temporarily rolling back to the previous runtime version. "
+    "For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r"
+)
+# Runtimes from python3.12 on keep non-ASCII characters in JSON payloads; older ones escape them.
+UNESCAPED_RUNTIMES = {"AWS_Lambda_python3.12", "AWS_Lambda_python3.13", "AWS_Lambda_python3.14",
+                      "AWS_Lambda_python3.15"}
+JSON_LOG_RESERVED = {
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
+    "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread",
+    "threadName", "processName", "process", "taskName", "aws_request_id", "tenant_id",
+}
+
+_current_request_id = None
+_current_tenant_id = None
+
+
+class Fault(Exception):
+    """A failure Lambda reports with a Runtime.* error type rather than the exception's class."""
+
+    def __init__(self, error_type, message, trace=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace
+
+
+# --- JSON, as Lambda's marshaller writes it ------------------------------------------------------
+
+class _Encoder(json.JSONEncoder):
+    def default(self, obj):
+        if isinstance(obj, decimal.Decimal):
+            return math.nan if obj.is_nan() else float(obj)
+        return super().default(obj)
+
+
+def to_json(obj):
+    ensure_ascii = os.environ.get("AWS_EXECUTION_ENV") not in UNESCAPED_RUNTIMES
+    return _Encoder(ensure_ascii=ensure_ascii, allow_nan=True).encode(obj)
+
+
+# --- Runtime API client ---------------------------------------------------------------------------
+
+class RuntimeClient:
+    """Keep-alive HTTP/1.1 connection to the Runtime API. /next has no client timeout, as Lambda asks."""
+
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self._connection = http.client.HTTPConnection(host, int(port))
+
+    def _request(self, method, path, body=None, headers=None):
+        self._connection.request(method, API_PREFIX + path, body=body, headers=headers or {})
+        response = self._connection.getresponse()
+        return response, response.read()
+
+    def next_invocation(self):
+        response, body = self._request("GET", "/invocation/next")
+        if response.status != 200:
+            raise RuntimeError("Runtime API /next answered %d" % response.status)
+        return body, response.headers
+
+    def post_result(self, request_id, body, content_type):
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        self._request("POST", "/invocation/%s/response" % request_id, data, {"Content-Type": content_type})
+
+    def post_error(self, request_id, error):
+        self._request("POST", "/invocation/%s/error" % request_id, to_json(error).encode("utf-8"),
+                      {"Content-Type": "application/json"})
+
+    def post_init_error(self, error):
+        self._request("POST", "/init/error", to_json(error).encode("utf-8"),
+                      {"Content-Type": "application/json", ERROR_TYPE_HEADER: error["errorType"]})
+
+
+# --- Logging -------------------------------------------------------------------------------------
+
+class Unbuffered:
+    """Every write reaches the pipe at once, so logs stream live and precede the response."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+    def write(self, text):
+        written = self.stream.write(text)
+        self.stream.flush()
+        return written
+
+    def writelines(self, lines):
+        self.stream.writelines(lines)
+        self.stream.flush()
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = _current_request_id or ""
+        record.tenant_id = _current_tenant_id
+        return True
+
+
+class _StdoutHandler(logging.Handler):
+    def emit(self, record):
+        try:
+            sys.stdout.write(self.format(record))
+        except Exception:
+            self.handleError(record)
+
+
+class JsonLogFormatter(logging.Formatter):
+    """AWS_LAMBDA_LOG_FORMAT=JSON: one object per record, timestamps without milliseconds."""
+
+    def __init__(self):
+        super().__init__(datefmt="%Y-%m-%dT%H:%M:%SZ")
+
+    def format(self, record):
+        record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+        record.levelname = logging.getLevelName(record.levelno)
+        exc = record.exc_info
+        doc = {
+            "timestamp": self.formatTime(record, self.datefmt),
+            "level": record.levelname,
+            "message": record.msg if isinstance(record.msg, dict) and not record.args else record.getMessage(),
+            "logger": record.name,
+            "stackTrace": traceback.format_tb(exc[2]) if exc else None,
+            "errorType": exc[0].__name__ if exc else None,
+            "errorMessage": str(exc[1]) if exc else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": "%s:%s:%s" % (record.pathname, record.funcName, record.lineno) if exc else None,
+        }
+        if getattr(record, "tenant_id", None) is not None:
+            doc["tenantId"] = record.tenant_id
+        doc.update((k, v) for k, v in record.__dict__.items() if k not in JSON_LOG_RESERVED and k not in doc)
+        doc = {k: v for k, v in doc.items() if v is not None}
+        return json.dumps(doc, ensure_ascii=False, default=str) + "\n"
+
+
+def json_logs():
+    return (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+
+
+def setup_logging():
+    logging.Formatter.converter = time.gmtime
+    level = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+    level = "DEBUG" if level == "TRACE" else level
+    handler = _StdoutHandler()
+    if json_logs():
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    if level in logging._nameToLevel:
+        root.setLevel(level)
+    root.addHandler(handler)
+
+
+def log_error(error):
+    """The [ERROR] event Lambda prints for a failure: one line, its parts joined by CR."""
+    if json_logs():
+        doc = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR"}
+        doc.update(error)
+        sys.stdout.write(to_json(doc) + "\n")
+        return
+    header = "[ERROR]"
+    if error.get("errorType"):
+        header += " " + error["errorType"]
+    if error.get("errorMessage"):
+        header += (":" if error.get("errorType") else "") + " " + error["errorMessage"]
+    lines = [header]
+    if error.get("stackTrace") is not None:
+        lines.append("Traceback (most recent call last):")
+        for element in error["stackTrace"]:
+            for line in element.splitlines() or [""]:
+                stripped = line.lstrip(" ")
+                lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    sys.stdout.write("\r".join(lines) + "\n")
+
+
+# --- Errors --------------------------------------------------------------------------------------
+
+def make_error(message, error_type, stack_trace, request_id=None):
+    return {"errorMessage": message or "", "errorType": error_type or "",
+            "requestId": request_id if request_id is not None else "", "stackTrace": stack_trace or []}
+
+
+def user_frames(tb):
+    """Traceback entries from the first frame outside this file: the user's code, not ours."""
+    frames = traceback.extract_tb(tb)
+    for index, frame in enumerate(frames):
+        if "/bootstrap.py" not in frame.filename:
+            return frames[index:]
+    return frames
+
+
+def error_from_exception(exc, request_id=None):
+    if isinstance(exc, Fault):
+        return make_error(exc.message, exc.error_type, exc.trace, request_id)
+    trace = traceback.format_list(user_frames(exc.__traceback__))
+    return make_error(str(exc), type(exc).__name__, trace, request_id)
+
+
+# --- Handler resolution --------------------------------------------------------------------------
+
+def load_handler(handler):
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise Fault("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (handler, e))
+    if modname.split(".")[0] in sys.builtin_module_names:
+        raise Fault("Runtime.BuiltInModuleConflict", "Cannot use built-in module %s as a handler module" % modname)
+    try:
+        module = importlib.import_module(modname.replace("/", "."))
+    except ImportError as e:
+        raise Fault("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise Fault("Runtime.UserCodeSyntaxError", "Syntax error in module '%s': %s" % (modname, e), trace)
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        raise Fault("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (fname, modname))
+
+
+# --- Context -------------------------------------------------------------------------------------
+
+class _Record:
+    __slots__ = ()
+
+    def __init__(self, values=None):
+        for name in self.__slots__:
+            setattr(self, name, (values or {}).get(name))
+
+    def __repr__(self):
+        fields = ",".join("%s=%s" % (name, getattr(self, name)) for name in self.__slots__)
+        return "%s([%s])" % (type(self).__name__, fields)
+
+
+class CognitoIdentity(_Record):
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+
+class Client(_Record):
+    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name")
+
+
+class ClientContext(_Record):
+    __slots__ = ("custom", "env", "client")
+
+
+def _parse_header_json(value, name):
+    try:
+        return json.loads(value)
+    except Exception as e:
+        raise Fault("Runtime.LambdaContextUnmarshalError", "Unable to parse %s JSON: %s" % (name, e))
+
+
+class LambdaContext:
+    def __init__(self, request_id, headers):
+        self.aws_request_id = request_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        # A string, as on Lambda.
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
+        self.tenant_id = headers.get("Lambda-Runtime-Aws-Tenant-Id")
+        self.client_context = None
+        raw_client_context = headers.get("Lambda-Runtime-Client-Context")
+        if raw_client_context:
+            values = _parse_header_json(raw_client_context, "Client Context") or {}
+            self.client_context = ClientContext(values)
+            self.client_context.client = Client(values.get("client")) if values.get("client") else None
+        self.identity = CognitoIdentity()
+        raw_identity = headers.get("Lambda-Runtime-Cognito-Identity")
+        if raw_identity:
+            values = _parse_header_json(raw_identity, "Cognito Identity") or {}
+            self.identity = CognitoIdentity({"cognito_identity_id": values.get("cognitoIdentityId"),
+                                             "cognito_identity_pool_id": values.get("cognitoIdentityPoolId")})
+        self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+
+    def get_remaining_time_in_millis(self):
+        return max(self._deadline_ms - int(time.time() * 1000), 0)
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        return ("LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
+                "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,"
+                "identity=%s,tenant_id=%s])" % (
+                    self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+                    self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
+                    self.client_context, self.identity, self.tenant_id))
+
+
+# --- The loop ------------------------------------------------------------------------------------
+
+def handle_invocation(client, handler, body, headers):
+    request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+    try:
+        context = LambdaContext(request_id, headers)
+        content_type = headers.get("Content-Type", "application/json")
+        if content_type == "application/json":
+            try:
+                event = json.loads(body)
+            except Exception as e:
+                raise Fault("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % e)
+        else:
+            event = body
+        response = handler(event, context)
+        if isinstance(response, bytes):
+            result, result_type = response, "application/unknown"
+        else:
+            try:
+                result, result_type = to_json(response), "application/json"
+            except Exception as e:
+                raise Fault("Runtime.MarshalError", "Unable to marshal response: %s" % e)
+    except Exception as exc:
+        error = error_from_exception(exc, request_id)
+        log_error(error)
+        client.post_error(request_id, error)
+        return
+    client.post_result(request_id, result, result_type)
+
+
+def update_trace_id(headers):
+    trace_id = headers.get("Lambda-Runtime-Trace-Id")
+    if trace_id is not None:
+        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+
+
+def main():
+    global _current_request_id, _current_tenant_id
+    # The user's code directory comes first on sys.path; this file's own folder must not be there.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    sys.path.insert(0, task_root)
+    sys.stdout = Unbuffered(sys.stdout)
+    sys.stderr = Unbuffered(sys.stderr)
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    setup_logging()
+    try:
+        handler = load_handler(os.environ.get("_HANDLER", ""))
+    except Exception as exc:
+        error = error_from_exception(exc)
+        logging.warning(LAMBDA_WARNING)
+        log_error(error)
+        client.post_init_error(error)
+        sys.exit(1)
+    while True:
+        body, headers = client.next_invocation()
+        _current_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        _current_tenant_id = headers.get("Lambda-Runtime-Aws-Tenant-Id")
+        update_trace_id(headers)
+        handle_invocation(client, handler, body, headers)
+
+
+if __name__ == "__main__":
+    main()
