@@ -1,0 +1,60 @@
+"""The layers of DESIGN.md hold: arrows point down only."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
+LAYERS = ["runtimes", "core", "engine", "ui"]  # lowest first
+FORBIDDEN_QT = {
+    "core": ("PySide6",),
+    "engine": ("PySide6.QtWidgets", "PySide6.QtGui"),
+    "runtimes": ("PySide6",),
+}
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """Absolute module names a file imports, with relative imports resolved."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.append((module, node.lineno))
+            found += [(f"{module}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def _layer_files(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_layer_imports_only_itself_and_below(layer):
+    """No module imports from a layer above its own, and core/engine stay free of the Qt they must not use."""
+    above = LAYERS[LAYERS.index(layer) + 1:] + ["app", "cli", "cli_invoke", "cli_generate_event"]
+    problems = []
+    for path in _layer_files(layer):
+        for module, line in _imports(path):
+            for upper in above:
+                if module == f"workbench.{upper}" or module.startswith(f"workbench.{upper}."):
+                    problems.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
+            for banned in FORBIDDEN_QT.get(layer, ()):
+                if module == banned or module.startswith(banned + "."):
+                    problems.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
+    assert problems == []
+
+
+def test_runtimes_import_nothing_from_the_package():
+    """Files that run inside the child process stand alone."""
+    for path in _layer_files("runtimes"):
+        for module, line in _imports(path):
+            assert not module.startswith("workbench"), f"{path}:{line} imports {module}"
