@@ -1,0 +1,422 @@
+"""The Logs panel: the function's log stream, appended in batches to a capped view while the full log is kept."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette, QShortcut,
+                           QTextCharFormat, QTextCursor)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QTextEdit,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from workbench.core.log_lines import is_platform_line
+
+# Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
+VIEW_BLOCK_CAP = 5_000
+FLUSH_INTERVAL_MS = 40
+# Lines inserted per turn of the event loop: inserting 5,000 at once blocks it for about 20 ms.
+FLUSH_CHUNK = 2_000
+# Longer lines are cut in the view only, so one huge JSON line cannot stall the layout.
+VIEW_LINE_CHARS = 10_000
+
+PLAIN, PLATFORM, PLATFORM_FAILED, WARNING, ERROR = range(5)
+
+_JSON_LEVEL = re.compile(r'"(?:log_)?level"\s*:\s*"(ERROR|FATAL|CRITICAL|WARN|WARNING)"')
+_ERROR_PREFIXES = ("[ERROR]", "[CRITICAL]", "Traceback (most recent call last):")
+_PLAIN_PREFIXES = ("[INFO]", "[DEBUG]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def line_kind(line: str) -> int:
+    """How a log event is styled: platform, failed platform, warning, error or plain."""
+    # Called for every line of a stream: the common cases leave after a few C-level checks.
+    if is_platform_line(line):
+        return PLATFORM_FAILED if "\tStatus: " in line else PLATFORM
+    if line.startswith(_ERROR_PREFIXES):
+        return ERROR
+    if line.startswith(_PLAIN_PREFIXES):
+        return PLAIN
+    if line.startswith("[WARNING]"):
+        return WARNING
+    # Node's text format: <timestamp>\t<request id>\t<LEVEL>\t<message>.
+    if "\tERROR\t" in line or "\tWARN\t" in line or "\tFATAL\t" in line:
+        fields = line.split("\t", 3)
+        if len(fields) > 3 and fields[2] in ("ERROR", "FATAL", "WARN"):
+            return WARNING if fields[2] == "WARN" else ERROR
+    if line.startswith("{"):
+        level = _JSON_LEVEL.search(line, 0, 400)
+        if level:
+            return WARNING if level.group(1).startswith("WARN") else ERROR
+    if " Task timed out after " in line or (line.startswith("RequestId: ") and " Error: " in line):
+        return ERROR
+    return PLAIN
+
+
+def _view_text(line: str) -> str:
+    """One event as one block: the runtime's '\\r' between an event's lines becomes a line separator."""
+    if len(line) > VIEW_LINE_CHARS:
+        line = f"{line[:VIEW_LINE_CHARS]} … [{len(line) - VIEW_LINE_CHARS:,} more characters: Copy or Save the log]"
+    if "\r" in line or "\n" in line:
+        line = line.rstrip("\r\n").replace("\r\n", "\u2028").replace("\r", "\u2028").replace("\n", "\u2028")
+    return line
+
+
+class LogPanel(QWidget):
+    """Live log view with search, copy, save and clear; `append_lines` may be called as often as batches come."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[str] = []      # the full log, one event per item
+        self._pending: list[str] = []    # received, not yet in the view
+        self._shown = 0                  # events in the view
+        self._matches: list[tuple[int, int]] = []  # (start, end) in document positions (UTF-16 units)
+        self._current = -1
+        self._follow = True              # stick to the newest line; off once the user scrolls up
+        self._flushing = False
+        self._formats: dict[int, QTextCharFormat] = {}
+        self._match_format = QTextCharFormat()
+        self._current_format = QTextCharFormat()
+        self._flush_timer = QTimer(self, singleShot=True)
+        self._flush_timer.timeout.connect(self._flush)
+        # Streaming re-counts matches at most a few times a second.
+        self._research_timer = QTimer(self, singleShot=True, interval=250)
+        self._research_timer.timeout.connect(self._refresh_matches)
+        self._build()
+        self._build_formats()
+
+    # --- Public interface
+
+    @Slot(list)
+    def append_lines(self, lines: list[str]) -> None:
+        """Queue log events (no trailing newline); they reach the view on the next flush."""
+        if not lines:
+            return
+        self._lines.extend(lines)
+        self._pending.extend(lines)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start(FLUSH_INTERVAL_MS)
+
+    @Slot()
+    def clear(self) -> None:
+        """Forget the whole log, shown and kept."""
+        self._lines.clear()
+        self._pending.clear()
+        self._flush_timer.stop()
+        self._view.clear()
+        self._shown = 0
+        self._follow = True
+        self._refresh_matches()
+        self._update_count()
+
+    def full_text(self) -> str:
+        """Every line received, including those the capped view no longer shows."""
+        return "\n".join(line.rstrip("\r").replace("\r", "\n") if "\r" in line else line for line in self._lines)
+
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def is_following(self) -> bool:
+        """True while the view sticks to the newest line (the user has not scrolled up)."""
+        return self._follow
+
+    @Slot()
+    def focus_search(self) -> None:
+        self._search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._search.selectAll()
+
+    @Slot()
+    def copy_to_clipboard(self) -> None:
+        """Copy the selected text, or the whole log when nothing is selected."""
+        cursor = self._view.textCursor()
+        if cursor.hasSelection():
+            text = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+        else:
+            text = self.full_text()
+        QGuiApplication.clipboard().setText(text)
+
+    def save_log(self, path: str | Path) -> None:
+        Path(path).write_text(self.full_text() + "\n", encoding="utf-8")
+
+    # --- Qt overrides
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._formats:
+            self._build_formats()
+            self._show_tail()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # QLineEdit reports Enter without its modifiers, so Shift+Enter is caught here.
+        if watched is self._search and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._step(-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self._search.clear()
+                self._view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- Building
+
+    def _build(self) -> None:
+        self._search = QLineEdit(objectName="log_search", placeholderText="Search logs (Ctrl+F)",
+                                 clearButtonEnabled=True, minimumWidth=150, maximumWidth=260)
+        self._search.installEventFilter(self)
+        self._search.textChanged.connect(self._on_search_changed)
+        previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: self._step(-1))
+        previous.setArrowType(Qt.ArrowType.UpArrow)
+        following = self._tool_button("log_next", "", "Next match (Enter)", lambda: self._step(1))
+        following.setArrowType(Qt.ArrowType.DownArrow)
+        self._match_label = QLabel(objectName="log_match_label")
+        self._count_label = QLabel("0 lines", objectName="log_count_label")
+        self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        wrap = self._tool_button("log_wrap", "Wrap", "Wrap long lines", self._set_wrap)
+        wrap.setCheckable(True)
+        wrap.setChecked(True)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        for widget in (self._search, previous, following, self._match_label):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self._count_label)
+        row.addSpacing(8)
+        row.addWidget(wrap)
+        row.addWidget(self._tool_button("log_copy", "Copy", "Copy the selection, or the whole log when nothing "
+                                        "is selected", self.copy_to_clipboard))
+        row.addWidget(self._tool_button("log_save", "Save…", "Save the whole log to a file", self._ask_save))
+        row.addWidget(self._tool_button("log_clear", "Clear", "Clear the log", self.clear))
+
+        self._view = QPlainTextEdit(objectName="log_view", readOnly=True,
+                                    placeholderText="Logs appear here while the function runs.")
+        self._view.setUndoRedoEnabled(False)
+        self._view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # REPORT's TAB-separated fields read best with short, even tab stops.
+        self._view.setTabStopDistance(QFontMetricsF(self._view.font()).horizontalAdvance(" " * 4))
+        bar = self._view.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._on_range_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(row)
+        layout.addWidget(self._view, 1)
+
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for keys, step in ((QKeySequence.StandardKey.FindNext, 1), (QKeySequence.StandardKey.FindPrevious, -1)):
+            shortcut = QShortcut(QKeySequence(keys), self, lambda step=step: self._step(step))
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _tool_button(self, name: str, text: str, tip: str, slot) -> QToolButton:
+        button = QToolButton(self, objectName=name, text=text, toolTip=tip, autoRaise=True)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_formats(self) -> None:
+        """Formats built once per palette, so light and dark themes both stay readable."""
+        palette = self.palette()
+        text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+        dark = base.lightness() < 128
+        muted = QColor.fromRgbF(*(t * 0.6 + b * 0.4 for t, b in zip(text.getRgbF()[:3], base.getRgbF()[:3])))
+        red = QColor("#ff7b72" if dark else "#c62828")
+        amber = QColor("#e3b341" if dark else "#9a6700")
+        platform = QTextCharFormat()
+        platform.setForeground(muted)
+        platform.setFontWeight(QFont.Weight.Bold)
+        failed = QTextCharFormat(platform)
+        failed.setForeground(red)
+        error, warning = QTextCharFormat(), QTextCharFormat()
+        error.setForeground(red)
+        warning.setForeground(amber)
+        self._formats = {PLAIN: QTextCharFormat(), PLATFORM: platform, PLATFORM_FAILED: failed,
+                         WARNING: warning, ERROR: error}
+        self._match_format.setBackground(QColor("#5c4d00" if dark else "#fff176"))
+        self._current_format.setBackground(QColor("#b35c00" if dark else "#ffa726"))
+
+    # --- Streaming
+
+    @Slot()
+    def _flush(self) -> None:
+        """Move pending lines into the view, at most FLUSH_CHUNK per turn of the event loop."""
+        if not self._pending:
+            return
+        bar = self._view.verticalScrollBar()
+        value = bar.value()
+        self._flushing = True  # our own edits move the scroll bar; they must not switch following off
+        removed = 0
+        if len(self._pending) > VIEW_BLOCK_CAP:
+            # A flood: every line now in the view would be dropped, so start again from the newest lines.
+            # They stay in the full log.
+            del self._pending[:-VIEW_BLOCK_CAP]
+            removed, self._shown = self._shown, 0
+            self._view.clear()
+        batch = self._pending[:FLUSH_CHUNK]
+        del self._pending[:FLUSH_CHUNK]
+        cursor = QTextCursor(self._view.document())
+        cursor.beginEditBlock()
+        self._insert(cursor, batch)
+        removed += self._trim(cursor)
+        cursor.endEditBlock()
+        bar.setValue(bar.maximum() if self._follow else max(0, value - removed))
+        self._flushing = False
+        self._update_count()
+        if self._pending:
+            self._flush_timer.start(0)
+        if self._search.text() and not self._research_timer.isActive():
+            self._research_timer.start()
+
+    def _show_tail(self) -> None:
+        """Rebuild the view from the full log (after a palette change, say)."""
+        self._view.clear()
+        self._shown = 0
+        self._pending = self._lines[-VIEW_BLOCK_CAP:]
+        self._flush_timer.start(0)
+
+    def _insert(self, cursor: QTextCursor, lines: list[str]) -> None:
+        """Insert a batch as runs of same-styled lines: one insertText per run, not per line."""
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        run: list[str] = []
+        run_kind = PLAIN
+        for line in lines:
+            kind = line_kind(line)
+            if kind != run_kind and run:
+                self._insert_run(cursor, run, run_kind)
+                run = []
+            run_kind = kind
+            run.append(_view_text(line))
+        if run:
+            self._insert_run(cursor, run, run_kind)
+
+    def _insert_run(self, cursor: QTextCursor, run: list[str], kind: int) -> None:
+        text = "\n".join(run)
+        cursor.insertText(text if self._shown == 0 else "\n" + text, self._formats[kind])
+        self._shown += len(run)
+
+    def _trim(self, cursor: QTextCursor) -> int:
+        excess = self._shown - VIEW_BLOCK_CAP
+        if excess <= 0:
+            return 0
+        # setPosition, not movePosition(NextBlock, n): moving block by block lays each one out.
+        cursor.setPosition(0)
+        cursor.setPosition(cursor.document().findBlockByNumber(excess).position(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._shown -= excess
+        return excess
+
+    def _update_count(self) -> None:
+        total = len(self._lines) - len(self._pending)
+        if self._shown < total:
+            self._count_label.setText(f"last {self._shown:,} of {total:,} lines")
+            self._count_label.setToolTip(f"The view keeps the newest {VIEW_BLOCK_CAP:,} lines; "
+                                         f"Copy and Save take all {total:,}.")
+        else:
+            self._count_label.setText("1 line" if total == 1 else f"{total:,} lines")
+            self._count_label.setToolTip("")
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        if not self._flushing:
+            self._follow = value >= self._view.verticalScrollBar().maximum()
+        self._paint_matches()
+
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        # Resizing and lazy layout change the range too: keep the newest line in sight.
+        if self._follow and not self._flushing:
+            self._view.verticalScrollBar().setValue(maximum)
+
+    @Slot(bool)
+    def _set_wrap(self, wrap: bool) -> None:
+        self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if wrap
+                                   else QPlainTextEdit.LineWrapMode.NoWrap)
+
+    @Slot()
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save log", "lambda.log", "Log files (*.log *.txt);;All files (*)")
+        if path:
+            self.save_log(path)
+
+    # --- Search
+
+    @Slot(str)
+    def _on_search_changed(self, _text: str) -> None:
+        self._current = -1
+        self._refresh_matches()
+        if self._matches:
+            # Start from the first match on screen, or after it, so typing does not jump far away.
+            top = self._view.cursorForPosition(QPoint(0, 0)).position()
+            self._current = bisect.bisect_left(self._matches, (top, 0)) % len(self._matches)
+            self._reveal_current()
+
+    @Slot()
+    def _refresh_matches(self) -> None:
+        needle = self._search.text()
+        self._matches = []
+        if needle:
+            text = self._view.document().toPlainText()
+            spans = [m.span() for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]
+            # Qt positions count UTF-16 units: each character beyond the BMP before a match adds one.
+            astral = [m.start() for m in _ASTRAL.finditer(text)]
+            if astral:
+                spans = [(s + bisect.bisect_left(astral, s), e + bisect.bisect_left(astral, e)) for s, e in spans]
+            self._matches = spans
+        if self._current >= len(self._matches):
+            self._current = len(self._matches) - 1
+        self._update_match_label()
+        self._paint_matches()
+
+    def _step(self, step: int) -> None:
+        self._refresh_matches()
+        if not self._matches:
+            return
+        self._current = (self._current + step) % len(self._matches) if self._current >= 0 else (
+            0 if step > 0 else len(self._matches) - 1)
+        self._reveal_current()
+
+    def _reveal_current(self) -> None:
+        cursor = QTextCursor(self._view.document())
+        cursor.setPosition(self._matches[self._current][0])
+        self._view.setTextCursor(cursor)
+        self._view.ensureCursorVisible()
+        self._update_match_label()
+        self._paint_matches()
+
+    def _update_match_label(self) -> None:
+        if not self._search.text():
+            self._match_label.clear()
+        elif not self._matches:
+            self._match_label.setText("no match")
+        else:
+            shown = self._current + 1 if self._current >= 0 else 0
+            self._match_label.setText(f"{shown:,} of {len(self._matches):,}")
+
+    @Slot()
+    def _paint_matches(self) -> None:
+        """Highlight only the matches on screen: a log can hold thousands of them."""
+        if not self._matches:
+            if self._view.extraSelections():
+                self._view.setExtraSelections([])
+            return
+        viewport = self._view.viewport()
+        top = self._view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = self._view.cursorForPosition(QPoint(viewport.width(), viewport.height())).position()
+        first = bisect.bisect_left(self._matches, (top - 1, 0))
+        last = bisect.bisect_right(self._matches, (bottom + 1, 0))
+        document = self._view.document()
+        selections = []
+        for index in range(max(0, first - 1), min(len(self._matches), last + 1)):
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = QTextCursor(document)
+            selection.cursor.setPosition(self._matches[index][0])
+            selection.cursor.setPosition(self._matches[index][1], QTextCursor.MoveMode.KeepAnchor)
+            selection.format = self._current_format if index == self._current else self._match_format
+            selections.append(selection)
+        self._view.setExtraSelections(selections)
