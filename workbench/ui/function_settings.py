@@ -1,0 +1,296 @@
+"""The function settings form: handler, runtime, memory, timeout, architecture, interpreter and
+environment variables, checked against Lambda's own rules as the user types."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from workbench.core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
+
+SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL")
+MASK = "••••••"
+ValueRole = Qt.ItemDataRole.UserRole
+# Lambda's pattern for variable names, and its limit on all of them together.
+_ENV_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
+_ENV_LIMIT_BYTES = 4096
+_FIELDS = ("handler", "runtime", "memory_mb", "timeout_s", "architecture", "interpreter", "environment")
+_NAME, _VALUE = 0, 1
+_ORIGIN_WIDTH = 130
+
+
+def looks_secret(name: str) -> bool:
+    """Whether a variable's value should be hidden by default, judged by its name (API_KEY, DB_PASSWORD...)."""
+    upper = name.upper()
+    return any(marker in upper for marker in SECRET_MARKERS)
+
+
+class FunctionSettings(QWidget):
+    """Edits one FunctionConfig. Invalid input stays on screen with Lambda's message, never silently clamped."""
+
+    sig_config_changed = Signal(object)
+    """The user changed a setting and the result is a valid FunctionConfig (sent once per distinct config)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._base = FunctionConfig(name="", handler="", runtime=RUNTIMES[0], code_dir="")
+        self._last_config: FunctionConfig | None = None
+        self._updating = False
+
+        self._handler = QLineEdit(objectName="handler", placeholderText="module.function")
+        self._runtime = QComboBox(objectName="runtime")
+        self._memory = QSpinBox(objectName="memory", suffix=" MB")
+        self._timeout = QSpinBox(objectName="timeout", suffix=" s")
+        # Wider than Lambda's ranges on purpose: a typed 20000 stays visible and is refused in
+        # Lambda's words, where a spin box limited to 10240 would swallow the keystroke unexplained.
+        self._memory.setRange(0, 999_999)
+        self._timeout.setRange(0, 99_999)
+        self._architecture = QComboBox(objectName="architecture")
+        self._architecture.addItems(ARCHITECTURES)
+        self._interpreter = QLineEdit(objectName="interpreter", placeholderText="default")
+        self._interpreter.setToolTip("Python or Node executable for this function; empty for the default")
+
+        self._env = QTableWidget(0, 2, objectName="environment")
+        self._env.setHorizontalHeaderLabels(["Name", "Value"])
+        self._env.horizontalHeader().setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Interactive)
+        self._env.horizontalHeader().setStretchLastSection(True)
+        self._env.setColumnWidth(_NAME, 180)
+        self._env.verticalHeader().setVisible(False)
+        self._env.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 5)
+        self._add_row = QPushButton("Add", objectName="add_variable")
+        self._remove_row = QPushButton("Remove", objectName="remove_variable")
+        self._show_secrets = QCheckBox("Show secrets", objectName="show_secrets")
+        self._show_secrets.setToolTip("Values of variables named like TOKEN, SECRET, PASSWORD or KEY are hidden")
+
+        self._problems = QLabel(objectName="problems", wordWrap=True)
+        self._problems.setStyleSheet("color: #c62828;")
+        self._problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._problems.hide()
+
+        self._origins: dict[str, QLabel] = {}
+        self._editors = dict(zip(_FIELDS, (self._handler, self._runtime, self._memory, self._timeout,
+                                           self._architecture, self._interpreter, self._env)))
+        self._build_layout()
+        self._connect()
+
+    def _build_layout(self) -> None:
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        labels = ("Handler", "Runtime", "Memory", "Timeout", "Architecture", "Interpreter")
+        for row, (field, text) in enumerate(zip(_FIELDS, labels)):
+            editor = self._editors[field]
+            grid.addWidget(QLabel(f"{text}:", buddy=editor), row, 0)
+            if isinstance(editor, QSpinBox):
+                editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance("0000000 MB") + 40)
+                grid.addWidget(editor, row, 1, Qt.AlignmentFlag.AlignLeft)
+            else:
+                grid.addWidget(editor, row, 1)
+            grid.addWidget(self._origin_label(field), row, 2)
+
+        env_title = QLabel("Environment variables")
+        bold = QFont(env_title.font())
+        bold.setBold(True)
+        env_title.setFont(bold)
+        env_header = QHBoxLayout()
+        env_header.addWidget(env_title)
+        env_header.addWidget(self._origin_label("environment"))
+        env_header.addStretch(1)
+        env_header.addWidget(self._show_secrets)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self._add_row)
+        buttons.addWidget(self._remove_row)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addSpacing(8)
+        layout.addLayout(env_header)
+        layout.addWidget(self._env, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self._problems)
+
+    def _origin_label(self, field: str) -> QLabel:
+        label = QLabel(objectName=f"origin_{field}")
+        label.setStyleSheet("color: palette(placeholder-text);")
+        label.hide()
+        self._origins[field] = label
+        return label
+
+    def _connect(self) -> None:
+        self._handler.textChanged.connect(self._on_edited)
+        self._interpreter.textChanged.connect(self._on_edited)
+        self._runtime.currentIndexChanged.connect(self._on_edited)
+        self._architecture.currentIndexChanged.connect(self._on_edited)
+        self._memory.valueChanged.connect(self._on_edited)
+        self._timeout.valueChanged.connect(self._on_edited)
+        self._env.itemChanged.connect(self._on_item_changed)
+        self._add_row.clicked.connect(self._on_add_row)
+        self._remove_row.clicked.connect(self._on_remove_row)
+        self._show_secrets.toggled.connect(self._on_show_secrets)
+
+    # Public interface
+
+    def set_config(self, config: FunctionConfig) -> None:
+        """Show `config`; this is not an edit, so nothing is signalled."""
+        self._updating = True
+        try:
+            self._base = config
+            self._handler.setText(config.handler)
+            self._runtime.clear()
+            self._runtime.addItems(RUNTIMES)
+            if config.runtime not in RUNTIMES:
+                self._runtime.addItem(config.runtime)  # shown, and reported as a problem
+            self._runtime.setCurrentText(config.runtime)
+            self._memory.setValue(config.memory_mb)
+            self._timeout.setValue(config.timeout_s)
+            if self._architecture.findText(config.architecture) < 0:
+                self._architecture.addItem(config.architecture)
+            self._architecture.setCurrentText(config.architecture)
+            self._interpreter.setText(config.interpreter or "")
+            self._env.setRowCount(0)
+            for name, value in config.environment:
+                self._append_row(name, value)
+        finally:
+            self._updating = False
+        self._last_config = config
+        self._show_problems()
+
+    def config(self) -> FunctionConfig:
+        """The edited config; raises ValueError listing the problems when Lambda would refuse it."""
+        problems = self.problems()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self._current()
+
+    def problems(self) -> list[str]:
+        """Everything Lambda would refuse in the form as it stands, in Lambda's words where it has them."""
+        config = self._current()
+        return [p.message for p in validate_config(config)] + self._environment_problems()
+
+    def set_origins(self, origins: dict[str, str]) -> None:
+        """Say where each setting comes from, e.g. {"memory_mb": "Globals.Function"}; keys are FunctionConfig fields."""
+        for field, label in self._origins.items():
+            origin = origins.get(field, "")
+            # Elided so a long template path never squeezes the editors; the tooltip has it whole.
+            label.setText(label.fontMetrics().elidedText(origin, Qt.TextElideMode.ElideMiddle, _ORIGIN_WIDTH))
+            label.setToolTip(f"Set in {origin}" if origin else "")
+            label.setVisible(bool(origin))
+            self._editors[field].setToolTip(f"Set in {origin}" if origin else "")
+
+    # Protected interface
+
+    def _current(self) -> FunctionConfig:
+        return dataclasses.replace(
+            self._base,
+            handler=self._handler.text().strip(),
+            runtime=self._runtime.currentText(),
+            memory_mb=self._memory.value(),
+            timeout_s=self._timeout.value(),
+            architecture=self._architecture.currentText(),
+            environment=tuple(self._rows()),
+            interpreter=self._interpreter.text().strip() or None,
+        )
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for row in range(self._env.rowCount()):
+            name, value = self._env.item(row, _NAME), self._env.item(row, _VALUE)
+            rows.append((name.text() if name else "", (value.data(ValueRole) or "") if value else ""))
+        return rows
+
+    def _environment_problems(self) -> list[str]:
+        problems, seen = [], set()
+        rows = self._rows()
+        for number, (name, _value) in enumerate(rows, start=1):
+            if not name:
+                problems.append(f"Environment variable in row {number} has no name.")
+            elif not _ENV_NAME.fullmatch(name):
+                problems.append(f"Environment variable name '{name}' is not allowed: Lambda needs a letter "
+                                "followed by letters, digits or underscores (at least 2 characters).")
+            elif name in seen:
+                problems.append(f"Environment variable '{name}' is defined more than once.")
+            seen.add(name)
+        size = len(json.dumps(dict(rows), separators=(",", ":")).encode("utf-8"))
+        if size > _ENV_LIMIT_BYTES:
+            problems.append(f"The environment variables take {size} bytes; Lambda's limit is 4 KB in all.")
+        return problems
+
+    def _append_row(self, name: str, value: str) -> None:
+        row = self._env.rowCount()
+        self._env.insertRow(row)
+        self._env.setItem(row, _NAME, QTableWidgetItem(name))
+        value_item = QTableWidgetItem()
+        value_item.setData(ValueRole, value)
+        self._env.setItem(row, _VALUE, value_item)
+        self._render_value(row)
+
+    def _render_value(self, row: int) -> None:
+        """Show the real value, or the mask for a secret while secrets are hidden (then it is not editable:
+        editing the mask would save the dots as the value)."""
+        name, item = self._env.item(row, _NAME), self._env.item(row, _VALUE)
+        if item is None:
+            return
+        hidden = looks_secret(name.text() if name else "") and not self._show_secrets.isChecked()
+        was_updating, self._updating = self._updating, True
+        try:
+            value = item.data(ValueRole) or ""
+            item.setText(MASK if hidden and value else value)
+            flags = item.flags()
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEditable if hidden else flags | Qt.ItemFlag.ItemIsEditable)
+            item.setToolTip("Hidden: turn on Show secrets to see or edit it" if hidden else "")
+        finally:
+            self._updating = was_updating
+
+    def _show_problems(self) -> list[str]:
+        problems = self.problems()
+        self._problems.setText("\n".join(problems))
+        self._problems.setVisible(bool(problems))
+        return problems
+
+    @Slot()
+    def _on_edited(self) -> None:
+        if self._updating:
+            return
+        if not self._show_problems():
+            config = self._current()
+            if config != self._last_config:
+                self._last_config = config
+                self.sig_config_changed.emit(config)
+
+    @Slot(QTableWidgetItem)
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._updating:
+            return
+        if item.column() == _VALUE:
+            item.setData(ValueRole, item.text())
+        self._render_value(item.row())
+        self._on_edited()
+
+    @Slot()
+    def _on_add_row(self) -> None:
+        self._append_row("", "")
+        row = self._env.rowCount() - 1
+        self._env.setCurrentCell(row, _NAME)
+        self._env.editItem(self._env.item(row, _NAME))
+        self._on_edited()
+
+    @Slot()
+    def _on_remove_row(self) -> None:
+        rows = sorted({index.row() for index in self._env.selectedIndexes()} or {self._env.currentRow()})
+        for row in reversed([r for r in rows if r >= 0]):
+            self._env.removeRow(row)
+        self._on_edited()
+
+    @Slot(bool)
+    def _on_show_secrets(self, _shown: bool) -> None:
+        for row in range(self._env.rowCount()):
+            self._render_value(row)
