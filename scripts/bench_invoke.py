@@ -1,0 +1,109 @@
+"""Invoke latency, side by side with its floors and a peer, measured in one run.
+
+    .venv/bin/python scripts/bench_invoke.py [--warm N] [--cold N]
+
+Rows: warm and cold invokes through the engine (Python, and Node.js when `node` is installed),
+`python -c pass` and `node -e 0` as floors for a cold start, and python-lambda-local invoking the same
+handler. This machine is noisy: read the ratios, not the absolute numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+from workbench.core.function_config import FunctionConfig
+from workbench.engine.engine import Engine, InvokeOptions
+
+PY_HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
+NODE_HANDLER = "exports.handler = async (event) => ({ ok: true });\n"
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def time_invokes(engine: Engine, config: FunctionConfig, count: int, cold: bool) -> list[float]:
+    """Wall time from invoke() to finished, in ms, for `count` calls."""
+    samples = []
+    for _ in range(count):
+        loop = QEventLoop()
+        begin = time.perf_counter()
+        invocation = engine.invoke(config, b"{}", InvokeOptions(cold=cold))
+        invocation.finished.connect(loop.quit)
+        loop.exec()
+        samples.append((time.perf_counter() - begin) * 1000)
+        if not invocation.result.succeeded:
+            raise SystemExit(f"invoke failed: {invocation.result.payload_text()}")
+    return samples
+
+
+def time_command(command: list[str], count: int, cwd: str | None = None) -> list[float]:
+    samples = []
+    for _ in range(count):
+        begin = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append((time.perf_counter() - begin) * 1000)
+    return samples
+
+
+def row(name: str, samples: list[float]) -> tuple[str, float, float]:
+    p50, p99 = statistics.median(samples), percentile(samples, 0.99)
+    print(f"{name:<44} {p50:>9.2f} {p99:>9.2f} {len(samples):>6}")
+    return name, p50, p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm", type=int, default=1000)
+    parser.add_argument("--cold", type=int, default=20)
+    args = parser.parse_args()
+    app = QCoreApplication([])
+    engine = Engine(app)
+    work = Path(tempfile.mkdtemp(prefix="bench-invoke-"))
+    (work / "app.py").write_text(PY_HANDLER)
+    (work / "index.js").write_text(NODE_HANDLER)
+    (work / "event.json").write_text("{}")
+    python = FunctionConfig("bench-py", "app.handler", "python3.12", str(work))
+    node = FunctionConfig("bench-node", "index.handler", "nodejs20.x", str(work))
+    has_node = shutil.which("node") is not None and Path("workbench/runtimes/node/bootstrap.mjs").exists()
+
+    print(f"{'what (ms)':<44} {'p50':>9} {'p99':>9} {'runs':>6}")
+    time_invokes(engine, python, 20, cold=False)  # warm up the environment and the caches
+    warm = row("workbench warm invoke, Python", time_invokes(engine, python, args.warm, cold=False))
+    cold = row("workbench cold invoke, Python", time_invokes(engine, python, args.cold, cold=True))
+    floor = row("python -c pass (process start floor)", time_command([sys.executable, "-c", "pass"], args.cold))
+    if has_node:
+        time_invokes(engine, node, 20, cold=False)
+        node_warm = row("workbench warm invoke, Node.js", time_invokes(engine, node, args.warm, cold=False))
+        row("workbench cold invoke, Node.js", time_invokes(engine, node, args.cold, cold=True))
+        node_floor = row("node -e 0 (process start floor)", time_command(["node", "-e", "0"], args.cold))
+    peer_cmd = shutil.which("python-lambda-local", path=str(Path(sys.executable).parent))
+    peer = None
+    if peer_cmd:
+        peer = row("python-lambda-local, one invoke",
+                   time_command([peer_cmd, "-f", "handler", "app.py", "event.json"], args.cold, cwd=str(work)))
+    engine.shutdown()
+
+    print()
+    if peer:
+        print(f"warm invoke is {peer[1] / warm[1]:.0f}x faster than python-lambda-local (p50)")
+        print(f"cold invoke is {peer[1] / cold[1]:.1f}x faster than python-lambda-local (p50)")
+    print(f"cold invoke costs {cold[1] / floor[1]:.1f}x a bare `python -c pass`")
+    if has_node:
+        print(f"warm Node.js invoke p50 is {node_warm[1]:.2f} ms; `node -e 0` is {node_floor[1]:.1f} ms "
+              f"({node_floor[1] / node_warm[1]:.0f}x the warm invoke)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
