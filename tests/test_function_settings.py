@@ -157,3 +157,22 @@ def test_unknown_runtime_is_shown_and_reported(qtbot):
     widget.set_config(dataclasses.replace(CONFIG, runtime="java21"))
     assert widget.findChild(QComboBox, "runtime").currentText() == "java21"
     assert any("Value 'java21' at 'runtime'" in problem for problem in widget.problems())
+
+
+def test_a_new_secret_can_be_typed_then_is_masked(form):
+    """A new variable named like a secret takes its value while empty, and hides it once set."""
+    form.findChild(QPushButton, "add_variable").click()
+    table = _table(form)
+    table.item(3, 0).setText("NEW_TOKEN")
+    assert table.item(3, 1).flags() & Qt.ItemFlag.ItemIsEditable
+    table.item(3, 1).setText("s3cret")
+    assert _values_shown(form)["NEW_TOKEN"] == MASK
+    assert form.config().env_dict()["NEW_TOKEN"] == "s3cret"
+
+
+def test_switching_function_hides_secrets_again(form):
+    """Secrets shown for one function are hidden when another function is shown."""
+    form.findChild(QCheckBox, "show_secrets").click()
+    form.set_config(dataclasses.replace(CONFIG, name="Other"))
+    assert not form.findChild(QCheckBox, "show_secrets").isChecked()
+    assert _values_shown(form)["EMAIL_API_TOKEN"] == MASK

@@ -125,7 +125,8 @@ def _parse_function(path: Path, folder: Path, index: int, entry: object) -> Func
     def text(key: str, default: str | None) -> str | None:
         value = entry.get(key, default)
         if value is not None and not isinstance(value, str):
-            raise WorkspaceFileError(path, f"expected a string, got {json.dumps(value)}", field=f"{where}.{key}")
+            raise WorkspaceFileError(path, f"expected a string, got {json.dumps(value)}",
+                                     field=f"{where}.{key}")
         return value
 
     memory = entry.get("memorySize", DEFAULT_MEMORY_MB)

@@ -28,13 +28,13 @@ _ORIGIN_WIDTH = 130
 
 
 def looks_secret(name: str) -> bool:
-    """Whether a variable's value should be hidden by default, judged by its name (API_KEY, DB_PASSWORD...)."""
+    """Whether a variable's value is hidden by default, judged by its name (API_KEY, DB_PASSWORD...)."""
     upper = name.upper()
     return any(marker in upper for marker in SECRET_MARKERS)
 
 
 class FunctionSettings(QWidget):
-    """Edits one FunctionConfig. Invalid input stays on screen with Lambda's message, never silently clamped."""
+    """Edits one FunctionConfig. Invalid input stays on screen with Lambda's message, never clamped."""
 
     sig_config_changed = Signal(object)
     """The user changed a setting and the result is a valid FunctionConfig (sent once per distinct config)."""
@@ -69,7 +69,8 @@ class FunctionSettings(QWidget):
         self._add_row = QPushButton("Add", objectName="add_variable")
         self._remove_row = QPushButton("Remove", objectName="remove_variable")
         self._show_secrets = QCheckBox("Show secrets", objectName="show_secrets")
-        self._show_secrets.setToolTip("Values of variables named like TOKEN, SECRET, PASSWORD or KEY are hidden")
+        self._show_secrets.setToolTip(
+            "Values of variables named like TOKEN, SECRET, PASSWORD or KEY are hidden")
 
         self._problems = QLabel(objectName="problems", wordWrap=True)
         self._problems.setStyleSheet("color: #c62828;")
@@ -79,6 +80,7 @@ class FunctionSettings(QWidget):
         self._origins: dict[str, QLabel] = {}
         self._editors = dict(zip(_FIELDS, (self._handler, self._runtime, self._memory, self._timeout,
                                            self._architecture, self._interpreter, self._env)))
+        self._tooltips = {field: editor.toolTip() for field, editor in self._editors.items()}
         self._build_layout()
         self._connect()
 
@@ -143,6 +145,9 @@ class FunctionSettings(QWidget):
         """Show `config`; this is not an edit, so nothing is signalled."""
         self._updating = True
         try:
+            if config.name != self._base.name:
+                # Another function's secrets start hidden again, whatever was shown for the last one.
+                self._show_secrets.setChecked(False)
             self._base = config
             self._handler.setText(config.handler)
             self._runtime.clear()
@@ -177,14 +182,14 @@ class FunctionSettings(QWidget):
         return [p.message for p in validate_config(config)] + self._environment_problems()
 
     def set_origins(self, origins: dict[str, str]) -> None:
-        """Say where each setting comes from, e.g. {"memory_mb": "Globals.Function"}; keys are FunctionConfig fields."""
+        """Say where each setting comes from, by FunctionConfig field: {"memory_mb": "Globals.Function"}."""
         for field, label in self._origins.items():
             origin = origins.get(field, "")
             # Elided so a long template path never squeezes the editors; the tooltip has it whole.
             label.setText(label.fontMetrics().elidedText(origin, Qt.TextElideMode.ElideMiddle, _ORIGIN_WIDTH))
             label.setToolTip(f"Set in {origin}" if origin else "")
             label.setVisible(bool(origin))
-            self._editors[field].setToolTip(f"Set in {origin}" if origin else "")
+            self._editors[field].setToolTip(f"Set in {origin}" if origin else self._tooltips[field])
 
     # Protected interface
 
@@ -239,13 +244,16 @@ class FunctionSettings(QWidget):
         name, item = self._env.item(row, _NAME), self._env.item(row, _VALUE)
         if item is None:
             return
-        hidden = looks_secret(name.text() if name else "") and not self._show_secrets.isChecked()
+        value = item.data(ValueRole) or ""
+        # An empty value has nothing to hide, and must stay editable so a new secret can be typed in.
+        secret = looks_secret(name.text() if name else "")
+        hidden = bool(value) and secret and not self._show_secrets.isChecked()
         was_updating, self._updating = self._updating, True
         try:
-            value = item.data(ValueRole) or ""
-            item.setText(MASK if hidden and value else value)
+            item.setText(MASK if hidden else value)
             flags = item.flags()
-            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEditable if hidden else flags | Qt.ItemFlag.ItemIsEditable)
+            editable = Qt.ItemFlag.ItemIsEditable
+            item.setFlags(flags & ~editable if hidden else flags | editable)
             item.setToolTip("Hidden: turn on Show secrets to see or edit it" if hidden else "")
         finally:
             self._updating = was_updating

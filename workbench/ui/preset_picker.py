@@ -214,5 +214,6 @@ class PresetPicker(QWidget):
     def _on_delete(self) -> None:
         preset = self.current_preset()
         if preset is not None and self._confirm(
-                self, "Delete preset", f"Delete the preset '{preset.name}'?\n\nThe file {preset.path} is removed."):
+                self, "Delete preset",
+                f"Delete the preset '{preset.name}'?\n\nThe file {preset.path} is removed."):
             self.sig_delete_requested.emit(preset)
