@@ -166,3 +166,9 @@ def test_reading_a_missing_preset_names_the_file(tmp_path):
     """Asking for a preset that does not exist fails with the path in the message."""
     with pytest.raises(PresetError, match="nope.json"):
         PresetStore(tmp_path).read("nope", "Fn")
+
+
+def test_python_only_constants_make_a_preset_broken(tmp_path):
+    """NaN parses in Python but not in Node or the Lambda console, so it is not saved as an event."""
+    with pytest.raises(PresetError, match="NaN"):
+        PresetStore(tmp_path).save("nan", '{"x": NaN}', "Fn")

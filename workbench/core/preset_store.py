@@ -3,13 +3,13 @@ events/<FunctionName>/<name>.json (one function's), listed tolerantly and writte
 
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core.atomic_write import write_text_atomic
+from workbench.core.json_check import check_json
 
 EVENTS_DIR = "events"
 EXTENSION = ".json"
@@ -77,12 +77,13 @@ def check_preset_name(name: str) -> str | None:
 
 
 def json_problem(text: str) -> str | None:
-    """'line L, column C: message' when `text` is not one JSON document, else None."""
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-    return None
+    """'line L, column C: message' when `text` is not strict JSON, else None.
+
+    The event editor uses the same check, so a preset is broken exactly when its text would be
+    shown as broken there (NaN, for one, parses in Python but not in Node or the Lambda console).
+    """
+    problem = check_json(text)
+    return str(problem) if problem else None
 
 
 class PresetStore:
