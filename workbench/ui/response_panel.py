@@ -1,0 +1,227 @@
+"""The Response panel: what the invocation returned, as highlighted JSON, or as an error with its stack trace."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette, QTextDocument
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextDocumentLayout, QPlainTextEdit, QSizePolicy,
+                               QSplitter, QToolButton, QVBoxLayout, QWidget)
+
+from workbench.core.invocation_result import InvocationResult, Status
+from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
+
+# Colouring costs about 2 ms per KB: above this size the payload is shown without colours.
+HIGHLIGHT_LIMIT_CHARS = 50_000
+# Lambda allows 6 MB responses; the view shows the first part, Copy still takes everything.
+VIEW_LIMIT_CHARS = 1_000_000
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return "1 byte" if size == 1 else f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _trace_text(document: dict) -> str:
+    """Python's `stackTrace` (one string per frame) or Node's `trace` (one string per line), as lines."""
+    frames = document.get("stackTrace", document.get("trace"))
+    if not isinstance(frames, list):
+        return ""
+    return "\n".join(str(frame).rstrip("\n") for frame in frames)
+
+
+class ResponsePanel(QWidget):
+    """Shows one InvocationResult's payload; `show_running` and `clear` cover the time before it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._build()
+        # Two documents: a coloured one for JSON of reasonable size, a plain one for text and big payloads,
+        # because colouring works line by line in Python and a large payload would freeze the window.
+        # Both belong to the panel: a QPlainTextEdit deletes a document it owns when given another.
+        self._json_document, self._plain_document = QTextDocument(self), QTextDocument(self)
+        for document in (self._json_document, self._plain_document):
+            document.setDocumentLayout(QPlainTextDocumentLayout(document))
+            document.setDefaultFont(self._payload.font())
+            document.setUndoRedoEnabled(False)
+        self._payload.setDocument(self._json_document)
+        self._highlighter = PygmentsHighlighter(self._json_document, "json", style_for_palette(self.palette()))
+        self._apply_palette()
+        self.clear()
+
+    # --- Public interface
+
+    @Slot()
+    def clear(self) -> None:
+        """Nothing to show yet."""
+        self._show_message("Response", "Run the function (Ctrl+Enter) to see what it returns.")
+
+    @Slot()
+    def show_running(self) -> None:
+        """An invocation is under way: drop the previous response."""
+        self._show_message("Running…", "Waiting for the response…")
+
+    @Slot(object)
+    def show_result(self, result: InvocationResult) -> None:
+        text, is_json = self._pretty(result.payload_text())
+        kind = "JSON" if is_json else "text"
+        self._payload_caption.setVisible(not result.succeeded)
+        if result.succeeded:
+            self._error_box.hide()
+            self._title.setText(f"Response · {kind} · {_size_text(len(result.payload))}")
+        else:
+            document = result.error_document() or {
+                "errorType": result.platform_error_type or ("Sandbox.Timedout" if result.status is Status.TIMEOUT
+                                                            else "Error"),
+                "errorMessage": result.payload_text()}
+            self._error_type.setText(str(document.get("errorType") or result.error_type or "Error"))
+            message = document.get("errorMessage")
+            self._error_message.setText("" if message is None else str(message))
+            self._error_message.setVisible(bool(self._error_message.text()))
+            trace = _trace_text(document)
+            self._trace.setPlainText(trace)
+            self._trace.setVisible(bool(trace))
+            self._error_box.show()
+            total = sum(self._splitter.sizes()) or self.height()
+            box = (total * 3) // 5 if trace else min(self._error_box.sizeHint().height(), total // 2)
+            self._splitter.setSizes([box, total - box])
+            self._title.setText(f"Error response · {kind} · {_size_text(len(result.payload))}")
+        self._set_payload(text, is_json)
+        self._copy.setEnabled(bool(text))
+
+    def payload_text(self) -> str:
+        """The payload as shown (pretty-printed when it is JSON)."""
+        return self._text
+
+    # --- Qt overrides
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_highlighter"):
+            self._apply_palette()
+            self._highlighter.set_style(style_for_palette(self.palette()))
+
+    # --- Building
+
+    def _build(self) -> None:
+        self._title = QLabel(objectName="response_title")
+        title_font = self._title.font()
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self._title.setFont(title_font)
+        self._copy = QToolButton(self, objectName="response_copy", text="Copy", autoRaise=True,
+                                 toolTip="Copy the response as shown")
+        self._copy.clicked.connect(self._copy_payload)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addWidget(self._title, 1)
+        header.addWidget(self._copy)
+
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._error_type = QLabel(objectName="response_error_type",
+                                  textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        type_font = self._error_type.font()
+        type_font.setWeight(QFont.Weight.Bold)
+        self._error_type.setFont(type_font)
+        self._error_message = QLabel(objectName="response_error_message", wordWrap=True,
+                                     textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._trace = QPlainTextEdit(objectName="response_trace", readOnly=True,
+                                     lineWrapMode=QPlainTextEdit.LineWrapMode.NoWrap)
+        self._trace.setFont(fixed)
+        self._trace.setUndoRedoEnabled(False)
+        heading = QWidget()
+        heading_layout = QVBoxLayout(heading)
+        heading_layout.setContentsMargins(8, 6, 8, 6)
+        heading_layout.setSpacing(2)
+        heading_layout.addWidget(self._error_type)
+        heading_layout.addWidget(self._error_message)
+        self._error_box = QFrame(objectName="response_error", frameShape=QFrame.Shape.StyledPanel)
+        self._error_box.setAutoFillBackground(True)
+        box_layout = QVBoxLayout(self._error_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(0)
+        box_layout.addWidget(heading)
+        box_layout.addWidget(self._trace, 1)
+        # Without a trace the heading keeps its height instead of spreading over the box.
+        heading.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        box_layout.addStretch(0)
+
+        self._payload = QPlainTextEdit(objectName="response_payload", readOnly=True)
+        self._payload.setFont(fixed)
+        self._payload.setUndoRedoEnabled(False)
+        self._payload.setTabStopDistance(4 * self._payload.fontMetrics().horizontalAdvance(" "))
+        self._payload_caption = QLabel("Payload as returned, pretty-printed", objectName="response_payload_caption")
+        self._payload_caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        payload_pane = QWidget()
+        payload_layout = QVBoxLayout(payload_pane)
+        payload_layout.setContentsMargins(0, 2, 0, 0)
+        payload_layout.setSpacing(2)
+        payload_layout.addWidget(self._payload_caption)
+        payload_layout.addWidget(self._payload, 1)
+        # The error and the raw payload share the height; the user can drag the line between them.
+        self._splitter = QSplitter(Qt.Orientation.Vertical, childrenCollapsible=False)
+        self._splitter.addWidget(self._error_box)
+        self._splitter.addWidget(payload_pane)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(header)
+        layout.addWidget(self._splitter, 1)
+
+    def _apply_palette(self) -> None:
+        """An error box tinted red and a red heading, both derived from the current palette."""
+        palette = self.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        dark = base.lightness() < 128
+        red = QColor("#ff7b72" if dark else "#b71c1c")
+        tint = QColor("#3d1d1f" if dark else "#fdecea")
+        box = self._error_box.palette()
+        box.setColor(QPalette.ColorRole.Window, tint)
+        box.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.Text))
+        self._error_box.setPalette(box)
+        heading = self._error_type.palette()
+        heading.setColor(QPalette.ColorRole.WindowText, red)
+        self._error_type.setPalette(heading)
+
+    # --- Showing
+
+    def _show_message(self, title: str, placeholder: str) -> None:
+        self._title.setText(title)
+        self._error_box.hide()
+        self._payload_caption.hide()
+        self._set_payload("", True)
+        self._payload.setPlaceholderText(placeholder)
+        self._copy.setEnabled(False)
+
+    @staticmethod
+    def _pretty(text: str) -> tuple[str, bool]:
+        if not text.strip():
+            return "", False
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text, False
+        return json.dumps(value, indent=2, ensure_ascii=False), True
+
+    def _set_payload(self, text: str, is_json: bool) -> None:
+        document = self._json_document if is_json and len(text) <= HIGHLIGHT_LIMIT_CHARS else self._plain_document
+        self._payload.clear()
+        if self._payload.document() is not document:
+            self._payload.setDocument(document)
+            self._payload.setTabStopDistance(4 * self._payload.fontMetrics().horizontalAdvance(" "))
+        self._text = text
+        if not text and not is_json:
+            self._payload.setPlaceholderText("The function returned an empty response.")
+        if len(text) > VIEW_LIMIT_CHARS:
+            text = (f"{text[:VIEW_LIMIT_CHARS]}\n… {len(text) - VIEW_LIMIT_CHARS:,} more characters "
+                    "not shown; Copy takes the whole response.")
+        self._payload.setPlainText(text)
+
+    @Slot()
+    def _copy_payload(self) -> None:
+        QGuiApplication.clipboard().setText(self._text)
