@@ -126,3 +126,13 @@ def test_huge_response_is_cut_in_the_view_but_copied_whole(qtbot, panel):
     assert shown.endswith("not shown; Copy takes the whole response.")
     qtbot.mouseClick(child(panel, QToolButton, "response_copy"), Qt.MouseButton.LeftButton)
     assert json.loads(QGuiApplication.clipboard().text()) == json.loads(payload)
+
+
+def test_one_very_long_line_is_shortened_in_the_view(qtbot, panel):
+    """A long single-line value (a base64 body, say) is cut in the view and marked, and copied whole."""
+    body = "QUJD" * 20_000
+    panel.show_result(result(json.dumps({"isBase64Encoded": True, "body": body}).encode()))
+    line = payload_view(panel).document().findBlockByNumber(2).text()
+    assert line.startswith('  "body": "QUJD') and line.endswith("more characters]")
+    qtbot.mouseClick(child(panel, QToolButton, "response_copy"), Qt.MouseButton.LeftButton)
+    assert json.loads(QGuiApplication.clipboard().text())["body"] == body

@@ -16,6 +16,7 @@ from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_pal
 HIGHLIGHT_LIMIT_CHARS = 50_000
 # Lambda allows 6 MB responses; the view shows the first part, Copy still takes everything.
 VIEW_LIMIT_CHARS = 1_000_000
+VIEW_LINE_CHARS = 10_000
 
 
 def _size_text(size: int) -> str:
@@ -24,6 +25,18 @@ def _size_text(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _viewable(text: str) -> str:
+    """The text cut to what a text view lays out quickly; Copy still uses the whole."""
+    cut = text[:VIEW_LIMIT_CHARS]
+    if len(cut) > VIEW_LINE_CHARS:
+        # One very long line (a base64 body, say) costs seconds of layout: shorten each such line.
+        cut = "\n".join(f"{line[:VIEW_LINE_CHARS]} … [{len(line) - VIEW_LINE_CHARS:,} more characters]"
+                        if len(line) > VIEW_LINE_CHARS else line for line in cut.split("\n"))
+    if len(text) > VIEW_LIMIT_CHARS:
+        cut += f"\n… {len(text) - VIEW_LIMIT_CHARS:,} more characters not shown; Copy takes the whole response."
+    return cut
 
 
 def _trace_text(document: dict) -> str:
@@ -217,10 +230,7 @@ class ResponsePanel(QWidget):
         self._text = text
         if not text and not is_json:
             self._payload.setPlaceholderText("The function returned an empty response.")
-        if len(text) > VIEW_LIMIT_CHARS:
-            text = (f"{text[:VIEW_LIMIT_CHARS]}\n… {len(text) - VIEW_LIMIT_CHARS:,} more characters "
-                    "not shown; Copy takes the whole response.")
-        self._payload.setPlainText(text)
+        self._payload.setPlainText(_viewable(text))
 
     @Slot()
     def _copy_payload(self) -> None:
