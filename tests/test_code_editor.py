@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontInfo, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFontInfo, QPalette, QTextCursor, QTextFormat
 
 from workbench.ui.code_editor import CodeEditor
 
@@ -172,3 +172,16 @@ def test_read_only_editor_ignores_editing_keys(make_editor, qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert editor.toPlainText() == "x"
+
+
+def test_colours_switch_with_the_palette(make_editor):
+    """Giving the editor a dark palette switches to the dark style, and back."""
+    editor = make_editor("python", "def f(): pass")
+    light_style = editor.highlighter().style_name()
+    dark = QPalette(editor.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1a1a1a"))
+    editor.setPalette(dark)
+    assert editor.highlighter().style_name() != light_style
+    editor.setPalette(QPalette(QColor("#f0f0f0")))
+    assert editor.highlighter().style_name() == light_style

@@ -1,4 +1,4 @@
-"""Checking and formatting event JSON: where it is broken, and a pretty form that changes nothing."""
+"""Checking and formatting event JSON: where it breaks, and a pretty form that changes nothing."""
 
 import json
 

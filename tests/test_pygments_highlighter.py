@@ -70,7 +70,7 @@ def test_triple_quoted_string_colours_its_middle_line(document):
 
 
 def test_opening_a_string_recolours_the_lines_below(document):
-    """Typing an opening triple quote turns following lines into string, deleting it turns them back."""
+    """Typing an opening triple quote turns the lines below into string; deleting it undoes that."""
     document.setPlainText("a = 1\nif a:\n    print(a)\n")
     PygmentsHighlighter(document, "python", "default")
     string, keyword = colour_of("default", String), colour_of("default", Keyword)
@@ -122,7 +122,7 @@ def test_set_style_recolours(document):
 
 
 def test_style_follows_the_palette(document, dark_application_palette):
-    """On a dark palette the dark style is chosen, and its keywords stand out from the background."""
+    """On a dark palette the dark style is chosen, and its keywords stand out from the base."""
     document.setPlainText("def f(): return None\n")
     highlighter = PygmentsHighlighter(document, "python")
     assert highlighter.style_name() == DARK_STYLE
@@ -152,10 +152,15 @@ def test_lexer_name_for_path():
 
 def test_long_file_recolours_far_lines_after_an_edit(document, qtbot):
     """In a long file an opened string still recolours lines far below, once typing pauses."""
-    document.setPlainText("".join(f"value_{n} = compute({n}, 'x')  # line {n}\n" for n in range(3000)))
+    lines = (f"value_{n} = compute({n}, 'x')  # line {n}\n" for n in range(3000))
+    document.setPlainText("".join(lines))
     PygmentsHighlighter(document, "python", "default")
     string = colour_of("default", String)
     cursor = QTextCursor(document.findBlockByNumber(10))
     cursor.insertText('"""')
-    qtbot.waitUntil(lambda: {c for _, c in coloured_runs(document, 2500)} == {string}, timeout=10000)
+
+    def far_line_is_string():
+        return {colour for _, colour in coloured_runs(document, 2500)} == {string}
+
+    qtbot.waitUntil(far_line_is_string, timeout=10000)
     assert "compute" in coloured_runs(document, 2500)[0][0]

@@ -1,4 +1,4 @@
-"""Checking and formatting JSON event text: where a document is broken, and a 2-space pretty form."""
+"""Checking and formatting JSON event text: where a document breaks, and a 2-space pretty form."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class _Number:
 
 
 def check_json(text: str) -> JsonProblem | None:
-    """The first problem in `text` as strict JSON, or None when it parses; an empty text is a problem."""
+    """The first problem in `text` as strict JSON, or None; an empty text is a problem too."""
     if not text.strip():
         return JsonProblem(1, 1, "Empty document: an event is a JSON value, for example {}")
     try:

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from workbench.ui.line_number_area import LineNumberArea
-from workbench.ui.pygments_highlighter import PygmentsHighlighter
+from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
 
 # Spaces per level: PEP 8 for Python; 2 is what JSON events, YAML templates and Node code use.
 _INDENT_WIDTH = {"python": 4, "javascript": 2, "json": 2, "yaml": 2}
@@ -41,7 +41,9 @@ class CodeEditor(QPlainTextEdit):
         self._error_selections: list[QTextEdit.ExtraSelection] = []
         self._style_follows_palette = True
         self._gutter = LineNumberArea(self)
-        self._highlighter = PygmentsHighlighter(self.document(), language)
+        self._highlighter = PygmentsHighlighter(
+            self.document(), language, style_for_palette(self.palette())
+        )
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._update_tab_stop()
@@ -68,7 +70,7 @@ class CodeEditor(QPlainTextEdit):
     def set_style(self, style_name: str | None) -> None:
         """Use a pygments style by name; None follows the palette, light or dark."""
         self._style_follows_palette = style_name is None
-        self._highlighter.set_style(style_name)
+        self._highlighter.set_style(style_name or style_for_palette(self.palette()))
 
     def mark_error(self, line: int, column: int) -> None:
         """Tint 1-based `line` and underline the character at 1-based `column` (in characters)."""
@@ -166,7 +168,9 @@ class CodeEditor(QPlainTextEdit):
         def remove_one_level(line: QTextCursor) -> None:
             text = line.block().text()
             count = 1 if text.startswith("\t") else len(text[:unit]) - len(text[:unit].lstrip(" "))
-            line.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, count)
+            line.movePosition(
+                QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, count
+            )
             line.removeSelectedText()
 
         self._for_each_selected_line(remove_one_level)
@@ -237,7 +241,7 @@ class CodeEditor(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             if self._style_follows_palette:
-                self._highlighter.set_style(None)
+                self._highlighter.set_style(style_for_palette(self.palette()))
             self._refresh_extra_selections()
         elif event.type() == QEvent.Type.FontChange:
             self._update_tab_stop()

@@ -1,4 +1,4 @@
-"""The event editor: JSON text checked as you type, the error's place marked, and a Format button."""
+"""The event editor: JSON checked as you type, the error's place marked, and a Format button."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ class EventEditor(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._editor, 1)
         layout.addLayout(bottom)
+        self.setFocusProxy(self._editor)  # focusing the event editor means typing into the JSON
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

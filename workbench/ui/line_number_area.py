@@ -1,4 +1,4 @@
-"""The line-number gutter down the left of a QPlainTextEdit: its width, its place and its painting."""
+"""The line-number gutter left of a QPlainTextEdit: its width, its place and its painting."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ _MIN_DIGITS = 2  # so the text does not jump sideways between line 9 and line 10
 
 
 class LineNumberArea(QWidget):
-    """A child of `editor` that reserves a left margin of the viewport and numbers the visible lines.
+    """A child of `editor` that takes a left margin of the viewport and numbers the visible lines.
 
     The editor calls place() from its resizeEvent and update_width() when its font changes.
     The line holding the cursor is drawn in the text colour, the others muted.

@@ -127,10 +127,10 @@ class PygmentsHighlighter(QSyntaxHighlighter):
 
     @Slot(int, int, int)
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
-        self._force_until = 0
         texts = self._block_texts(self.document())
         if texts == [text for text, _ in self._blocks]:
             return  # a format-only change, e.g. our own colours being applied
+        self._force_until = 0
         bulk = max(removed, added) > _BULK_CHANGE_CHARS  # a new file or a big paste: lex now
         if not bulk and self._lex_seconds > _SLOW_LEX_SECONDS:
             self._idle.start()
