@@ -137,6 +137,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
         self.wfile.flush()
 
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 1 << 20))
+            if not chunk:
+                self.close_connection = True
+                return
+            length -= len(chunk)
+
     def do_GET(self) -> None:
         api = self.server.api
         if self.path != PREFIX + "/invocation/next":
@@ -172,11 +180,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(400, _INVALID_ID)
             return
         if kind == "response" and length > MAX_RESPONSE_BYTES:
-            # The body is not read; the connection cannot be reused after it.
-            self.close_connection = True
             api._finish_current()
             api.signals.response_too_large.emit(request_id, length, time.monotonic())
             self._reply(413, _TOO_LARGE)
+            # Then take in the body and drop it: closing on a client still sending it would give the
+            # runtime a broken pipe instead of the 413, and kill it.
+            self._discard(length)
             return
         body = self.rfile.read(length)
         done = time.monotonic()
