@@ -211,10 +211,14 @@ def make_error(message, error_type, stack_trace, request_id=None):
 
 
 def user_frames(tb):
-    """Traceback entries from the first frame outside this file: the user's code, not ours."""
-    frames = traceback.extract_tb(tb)
+    """Traceback entries from the first frame outside this file: the user's code, not ours.
+
+    Plain (file, line, function, source) tuples, as awslambdaric keeps them: formatted, they carry no
+    column markers (the ^^^ lines Python 3.11+ adds), so the stackTrace matches Lambda's.
+    """
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
     for index, frame in enumerate(frames):
-        if "/bootstrap.py" not in frame.filename:
+        if "/bootstrap.py" not in frame[0]:
             return frames[index:]
     return frames
 
