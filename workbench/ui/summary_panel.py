@@ -1,0 +1,206 @@
+"""The Summary panel: one invocation's REPORT figures, memory against the size, and what the call costs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QResizeEvent
+from PySide6.QtWidgets import (QBoxLayout, QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from workbench.core.billing import GB_SECOND_PRICE_USD, REQUEST_PRICE_USD, format_cost, invocation_cost_usd
+from workbench.core.invocation_result import InvocationResult, Status
+
+NONE = "—"
+# Below this width the two columns stack.
+TWO_COLUMN_WIDTH = 560
+# Memory use from this share of the size on is drawn as a warning.
+MEMORY_WARNING_SHARE = 0.9
+
+
+def status_text(result: InvocationResult) -> str:
+    """Succeeded, Failed: <error type>, or Timed out."""
+    if result.status is Status.TIMEOUT:
+        return "Timed out"
+    if result.succeeded:
+        return "Succeeded"
+    error_type = result.error_type or result.platform_error_type
+    return f"Failed: {error_type}" if error_type else "Failed"
+
+
+def call_cost_usd(result: InvocationResult) -> float | None:
+    """The result's own cost, or one worked out from its figures; None for an architecture without a price."""
+    if result.cost_usd:
+        return result.cost_usd
+    if result.architecture not in GB_SECOND_PRICE_USD:
+        return None
+    return invocation_cost_usd(result.memory_size_mb, result.billed_duration_ms, result.architecture)
+
+
+class SummaryPanel(QWidget):
+    """Request id, status, durations, memory and cost of the last invocation, as a tidy form."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._values: dict[str, QLabel] = {}
+        self._memory: tuple[int, int] | None = None   # (used, size) in MB, to recolour on a palette change
+        self._build()
+        self.clear()
+
+    # --- Public interface
+
+    @Slot()
+    def clear(self) -> None:
+        """No invocation yet: every figure blank."""
+        for label in self._values.values():
+            label.setText(NONE)
+            label.setToolTip("")
+        self._set_status_colour(None)
+        self._init_note.clear()
+        self._memory_bar.setRange(0, 1)
+        self._memory_bar.setValue(0)
+        self._memory_bar.setFormat("")
+        self._memory_bar.setPalette(self.palette())
+        self._memory = None
+
+    @Slot(object)
+    def show_result(self, result: InvocationResult) -> None:
+        values = self._values
+        values["request_id"].setText(result.request_id or NONE)
+        values["status"].setText(status_text(result))
+        self._set_status_colour(result)
+        values["duration"].setText(f"{result.duration_ms:.2f} ms")
+        values["billed_duration"].setText(f"{result.billed_duration_ms} ms")
+        values["billed_duration"].setToolTip("Duration plus Init Duration, rounded up to the millisecond"
+                                             if result.cold else "Duration rounded up to the millisecond")
+        if result.init_duration_ms is None:
+            values["init_duration"].setText(NONE)
+            self._init_note.setText("warm")
+        else:
+            values["init_duration"].setText(f"{result.init_duration_ms:.2f} ms")
+            self._init_note.setText("cold start")
+        values["memory_size"].setText(f"{result.memory_size_mb} MB")
+        values["max_memory_used"].setText(f"{result.max_memory_used_mb} MB")
+        self._show_memory(result.max_memory_used_mb, result.memory_size_mb)
+        cost = call_cost_usd(result)
+        values["cost"].setText(NONE if cost is None else format_cost(cost))
+        values["cost_per_million"].setText(NONE if cost is None else format_cost(cost * 1_000_000))
+        price = GB_SECOND_PRICE_USD.get(result.architecture)
+        tip = ("us-east-1 prices: " + (f"${price} per GB-second, " if price else "")
+               + f"${REQUEST_PRICE_USD * 1_000_000:.2f} per million requests")
+        values["cost"].setToolTip(tip)
+        values["cost_per_million"].setToolTip("A million calls like this one. " + tip)
+        values["architecture"].setText(result.architecture)
+
+    # --- Qt overrides
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < TWO_COLUMN_WIDTH
+        self._columns.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_status_result"):
+            self._set_status_colour(self._status_result)
+            if self._memory is not None:
+                self._show_memory(*self._memory)
+
+    # --- Building
+
+    def _build(self) -> None:
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        left, right = self._form(), self._form()
+        self._add_row(left, "request_id", "Request ID").setFont(fixed)
+        status = self._add_row(left, "status", "Status")
+        bold = status.font()
+        bold.setWeight(QFont.Weight.DemiBold)
+        status.setFont(bold)
+        self._add_row(left, "duration", "Duration")
+        self._add_row(left, "billed_duration", "Billed Duration")
+        self._init_note = QLabel(objectName="summary_init_note")
+        self._init_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._add_row(left, "init_duration", "Init Duration", self._init_note)
+        self._add_row(right, "memory_size", "Memory Size")
+        self._memory_bar = QProgressBar(objectName="summary_memory_bar", textVisible=True, maximumHeight=16)
+        self._memory_bar.setMinimumWidth(90)
+        self._memory_bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._add_row(right, "max_memory_used", "Max Memory Used", self._memory_bar)
+        self._add_row(right, "cost", "Cost of this call")
+        self._add_row(right, "cost_per_million", "Cost per 1M calls")
+        self._add_row(right, "architecture", "Architecture")
+
+        self._columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._columns.setSpacing(24)
+        self._columns.addLayout(left, 1)
+        self._columns.addLayout(right, 1)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(8, 8, 8, 8)
+        content_layout.addLayout(self._columns)
+        content_layout.addStretch(1)
+        # A short bottom dock must not squash the rows: they scroll instead.
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    @staticmethod
+    def _form() -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(6)
+        return form
+
+    def _add_row(self, form: QFormLayout, key: str, caption: str, extra: QWidget | None = None) -> QLabel:
+        value = QLabel(NONE, objectName=f"summary_{key}",
+                       textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._values[key] = value
+        name = QLabel(caption)
+        name.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        if extra is None:
+            form.addRow(name, value)
+            return value
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(value)
+        row.addWidget(extra, 1 if isinstance(extra, QProgressBar) else 0)
+        if not isinstance(extra, QProgressBar):
+            row.addStretch(1)
+        form.addRow(name, row)
+        return value
+
+    # --- Colours
+
+    def _colours(self) -> tuple[QColor, QColor, QColor]:
+        """Green, red and amber that read well on this palette."""
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        if dark:
+            return QColor("#56d364"), QColor("#ff7b72"), QColor("#e3b341")
+        return QColor("#1a7f37"), QColor("#c62828"), QColor("#9a6700")
+
+    def _set_status_colour(self, result: InvocationResult | None) -> None:
+        self._status_result = result
+        label = self._values["status"]
+        palette = self.palette()
+        if result is not None:
+            green, red, _ = self._colours()
+            palette.setColor(QPalette.ColorRole.WindowText, green if result.succeeded else red)
+        label.setPalette(palette)
+
+    def _show_memory(self, used_mb: int, size_mb: int) -> None:
+        self._memory = (used_mb, size_mb)
+        self._memory_bar.setRange(0, max(size_mb, 1))
+        self._memory_bar.setValue(min(used_mb, max(size_mb, 1)))
+        share = used_mb / size_mb if size_mb else 0.0
+        self._memory_bar.setFormat(f"{share:.0%} of {size_mb} MB")
+        palette = self.palette()
+        if share >= MEMORY_WARNING_SHARE:
+            colour = self._colours()[1 if share >= 1 else 2]
+            palette.setColor(QPalette.ColorRole.Highlight, colour)
+            # The percentage is drawn over the bar: dark text on the light amber and red of dark themes.
+            palette.setColor(QPalette.ColorRole.HighlightedText,
+                             QColor("#1f1f1f") if colour.lightness() > 140 else QColor("#ffffff"))
+        self._memory_bar.setPalette(palette)
