@@ -184,7 +184,7 @@ def setup_logging():
 def log_error(error):
     """The [ERROR] event Lambda prints for a failure: one line, its parts joined by CR."""
     if json_logs():
-        doc = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR"}
+        doc = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "ERROR"}
         doc.update(error)
         sys.stdout.write(to_json(doc) + "\n")
         return
