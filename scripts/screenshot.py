@@ -1,0 +1,50 @@
+"""Render the window after a run of the sample to a PNG (offscreen; no display needed).
+
+    .venv/bin/python scripts/screenshot.py [OUT.png] [--theme light|dark] [--preset NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from workbench.app import create_window  # noqa: E402
+from workbench.core.sample_workspace import ensure_sample_workspace  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", default="docs/window.png")
+    parser.add_argument("--theme", default="light", choices=("light", "dark"))
+    parser.add_argument("--preset", default="new-order")
+    args = parser.parse_args()
+    app = QApplication(sys.argv[:1])
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
+    settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("view/theme", args.theme)
+    workspace = ensure_sample_workspace(scratch)
+    window = create_window(str(workspace), settings)
+    window.resize(1400, 880)
+    presets = {p.name: p for p in window.presets.list(window.function.config.name)}
+    window.preset_picker.set_presets(list(presets.values()), args.preset)
+    window._load_preset(presets[args.preset])
+    loop = QEventLoop()
+    window.controller.sig_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
+    QTimer.singleShot(200, window.run)
+    QTimer.singleShot(20000, loop.quit)
+    loop.exec()
+    window.grab().save(args.out)
+    print(f"wrote {args.out}")
+    window.controller.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""The real window, offscreen, with the real engine: what a user does and sees."""
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFontDatabase
+
+from workbench.core.invocation_result import Status
+from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.ui.app_settings import AppSettings
+from workbench.ui.main_window import CANCEL, DISCARD, SAVE, MainWindow
+
+RUN_TIMEOUT_MS = 20000
+
+
+class Answers:
+    """Scripted answers to the unsaved-changes question, recording what was asked."""
+
+    def __init__(self, answer=DISCARD):
+        self.answer = answer
+        self.asked = []
+
+    def __call__(self, parent, what):
+        self.asked.append(what)
+        return self.answer
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return ensure_sample_workspace(tmp_path / "data")
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    windows = []
+
+    def make(folder, answers=None):
+        settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(settings, ask_unsaved=answers or Answers())
+        qtbot.addWidget(window)
+        window.open_workspace(folder)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.controller.shutdown()
+
+
+def run_and_wait(qtbot, window):
+    with qtbot.waitSignal(window.controller.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        window.toolbar.run_action.trigger()
+    qtbot.waitUntil(lambda: "REPORT RequestId" in window.log_panel.full_text(), timeout=2000)
+    return blocker.args[0]
+
+
+def test_a_font_is_available(qapp):
+    """Text renders as glyphs, not boxes: Qt found at least one font family."""
+    assert QFontDatabase.families()
+
+
+def test_sample_opens_and_runs(qtbot, make_window, workspace):
+    """The sample function runs with its first preset: logs, response and REPORT figures appear."""
+    window = make_window(workspace)
+    assert window.function.config.name == "OrderConfirmation"
+    assert window.tabs.current_path().name == "lambda_function.py"
+    result = run_and_wait(qtbot, window)
+    assert result.succeeded, result.payload_text()
+    logs = window.log_panel.full_text()
+    assert "START RequestId: " in logs and "END RequestId: " in logs and "\tInit Duration: " in logs
+    assert json.loads(result.payload)["statusCode"] == 200
+    assert "statusCode" in window.response_panel.payload_text()
+    assert window.toolbar.badge.text() == "warm"
+    second = run_and_wait(qtbot, window)
+    assert second.init_duration_ms is None
+
+
+def test_edited_code_saves_and_starts_cold(qtbot, make_window, workspace):
+    """Editing the handler and running saves the file first, and the run is a cold start."""
+    window = make_window(workspace)
+    run_and_wait(qtbot, window)
+    editor = window.tabs.editor_for(workspace / "order_confirmation" / "lambda_function.py")
+    cursor = editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    cursor.insertText("\nprint('edited in the window')\n")
+    assert window.tabs.has_unsaved()
+    result = run_and_wait(qtbot, window)
+    assert not window.tabs.has_unsaved()
+    assert "edited in the window" in (workspace / "order_confirmation" / "lambda_function.py").read_text()
+    assert result.init_duration_ms is not None
+    assert "edited in the window" in window.log_panel.full_text()
+    assert "cold start" in window.statusBar().currentMessage() or result.cold
+
+
+def test_invalid_event_blocks_run(qtbot, make_window, workspace):
+    """While the event is not valid JSON, Run does nothing but say where the error is."""
+    window = make_window(workspace)
+    window.event_editor.set_text('{\n  "order_id": 1,\n}')
+    window.toolbar.run_action.trigger()
+    assert window.controller.current is None
+    message = window.statusBar().currentMessage()
+    assert "line 3, column 1" in message
+    assert window.log_panel.full_text() == ""
+
+
+def test_failing_preset_shows_error(qtbot, make_window, workspace):
+    """The sample's failing preset shows the error type and message in the response panel."""
+    window = make_window(workspace)
+    presets = {p.name: p for p in window.presets.list("OrderConfirmation")}
+    window._on_preset_selected(presets["missing-email"])
+    result = run_and_wait(qtbot, window)
+    assert result.error_type == "ValueError"
+    assert "ValueError" in window.response_panel.payload_text()
+    assert window.result_tabs.currentWidget() is window.response_panel
+
+
+def test_preset_round_trip_on_disk(qtbot, make_window, workspace):
+    """Save as, edit and save, rename and delete all land in events/ as plain JSON files."""
+    window = make_window(workspace)
+    events = workspace / "events" / "OrderConfirmation"
+    window.event_editor.set_text('{"order_id": "A-1"}')
+    window.save_preset_as("from-window")
+    assert json.loads((events / "from-window.json").read_text()) == {"order_id": "A-1"}
+    window.event_editor.set_text('{"order_id": "A-2"}')
+    window.event_editor.set_modified(True)
+    assert window.save_preset()
+    assert json.loads((events / "from-window.json").read_text()) == {"order_id": "A-2"}
+    window._rename_preset(window._current_preset, "renamed")
+    assert not (events / "from-window.json").exists() and (events / "renamed.json").exists()
+    window._delete_preset(window._current_preset)
+    assert not (events / "renamed.json").exists()
+    # Loading another preset puts its text in the editor, unmodified.
+    presets = {p.name: p for p in window.presets.list("OrderConfirmation")}
+    window._on_preset_selected(presets["big-order"])
+    assert json.loads(window.event_editor.text()) == json.loads((events / "big-order.json").read_text())
+    assert not window.event_editor.is_modified()
+
+
+def _write_handler(folder: Path, body: str) -> None:
+    (folder / "order_confirmation" / "lambda_function.py").write_text(body)
+
+
+def test_timeout_shows_as_timeout(qtbot, make_window, workspace):
+    """A handler that outlives its 1 s timeout ends as Sandbox.Timedout, shown as timed out."""
+    _write_handler(workspace, "import time\ndef lambda_handler(event, context):\n    time.sleep(30)\n")
+    window = make_window(workspace)
+    window.function_settings.set_config(window.function.config.__class__(
+        **{**window.function.config.__dict__, "timeout_s": 1}))
+    window._on_config_changed(window.function_settings.config())
+    assert window.function.config.timeout_s == 1
+    result = run_and_wait(qtbot, window)
+    assert result.status is Status.TIMEOUT
+    assert "Task timed out after 1.00 seconds" in window.response_panel.payload_text()
+    assert "Status: timeout" in window.log_panel.full_text()
+    assert window.toolbar.badge.text() == "cold"
+
+
+def test_stop_ends_looping_handler_and_children(qtbot, make_window, workspace):
+    """Stop kills a looping handler and the processes it started."""
+    _write_handler(workspace, (
+        "import subprocess, time\n"
+        "def lambda_handler(event, context):\n"
+        "    child = subprocess.Popen(['sleep', '300'])\n"
+        "    print('child', child.pid, flush=True)\n"
+        "    while True:\n"
+        "        time.sleep(0.01)\n"))
+    window = make_window(workspace)
+    window.toolbar.run_action.trigger()
+    qtbot.waitUntil(lambda: "child " in window.log_panel.full_text(), timeout=RUN_TIMEOUT_MS)
+    assert window.toolbar.stop_action.isEnabled()
+    pid = int(window.log_panel.full_text().split("child ")[1].split()[0])
+    with qtbot.waitSignal(window.controller.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        window.toolbar.stop_action.trigger()
+    assert blocker.args[0].error_type == "Sandbox.Stopped"
+
+    def gone():
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().split(") ")[1].startswith("Z")
+        except FileNotFoundError:
+            return True
+    qtbot.waitUntil(gone, timeout=3000)
+    assert window.toolbar.run_action.isEnabled()
+
+
+@pytest.mark.parametrize("answer, closes", [(CANCEL, False), (DISCARD, True), (SAVE, True)])
+def test_unsaved_changes_prompt(qtbot, make_window, workspace, answer, closes):
+    """Closing with an edited file asks; Cancel keeps the window, Save writes, Discard drops."""
+    answers = Answers(answer)
+    window = make_window(workspace, answers)
+    path = workspace / "order_confirmation" / "lambda_function.py"
+    original = path.read_text()
+    cursor = window.tabs.editor_for(path).textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    cursor.insertText("\n# edited\n")
+    closed = window.close()
+    assert answers.asked and "lambda_function.py" in answers.asked[0]
+    assert closed is closes
+    assert path.read_text().endswith("# edited\n") is (answer == SAVE)
+    if not closed:
+        assert window.isVisible() and window.tabs.has_unsaved()

@@ -1,0 +1,65 @@
+"""The window entry point: one qasync event loop for Qt and asyncio, then the main window."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QApplication
+
+
+def data_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+
+
+def choose_workspace(requested: str | None, last: str | None) -> Path:
+    """The folder given, else the last workspace if it still exists, else the bundled sample (copied)."""
+    from .core.sample_workspace import ensure_sample_workspace
+
+    if requested:
+        return Path(requested).resolve()
+    if last and Path(last).is_dir():
+        return Path(last)
+    return ensure_sample_workspace(data_dir())
+
+
+def create_window(folder: str | None, settings: QSettings):
+    """Build and show the window on a workspace (also used by tests and scripts)."""
+    from .ui.app_settings import AppSettings
+    from .ui.main_window import MainWindow
+    from .ui.theme import apply_theme
+
+    app_settings = AppSettings(settings)
+    apply_theme(app_settings.theme())
+    window = MainWindow(app_settings)
+    window.open_workspace(choose_workspace(folder, app_settings.last_workspace()))
+    window.restore_window()
+    window.show()
+    return window
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="lambda-workbench",
+                                     description="Write and run AWS Lambda functions locally. "
+                                                 "Subcommands: invoke, generate-event.")
+    parser.add_argument("path", nargs="?", help="workspace folder to open (default: the last one, else the sample)")
+    args = parser.parse_args(argv)
+    if args.path and not Path(args.path).is_dir():
+        parser.error(f"{args.path}: not a folder")
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("lambda-workbench")
+    app.setApplicationName("Lambda Workbench")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = create_window(args.path, QSettings())
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    del window
+    return 0

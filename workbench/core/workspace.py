@@ -1,0 +1,82 @@
+"""A workspace folder's functions: from its SAM template, from workbench.json, or one default function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .function_config import FunctionConfig
+from .sam_template import TemplateError, find_template, load_template
+from .workspace_file import WorkspaceFileError, load_workspace_functions, save_workspace_functions
+
+
+@dataclass(frozen=True)
+class WorkspaceFunction:
+    """A function and where each of its settings came from (setting -> origin)."""
+
+    config: FunctionConfig
+    origins: tuple[tuple[str, str], ...] = ()
+    runnable: bool = True
+    not_runnable_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    folder: Path
+    functions: tuple[WorkspaceFunction, ...]
+    template: Path | None
+    # A problem with the template or workbench.json: shown to the user, never fatal.
+    problem: str = ""
+
+    def function(self, name: str) -> WorkspaceFunction | None:
+        return next((f for f in self.functions if f.config.name == name), None)
+
+    @property
+    def function_names(self) -> list[str]:
+        return [f.config.name for f in self.functions]
+
+
+def default_function(folder: Path) -> FunctionConfig:
+    """What a plain folder runs: the Lambda console's default Python handler."""
+    return FunctionConfig(name=folder.name or "function", handler="lambda_function.lambda_handler",
+                          runtime="python3.12", code_dir=str(folder))
+
+
+def _file_origins(config: FunctionConfig) -> tuple[tuple[str, str], ...]:
+    settings = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture"]
+    return tuple((s, "workbench.json") for s in settings) + tuple(
+        (f"env:{key}", "workbench.json") for key, _ in config.environment)
+
+
+def load_workspace(folder: Path | str) -> Workspace:
+    """Template functions first; an entry of the same name in workbench.json (edited in the window) wins."""
+    folder = Path(folder).resolve()
+    problems: list[str] = []
+    functions: dict[str, WorkspaceFunction] = {}
+    template = find_template(folder)
+    if template is not None:
+        try:
+            for f in load_template(template).functions:
+                functions[f.logical_id] = WorkspaceFunction(f.config, f.origins, f.runnable, f.not_runnable_reason)
+        except TemplateError as error:
+            problems.append(str(error))
+    try:
+        for config in load_workspace_functions(folder):
+            functions[config.name] = WorkspaceFunction(config, _file_origins(config))
+    except WorkspaceFileError as error:
+        problems.append(str(error))
+    if not functions and not problems:
+        config = default_function(folder)
+        functions[config.name] = WorkspaceFunction(config, ())
+    return Workspace(folder, tuple(functions.values()), template, "\n".join(problems))
+
+
+def save_function(workspace: Workspace, config: FunctionConfig) -> Workspace:
+    """Store an edited function in workbench.json (never in app-private storage) and reload."""
+    try:
+        saved = {c.name: c for c in load_workspace_functions(workspace.folder)}
+    except WorkspaceFileError:
+        raise
+    saved[config.name] = config
+    save_workspace_functions(workspace.folder, list(saved.values()))
+    return load_workspace(workspace.folder)

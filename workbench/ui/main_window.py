@@ -1,0 +1,449 @@
+"""The workbench window: composes the panels and wires their signals to the workspace and the runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from ..core.preset_store import Preset, PresetError, PresetStore
+from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
+from .app_settings import AppSettings
+from .editor_tabs import EditorTabs
+from .event_editor import EventEditor
+from .event_template_dialog import EventTemplateDialog
+from .function_settings import FunctionSettings
+from .log_panel import LogPanel
+from .preset_picker import PresetPicker
+from .response_panel import ResponsePanel
+from .run_controller import RunController
+from .run_toolbar import RunToolbar
+from .summary_panel import SummaryPanel
+from .theme import apply_theme
+from .workspace_tree import WorkspaceTree
+
+# Answers of the unsaved-changes question.
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+AskUnsaved = Callable[[QWidget, str], str]
+
+
+def ask_unsaved_with_dialog(parent: QWidget, what: str) -> str:
+    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+               | QMessageBox.StandardButton.Cancel)
+    answer = QMessageBox.question(parent, "Unsaved changes", f"{what}\n\nSave them first?", buttons,
+                                  QMessageBox.StandardButton.Save)
+    return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(answer, CANCEL)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: AppSettings, controller: RunController | None = None,
+                 ask_unsaved: AskUnsaved = ask_unsaved_with_dialog) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.settings = settings
+        self.controller = controller or RunController(parent=self)
+        self._ask_unsaved = ask_unsaved
+        self.workspace: Workspace | None = None
+        self.function: WorkspaceFunction | None = None
+        self.presets: PresetStore | None = None
+        self._current_preset: Preset | None = None
+
+        self.toolbar = RunToolbar(self)
+        self.addToolBar(self.toolbar)
+        self.tree = WorkspaceTree(self)
+        self.function_settings = FunctionSettings(self)
+        self.tabs = EditorTabs(self)
+        self.preset_picker = PresetPicker(self)
+        self.event_editor = EventEditor(self)
+        self.log_panel = LogPanel(self)
+        self.response_panel = ResponsePanel(self)
+        self.summary_panel = SummaryPanel(self)
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+        self.statusBar().showMessage("Ready")
+        self.resize(1360, 860)
+
+    # --- Composition ---------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.left_splitter = _splitter(Qt.Orientation.Vertical, "left", [self.tree, self.function_settings])
+        event_column = QWidget(self)
+        column = QVBoxLayout(event_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        event_title = QLabel("<b>Event</b>", event_column)
+        column.addWidget(event_title)
+        column.addWidget(self.preset_picker)
+        column.addWidget(self.event_editor, 1)
+        self.centre_splitter = _splitter(Qt.Orientation.Horizontal, "centre", [self.tabs, event_column])
+        self.result_tabs = QTabWidget(self)
+        self.result_tabs.addTab(self.response_panel, "Response")
+        self.result_tabs.addTab(self.summary_panel, "Summary")
+        self.bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [self.log_panel, self.result_tabs])
+        self.right_splitter = _splitter(Qt.Orientation.Vertical, "right", [self.centre_splitter,
+                                                                          self.bottom_splitter])
+        self.main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [self.left_splitter,
+                                                                          self.right_splitter])
+        self.main_splitter.setSizes([350, 1050])
+        self.left_splitter.setSizes([330, 470])
+        self.centre_splitter.setSizes([600, 420])
+        self.right_splitter.setSizes([430, 370])
+        self.bottom_splitter.setSizes([640, 450])
+        self.setCentralWidget(self.main_splitter)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_action = file_menu.addAction("&Open Folder…", self._choose_workspace)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addAction(self.tabs.save_action)
+        save_all = file_menu.addAction("Save A&ll", self.save_all)
+        save_all.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        run_menu = self.menuBar().addMenu("&Run")
+        for action in (self.toolbar.run_action, self.toolbar.stop_action, self.toolbar.reset_action):
+            run_menu.addAction(action)
+            self.addAction(action)
+        event_menu = self.menuBar().addMenu("&Event")
+        event_menu.addAction(self.event_editor.format_action)
+        self.format_action = self.event_editor.format_action
+        new_from_template = event_menu.addAction("&New from Template…", self._new_event_from_template)
+        new_from_template.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        view_menu = self.menuBar().addMenu("&View")
+        search = view_menu.addAction("Find in &Logs", self.log_panel.focus_search)
+        search.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        theme_menu = view_menu.addMenu("&Theme")
+        for theme in ("system", "light", "dark"):
+            action = QAction(theme.capitalize(), self, checkable=True)
+            action.setChecked(self.settings.theme() == theme)
+            action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
+            theme_menu.addAction(action)
+
+    def _connect(self) -> None:
+        self.tree.sig_file_activated.connect(self.open_file)
+        self.toolbar.sig_function_selected.connect(self.select_function)
+        self.toolbar.sig_run_requested.connect(self.run)
+        self.toolbar.sig_stop_requested.connect(self.controller.stop)
+        self.toolbar.sig_reset_requested.connect(self._reset_environment)
+        self.function_settings.sig_config_changed.connect(self._on_config_changed)
+        self.preset_picker.sig_preset_selected.connect(self._on_preset_selected)
+        self.preset_picker.sig_save_requested.connect(self.save_preset)
+        self.preset_picker.sig_save_as_requested.connect(self.save_preset_as)
+        self.preset_picker.sig_rename_requested.connect(self._rename_preset)
+        self.preset_picker.sig_delete_requested.connect(self._delete_preset)
+        self.event_editor.sig_text_changed.connect(
+            lambda: self.preset_picker.set_modified(self.event_editor.is_modified()))
+        self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
+        controller = self.controller
+        controller.sig_started.connect(self._on_run_started)
+        controller.sig_log_lines.connect(self.log_panel.append_lines)
+        controller.sig_finished.connect(self._on_run_finished)
+        controller.sig_environment_changed.connect(self._on_environment_changed)
+        controller.sig_notice.connect(self._notice)
+
+    # --- Workspace and function ----------------------------------------------------------------
+
+    def open_workspace(self, folder: str | Path) -> None:
+        workspace = load_workspace(folder)
+        self.workspace = workspace
+        self.presets = PresetStore(workspace.folder)
+        self.tree.set_root(workspace.folder)
+        self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
+        self.settings.remember_workspace(str(workspace.folder))
+        names = workspace.function_names
+        current = self.settings.last_function(str(workspace.folder))
+        current = current if current in names else (names[0] if names else None)
+        self.toolbar.set_functions(names, current)
+        if workspace.problem:
+            self._notice(workspace.problem.splitlines()[0])
+        if current:
+            self.select_function(current)
+
+    @Slot(str)
+    def select_function(self, name: str) -> None:
+        if self.workspace is None or self.workspace.function(name) is None:
+            return
+        self.function = self.workspace.function(name)
+        config = self.function.config
+        self.settings.remember_function(str(self.workspace.folder), name)
+        self.function_settings.set_config(config)
+        self.function_settings.set_origins(dict(self.function.origins))
+        self._show_limits()
+        self.toolbar.set_environment_state(self.controller.engine.environment_state(name))
+        self._reload_presets(select_first=True)
+        handler_file = _handler_file(config.code_dir, config.handler)
+        if handler_file is not None:
+            self.open_file(str(handler_file))
+
+    @Slot(str)
+    def open_file(self, path: str) -> None:
+        try:
+            self.tabs.open_file(path)
+        except OSError as error:
+            self._notice(f"Could not open {path}: {error.strerror or error}")
+
+    @Slot(object)
+    def _on_config_changed(self, config) -> None:
+        if self.workspace is None or self.function is None:
+            return
+        try:
+            self.workspace = save_function(self.workspace, config)
+        except (OSError, ValueError) as error:
+            self._notice(f"Settings not saved: {error}")
+            return
+        self.function = self.workspace.function(config.name)
+        self._show_limits()
+
+    def _show_limits(self) -> None:
+        config = self.function.config
+        self.toolbar.set_limits(config.runtime, config.memory_mb, config.timeout_s, config.architecture)
+
+    # --- Presets -------------------------------------------------------------------------------
+
+    def _reload_presets(self, select_first: bool = False, select: str | None = None) -> None:
+        presets = self.presets.list(self.function.config.name)
+        if select is None and not select_first and self._current_preset is not None:
+            select = self._current_preset.name
+        chosen = next((p for p in presets if p.name == select), None) if select else None
+        if chosen is None and (select_first or select):
+            chosen = next((p for p in presets if not p.is_broken), presets[0] if presets else None)
+        self.preset_picker.set_presets(presets, chosen.name if chosen else None)
+        if select_first or select:
+            self._load_preset(chosen)
+
+    def _load_preset(self, preset: Preset | None) -> None:
+        self._current_preset = preset
+        self.event_editor.set_text(preset.text if preset else "{}")
+        self.event_editor.set_modified(False)
+        self.preset_picker.set_modified(False)
+        if preset is not None and preset.is_broken:
+            self._notice(f"Preset {preset.name} is broken ({preset.problem}); it is not overwritten unless you save it.")
+
+    @Slot(object)
+    def _on_preset_selected(self, preset: Preset) -> None:
+        if self.event_editor.is_modified() and not self._resolve_unsaved_event():
+            self.preset_picker.set_presets(self.presets.list(self.function.config.name),
+                                           self._current_preset.name if self._current_preset else None)
+            return
+        self._load_preset(preset)
+
+    def _resolve_unsaved_event(self) -> bool:
+        """Ask about an edited event; False when the user cancels."""
+        answer = self._ask_unsaved(self, "The event has unsaved changes.")
+        if answer == CANCEL:
+            return False
+        if answer == SAVE:
+            return self.save_preset()
+        return True
+
+    @Slot()
+    def save_preset(self) -> bool:
+        preset = self._current_preset
+        if preset is None:
+            self._notice("Choose Save As… to name this event.")
+            return False
+        function_name = self.function.config.name if preset.scope == "function" else None
+        try:
+            saved = self.presets.save(preset.name, self.event_editor.text(), function_name,
+                                      overwrite_broken=preset.is_broken)
+        except PresetError as error:
+            self._notice(str(error))
+            return False
+        self._current_preset = saved
+        self.event_editor.set_modified(False)
+        self.preset_picker.set_modified(False)
+        self._reload_presets(select=saved.name)
+        self._notice(f"Saved {saved.path}")
+        return True
+
+    @Slot(str)
+    def save_preset_as(self, name: str) -> None:
+        try:
+            saved = self.presets.save(name, self.event_editor.text(), self.function.config.name)
+        except PresetError as error:
+            self._notice(str(error))
+            return
+        self._current_preset = saved
+        self.event_editor.set_modified(False)
+        self._reload_presets(select=saved.name)
+        self._notice(f"Saved {saved.path}")
+
+    @Slot(object, str)
+    def _rename_preset(self, preset: Preset, new_name: str) -> None:
+        try:
+            renamed = self.presets.rename(preset, new_name)
+        except PresetError as error:
+            self._notice(str(error))
+            return
+        self._current_preset = renamed
+        self._reload_presets(select=renamed.name)
+
+    @Slot(object)
+    def _delete_preset(self, preset: Preset) -> None:
+        try:
+            self.presets.delete(preset)
+        except PresetError as error:
+            self._notice(str(error))
+            return
+        self._current_preset = None
+        self._reload_presets(select_first=True)
+        self._notice(f"Deleted preset {preset.name}")
+
+    def _new_event_from_template(self) -> None:
+        dialog = EventTemplateDialog(self)
+        if dialog.exec() and dialog.event_text():
+            self.event_editor.set_text(dialog.event_text())
+            self.event_editor.set_modified(True)
+            self.preset_picker.set_modified(True)
+            self._current_preset = None
+
+    # --- Running -------------------------------------------------------------------------------
+
+    @Slot()
+    def run(self) -> None:
+        if self.function is None or self.controller.running:
+            return
+        problems = self.function_settings.problems()
+        if problems:
+            self._notice(f"Fix the function settings first: {problems[0]}")
+            return
+        problem = self.event_editor.validate_now()
+        if problem is not None:
+            self._notice(f"Event is not valid JSON: {problem}")
+            self.event_editor.setFocus()
+            return
+        try:
+            self.tabs.save_all()
+        except OSError as error:
+            self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
+            return
+        self.controller.run(self.function.config, self.event_editor.text())
+
+    @Slot(object, bool)
+    def _on_run_started(self, invocation, cold: bool) -> None:
+        self.toolbar.set_running(True)
+        self.toolbar.set_environment_state("running")
+        self.response_panel.show_running()
+        self.summary_panel.clear()
+        self.statusBar().showMessage(f"Running {invocation.config.name} ({'cold start' if cold else 'warm'})…")
+
+    @Slot(object)
+    def _on_run_finished(self, result) -> None:
+        self.toolbar.set_running(False)
+        self.response_panel.show_result(result)
+        self.summary_panel.show_result(result)
+        if not result.succeeded:
+            self.result_tabs.setCurrentWidget(self.response_panel)
+        state = self.controller.engine.environment_state(self.function.config.name)
+        self.toolbar.set_environment_state(state)
+        outcome = "succeeded" if result.succeeded else f"failed: {result.error_type}"
+        self.statusBar().showMessage(f"{self.function.config.name} {outcome} in {result.duration_ms:.2f} ms "
+                                     f"(billed {result.billed_duration_ms} ms)")
+
+    @Slot(str, str)
+    def _on_environment_changed(self, name: str, state: str) -> None:
+        if self.function is not None and name == self.function.config.name and not self.controller.running:
+            self.toolbar.set_environment_state(state)
+
+    def _reset_environment(self) -> None:
+        if self.function is not None:
+            self.controller.reset(self.function.config.name)
+            self.toolbar.set_environment_state("cold")
+
+    # --- Saving and closing --------------------------------------------------------------------
+
+    def save_all(self) -> bool:
+        try:
+            self.tabs.save_all()
+        except OSError as error:
+            self._notice(f"Could not save {error.filename}: {error.strerror}")
+            return False
+        if self.event_editor.is_modified() and self._current_preset is not None:
+            return self.save_preset()
+        return True
+
+    def has_unsaved(self) -> bool:
+        return self.tabs.has_unsaved() or self.event_editor.is_modified()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.has_unsaved():
+            names = [p.name for p in self.tabs.dirty_paths()]
+            if self.event_editor.is_modified():
+                names.append("the event" + (f" ({self._current_preset.name})" if self._current_preset else ""))
+            answer = self._ask_unsaved(self, "Unsaved changes in: " + ", ".join(names) + ".")
+            if answer == CANCEL or (answer == SAVE and not self._save_before_close()):
+                event.ignore()
+                return
+        self.controller.shutdown()
+        self.settings.save_window(self.saveGeometry(), self.saveState(), self._splitter_states())
+        self.settings.sync()
+        event.accept()
+
+    def _save_before_close(self) -> bool:
+        if not self.save_all():
+            return False
+        if self.event_editor.is_modified():
+            self._notice("The event has no preset yet: use Save As… or Discard.")
+            return False
+        return True
+
+    def restore_window(self) -> None:
+        if (geometry := self.settings.geometry()) is not None:
+            self.restoreGeometry(geometry)
+        if (state := self.settings.window_state()) is not None:
+            self.restoreState(state)
+        for splitter in self._splitters():
+            if (saved := self.settings.splitter_state(splitter.objectName())) is not None:
+                splitter.restoreState(saved)
+
+    def _splitters(self) -> list[QSplitter]:
+        return [self.main_splitter, self.left_splitter, self.right_splitter, self.centre_splitter,
+                self.bottom_splitter]
+
+    def _splitter_states(self) -> dict:
+        return {s.objectName(): s.saveState() for s in self._splitters()}
+
+    # --- Small helpers -------------------------------------------------------------------------
+
+    def _choose_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open Workspace Folder")
+        if folder and (not self.has_unsaved() or self._ask_and_save()):
+            self.open_workspace(folder)
+
+    def _ask_and_save(self) -> bool:
+        answer = self._ask_unsaved(self, "This workspace has unsaved changes.")
+        return answer == DISCARD or (answer == SAVE and self._save_before_close())
+
+    def _set_theme(self, theme: str) -> None:
+        self.settings.set_theme(theme)
+        apply_theme(theme)
+
+    @Slot(str)
+    def _notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+
+
+def _splitter(orientation: Qt.Orientation, name: str, widgets: list[QWidget]) -> QSplitter:
+    splitter = QSplitter(orientation)
+    splitter.setObjectName(f"splitter_{name}")
+    splitter.setChildrenCollapsible(False)
+    for widget in widgets:
+        splitter.addWidget(widget)
+    return splitter
+
+
+def _handler_file(code_dir: str, handler: str) -> Path | None:
+    """The source file a handler string points at (app.handler -> app.py / app.js / app.mjs)."""
+    module = handler.rsplit(".", 1)[0] if "." in handler else ""
+    for suffix in (".py", ".mjs", ".js", ".cjs", ""):
+        candidate = Path(code_dir) / f"{module}{suffix}"
+        if module and candidate.is_file():
+            return candidate
+    bootstrap = Path(code_dir) / "bootstrap"
+    return bootstrap if bootstrap.is_file() else None

@@ -1,0 +1,125 @@
+"""The toolbar: function picker, its runtime and limits, Run / Stop / Reset, and the environment badge."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QSizePolicy, QToolBar, QWidget
+
+_BADGE_STYLE = "QLabel {{ background: {bg}; color: white; border-radius: 4px; padding: 2px 8px; font-weight: 600; }}"
+_BADGE_COLOURS = {"cold": "#5b6b7f", "starting": "#b7791f", "warm": "#2f855a", "running": "#2b6cb0"}
+
+
+class RunToolbar(QToolBar):
+    sig_function_selected = Signal(str)
+    """The user picked another function (its name)."""
+    sig_run_requested = Signal()
+    """Run (Ctrl+Enter, F5)."""
+    sig_stop_requested = Signal()
+    """Stop (Shift+F5)."""
+    sig_reset_requested = Signal()
+    """Reset environment: the next run starts cold."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Run", parent)
+        self.setObjectName("run_toolbar")
+        self.setMovable(False)
+        self.setIconSize(QSize(16, 16))
+        self.function_combo = QComboBox(self)
+        self.function_combo.setMinimumContentsLength(18)
+        self.function_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.function_combo.setToolTip("Function")
+        self.function_combo.currentTextChanged.connect(self._on_function_changed)
+        self.addWidget(QLabel(" Function ", self))
+        self.addWidget(self.function_combo)
+        self.limits_label = QLabel(self)
+        self.limits_label.setContentsMargins(10, 0, 10, 0)
+        self.addWidget(self.limits_label)
+        self.addSeparator()
+        self.run_action = QAction("Run", self)
+        self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"), QKeySequence("F5")])
+        self.run_action.setToolTip("Run the function with the event (Ctrl+Enter, F5)")
+        self.run_action.triggered.connect(self.sig_run_requested)
+        self.stop_action = QAction("Stop", self)
+        self.stop_action.setShortcut(QKeySequence("Shift+F5"))
+        self.stop_action.setToolTip("Stop the running invocation and end its environment (Shift+F5)")
+        self.stop_action.setEnabled(False)
+        self.stop_action.triggered.connect(self.sig_stop_requested)
+        self.reset_action = QAction("Reset environment", self)
+        self.reset_action.setToolTip("Discard the warm environment: the next run is a cold start")
+        self.reset_action.triggered.connect(self.sig_reset_requested)
+        for action in (self.run_action, self.stop_action, self.reset_action):
+            self.addAction(action)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.addWidget(spacer)
+        self.progress = QProgressBar(self)
+        self.progress.setFixedWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.addWidget(self.progress)
+        self.badge = QLabel(self)
+        self.badge.setMinimumWidth(70)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.addWidget(self.badge)
+        self._elapsed_timer = QTimer(self, interval=50, timeout=self._tick)
+        self._run_started = 0.0
+        self._timeout_s = 3
+        self.set_environment_state("cold")
+
+    # --- Public interface ----------------------------------------------------------------------
+
+    def set_functions(self, names: list[str], current: str | None) -> None:
+        self.function_combo.blockSignals(True)
+        self.function_combo.clear()
+        self.function_combo.addItems(names)
+        if current in names:
+            self.function_combo.setCurrentText(current)
+        self.function_combo.blockSignals(False)
+
+    def set_limits(self, runtime: str, memory_mb: int, timeout_s: int, architecture: str) -> None:
+        self._timeout_s = timeout_s
+        self.limits_label.setText(f"{runtime}  ·  {memory_mb} MB  ·  {timeout_s} s  ·  {architecture}")
+
+    def set_running(self, running: bool) -> None:
+        self.run_action.setEnabled(not running)
+        self.stop_action.setEnabled(running)
+        self.function_combo.setEnabled(not running)
+        if running:
+            self._run_started = time.monotonic()
+            self.progress.setValue(0)
+            self._elapsed_timer.start()
+            self._tick()
+        else:
+            self._elapsed_timer.stop()
+
+    @Slot(str)
+    def set_environment_state(self, state: str) -> None:
+        """cold, starting, warm (ready) or running."""
+        label = {"ready": "warm", "dead": "cold"}.get(state, state)
+        self.badge.setText(label)
+        self.badge.setStyleSheet(_BADGE_STYLE.format(bg=_BADGE_COLOURS.get(label, "#5b6b7f")))
+        self.badge.setToolTip({"cold": "No environment: the next run starts cold (Init Duration counted)",
+                               "warm": "A warm environment is waiting: the next run reuses it",
+                               "starting": "The runtime is initialising",
+                               "running": "An invocation is running"}.get(label, label))
+
+    def elapsed_fraction(self) -> float:
+        return self.progress.value() / 1000
+
+    # --- Internals -----------------------------------------------------------------------------
+
+    @Slot()
+    def _tick(self) -> None:
+        elapsed = time.monotonic() - self._run_started
+        self.progress.setValue(min(1000, int(elapsed / max(self._timeout_s, 1) * 1000)))
+        self.progress.setFormat(f"{elapsed:.1f} s of {self._timeout_s} s")
+
+    @Slot(str)
+    def _on_function_changed(self, name: str) -> None:
+        if name:
+            self.sig_function_selected.emit(name)

@@ -1,0 +1,35 @@
+"""Light and dark palettes for the whole application (Fusion style, so both are readable everywhere)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+_DARK = {
+    QPalette.ColorRole.Window: "#1f2328", QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#16191d", QPalette.ColorRole.AlternateBase: "#22262b",
+    QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2a2f35",
+    QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#2f6fb3",
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2a2f35",
+    QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8b949e",
+    QPalette.ColorRole.Link: "#6cb6ff", QPalette.ColorRole.Mid: "#3a4048", QPalette.ColorRole.Dark: "#111316",
+}
+
+
+def apply_theme(theme: str) -> None:
+    """"light", "dark" or "system" (the platform's palette)."""
+    app = QApplication.instance()
+    app.setStyle(QStyleFactory.create("Fusion"))
+    if theme == "dark":
+        palette = QPalette()
+        for role, colour in _DARK.items():
+            palette.setColor(role, QColor(colour))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6e7681"))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6e7681"))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#6e7681"))
+    elif theme == "light":
+        palette = app.style().standardPalette()
+    else:
+        # Offscreen and most desktops give no colour scheme hint: the style's palette is the system's.
+        palette = app.style().standardPalette()
+    app.setPalette(palette)

@@ -1,0 +1,45 @@
+"""The workspace's files, as a tree; activating a file asks for it to be opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDir, QModelIndex, Signal, Slot
+from PySide6.QtWidgets import QFileSystemModel, QHeaderView, QTreeView, QWidget
+
+_HIDDEN = [".git", ".venv", "__pycache__", "node_modules", ".aws-sam", ".pytest_cache"]
+
+
+class WorkspaceTree(QTreeView):
+    sig_file_activated = Signal(str)
+    """A file was double-clicked or Enter was pressed on it: open it in the editor."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = QFileSystemModel(self)
+        self._model.setFilter(QDir.Filter.AllEntries | QDir.Filter.NoDotAndDotDot | QDir.Filter.Hidden)
+        self._model.setNameFilters([])
+        self.setModel(self._model)
+        for column in (1, 2, 3):
+            self.hideColumn(column)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setHeaderHidden(True)
+        self.setAnimated(False)
+        self.activated.connect(self._on_activated)
+        self._model.directoryLoaded.connect(lambda _path: self.refresh_filter())
+
+    def set_root(self, folder: str | Path) -> None:
+        root = self._model.setRootPath(str(folder))
+        self.setRootIndex(root)
+
+    def refresh_filter(self) -> None:
+        """Hide tool folders (.git, .venv, caches) that are not the function's code."""
+        root = self.rootIndex()
+        for row in range(self._model.rowCount(root)):
+            index = self._model.index(row, 0, root)
+            self.setRowHidden(row, root, self._model.fileName(index) in _HIDDEN)
+
+    @Slot(QModelIndex)
+    def _on_activated(self, index: QModelIndex) -> None:
+        if not self._model.isDir(index):
+            self.sig_file_activated.emit(self._model.filePath(index))
