@@ -73,7 +73,7 @@ def main() -> None:
     shown_at = []
 
     def last_line_visible() -> None:
-        if window.log_panel.line_count() >= args.lines + 3 and "REPORT RequestId" in window.log_panel.full_text()[-400:]:
+        if window.log_panel.line_count() >= args.lines + 3 and window.log_panel.is_caught_up():
             shown_at.append(time.perf_counter())
             loop.quit()
         else:

@@ -113,7 +113,12 @@ class LogPanel(QWidget):
 
     def full_text(self) -> str:
         """Every line received, including those the capped view no longer shows."""
-        return "\n".join(line.rstrip("\r").replace("\r", "\n") if "\r" in line else line for line in self._lines)
+        return "\n".join(line.rstrip("\r").replace("\r\n", "\n").replace("\r", "\n") if "\r" in line else line
+                         for line in self._lines)
+
+    def is_caught_up(self) -> bool:
+        """True when every line received is in the view (nothing waits for the next flush)."""
+        return not self._pending
 
     def line_count(self) -> int:
         return len(self._lines)
