@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel
 
 from workbench.core.invocation_result import Status
 from workbench.core.sample_workspace import ensure_sample_workspace
@@ -202,3 +203,23 @@ def test_unsaved_changes_prompt(qtbot, make_window, workspace, answer, closes):
     assert path.read_text().endswith("# edited\n") is (answer == SAVE)
     if not closed:
         assert window.isVisible() and window.tabs.has_unsaved()
+
+
+def test_sam_project_functions_and_origins(qtbot, make_window, tmp_path):
+    """A SAM project lists its functions; settings and variables say where they came from."""
+    import shutil
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "sam_project", project)
+    window = make_window(project)
+    combo = window.toolbar.function_combo
+    names = [combo.itemText(i) for i in range(combo.count())]
+    assert {"OrderFunction", "NotifyFunction", "AuditFunction"} <= set(names)
+    window.select_function("OrderFunction")
+    origin = window.function_settings.findChild(QLabel, "origin_memory_mb").toolTip()
+    assert origin.startswith("Set in ") and ("Globals" in origin or "Resources" in origin)
+    window.use_env_vars_file(str(project / "env.json"))
+    assert window.function.config.name == "OrderFunction"
+    assert window.function_settings.variable_origin("TABLE_NAME") == "env-vars file (OrderFunction)"
+    assert window.function_settings.variable_origin("POWERTOOLS_SERVICE_NAME") == "Globals.Function"
+    result = run_and_wait(qtbot, window)
+    assert result.succeeded, result.payload_text()

@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import json
+
+from .atomic_write import write_text_atomic
+from .env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
 from .function_config import FunctionConfig
 from .sam_template import TemplateError, find_template, load_template
-from .workspace_file import WorkspaceFileError, load_workspace_functions, save_workspace_functions
+from .workspace_file import (WorkspaceFileError, load_workspace_functions, save_workspace_functions,
+                             workspace_file_path)
+
+# Key in workbench.json naming a SAM-format env-vars file (as `sam local invoke --env-vars` takes).
+ENV_VARS_KEY = "envVarsFile"
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,16 @@ def load_workspace(folder: Path | str) -> Workspace:
     problems: list[str] = []
     functions: dict[str, WorkspaceFunction] = {}
     template = find_template(folder)
+    env_file = None
+    if (env_name := env_vars_file_name(folder)) is not None:
+        try:
+            env_file = load_env_vars_file(folder / env_name)
+        except (EnvVarsFileError, OSError) as error:
+            problems.append(str(error))
     if template is not None:
         try:
             for f in load_template(template).functions:
+                f = apply_env_vars(f, env_file) if env_file is not None else f
                 functions[f.logical_id] = WorkspaceFunction(f.config, f.origins, f.runnable, f.not_runnable_reason)
         except TemplateError as error:
             problems.append(str(error))
@@ -80,3 +95,28 @@ def save_function(workspace: Workspace, config: FunctionConfig) -> Workspace:
     saved[config.name] = config
     save_workspace_functions(workspace.folder, list(saved.values()))
     return load_workspace(workspace.folder)
+
+
+def env_vars_file_name(folder: Path) -> str | None:
+    """The env-vars file the workspace names in workbench.json, relative to the folder."""
+    try:
+        document = json.loads(workspace_file_path(folder).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    value = document.get(ENV_VARS_KEY) if isinstance(document, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def set_env_vars_file(folder: Path | str, path: Path | str | None) -> None:
+    """Name (or, with None, forget) the workspace's env-vars file in workbench.json, kept in git with it."""
+    folder = Path(folder).resolve()
+    target = workspace_file_path(folder)
+    try:
+        document = json.loads(target.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        document = {"functions": []}
+    if path is None:
+        document.pop(ENV_VARS_KEY, None)
+    else:
+        document[ENV_VARS_KEY] = str(Path(path).resolve().relative_to(folder)) if Path(path).is_absolute() else str(path)
+    write_text_atomic(target, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

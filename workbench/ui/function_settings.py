@@ -23,7 +23,7 @@ ValueRole = Qt.ItemDataRole.UserRole
 _ENV_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
 _ENV_LIMIT_BYTES = 4096
 _FIELDS = ("handler", "runtime", "memory_mb", "timeout_s", "architecture", "interpreter", "environment")
-_NAME, _VALUE = 0, 1
+_NAME, _VALUE, _FROM = 0, 1, 2
 _ORIGIN_WIDTH = 130
 
 
@@ -58,11 +58,15 @@ class FunctionSettings(QWidget):
         self._interpreter = QLineEdit(objectName="interpreter", placeholderText="default")
         self._interpreter.setToolTip("Python or Node executable for this function; empty for the default")
 
-        self._env = QTableWidget(0, 2, objectName="environment")
-        self._env.setHorizontalHeaderLabels(["Name", "Value"])
-        self._env.horizontalHeader().setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Interactive)
-        self._env.horizontalHeader().setStretchLastSection(True)
-        self._env.setColumnWidth(_NAME, 180)
+        self._env = QTableWidget(0, 3, objectName="environment")
+        self._env.setHorizontalHeaderLabels(["Name", "Value", "From"])
+        header = self._env.horizontalHeader()
+        header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(_VALUE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(_FROM, QHeaderView.ResizeMode.Interactive)
+        self._env.setColumnWidth(_NAME, 150)
+        self._env.setColumnWidth(_FROM, 110)
+        self._env_origins: dict[str, str] = {}
         self._env.verticalHeader().setVisible(False)
         self._env.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 5)
@@ -190,6 +194,13 @@ class FunctionSettings(QWidget):
             label.setToolTip(f"Set in {origin}" if origin else "")
             label.setVisible(bool(origin))
             self._editors[field].setToolTip(f"Set in {origin}" if origin else self._tooltips[field])
+        self._env_origins = {key[4:]: value for key, value in origins.items() if key.startswith("env:")}
+        for row in range(self._env.rowCount()):
+            self._render_origin(row)
+
+    def variable_origin(self, name: str) -> str:
+        """Where the variable's value came from, as the From column shows it ("" when unknown)."""
+        return self._env_origins.get(name, "")
 
     # Protected interface
 
@@ -237,6 +248,19 @@ class FunctionSettings(QWidget):
         value_item.setData(ValueRole, value)
         self._env.setItem(row, _VALUE, value_item)
         self._render_value(row)
+        self._render_origin(row)
+
+    def _render_origin(self, row: int) -> None:
+        name = self._env.item(row, _NAME)
+        origin = self._env_origins.get(name.text() if name else "", "")
+        item = QTableWidgetItem(origin)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        item.setToolTip(f"Set in {origin}" if origin else "Set here")
+        was_updating, self._updating = self._updating, True
+        try:
+            self._env.setItem(row, _FROM, item)
+        finally:
+            self._updating = was_updating
 
     def _render_value(self, row: int) -> None:
         """Show the real value, or the mask for a secret while secrets are hidden (then it is not editable:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QS
                                QVBoxLayout, QWidget)
 
 from ..core.preset_store import Preset, PresetError, PresetStore
-from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
+from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
 from .app_settings import AppSettings
 from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         open_action = file_menu.addAction("&Open Folder…", self._choose_workspace)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addAction("Use &Env-Vars File…", self._choose_env_vars_file).setToolTip(
+            "A SAM-format env-vars file applied to the template's functions, variables it does not declare too")
         file_menu.addAction(self.tabs.save_action)
         save_all = file_menu.addAction("Save A&ll", self.save_all)
         save_all.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -415,6 +417,26 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open Workspace Folder")
         if folder and (not self.has_unsaved() or self._ask_and_save()):
             self.open_workspace(folder)
+
+    def _choose_env_vars_file(self) -> None:
+        if self.workspace is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Env-Vars File", str(self.workspace.folder), "JSON (*.json)")
+        if path:
+            self.use_env_vars_file(path)
+
+    def use_env_vars_file(self, path: str | None) -> None:
+        """Apply a SAM-format env-vars file to this workspace's functions (remembered in workbench.json)."""
+        try:
+            set_env_vars_file(self.workspace.folder, path)
+        except (OSError, ValueError) as error:
+            self._notice(f"Env-vars file not used: {error}")
+            return
+        current = self.function.config.name if self.function else None
+        self.open_workspace(self.workspace.folder)
+        if current:
+            self.toolbar.set_functions(self.workspace.function_names, current)
+            self.select_function(current)
 
     def _ask_and_save(self) -> bool:
         answer = self._ask_unsaved(self, "This workspace has unsaved changes.")
