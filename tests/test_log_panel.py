@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPalette, QTextCharFormat, QTextFormat
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QTextCharFormat, QTextFormat
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QToolButton
 
 from workbench.ui.log_panel import VIEW_BLOCK_CAP, LogPanel
@@ -201,3 +201,33 @@ def test_clear_empties_the_view_and_the_log(qtbot, panel):
     stream(qtbot, panel, ["new 1"])
     assert view(panel).toPlainText() == "new 1"
     assert label(panel, "log_count_label") == "1 line"
+
+
+@pytest.mark.parametrize("line", [
+    "[CRITICAL]\t2026-05-09T07:35:25.123Z\tid\tdisk full",
+    '{"timestamp": "2026-05-09T07:35:25Z", "log_level": "ERROR", "errorMessage": "boom", "errorType": "Exception"}',
+    '{"time":"2026-05-09T07:35:25.123Z","level":"ERROR","message":"boom"}',
+    "2024-03-04T17:22:38.033Z b70435cc-261c-4438-b9b6-efe4c8f04b21 Task timed out after 3.00 seconds",
+    "RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1 Error: Runtime exited without providing a reason\rRuntime.ExitError",
+    f"REPORT RequestId: {REQUEST_ID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t"
+    "Max Memory Used: 44 MB\tStatus: timeout",
+])
+def test_other_error_shapes_are_red(qtbot, panel, line):
+    """Critical, JSON-format errors, timeouts, runtime exits and failed REPORTs all read as errors."""
+    stream(qtbot, panel, [line])
+    colour = block_format(panel, 0).foreground().color()
+    assert colour.red() > colour.green() + 60
+
+
+def test_dark_palette_keeps_styles_readable(qtbot, panel):
+    """On a dark palette the error colour is light enough to read and lines are restyled."""
+    stream(qtbot, panel, [PYTHON_ERROR])
+    light_red = block_format(panel, 0).foreground().color()
+    dark = QPalette(panel.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#dddddd"))
+    panel.setPalette(dark)
+    qtbot.waitUntil(lambda: view(panel).document().firstBlock().text().startswith("[ERROR]")
+                    and block_format(panel, 0).foreground().color() != light_red)
+    assert block_format(panel, 0).foreground().color().lightness() > 128
+    assert view(panel).document().blockCount() == 1
