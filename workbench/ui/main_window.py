@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         for action in (self.toolbar.run_action, self.toolbar.stop_action, self.toolbar.reset_action):
             run_menu.addAction(action)
             self.addAction(action)
+        run_menu.addSeparator()
+        self.run_all_action = run_menu.addAction("Run All &Presets", self._start_run_all_presets)
+        self.run_all_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
+        self.run_all_action.setToolTip("Run the function once with each of its presets, as before a push")
         event_menu = self.menuBar().addMenu("&Event")
         event_menu.addAction(self.event_editor.format_action)
         self.format_action = self.event_editor.format_action
@@ -326,6 +331,34 @@ class MainWindow(QMainWindow):
             self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
             return
         self.controller.run(self.function.config, self.event_editor.text())
+
+    def _start_run_all_presets(self) -> None:
+        # Needs the application's qasync loop; the coroutine runs on it while the window stays live.
+        asyncio.ensure_future(self.run_all_presets())
+
+    async def run_all_presets(self) -> list[tuple[str, object]]:
+        """Run every valid preset of the function in turn; returns (preset name, result) pairs."""
+        if self.function is None or self.controller.running:
+            return []
+        try:
+            self.tabs.save_all()
+        except OSError as error:
+            self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
+            return []
+        outcomes = []
+        config = self.function.config
+        for preset in self.presets.list(config.name):
+            if preset.is_broken:
+                continue
+            self.log_panel.append_lines([f"--- preset {preset.name} ---"])
+            result = await self.controller.run_and_wait(config, preset.text)
+            if result is None:
+                break
+            outcomes.append((preset.name, result))
+        failed = [name for name, result in outcomes if not result.succeeded]
+        self._notice(f"Ran {len(outcomes)} presets: " + (f"{len(failed)} failed ({', '.join(failed)})"
+                                                          if failed else "all succeeded"))
+        return outcomes
 
     @Slot(object, bool)
     def _on_run_started(self, invocation, cold: bool) -> None:

@@ -1,0 +1,76 @@
+"""Launching: which workspace opens, what is remembered, and flows written as coroutines on qasync's loop."""
+
+import asyncio
+import json
+
+import qasync
+from PySide6.QtCore import QSettings
+
+from workbench.app import choose_workspace, create_window
+from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.ui.app_settings import AppSettings
+from workbench.ui.event_template_dialog import EventTemplateDialog
+
+
+def settings_in(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def test_first_launch_opens_a_copy_of_the_sample(tmp_path, monkeypatch):
+    """With no argument and no history, the sample is copied into the data folder and opened."""
+    monkeypatch.setattr("workbench.app.data_dir", lambda: tmp_path / "data")
+    folder = choose_workspace(None, None)
+    assert folder == tmp_path / "data" / "sample-workspace"
+    assert (folder / "order_confirmation" / "lambda_function.py").is_file()
+
+
+def test_last_workspace_reopens(qtbot, tmp_path):
+    """A workspace opened once is the one the next launch opens, with window and splitter state kept."""
+    first = ensure_sample_workspace(tmp_path / "a")
+    window = create_window(str(first), settings_in(tmp_path))
+    qtbot.addWidget(window)
+    # Small enough for the offscreen screen, which clamps restored geometry to its own size.
+    window.resize(1000, 700)
+    qtbot.wait(10)
+    window.main_splitter.setSizes([330, 660])
+    saved_sizes = window.main_splitter.sizes()
+    window.close()
+    settings = AppSettings(settings_in(tmp_path))
+    assert settings.last_workspace() == str(first.resolve())
+    again = create_window(None, settings_in(tmp_path))
+    qtbot.addWidget(again)
+    assert again.workspace.folder == first.resolve()
+    qtbot.wait(10)
+    # The offscreen screen clamps the width; the height and the panes' proportions come back.
+    assert again.size().height() == 700
+    left, right = again.main_splitter.sizes()
+    assert abs(left / (left + right) - saved_sizes[0] / sum(saved_sizes)) < 0.03
+    again.controller.shutdown()
+
+
+def test_new_event_from_template_uses_the_catalogue(qtbot):
+    """The template dialog offers the generate-event catalogue and yields a valid event."""
+    dialog = EventTemplateDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.event_text() == ""
+    dialog.select("s3", "put")
+    event = json.loads(dialog.event_text())
+    assert event["Records"][0]["eventSource"] == "aws:s3"
+
+
+def test_run_all_presets_as_a_coroutine(qapp, qtbot, tmp_path):
+    """Run All Presets awaits each call on qasync's loop; the sample's failing preset is reported."""
+    workspace = ensure_sample_workspace(tmp_path / "data")
+    window = create_window(str(workspace), settings_in(tmp_path))
+    qtbot.addWidget(window)
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+    try:
+        outcomes = loop.run_until_complete(asyncio.wait_for(window.run_all_presets(), 60))
+    finally:
+        asyncio.set_event_loop(None)
+        window.controller.shutdown()
+    by_name = {name: result for name, result in outcomes}
+    assert set(by_name) == {"new-order", "big-order", "missing-email", "empty"}
+    assert by_name["new-order"].succeeded and not by_name["missing-email"].succeeded
+    assert "1 failed" in window.statusBar().currentMessage() or "2 failed" in window.statusBar().currentMessage()
