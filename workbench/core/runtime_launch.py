@@ -66,4 +66,28 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     if not os.access(bootstrap, os.X_OK):
         raise LaunchError("Runtime.InvalidEntrypoint",
                           f"fork/exec {bootstrap}: permission denied. Make it executable: chmod +x {bootstrap}")
-    return LaunchCommand(bootstrap, ())
+    return shell_script_command(bootstrap, path_env) or LaunchCommand(bootstrap, ())
+
+
+def shell_script_command(bootstrap: str, path_env: str | None) -> LaunchCommand | None:
+    """bash for a `#!/bin/sh` bootstrap when this host's /bin/sh is another shell (dash, say).
+
+    On Amazon Linux /bin/sh is bash, and bootstraps written for Lambda rely on it: the custom-runtime
+    tutorial's starts with `set -euo pipefail` and uses `source`. Invoked as sh, bash runs in POSIX mode.
+    """
+    try:
+        with open(bootstrap, "rb") as script:
+            first_line = script.readline(256)
+    except OSError:
+        return None
+    if not first_line.startswith(b"#!"):
+        return None
+    # Linux passes everything after the interpreter as one argument.
+    words = first_line[2:].strip().split(maxsplit=1)
+    if not words or words[0] != b"/bin/sh" or os.path.basename(os.path.realpath("/bin/sh")) == "bash":
+        return None
+    bash = shutil.which("bash", path=path_env)
+    if bash is None:
+        return None
+    options = ("--posix", *(word.decode(errors="replace") for word in words[1:]))
+    return LaunchCommand(bash, (*options, bootstrap))

@@ -1,0 +1,541 @@
+"""The Node.js runtimes (nodejs18.x-24.x) through the real engine: real node processes, real handler files."""
+
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from workbench.core.function_config import FunctionConfig
+from workbench.core.invocation_result import Status
+from workbench.engine.engine import InvokeOptions
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None,
+                                 reason="node is not on PATH: install Node.js 18 or later to run these tests")
+
+FIXTURES = Path(__file__).parent / "fixtures" / "node"
+LEGACY_RUNTIMES = ("nodejs18.x", "nodejs20.x", "nodejs22.x")
+INTRO_RESPONSE = b'{"statusCode":200,"body":"\\"Email sent successfully!\\""}'
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t(?P<id>[^\t]+)\t(?P<level>[A-Z]+)\t(?P<message>.*)$")
+CALLBACK_WARNING = (
+    "AWS Lambda plans to remove support for callback-based function handlers starting with Node.js 24. You will "
+    "need to update this function to use an async handler to use Node.js 24 or later. For more information and to "
+    "provide feedback on this change, see https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/issues/137."
+    " To disable this warning, set the AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING environment variable.")
+
+
+@dataclass
+class Ran:
+    """One finished invocation: its result and the log lines it produced."""
+
+    result: object
+    lines: list = field(default_factory=list)
+
+    @property
+    def doc(self):
+        return json.loads(self.result.payload)
+
+    def app_lines(self):
+        """(request id, level, message) of every line the runtime wrote in Lambda's text format."""
+        return [m.group("id", "level", "message") for m in map(LOG_LINE.match, self.lines) if m]
+
+
+@pytest.fixture
+def node_engine(qapp):
+    from workbench.engine.engine import Engine
+
+    engine = Engine()
+    yield engine
+    engine.shutdown()
+
+
+@pytest.fixture
+def code(tmp_path):
+    """A private copy of tests/fixtures/node, so a test may edit files without touching the originals."""
+    target = tmp_path / "code"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+@pytest.fixture
+def invoke(node_engine, qtbot):
+    def _invoke(config, event=None, options=None, engine=None):
+        invocation = (engine or node_engine).invoke(config, {} if event is None else event, options)
+        ran = Ran(result=None)
+        invocation.log_lines.connect(ran.lines.extend)
+        with qtbot.waitSignal(invocation.finished, timeout=30_000) as blocker:
+            pass
+        ran.result = blocker.args[0]
+        return ran
+
+    return _invoke
+
+
+def node_function(code, handler, runtime="nodejs20.x", name=None, **settings):
+    env = settings.pop("environment", {})
+    return FunctionConfig(name=name or re.sub(r"\W", "-", f"{handler}-{runtime}"), handler=handler,
+                          runtime=runtime, code_dir=str(code), environment=tuple(env.items()), **settings)
+
+
+def wait_until_cold(qtbot, engine, config):
+    """A runtime that reported its error and then exited: wait for the exit before the next call."""
+    qtbot.waitUntil(lambda: engine.environment_state(config.name) == "cold", timeout=10_000)
+
+
+def process_gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def processes_in(folder) -> list[int]:
+    """Live processes working in folder: a runtime and everything it starts run in the code folder."""
+    folder = os.path.realpath(folder)
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and os.readlink(f"/proc/{entry}/cwd") == folder:
+                found.append(int(entry))
+        except OSError:
+            continue  # gone meanwhile, or a zombie (no cwd left)
+    return found
+
+
+# --- Responses ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("runtime", [*LEGACY_RUNTIMES, "nodejs24.x"])
+def test_introductory_example_returns_exactly_its_response(code, invoke, runtime):
+    """The introductory example returns {statusCode: 200, body: "\"Email sent successfully!\""} on every version."""
+    ran = invoke(node_function(code, "intro.handler", runtime), {"to": "ada@example.com"})
+    assert ran.result.succeeded
+    assert ran.result.payload == INTRO_RESPONSE
+    assert ran.lines[0].startswith("START RequestId: ")
+    assert ran.app_lines() == [(ran.result.request_id, "INFO", 'Sending confirmation for {"to":"ada@example.com"}')]
+    assert ran.lines[-2] == f"END RequestId: {ran.result.request_id}"
+    assert ran.lines[-1].startswith(f"REPORT RequestId: {ran.result.request_id}\tDuration: ")
+
+
+def test_warm_invocations_reuse_the_process(code, invoke):
+    """The second call runs in the same node process: module state survives and no init is reported."""
+    config = node_function(code, "faults.handler")
+    first, second = invoke(config), invoke(config)
+    assert first.doc["calls"] == 1 and second.doc["calls"] == 2
+    assert first.doc["pid"] == second.doc["pid"]
+    assert first.result.init_duration_ms is not None and second.result.init_duration_ms is None
+    assert "\tInit Duration: " in first.lines[-1] and "Init Duration" not in second.lines[-1]
+
+
+def test_code_change_starts_a_new_environment(code, invoke):
+    """Editing the handler file makes the next call cold, as a deploy does."""
+    config = node_function(code, "faults.handler")
+    first = invoke(config)
+    source = code / "faults.js"
+    source.write_text(source.read_text() + "\n// edited\n")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000_000))
+    second = invoke(config)
+    assert second.doc["calls"] == 1 and second.doc["pid"] != first.doc["pid"]
+    assert second.result.init_duration_ms is not None
+
+
+@pytest.mark.parametrize("handler, expected", [
+    ("esm.handler", {"module": "esm", "hasRequire": False, "file": "esm.mjs"}),
+    ("common.handler", {"module": "commonjs", "hasRequire": True, "file": "common.cjs"}),
+    ("esm_pkg/app.handler", {"module": "esm", "hasRequire": False}),
+    ("src/handlers/order.handler", {"orderId": 7, "where": "src/handlers"}),
+    ("src/handlers/order.nested.deeper", "found by a dotted export path"),
+])
+def test_handler_resolution_finds_every_module_kind(code, invoke, handler, expected):
+    """.mjs, .cjs, a type-module package, nested folders and dotted export paths all load."""
+    ran = invoke(node_function(code, handler), {"orderId": 7})
+    assert ran.result.succeeded, ran.result.payload
+    assert ran.doc == expected
+
+
+def test_es_module_syntax_in_a_commonjs_js_file_is_a_syntax_error(code, invoke):
+    """export in a .js file without "type": "module" fails init with Runtime.UserCodeSyntaxError."""
+    (code / "wrong_kind.js").write_text("export const handler = async () => 'never';\n")
+    ran = invoke(node_function(code, "wrong_kind.handler"))
+    assert ran.result.error_type == "Runtime.UserCodeSyntaxError"
+    assert ran.doc["errorMessage"] == "SyntaxError: Unexpected token 'export'"
+
+
+def test_streaming_handler_returns_what_it_wrote(code, invoke):
+    """awslambda.streamifyResponse works; the Invoke API gets the whole streamed body."""
+    ran = invoke(node_function(code, "streaming.handler"))
+    assert ran.result.succeeded
+    assert ran.result.payload == b"streamed hello"
+
+
+# --- Handler errors -------------------------------------------------------------------------------
+
+
+def test_thrown_error_has_trace_and_an_invoke_error_line(code, invoke):
+    """A thrown Error posts {errorType, errorMessage, trace}, logs "Invoke Error \\t{...}" and stays warm."""
+    config = node_function(code, "faults.handler")
+    ran = invoke(config, {"do": "throw"})
+    assert ran.result.status is Status.ERROR and ran.result.error_type == "Error"
+    assert list(ran.doc) == ["errorType", "errorMessage", "trace"]
+    assert ran.doc["errorMessage"] == "boom from the handler"
+    assert ran.doc["trace"][0] == "Error: boom from the handler"
+    assert ran.doc["trace"][1].startswith("    at exports.handler (") and "faults.js:" in ran.doc["trace"][1]
+    request_id, level, message = ran.app_lines()[-1]
+    assert (request_id, level) == (ran.result.request_id, "ERROR")
+    assert message.startswith('Invoke Error \t{"errorType":"Error","errorMessage":"boom from the handler",'
+                              '"stack":["Error: boom from the handler",')
+    assert "Status:" not in ran.lines[-1]  # a function error is no platform failure
+    assert invoke(config).doc["calls"] == 2
+
+
+def test_thrown_string_is_reported_with_its_type(code, invoke):
+    """Throwing a string gives errorType "string" and an empty trace."""
+    ran = invoke(node_function(code, "faults.handler"), {"do": "throw-string"})
+    assert ran.doc == {"errorType": "string", "errorMessage": "plain string thrown", "trace": []}
+
+
+@pytest.mark.parametrize("handler, error_type, message", [
+    ("syntax_error.handler", "Runtime.UserCodeSyntaxError", "SyntaxError: Unexpected end of input"),
+    ("missing_export.handler", "Runtime.HandlerNotFound", "missing_export.handler is undefined or not exported"),
+    ("not_function.handler", "Runtime.HandlerNotFound", "not_function.handler is not a function"),
+    ("index", "Runtime.MalformedHandlerName", "Bad handler"),
+    ("../faults.handler", "Runtime.MalformedHandlerName",
+     "'../faults.handler' is not a valid handler name. Use absolute paths when specifying root directories in "
+     "handler names."),
+    ("init_throws.handler", "Error", "failed while loading"),
+])
+def test_init_failures_use_lambdas_messages(code, invoke, handler, error_type, message):
+    """Loading failures post Lambda's error type and message; the log shows an Uncaught Exception during init."""
+    ran = invoke(node_function(code, handler))
+    assert ran.result.error_type == error_type
+    assert ran.doc["errorMessage"] == message
+    assert ran.doc["trace"][0].startswith(f"{error_type}: ")
+    uncaught = [m for rid, level, m in ran.app_lines() if rid == "undefined" and level == "ERROR"]
+    assert uncaught and uncaught[0].startswith(f'Uncaught Exception \t{{"errorType":"{error_type}"')
+    assert any(line.startswith("INIT_REPORT ") and line.endswith(f"Error Type: {error_type}") for line in ran.lines)
+
+
+def test_missing_module_is_an_import_module_error(code, invoke):
+    """A handler file that does not exist gives Runtime.ImportModuleError with Node's message."""
+    ran = invoke(node_function(code, "nowhere.handler"))
+    assert ran.result.error_type == "Runtime.ImportModuleError"
+    assert ran.doc["errorMessage"].startswith("Error: Cannot find module 'nowhere'\nRequire stack:\n- ")
+
+
+def test_unhandled_rejection_fails_the_call_and_ends_the_environment(code, invoke, node_engine, qtbot):
+    """A forgotten rejected promise reports Runtime.UnhandledPromiseRejection; the next call starts cold."""
+    config = node_function(code, "faults.handler")
+    ran = invoke(config, {"do": "unhandled"})
+    assert ran.result.error_type == "Runtime.UnhandledPromiseRejection"
+    assert ran.doc["errorMessage"] == "Error: rejected and forgotten"
+    assert ran.doc["trace"][0] == "Runtime.UnhandledPromiseRejection: Error: rejected and forgotten"
+    assert any(m.startswith('Unhandled Promise Rejection \t{"errorType":"Runtime.UnhandledPromiseRejection",'
+                            '"errorMessage":"Error: rejected and forgotten","reason":{"errorType":"Error"')
+               for _, _, m in ran.app_lines())
+    wait_until_cold(qtbot, node_engine, config)
+    after = invoke(config)
+    assert after.doc["calls"] == 1 and after.result.init_duration_ms is not None
+
+
+def test_uncaught_exception_fails_the_call_and_ends_the_environment(code, invoke, node_engine, qtbot):
+    """An exception thrown from a timer is posted for the call in progress, then the runtime exits."""
+    config = node_function(code, "faults.handler")
+    ran = invoke(config, {"do": "uncaught"})
+    assert ran.result.error_type == "Error"
+    assert ran.doc["errorMessage"] == "thrown from a timer"
+    assert any(m.startswith('Uncaught Exception \t{"errorType":"Error","errorMessage":"thrown from a timer"')
+               for _, _, m in ran.app_lines())
+    wait_until_cold(qtbot, node_engine, config)
+    assert invoke(config).doc["calls"] == 1
+
+
+def test_async_handler_that_never_settles(code, invoke):
+    """A promise that never settles, once the event loop is empty, fails with Runtime.NodeJsExit."""
+    ran = invoke(node_function(code, "faults.handler"), {"do": "never"})
+    assert ran.result.error_type == "Runtime.NodeJsExit"
+    assert ran.doc["errorMessage"] == (
+        "The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a "
+        "Promise that was never settled. For more information, see "
+        "https://nodejs.org/docs/latest/api/process.html#exit-codes")
+
+
+@pytest.mark.parametrize("runtime, error_type", [("nodejs20.x", "Error"), ("nodejs24.x", "Runtime.JSONStringifyError")])
+def test_unserialisable_result(code, invoke, runtime, error_type):
+    """A circular result cannot be sent: "Unable to stringify response body"."""
+    ran = invoke(node_function(code, "faults.handler", runtime), {"do": "circular"})
+    assert ran.result.error_type == error_type
+    assert ran.doc["errorMessage"] == "Unable to stringify response body"
+
+
+def test_event_that_is_not_json(code, invoke):
+    """An event body that is not JSON fails the call with the parser's SyntaxError."""
+    ran = invoke(node_function(code, "faults.handler"), b"not json")
+    assert ran.result.error_type == "SyntaxError"
+    assert ran.doc["errorMessage"].startswith("Unexpected token")
+
+
+# --- Callbacks and the context's methods (Node 18-22) ---------------------------------------------
+
+
+@pytest.mark.parametrize("handler, expected", [
+    ("handler", {"style": "callback", "got": {"x": 1}}),
+    ("callsTwice", "first"),
+    ("noArguments", None),
+    ("returnsValue", None),
+    ("waitsForTimer", {"timer": "fired"}),
+    ("doesNotWait", {"waits": False}),
+])
+def test_callback_handlers(code, invoke, handler, expected):
+    """callback(null, result) answers; only the first call counts; a returned value without callback is null."""
+    ran = invoke(node_function(code, f"callback.{handler}", timeout_s=3), {"x": 1})
+    assert ran.result.succeeded, ran.result.payload
+    assert ran.doc == expected
+
+
+def test_callback_waits_for_the_event_loop_to_empty(code, invoke):
+    """With callbackWaitsForEmptyEventLoop true, a pending timer runs before the response, inside the call."""
+    ran = invoke(node_function(code, "callback.waitsForTimer"))
+    end = ran.lines.index(f"END RequestId: {ran.result.request_id}")
+    fired = [i for i, line in enumerate(ran.lines) if line.endswith("\tINFO\ttimer fired before the response")]
+    assert fired and fired[0] < end
+
+
+def test_callback_without_waiting_leaves_the_timer_pending(code, invoke):
+    """callbackWaitsForEmptyEventLoop = false answers at once though a 60 s timer is pending; the next call runs."""
+    config = node_function(code, "callback.doesNotWait", timeout_s=2)
+    assert invoke(config).result.status is Status.SUCCESS
+    second = invoke(config)
+    assert second.result.succeeded and second.result.init_duration_ms is None
+
+
+@pytest.mark.parametrize("handler, expected", [
+    ("fails", {"errorType": "Error", "errorMessage": "callback error"}),
+    ("failsWithString", {"errorType": "string", "errorMessage": "just a string", "trace": []}),
+    ("throws", {"errorType": "Error", "errorMessage": "thrown before calling back"}),
+])
+def test_callback_errors(code, invoke, handler, expected):
+    """callback(error) and a synchronous throw post the error at once."""
+    ran = invoke(node_function(code, f"callback.{handler}"))
+    assert ran.result.error_type == expected["errorType"]
+    assert {key: ran.doc[key] for key in expected} == expected
+
+
+def test_callback_handler_warning(code, invoke):
+    """A three-argument non-async handler logs the deprecation warning at init (request id undefined)."""
+    ran = invoke(node_function(code, "callback.handler"))
+    assert ("undefined", "WARN", CALLBACK_WARNING) in ran.app_lines()
+    quiet = invoke(node_function(code, "callback.handler", name="quiet",
+                                 environment={"AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING": "1"}))
+    assert not [line for line in quiet.lines if "plans to remove support" in line]
+    assert not [line for line in invoke(node_function(code, "intro.handler")).lines if "plans to remove" in line]
+
+
+@pytest.mark.parametrize("handler, expected", [
+    ("succeeds", {"via": "succeed"}),
+    ("done", {"via": "done"}),
+    ("succeedsTwice", "first"),
+])
+def test_context_succeed_and_done(code, invoke, handler, expected):
+    """context.succeed and context.done answer at once, even with a pending timer; the first call counts."""
+    ran = invoke(node_function(code, f"context_methods.{handler}", timeout_s=3))
+    assert ran.result.succeeded
+    assert ran.doc == expected
+
+
+@pytest.mark.parametrize("handler, expected", [
+    ("fails", {"errorType": "Error", "errorMessage": "failed through the context"}),
+    ("failsWithNothing", {"errorType": "string", "errorMessage": "handled", "trace": []}),
+    ("doneWithError", {"errorType": "Error", "errorMessage": "done with an error"}),
+])
+def test_context_fail(code, invoke, handler, expected):
+    """context.fail(error), context.fail() and context.done(error) post errors."""
+    ran = invoke(node_function(code, f"context_methods.{handler}"))
+    assert {key: ran.doc[key] for key in expected} == expected
+
+
+# --- The context object ---------------------------------------------------------------------------
+
+
+def test_context_object(code, invoke):
+    """Every context property carries Lambda's value; memoryLimitInMB is a string; the trace id is forwarded."""
+    config = node_function(code, "context_dump.handler", "nodejs22.x", name="orders", memory_mb=256, timeout_s=5)
+    ran = invoke(config, options=InvokeOptions(client_context={"custom": {"tenant": "acme"}}))
+    doc = ran.doc
+    assert doc["keys"] == [
+        "callbackWaitsForEmptyEventLoop", "succeed", "fail", "done", "functionVersion", "functionName",
+        "memoryLimitInMB", "logGroupName", "logStreamName", "clientContext", "identity", "invokedFunctionArn",
+        "awsRequestId", "tenantId", "getRemainingTimeInMillis"]
+    assert doc["awsRequestId"] == ran.result.request_id
+    assert doc["functionName"] == "orders" and doc["functionVersion"] == "$LATEST"
+    assert doc["memoryLimitInMB"] == "256" and doc["memoryLimitType"] == "string"
+    assert doc["invokedFunctionArn"] == "arn:aws:lambda:us-east-1:123456789012:function:orders"
+    assert doc["logGroupName"] == "/aws/lambda/orders"
+    assert re.fullmatch(r"\d{4}/\d\d/\d\d/\[\$LATEST\][0-9a-f]{32}", doc["logStreamName"])
+    assert doc["identity"] is None and doc["clientContext"] == {"custom": {"tenant": "acme"}}
+    assert doc["remainingType"] == "number" and 0 < doc["remaining"] <= 5000
+    assert doc["callbackWaitsForEmptyEventLoop"] is True and doc["succeedType"] == "function"
+    assert doc["traceEnv"].startswith("Root=1-")
+    assert doc["executionEnv"] == "AWS_Lambda_nodejs22.x"
+    assert doc["cwd"] == str(code)
+
+
+def test_nodejs24_context_has_no_callback_members(code, invoke):
+    """On nodejs24.x the context has data fields and xRayTraceId, but no succeed/fail/done."""
+    doc = invoke(node_function(code, "context_dump.handler", "nodejs24.x")).doc
+    assert "succeed" not in doc["keys"] and "callbackWaitsForEmptyEventLoop" not in doc["keys"]
+    assert doc["succeedType"] == "undefined" and doc["callbackWaitsForEmptyEventLoop"] is None
+    assert doc["xRayTraceId"].startswith("Root=1-") and doc["xRayTraceId"] == doc["traceEnv"]
+
+
+# --- Node.js 24 differences -----------------------------------------------------------------------
+
+
+def test_nodejs24_refuses_callback_handlers(code, invoke):
+    """A three-argument handler fails init on nodejs24.x with Runtime.CallbackHandlerDeprecated."""
+    ran = invoke(node_function(code, "callback.handler", "nodejs24.x"))
+    assert ran.result.error_type == "Runtime.CallbackHandlerDeprecated"
+    assert ran.doc["errorMessage"] == (
+        "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. "
+        "You need to modify this function to use a supported handler signature to use Node.js 24 or later. For "
+        "more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.")
+    assert any(rid == "-" and m.startswith('Init Error \t{"errorType":"Runtime.CallbackHandlerDeprecated"')
+               for rid, _, m in ran.app_lines())
+
+
+@pytest.mark.parametrize("runtime, expected", [("nodejs20.x", None), ("nodejs24.x", {"sync": True})])
+def test_sync_return_value(code, invoke, runtime, expected):
+    """A plain handler's return value is ignored up to nodejs22.x and is the response on nodejs24.x."""
+    ran = invoke(node_function(code, "sync.handler", runtime))
+    assert ran.result.succeeded and ran.doc == expected
+
+
+# --- Logging --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("runtime, init_id", [("nodejs20.x", "undefined"), ("nodejs24.x", "-")])
+def test_console_methods_write_lambda_log_lines(code, invoke, runtime, init_id):
+    """Each console method writes <time>\\t<request id>\\t<LEVEL>\\t<message>; newlines become \\r."""
+    ran = invoke(node_function(code, "console_levels.handler", runtime))
+    rid = ran.result.request_id
+    lines = ran.app_lines()
+    assert lines[0] == (init_id, "INFO", "loaded at init")
+    assert lines[1:10] == [
+        (rid, "INFO", "log line { n: 1 }"), (rid, "INFO", "info line"), (rid, "WARN", "warn line"),
+        (rid, "ERROR", "error line"), (rid, "DEBUG", "debug line"), (rid, "TRACE", "trace line"),
+        (rid, "FATAL", "fatal line"), (rid, "INFO", "first\rsecond"), (rid, "INFO", "{ structured: true, count: 2 }")]
+    assert lines[10][2].startswith("failed with Error: logged error\r    at ")
+
+
+def test_log_level_filters_console_methods(code, invoke):
+    """AWS_LAMBDA_LOG_LEVEL=WARN drops log, info, debug and trace."""
+    ran = invoke(node_function(code, "console_levels.handler", environment={"AWS_LAMBDA_LOG_LEVEL": "WARN"}))
+    assert {level for _, level, _ in ran.app_lines()} == {"WARN", "ERROR", "FATAL"}
+
+
+def test_json_log_format(code, invoke):
+    """AWS_LAMBDA_LOG_FORMAT=JSON writes one JSON object per call; a single object stays structured."""
+    ran = invoke(node_function(code, "console_levels.handler", environment={"AWS_LAMBDA_LOG_FORMAT": "JSON"}))
+    records = [json.loads(line) for line in ran.lines if line.startswith("{")]
+    assert records[0] == {"timestamp": records[0]["timestamp"], "level": "INFO", "message": "loaded at init"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", records[0]["timestamp"])
+    by_message = {json.dumps(r["message"]): r for r in records[1:]}
+    assert by_message['"warn line"']["level"] == "WARN"
+    assert by_message['"warn line"']["requestId"] == ran.result.request_id
+    assert by_message['{"structured": true, "count": 2}']["level"] == "INFO"
+    assert by_message['"first\\nsecond"']["level"] == "INFO"
+    failed = [r for r in records if str(r["message"]).startswith("failed with")][0]
+    assert failed["errorType"] == "Error" and failed["errorMessage"] == "logged error"
+    assert failed["stackTrace"][0] == "Error: logged error"
+
+
+def test_json_log_format_logs_invoke_errors_as_objects(code, invoke):
+    """In JSON format an Invoke Error is logged as the error object itself."""
+    ran = invoke(node_function(code, "faults.handler", environment={"AWS_LAMBDA_LOG_FORMAT": "JSON"}),
+                 {"do": "throw"})
+    record = json.loads([line for line in ran.lines if line.startswith("{")][-1])
+    assert record["level"] == "ERROR" and record["requestId"] == ran.result.request_id
+    assert record["message"]["errorType"] == "Error"
+    assert record["message"]["errorMessage"] == "boom from the handler"
+    assert record["message"]["stackTrace"][0] == "Error: boom from the handler"
+
+
+# --- Crashes and limits ---------------------------------------------------------------------------
+
+
+def test_process_exit_is_a_runtime_exit_error(code, invoke):
+    """process.exit(2) ends the call with Runtime.ExitError and Lambda's words; the next call starts cold."""
+    config = node_function(code, "faults.handler")
+    ran = invoke(config, {"do": "exit", "status": 2})
+    rid = ran.result.request_id
+    assert ran.result.error_type == "Runtime.ExitError"
+    assert ran.doc == {"errorType": "Runtime.ExitError",
+                       "errorMessage": f"RequestId: {rid} Error: Runtime exited with error: exit status 2"}
+    assert (rid, "INFO", "about to exit with status 2") in ran.app_lines()
+    assert ran.lines[-1].endswith("\tStatus: error\tError Type: Runtime.ExitError")
+    assert invoke(config).doc["calls"] == 1
+
+
+def test_segfault_is_reported_by_signal_name(code, invoke):
+    """A runtime killed by SIGSEGV: "Runtime exited with error: signal: segmentation fault"."""
+    ran = invoke(node_function(code, "faults.handler"), {"do": "segv"})
+    assert ran.doc["errorMessage"].endswith("Error: Runtime exited with error: signal: segmentation fault")
+
+
+def test_timeout_leaves_no_process_behind(code, invoke, qtbot):
+    """After a 1 s timeout the runtime and every child it started (even in its own session) are gone."""
+    config = node_function(code, "spawner.handler", timeout_s=1)
+    ran = invoke(config)
+    assert ran.result.status is Status.TIMEOUT and ran.result.error_type == "Sandbox.Timedout"
+    assert ran.doc == {"errorMessage": f"RequestId: {ran.result.request_id} Error: Task timed out after 1.00 seconds",
+                       "errorType": "Sandbox.Timedout"}
+    assert ran.lines[-1].endswith("\tStatus: timeout")
+    pids = [int(p) for p in re.findall(r"(?:child|runtime) pid (\d+)", "\n".join(ran.lines))]
+    # SIGKILL has been sent to all of them; wait for the kernel to finish them off.
+    qtbot.waitUntil(lambda: all(map(process_gone, pids)) and not processes_in(code), timeout=5_000)
+
+
+def test_out_of_memory(code, invoke):
+    """Allocating ~300 MB in a 128 MB function is killed: Runtime.OutOfMemory, and the next call is cold."""
+    config = node_function(code, "faults.handler", memory_mb=128, timeout_s=10)
+    ran = invoke(config, {"do": "allocate", "mb": 300})
+    assert ran.result.error_type == "Runtime.OutOfMemory"
+    assert ran.doc["errorType"] == "Runtime.OutOfMemory"
+    assert ran.lines[-1].endswith("\tStatus: error\tError Type: Runtime.OutOfMemory")
+    assert invoke(config).doc["calls"] == 1
+
+
+def test_max_memory_used_counts_the_handlers_buffers(code, invoke):
+    """A handler holding 100 MB of Buffers reports Max Memory Used above 100 MB, under the limit."""
+    ran = invoke(node_function(code, "faults.handler", memory_mb=512, timeout_s=10), {"do": "allocate", "mb": 100})
+    assert ran.result.succeeded and ran.doc["held_mb"] == 100
+    assert 100 < ran.result.max_memory_used_mb < 512
+    assert f"\tMax Memory Used: {ran.result.max_memory_used_mb} MB\t" in ran.lines[-1]
+
+
+# --- A machine without node -----------------------------------------------------------------------
+
+
+def test_missing_node_is_a_clear_error_and_python_still_runs(code, invoke, qapp, tmp_path):
+    """With no node on PATH a Node function fails with what to install, and a Python function still works."""
+    from workbench.engine.engine import Engine
+
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    python_code = tmp_path / "py"
+    python_code.mkdir()
+    (python_code / "app.py").write_text("def handler(event, context):\n    return {'python': 'works'}\n")
+    engine = Engine(host_env={"PATH": str(empty), "HOME": str(tmp_path)})
+    try:
+        node_ran = invoke(node_function(code, "intro.handler"), engine=engine)
+        assert node_ran.result.error_type == "Runtime.InvalidEntrypoint"
+        assert "node was not found on PATH. Install Node.js 18 or later" in node_ran.doc["errorMessage"]
+        assert node_ran.lines[-1].endswith("\tStatus: error\tError Type: Runtime.InvalidEntrypoint")
+        python_ran = invoke(FunctionConfig(name="py", handler="app.handler", runtime="python3.12",
+                                           code_dir=str(python_code)), engine=engine)
+        assert python_ran.result.succeeded and python_ran.doc == {"python": "works"}
+    finally:
+        engine.shutdown()
