@@ -46,7 +46,9 @@ def test_batches_show_every_line_after_the_flush(qtbot, panel):
     """Lines appended in several batches all appear, in order, and the count says how many."""
     panel.append_lines([f"line {i}" for i in range(10)])
     panel.append_lines([f"line {i}" for i in range(10, 25)])
-    qtbot.waitUntil(lambda: view(panel).document().blockCount() == 25)
+    assert not panel.is_caught_up()
+    qtbot.waitUntil(panel.is_caught_up)
+    assert view(panel).document().blockCount() == 25
     assert view(panel).toPlainText().splitlines() == [f"line {i}" for i in range(25)]
     assert label(panel, "log_count_label") == "25 lines"
 

@@ -123,6 +123,10 @@ class LogPanel(QWidget):
     def line_count(self) -> int:
         return len(self._lines)
 
+    def is_caught_up(self) -> bool:
+        """True when every line received has reached the view (nothing waits for a flush)."""
+        return not self._pending
+
     def is_following(self) -> bool:
         """True while the view sticks to the newest line (the user has not scrolled up)."""
         return self._follow
