@@ -183,7 +183,9 @@ class Sandbox(QObject):
         init_ms = self._init_ms if not self._init_reported and self._dispatched_at else None
         self._init_reported = True
         billed = billed_duration_ms(duration_ms, init_ms)
-        memory_mb = -(-self._peak_kb // 1024)
+        # Lambda's memory limit is hard: usage never shows above the size. Polling can catch a runtime
+        # a little past it before the out-of-memory kill lands.
+        memory_mb = min(-(-self._peak_kb // 1024), self.config.memory_mb)
         result = InvocationResult(
             request_id=request.request_id, status=status, payload=payload, error_type=error_type,
             platform_error_type=platform_error_type, duration_ms=duration_ms, billed_duration_ms=billed,
