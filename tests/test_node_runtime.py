@@ -539,3 +539,25 @@ def test_missing_node_is_a_clear_error_and_python_still_runs(code, invoke, qapp,
         assert python_ran.result.succeeded and python_ran.doc == {"python": "works"}
     finally:
         engine.shutdown()
+
+
+# --- The bundled sample ---------------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample_workspace"
+SAMPLE_ENVIRONMENT = {"STORE_NAME": "Workbench Books", "CURRENCY": "USD", "EMAIL_API_TOKEN": "dummy-token"}
+
+
+def test_sample_node_function_confirms_an_order_and_fails_on_purpose(invoke):
+    """The sample's Node.js order confirmation answers 200 for new-order and fails for missing-email."""
+    config = node_function(SAMPLE / "order_confirmation_node", "index.handler", "nodejs22.x",
+                           name="OrderConfirmationNode", environment=SAMPLE_ENVIRONMENT)
+    presets = SAMPLE / "events" / "OrderConfirmationNode"
+    ok = invoke(config, json.loads((presets / "new-order.json").read_text()))
+    assert ok.result.succeeded
+    assert ok.doc["statusCode"] == 200
+    assert json.loads(ok.doc["body"]) == {
+        "message": "Thank you for your order at Workbench Books!", "order_id": "ORD-2001",
+        "email": "maria.garcia@example.com", "item_count": 3, "total": "59.99", "currency": "USD"}
+    failed = invoke(config, json.loads((presets / "missing-email.json").read_text()))
+    assert failed.result.error_type == "Error"
+    assert failed.doc["errorMessage"] == "Missing required field 'customer.email' in the order event"

@@ -1,0 +1,64 @@
+// Confirms an order: checks it, adds up the total, and answers like an API Gateway integration.
+//
+// Try the presets in events/OrderConfirmationNode: new-order succeeds, missing-email fails on purpose
+// so you can see how Lambda reports an error from a Node.js function.
+
+// Set up outside the handler: this runs once per execution environment (the cold start),
+// not once per invocation.
+const STORE_NAME = process.env.STORE_NAME ?? 'Example Store';
+const CURRENCY = process.env.CURRENCY ?? 'USD';
+
+export const handler = async (event, context) => {
+  console.log(`Received order event for request ${context.awsRequestId}`);
+
+  const orderId = required(event, 'order_id');
+  const customer = required(event, 'customer');
+  const email = required(customer, 'email', 'customer.email');
+  const items = required(event, 'items');
+  if (!Array.isArray(items) || items.length === 0) {
+    throw new Error("The order has no items: 'items' must be a non-empty list");
+  }
+
+  // Whole cents, not floating-point dollars: 0.1 + 0.2 must print as 0.30 on a receipt.
+  let totalCents = 0;
+  items.forEach((item, index) => {
+    const priceCents = Math.round(Number(required(item, 'price', `items[${index}].price`)) * 100);
+    const quantity = Number.parseInt(required(item, 'quantity', `items[${index}].quantity`), 10);
+    if (priceCents < 0 || !(quantity >= 1)) {
+      throw new Error(`Item ${index + 1} has a negative price or a quantity below 1`);
+    }
+    console.info(`Item ${index + 1}: ${item.name ?? '?'} x ${quantity} at ${(priceCents / 100).toFixed(2)}`);
+    totalCents += priceCents * quantity;
+  });
+  const total = (totalCents / 100).toFixed(2);
+
+  if (process.env.EMAIL_API_TOKEN) {
+    console.info(`Sending the confirmation to ${email}`);
+  } else {
+    console.warn('EMAIL_API_TOKEN is not set: no confirmation email is sent');
+  }
+
+  console.info(`Order ${orderId} confirmed: ${items.length} items, total ${total} ${CURRENCY}`);
+  const confirmation = {
+    message: `Thank you for your order at ${STORE_NAME}!`,
+    order_id: orderId,
+    email,
+    item_count: items.reduce((count, item) => count + Number.parseInt(item.quantity, 10), 0),
+    total,
+    currency: CURRENCY,
+  };
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(confirmation),
+  };
+};
+
+// container[key], or an Error naming the missing field.
+function required(container, key, label = key) {
+  const value = container?.[key];
+  if (typeof container !== 'object' || value === undefined || value === null || value === '') {
+    throw new Error(`Missing required field '${label}' in the order event`);
+  }
+  return value;
+}
