@@ -27,7 +27,8 @@ w = sys.stdout.write
 w("START RequestId: 6f1c2b0e-1a2b-4c3d-8e9f-001122334455 Version: $LATEST\n")
 for i in range(n):
     if i % 997 == 0:
-        w("[ERROR] ValueError: bad item %d\rTraceback (most recent call last):\r\u00a0\u00a0File \"/var/task/app.py\", line 9, in handler\r\u00a0\u00a0\u00a0\u00a0raise ValueError(i)\n" % i)
+        w("[ERROR] ValueError: bad item %d\rTraceback (most recent call last):\r"
+          "\u00a0\u00a0File \"/var/task/app.py\", line 9, in handler\r\u00a0\u00a0\u00a0\u00a0raise ValueError(i)\n" % i)
     elif i % 331 == 0:
         w("[WARNING]\t2026-05-09T07:35:25.123Z\t6f1c2b0e-1a2b-4c3d-8e9f-001122334455\tslow item %d\n" % i)
     else:

@@ -11,7 +11,8 @@ from workbench.ui.log_panel import VIEW_BLOCK_CAP, LogPanel
 
 REQUEST_ID = "6f1c2b0e-1a2b-4c3d-8e9f-001122334455"
 PYTHON_ERROR = ("[ERROR] Exception: boom\rTraceback (most recent call last):\r"
-                "\u00a0\u00a0File \"/var/task/app.py\", line 3, in handler\r\u00a0\u00a0\u00a0\u00a0raise Exception(\"boom\")")
+                "\u00a0\u00a0File \"/var/task/app.py\", line 3, in handler\r"
+                "\u00a0\u00a0\u00a0\u00a0raise Exception(\"boom\")")
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_error_event_lines_break_inside_one_block(qtbot, panel):
 
 
 def test_follows_the_end_until_the_user_scrolls_up(qtbot, panel):
-    """New lines keep the newest in sight; after scrolling up the view stays put; back at the bottom it follows again."""
+    """New lines keep the newest in sight; scrolled up, the view stays put; back at the bottom, it follows again."""
     bar = view(panel).verticalScrollBar()
     stream(qtbot, panel, [f"first {i}" for i in range(300)])
     assert bar.maximum() > 0 and bar.value() == bar.maximum()
@@ -210,7 +211,8 @@ def test_clear_empties_the_view_and_the_log(qtbot, panel):
     '{"timestamp": "2026-05-09T07:35:25Z", "log_level": "ERROR", "errorMessage": "boom", "errorType": "Exception"}',
     '{"time":"2026-05-09T07:35:25.123Z","level":"ERROR","message":"boom"}',
     "2024-03-04T17:22:38.033Z b70435cc-261c-4438-b9b6-efe4c8f04b21 Task timed out after 3.00 seconds",
-    "RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1 Error: Runtime exited without providing a reason\rRuntime.ExitError",
+    "RequestId: c3252230-c73d-49f6-8844-968c01d1e2e1 Error: Runtime exited without providing a reason\r"
+    "Runtime.ExitError",
     f"REPORT RequestId: {REQUEST_ID}\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t"
     "Max Memory Used: 44 MB\tStatus: timeout",
 ])

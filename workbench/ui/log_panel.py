@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Slot
-from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette, QShortcut,
-                           QTextCharFormat, QTextCursor)
+from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette,
+                           QShortcut, QTextCharFormat, QTextCursor)
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QTextEdit,
                                QToolButton, QVBoxLayout, QWidget)
 
