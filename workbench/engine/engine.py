@@ -216,3 +216,6 @@ class Engine(QObject):
             entry[1].shutdown()
             entry[1].deleteLater()
         QTimer.singleShot(0, lambda: self._run_next(name))
+        # The engine is done with it: from now on only the caller's references keep it, and its
+        # payload, alive. Deferred, so it is never deleted inside the signal that finished it.
+        QTimer.singleShot(0, lambda: invocation.setParent(None))
