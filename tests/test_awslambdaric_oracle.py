@@ -1,0 +1,131 @@
+"""Amazon's own Python runtime client as the oracle: each fixture runs once through our bootstrap and once
+through awslambdaric (as a custom runtime against the same engine), and both must answer the same."""
+
+import json
+import re
+import sys
+
+import pytest
+
+from workbench.core.function_config import FunctionConfig
+from workbench.engine.engine import InvokeOptions
+
+pytest.importorskip("awslambdaric")
+
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+CLIENT_CONTEXT = {"custom": {"tier": "gold"}, "env": {"locale": "fr"},
+                  "client": {"installation_id": "i-1", "app_title": "Shop"}}
+
+# name: (handler, event, function environment, invoke options)
+CASES = {
+    "success": ("success.handler", {"order": "A-1", "note": "café ☕"}, (), None),
+    "bytes": ("returns_bytes.handler", {}, (), None),
+    "marshal_types": ("marshal_types.handler", {}, (), None),
+    "subfolder": ("pkg/mod.handler", {}, (), None),
+    "context": ("context_dump.handler", {}, (), None),
+    "client_context": ("context_dump.handler", {}, (), InvokeOptions(client_context=CLIENT_CONTEXT)),
+    "environment": ("env_dump.handler", {}, (("USER_SETTING", "on"),), None),
+    "exception": ("nested_error.handler", {"order": "B-7"}, (), None),
+    "import_error": ("import_error.handler", {}, (), None),
+    "missing_module": ("missing_module.handler", {}, (), None),
+    "syntax_error": ("syntax_error.handler", {}, (), None),
+    "missing_handler": ("no_handler.handler", {}, (), None),
+    "malformed_handler": ("success", {}, (), None),
+    "builtin_module": ("sys.handler", {}, (), None),
+    "exception_at_import": ("import_exception.handler", {}, (), None),
+    "marshal_error": ("marshal_error.handler", {}, (), None),
+    "not_json": ("success.handler", b"{not json", (), None),
+    "exit": ("faults.handler", {"do": "exit", "status": 3}, (), None),
+    "segfault": ("faults.handler", {"do": "segv"}, (), None),
+    "logging_default": ("logs.handler", {"value": 1}, (), None),
+    "logging_info": ("logs.handler", {"value": 1}, (("AWS_LAMBDA_LOG_LEVEL", "INFO"),), None),
+    "logging_json": ("logs.handler", {"value": "é"},
+                     (("AWS_LAMBDA_LOG_FORMAT", "JSON"), ("AWS_LAMBDA_LOG_LEVEL", "INFO")), None),
+    "logged_exception_json": ("logs.logs_exception", {},
+                              (("AWS_LAMBDA_LOG_FORMAT", "JSON"), ("AWS_LAMBDA_LOG_LEVEL", "INFO")), None),
+    "error_json": ("logs.fails", {}, (("AWS_LAMBDA_LOG_FORMAT", "JSON"),), None),
+    "init_error_json": ("import_error.handler", {}, (("AWS_LAMBDA_LOG_FORMAT", "JSON"),), None),
+}
+
+
+# Known difference: the event is parsed with the json module, whose messages for a malformed document
+# are not simplejson's ("Expecting property name enclosed in double quotes" where simplejson adds
+# "or '}'", "Illegal trailing comma before end of object", "Extra data" with a range...).
+UNMARSHAL_MESSAGES = pytest.mark.xfail(
+    strict=True, reason="Runtime.UnmarshalError messages come from the json module, not from simplejson")
+PARAMS = [pytest.param(name, marks=UNMARSHAL_MESSAGES) if name == "not_json" else name for name in CASES]
+
+
+def _write_oracle_bootstrap(code_dir, runtime):
+    """A custom runtime whose bootstrap is Amazon's client, claiming the same managed runtime as ours."""
+    bootstrap = code_dir / "bootstrap"
+    bootstrap.write_text("#!/bin/sh\n"
+                         f"export AWS_EXECUTION_ENV=AWS_Lambda_{runtime}\n"
+                         f'exec "{sys.executable}" -m awslambdaric "$_HANDLER"\n')
+    bootstrap.chmod(0o755)
+
+
+def _normalise(text, request_id):
+    """What legitimately differs between two runs: ids, clocks, ports and the environment's random name."""
+    text = text.replace(request_id, "<request-id>")
+    text = re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z", "<timestamp>", text)
+    text = re.sub(r"\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}", "<log-stream>", text)
+    text = re.sub(r'"remaining_ms": \d+', '"remaining_ms": <ms>', text)
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
+    text = re.sub(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=[01]", "<trace-id>", text)
+    return re.sub(UUID, "<uuid>", text)
+
+
+def _function_output(ran):
+    """The lines the runtime itself wrote: everything but the platform's START/END/REPORT lines."""
+    return [_normalise(line, ran.result.request_id) for line in ran.lines
+            if not line.startswith(("START ", "END ", "REPORT ", "INIT_REPORT "))]
+
+
+def _both(python_code, run, case, runtime):
+    handler, event, environment, options = CASES[case]
+    _write_oracle_bootstrap(python_code, runtime)
+    ours = run(FunctionConfig(name="oracle", handler=handler, runtime=runtime, code_dir=str(python_code),
+                              environment=environment), event, options=options)
+    amazon = run(FunctionConfig(name="oracle", handler=handler, runtime="provided.al2023",
+                                code_dir=str(python_code), environment=environment), event, options=options)
+    assert amazon.cold is True  # a new environment: Amazon's client really ran
+    return ours, amazon
+
+
+@pytest.mark.parametrize("case", PARAMS)
+def test_our_bootstrap_answers_like_awslambdaric(python_code, run, case):
+    """The payload, error type and status are the same as with Amazon's runtime client."""
+    ours, amazon = _both(python_code, run, case, "python3.12")
+    assert (ours.result.status, ours.result.error_type) == (amazon.result.status, amazon.result.error_type)
+    assert _normalise(ours.text, ours.result.request_id) == _normalise(amazon.text, amazon.result.request_id)
+    if not ours.result.error_type and case not in ("context", "client_context", "environment"):
+        # Successful payloads are compared byte for byte, untouched.
+        assert ours.result.payload == amazon.result.payload
+
+
+@pytest.mark.parametrize("case", PARAMS)
+def test_our_bootstrap_logs_like_awslambdaric(python_code, run, case):
+    """The function's own log lines ([ERROR], [WARNING], [INFO], JSON records, prints) are the same."""
+    ours, amazon = _both(python_code, run, case, "python3.12")
+    assert _function_output(ours) == _function_output(amazon)
+
+
+@pytest.mark.parametrize("runtime", ["python3.11", "python3.12", "python3.13"])
+def test_non_ascii_escaping_follows_the_runtime_version(python_code, run, runtime):
+    """Both clients escape non-ASCII before python3.12 and keep it from python3.12 on."""
+    ours, amazon = _both(python_code, run, "success", runtime)
+    assert ours.result.payload == amazon.result.payload
+    assert ("日本語" in ours.text) is (runtime != "python3.11")
+
+
+def test_the_oracle_really_is_amazons_client(python_code, run):
+    """The custom-runtime side of these comparisons runs `python -m awslambdaric`, not our bootstrap."""
+    _write_oracle_bootstrap(python_code, "python3.12")
+    ran = run(FunctionConfig(name="oracle", handler="faults.handler", runtime="provided.al2023",
+                             code_dir=str(python_code)))
+    pid = json.loads(ran.result.payload)["pid"]
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        arguments = f.read().split(b"\0")
+    assert arguments[1:4] == [b"-m", b"awslambdaric", b"faults.handler"]
