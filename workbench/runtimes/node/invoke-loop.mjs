@@ -2,7 +2,14 @@
 // empty-event-loop rules) and Node 24 semantics (the handler's awaited return value is the response).
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { attachInvokeData, beforeExit, buildCallbackContext, buildInvokeContext, requestIdOf, tenantIdOf } from './context.mjs';
+import {
+  attachInvokeData,
+  beforeExit,
+  buildCallbackContext,
+  buildInvokeContext,
+  requestIdOf,
+  tenantIdOf,
+} from './context.mjs';
 import { NodeJsExit } from './errors.mjs';
 import { logError, runInInvoke, setCurrentRequest } from './log-patch.mjs';
 import { createResponseStream } from './response-stream.mjs';
