@@ -233,6 +233,24 @@ def test_prints_and_logs_appear_between_start_and_end(python_code, run):
     assert between[-1] == "context.log line"
 
 
+def test_output_written_during_init_comes_before_start(python_code, run):
+    """What the module prints while it loads appears before START on the cold call, and only then."""
+    config = fn(python_code, "counter.handler")
+    cold = run(config)
+    assert cold.lines[0] == "counter module loaded"
+    assert cold.lines[1].startswith("START RequestId: ")
+    warm = run(config)
+    assert "counter module loaded" not in warm.lines
+
+
+def test_stderr_is_logged_too(python_code, run):
+    """Lines the handler writes to stderr reach the log, before END, like stdout's."""
+    ran = run(fn(python_code, "logs.to_stderr"))
+    end = ran.lines.index(f"END RequestId: {ran.result.request_id}")
+    assert ran.lines.index("written to stderr") < end
+    assert ran.lines.index("written to stdout") < end
+
+
 def test_info_logging_is_dropped_at_the_default_level(python_code, run):
     """Without AWS_LAMBDA_LOG_LEVEL the root logger stays at WARNING: info records do not appear."""
     ran = run(fn(python_code, "logs.handler"), {"value": 42})
@@ -279,11 +297,11 @@ def test_json_log_format_records_a_logged_exception(python_code, run):
                             "requestId", "location"]
     assert (record["level"], record["message"], record["errorType"], record["errorMessage"]) == (
         "ERROR", "lookup failed", "KeyError", "'missing'")
-    assert record["location"] == f"{python_code}/logs.py:logs_exception:24"
+    assert record["location"] == f"{python_code}/logs.py:logs_exception:25"
     # traceback.format_tb, as Amazon's formatter uses it (Python 3.11+ adds a caret line).
     assert len(record["stackTrace"]) == 1
     assert record["stackTrace"][0].startswith(
-        stack_entry(python_code / "logs.py", 22, "logs_exception", '{}["missing"]'))
+        stack_entry(python_code / "logs.py", 23, "logs_exception", '{}["missing"]'))
 
 
 def test_json_log_format_writes_the_error_record(python_code, run):
