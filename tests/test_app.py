@@ -69,6 +69,7 @@ def test_run_all_presets_as_a_coroutine(qapp, qtbot, tmp_path):
         outcomes = loop.run_until_complete(asyncio.wait_for(window.run_all_presets(), 60))
     finally:
         asyncio.set_event_loop(None)
+        loop.close()
         window.controller.shutdown()
     by_name = {name: result for name, result in outcomes}
     assert set(by_name) == {"new-order", "big-order", "missing-email", "empty"}

@@ -20,7 +20,7 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def handler_module(workspace, monkeypatch):
-    [config] = load_workspace_functions(workspace)
+    config = load_workspace_functions(workspace)[0]
     for name, value in config.environment:
         monkeypatch.setenv(name, value)
     module_name, _, _ = config.handler.partition(".")
@@ -46,9 +46,10 @@ def test_sample_is_copied_into_the_data_folder(tmp_path):
     """The copy holds the function, its workspace file and its presets, and nothing compiled."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     assert workspace == tmp_path / "data" / "sample-workspace"
-    [config] = load_workspace_functions(workspace)
+    config, node = load_workspace_functions(workspace)
     assert (config.name, config.runtime, config.handler) == (
         "OrderConfirmation", "python3.12", "lambda_function.lambda_handler")
+    assert (node.name, node.runtime, node.handler) == ("OrderConfirmationNode", "nodejs22.x", "index.handler")
     assert (config.memory_mb, config.timeout_s) == (128, 3)
     assert "EMAIL_API_TOKEN" in config.env_dict()
     assert [(p.name, p.scope) for p in PresetStore(workspace).list("OrderConfirmation")] == [

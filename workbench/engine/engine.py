@@ -67,22 +67,34 @@ class Invocation(QObject):
 
     # --- Engine side ---------------------------------------------------------------------------
 
-    def _attach(self, sandbox: Sandbox, cold: bool) -> None:
+    def _attach(self, sandbox: Sandbox, cold: bool, announce: bool = True) -> None:
         self._sandbox = sandbox
         self.cold = cold
         self.started_at = time.monotonic()
         sandbox.sig_log_lines.connect(self.log_lines)
         sandbox.sig_finished.connect(self._on_sandbox_finished)
-        self.started.emit(cold)
+        sandbox.sig_lost.connect(self._on_sandbox_lost)
+        if announce:
+            self.started.emit(cold)
         sandbox.invoke(InvokeRequest(self.request_id, self.event, new_trace_id(),
                                      self.options.client_context))
 
-    @Slot(object)
-    def _on_sandbox_finished(self, result: InvocationResult) -> None:
+    def _detach(self) -> None:
         sandbox = self._sandbox
         sandbox.sig_log_lines.disconnect(self.log_lines)
         sandbox.sig_finished.disconnect(self._on_sandbox_finished)
+        sandbox.sig_lost.disconnect(self._on_sandbox_lost)
+
+    @Slot(object)
+    def _on_sandbox_finished(self, result: InvocationResult) -> None:
+        self._detach()
         self._deliver(result)
+
+    @Slot(object)
+    def _on_sandbox_lost(self, _request) -> None:
+        # Its environment died between calls; like Lambda, the call gets a fresh (cold) one.
+        self._detach()
+        self._engine._restart_cold(self)
 
     def _finish_early(self, payload: bytes, error_type: str) -> None:
         """A call that never reached a runtime: it still gets START, END and REPORT."""
@@ -181,6 +193,15 @@ class Engine(QObject):
                 invocation.request_id, error.error_type, error.message), error.error_type)
             return
         invocation._attach(sandbox, cold)
+
+    def _restart_cold(self, invocation: Invocation) -> None:
+        try:
+            sandbox, _cold = self._sandbox_for(invocation.config, True)
+        except LaunchError as error:
+            invocation._finish_early(lambda_errors.start_failure_payload(
+                invocation.request_id, error.error_type, error.message), error.error_type)
+            return
+        invocation._attach(sandbox, True, announce=False)
 
     def _sandbox_for(self, config: FunctionConfig, force_cold: bool) -> tuple[Sandbox, bool]:
         identity = self._identity(config)

@@ -49,6 +49,8 @@ class Sandbox(QObject):
     """A batch of log lines, in the order Lambda would store them."""
     sig_finished = Signal(object)
     """InvocationResult of the invocation in progress; exactly once per invoke()."""
+    sig_lost = Signal(object)
+    """The InvokeRequest held for a runtime that died before asking for it: run it in a new environment."""
     sig_state_changed = Signal(str)
     """"starting", "ready", "running" or "dead"."""
 
@@ -84,6 +86,7 @@ class Sandbox(QObject):
         self._peak_kb = 0
         self._planned_end: tuple[Status, bytes, str] | None = None
         self._pid = 0
+        self._runtime_waiting = False
         self._exit: tuple[int | None, int | None] = (None, None)
 
     @property
@@ -128,9 +131,10 @@ class Sandbox(QObject):
         self._planned_end = None
         if self.state == "dead":
             self._finish_without_runtime()
-        elif self._init_ms is not None:
+        elif self._runtime_waiting:
             self._begin_invoke()
-        # Otherwise the first GET /next begins it.
+        # Otherwise the runtime's next GET /next begins it: Lambda hands an event only to a runtime that
+        # asks, and one that exits after its last response never gets it.
 
     def stop(self) -> None:
         """Kill the environment; an invocation in progress ends as stopped."""
@@ -150,6 +154,7 @@ class Sandbox(QObject):
 
     def _begin_invoke(self) -> None:
         request = self._request
+        self._runtime_waiting = False
         self._drain_output()
         self._emit_lines([start_line(request.request_id)])
         self._set_state("running")
@@ -211,12 +216,14 @@ class Sandbox(QObject):
 
     @Slot(float)
     def _on_next_requested(self, at: float) -> None:
-        if self._init_ms is not None or self.state == "dead":
+        if self.state == "dead":
             return
-        self._init_ms = (at - self._started_at) * 1000
-        self._deadline_timer.stop()
-        self._set_state("ready")
-        if self._request is not None:
+        self._runtime_waiting = True
+        if self._init_ms is None:
+            self._init_ms = (at - self._started_at) * 1000
+            self._deadline_timer.stop()
+            self._set_state("ready")
+        if self._request is not None and not self._dispatched_at:
             self._begin_invoke()
 
     @Slot(str, object, str, float)
@@ -335,6 +342,11 @@ class Sandbox(QObject):
                 self._emit_lines([start_line(self._request.request_id)])
             self._complete(status, payload, error_type, error_type, now, timed_out=status is Status.TIMEOUT
                            and self._init_ms is not None)
+            return
+        if not self._dispatched_at and self._init_ms is not None:
+            # The runtime exited between calls, before asking for this one.
+            request, self._request = self._request, None
+            self.sig_lost.emit(request)
             return
         if not self._dispatched_at:
             self._report_failed_init(now)
