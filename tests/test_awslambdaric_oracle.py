@@ -36,6 +36,8 @@ CASES = {
     "exception_at_import": ("import_exception.handler", {}, (), None),
     "marshal_error": ("marshal_error.handler", {}, (), None),
     "not_json": ("success.handler", b"{not json", (), None),
+    "exit_at_import": ("exit_at_import.handler", {}, (), None),
+    "no_newline": ("logs.no_newline", {}, (), None),
     "exit": ("faults.handler", {"do": "exit", "status": 3}, (), None),
     "segfault": ("faults.handler", {"do": "segv"}, (), None),
     "stderr": ("logs.to_stderr", {}, (), None),

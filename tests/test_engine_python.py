@@ -251,6 +251,13 @@ def test_stderr_is_logged_too(python_code, run):
     assert ran.lines.index("written to stdout") < end
 
 
+def test_a_last_line_without_newline_is_still_logged(python_code, run):
+    """Output that does not end in a newline is shown as a line of its own, before END."""
+    ran = run(fn(python_code, "logs.no_newline"))
+    end = ran.lines.index(f"END RequestId: {ran.result.request_id}")
+    assert ran.lines[end - 1] == "no newline at the end"
+
+
 def test_info_logging_is_dropped_at_the_default_level(python_code, run):
     """Without AWS_LAMBDA_LOG_LEVEL the root logger stays at WARNING: info records do not appear."""
     ran = run(fn(python_code, "logs.handler"), {"value": 42})
@@ -474,6 +481,21 @@ def test_init_error_log_sequence(python_code, run):
     assert result.duration_ms <= result.billed_duration_ms < result.duration_ms + 1
 
 
+def test_runtime_exit_during_init_is_an_exit_error(python_code, run):
+    """A module that exits while loading: INIT_REPORT and REPORT name Runtime.ExitError with its status."""
+    ran = run(fn(python_code, "exit_at_import.handler"))
+    rid = ran.result.request_id
+    assert ran.result.error_type == "Runtime.ExitError"
+    assert ran.result.payload == (
+        '{"errorType":"Runtime.ExitError","errorMessage":"RequestId: %s Error: Runtime exited with error: '
+        'exit status 2"}' % rid).encode()
+    assert ran.lines[0] == "giving up while loading"
+    assert re.fullmatch(r"INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: init\tStatus: error\t"
+                        r"Error Type: Runtime\.ExitError", ran.lines[1])
+    assert ran.lines[2:4] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]
+    assert report_of(ran).endswith("\tStatus: error\tError Type: Runtime.ExitError")
+
+
 def test_init_error_is_retried_on_the_next_call(python_code, run):
     """After a failed init the next call starts a new environment, which fails the same way."""
     config = fn(python_code, "import_error.handler")
@@ -615,6 +637,47 @@ def test_cancel_before_the_call_starts_finishes_it_once(python_code, engine, qtb
     qtbot.wait(50)
     assert len(finished) == 1
     assert finished[0].error_type == "Sandbox.Stopped"
+
+
+def test_cancel_during_init_stops_the_call(python_code, engine, qtbot):
+    """Stopping a call whose environment is still loading ends it once, with START, END and REPORT."""
+    invocation = engine.invoke(fn(python_code, "slow_init.handler", timeout_s=60), {})
+    lines = []
+    invocation.log_lines.connect(lines.extend)
+    qtbot.waitUntil(lambda: "loading slowly" in lines, timeout=10000)
+    with qtbot.waitSignal(invocation.finished, timeout=10000) as blocker:
+        invocation.cancel()
+    result = blocker.args[0]
+    rid = result.request_id
+    assert result.error_type == "Sandbox.Stopped"
+    assert lines[-3:-1] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]
+    assert lines[-1].endswith("\tStatus: error\tError Type: Sandbox.Stopped")
+
+
+def test_reset_while_running_stops_the_call(python_code, engine, qtbot):
+    """Reset environment during a call stops that call; the next one starts cold."""
+    config = fn(python_code, "faults.handler", timeout_s=60)
+    invocation = engine.invoke(config, {"do": "loop"})
+    lines = []
+    invocation.log_lines.connect(lines.extend)
+    qtbot.waitUntil(lambda: any(line.startswith("runtime pid ") for line in lines), timeout=10000)
+    with qtbot.waitSignal(invocation.finished, timeout=10000) as blocker:
+        engine.reset(config.name)
+    assert blocker.args[0].error_type == "Sandbox.Stopped"
+    assert engine.environment_state(config.name) == "cold"
+
+
+def test_different_functions_run_side_by_side(python_code, run, engine, qtbot):
+    """A long call of one function does not hold up another function's calls."""
+    busy = engine.invoke(fn(python_code, "faults.handler", name="busy", timeout_s=60), {"do": "loop"})
+    lines = []
+    busy.log_lines.connect(lines.extend)
+    qtbot.waitUntil(lambda: any(line.startswith("runtime pid ") for line in lines), timeout=10000)
+    other = run(fn(python_code, "counter.handler", name="other"))
+    assert other.result.status is Status.SUCCESS
+    assert busy.result is None  # still running
+    with qtbot.waitSignal(busy.finished, timeout=10000):
+        busy.cancel()
 
 
 def test_response_over_the_size_limit_fails_the_call(python_code, run):
