@@ -461,19 +461,22 @@ def test_exception_at_import_reports_its_own_type(python_code, run):
 
 
 def test_init_error_log_sequence(python_code, run):
-    """A failed init logs the warning and the error, INIT_REPORT, then START, END and an error REPORT."""
+    """A failed init is retried inside the call, as on Lambda: warning, error, INIT_REPORT (Phase: init), the
+    same again with Phase: invoke, then START, END and an error REPORT."""
     ran = run(fn(python_code, "import_error.handler"))
     rid = ran.result.request_id
     message = "Unable to import module 'import_error': No module named 'workbench_fixture_missing_package'"
-    assert re.fullmatch(rf"\[WARNING\]\t{TIMESTAMP_MS}\t\tLAMBDA_WARNING: Unhandled exception\. The most likely "
-                        r"cause is an issue in the function code\. .* see "
-                        r"https://docs\.aws\.amazon\.com/lambda/latest/dg/runtimes-update\.html\r", ran.lines[0])
-    assert ran.lines[1] == f"[ERROR] Runtime.ImportModuleError: {message}\rTraceback (most recent call last):"
-    assert re.fullmatch(r"INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: init\tStatus: error\t"
-                        r"Error Type: Runtime\.ImportModuleError", ran.lines[2])
-    assert ran.lines[3:5] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]
+    for attempt, phase in ((0, "init"), (3, "invoke")):
+        lines = ran.lines[attempt:attempt + 3]
+        assert re.fullmatch(rf"\[WARNING\]\t{TIMESTAMP_MS}\t\tLAMBDA_WARNING: Unhandled exception\. The most "
+                            r"likely cause is an issue in the function code\. .* see "
+                            r"https://docs\.aws\.amazon\.com/lambda/latest/dg/runtimes-update\.html\r", lines[0])
+        assert lines[1] == f"[ERROR] Runtime.ImportModuleError: {message}\rTraceback (most recent call last):"
+        assert re.fullmatch(rf"INIT_REPORT Init Duration: \d+\.\d{{2}} ms\tPhase: {phase}\tStatus: error\t"
+                            r"Error Type: Runtime\.ImportModuleError", lines[2])
+    assert ran.lines[6:8] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]
     result = ran.result
-    assert ran.lines[5:] == [
+    assert ran.lines[8:] == [
         f"REPORT RequestId: {rid}\tDuration: {result.duration_ms:.2f} ms\tBilled Duration: "
         f"{result.billed_duration_ms} ms\tMemory Size: 128 MB\tMax Memory Used: {result.max_memory_used_mb} MB\t"
         "Status: error\tError Type: Runtime.ImportModuleError"]
@@ -489,10 +492,11 @@ def test_runtime_exit_during_init_is_an_exit_error(python_code, run):
     assert ran.result.payload == (
         '{"errorType":"Runtime.ExitError","errorMessage":"RequestId: %s Error: Runtime exited with error: '
         'exit status 2"}' % rid).encode()
-    assert ran.lines[0] == "giving up while loading"
-    assert re.fullmatch(r"INIT_REPORT Init Duration: \d+\.\d{2} ms\tPhase: init\tStatus: error\t"
-                        r"Error Type: Runtime\.ExitError", ran.lines[1])
-    assert ran.lines[2:4] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]
+    for attempt, phase in ((0, "init"), (2, "invoke")):
+        assert ran.lines[attempt] == "giving up while loading"
+        assert re.fullmatch(rf"INIT_REPORT Init Duration: \d+\.\d{{2}} ms\tPhase: {phase}\tStatus: error\t"
+                            r"Error Type: Runtime\.ExitError", ran.lines[attempt + 1])
+    assert ran.lines[4:6] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]
     assert report_of(ran).endswith("\tStatus: error\tError Type: Runtime.ExitError")
 
 
@@ -796,14 +800,14 @@ def _running(pid, start_time=None):
 
 
 def test_children_of_a_timed_out_handler_are_killed(python_code, engine, qtbot):
-    """A handler that starts children (one in its own session) and loops leaves no process behind."""
+    """A handler that starts children (in its own session, daemonised too) and loops leaves none behind."""
     config = fn(python_code, "spawner.handler", timeout_s=1)
     invocation = engine.invoke(config, {})
     seen = {}
 
     def note(lines):
         for line in lines:
-            match = re.fullmatch(r"(?:child|grandchild|runtime) pid (\d+)", line)
+            match = re.fullmatch(r"(?:child|grandchild|daemon|runtime) pid (\d+)", line)
             if match:
                 pid = int(match.group(1))
                 stat = _stat(pid)
@@ -813,7 +817,7 @@ def test_children_of_a_timed_out_handler_are_killed(python_code, engine, qtbot):
     with qtbot.waitSignal(invocation.finished, timeout=20000) as blocker:
         pass
     assert blocker.args[0].error_type == "Sandbox.Timedout"
-    assert len(seen) == 5, seen  # three children, a grandchild, and the runtime itself
+    assert len(seen) == 6, seen  # three children, a grandchild, a daemon, and the runtime itself
     qtbot.waitUntil(lambda: not any(_running(pid, start) for pid, start in seen.items()), timeout=5000)
 
 

@@ -74,6 +74,7 @@ class Invocation(QObject):
         sandbox.sig_log_lines.connect(self.log_lines)
         sandbox.sig_finished.connect(self._on_sandbox_finished)
         sandbox.sig_lost.connect(self._on_sandbox_lost)
+        sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
         if announce:
             self.started.emit(cold)
         sandbox.invoke(InvokeRequest(self.request_id, self.event, new_trace_id(),
@@ -84,6 +85,7 @@ class Invocation(QObject):
         sandbox.sig_log_lines.disconnect(self.log_lines)
         sandbox.sig_finished.disconnect(self._on_sandbox_finished)
         sandbox.sig_lost.disconnect(self._on_sandbox_lost)
+        sandbox.sig_init_failed.disconnect(self._on_sandbox_init_failed)
 
     @Slot(object)
     def _on_sandbox_finished(self, result: InvocationResult) -> None:
@@ -95,6 +97,12 @@ class Invocation(QObject):
         # Its environment died between calls; like Lambda, the call gets a fresh (cold) one.
         self._detach()
         self._engine._restart_cold(self)
+
+    @Slot(object)
+    def _on_sandbox_init_failed(self, _request) -> None:
+        # Lambda retries a failed init once, inside the invoke ("suppressed init", Phase: invoke).
+        self._detach()
+        self._engine._restart_cold(self, init_phase="invoke")
 
     def _finish_early(self, payload: bytes, error_type: str) -> None:
         """A call that never reached a runtime: it still gets START, END and REPORT."""
@@ -194,16 +202,17 @@ class Engine(QObject):
             return
         invocation._attach(sandbox, cold)
 
-    def _restart_cold(self, invocation: Invocation) -> None:
+    def _restart_cold(self, invocation: Invocation, init_phase: str = "init") -> None:
         try:
-            sandbox, _cold = self._sandbox_for(invocation.config, True)
+            sandbox, _cold = self._sandbox_for(invocation.config, True, init_phase)
         except LaunchError as error:
             invocation._finish_early(lambda_errors.start_failure_payload(
                 invocation.request_id, error.error_type, error.message), error.error_type)
             return
         invocation._attach(sandbox, True, announce=False)
 
-    def _sandbox_for(self, config: FunctionConfig, force_cold: bool) -> tuple[Sandbox, bool]:
+    def _sandbox_for(self, config: FunctionConfig, force_cold: bool,
+                     init_phase: str = "init") -> tuple[Sandbox, bool]:
         identity = self._identity(config)
         entry = self._sandboxes.get(config.name)
         if entry and entry[0] == identity and entry[1].state != "dead" and not force_cold:
@@ -213,7 +222,7 @@ class Engine(QObject):
             entry[1].deleteLater()
         runtime_dir = str(runtime_path())
         command = launch_command(config, runtime_dir, self._host_env.get("PATH"))
-        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self)
+        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, init_phase)
         sandbox.sig_state_changed.connect(lambda state, name=config.name: self._on_state(name, state))
         self._sandboxes[config.name] = (identity, sandbox)
         sandbox.start()

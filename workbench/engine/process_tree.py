@@ -48,9 +48,32 @@ def tree_memory_kb(pid: int) -> int:
     return _status_kb(pid, "VmHWM:") + sum(_status_kb(child, "VmRSS:") for child in descendants(pid))
 
 
-def kill_tree(pid: int) -> None:
-    """SIGKILL the runtime's session and any descendant that escaped it."""
+def marked_processes(marker: str) -> list[int]:
+    """Processes whose environment holds marker, a NAME=value entry unique to one environment.
+
+    A daemon (setsid in a shell that exits) has left both the runtime's session and its tree,
+    having been adopted by init; it still carries the environment it was started with.
+    """
+    entry = marker.encode()
+    found: list[int] = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as f:
+                if entry in f.read().split(b"\0"):
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
+def kill_tree(pid: int, marker: str | None = None) -> None:
+    """SIGKILL the runtime's session, any descendant that escaped it and, given the environment's
+    marker, any process that still carries it."""
     escaped = descendants(pid)
+    if marker:
+        escaped += [found for found in marked_processes(marker) if found != os.getpid()]
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

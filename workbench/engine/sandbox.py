@@ -49,20 +49,28 @@ class Sandbox(QObject):
     """A batch of log lines, in the order Lambda would store them."""
     sig_finished = Signal(object)
     """InvocationResult of the invocation in progress; exactly once per invoke()."""
+    sig_init_failed = Signal(object)
+    """The InvokeRequest whose environment failed its init: Lambda retries the init inside the call."""
     sig_lost = Signal(object)
     """The InvokeRequest held for a runtime that died before asking for it: run it in a new environment."""
     sig_state_changed = Signal(str)
     """"starting", "ready", "running" or "dead"."""
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
-                 runtime_dir: str, parent: QObject | None = None) -> None:
+                 runtime_dir: str, parent: QObject | None = None, init_phase: str = "init") -> None:
         super().__init__(parent)
         self.config = config
+        # "init": a normal init. "invoke": Lambda's retry of a failed init inside the first call (a
+        # suppressed init), whose time is folded into Duration and reported as Phase: invoke.
+        self.init_phase = init_phase
         self.state = "new"
         self._command = command
         self._server = RuntimeApiServer()
         self._environment = build_environment(config, self._server.address, host_env, new_environment_id(),
                                               runtime_dir)
+        # Unique to this environment and inherited by everything the runtime starts: finds the processes
+        # to kill with it, even daemons that left its session and its process tree.
+        self._marker = "AWS_LAMBDA_LOG_STREAM_NAME=" + self._environment["AWS_LAMBDA_LOG_STREAM_NAME"]
         signals = self._server.signals
         queued = Qt.ConnectionType.QueuedConnection
         signals.next_requested.connect(self._on_next_requested, queued)
@@ -182,10 +190,13 @@ class Sandbox(QObject):
             duration_ms = self.config.timeout_s * 1000.0
         elif self._dispatched_at:
             duration_ms = max(ended_at - self._dispatched_at, 0.0) * 1000
+            if self.init_phase == "invoke" and not self._init_reported:
+                duration_ms += self._init_ms or 0.0
         else:
             # The call never reached the handler: the failed init counts as the invoke's duration.
             duration_ms = max(ended_at - self._started_at, 0.0) * 1000
-        init_ms = self._init_ms if not self._init_reported and self._dispatched_at else None
+        reports_init = not self._init_reported and self._dispatched_at and self.init_phase == "init"
+        init_ms = self._init_ms if reports_init else None
         self._init_reported = True
         billed = billed_duration_ms(duration_ms, init_ms)
         # Lambda's memory limit is hard: usage never shows above the size. Polling can catch a runtime
@@ -286,7 +297,7 @@ class Sandbox(QObject):
         self._memory_timer.stop()
         self._server.close()
         if pid:
-            kill_tree(pid)
+            kill_tree(pid, self._marker)
         elif self._request is not None and self._process.state() == QProcess.ProcessState.NotRunning:
             self._end_after_death()
 
@@ -309,7 +320,7 @@ class Sandbox(QObject):
         self._server.close()
         # Anything the runtime left running in its session goes with it, as when Lambda reclaims a sandbox.
         if self._pid:
-            kill_tree(self._pid)
+            kill_tree(self._pid, self._marker)
         if not was_dead and self._init_ms is None and self._request is None:
             return  # died during init with nobody waiting; the next invoke() reports it
         self._end_after_death()
@@ -350,6 +361,10 @@ class Sandbox(QObject):
             return
         if not self._dispatched_at:
             self._report_failed_init(now)
+            if self.init_phase == "init":
+                request, self._request = self._request, None
+                self.sig_init_failed.emit(request)
+                return
             self._finish_without_runtime()
             return
         payload = lambda_errors.exit_error_payload(self._request.request_id, *self._exit_details())
@@ -358,7 +373,8 @@ class Sandbox(QObject):
     def _report_failed_init(self, now: float) -> None:
         error_type = self._init_error[1] if self._init_error else "Runtime.ExitError"
         self._drain_output()
-        self._emit_lines([init_report_line((now - self._started_at) * 1000, "init", Status.ERROR, error_type)])
+        self._emit_lines([init_report_line((now - self._started_at) * 1000, self.init_phase, Status.ERROR,
+                                           error_type)])
 
     # --- Output --------------------------------------------------------------------------------
 
