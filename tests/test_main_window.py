@@ -223,3 +223,25 @@ def test_sam_project_functions_and_origins(qtbot, make_window, tmp_path):
     assert window.function_settings.variable_origin("POWERTOOLS_SERVICE_NAME") == "Globals.Function"
     result = run_and_wait(qtbot, window)
     assert result.succeeded, result.payload_text()
+
+
+def test_garbage_and_a_crash_do_not_take_the_window_down(qtbot, make_window, workspace):
+    """Invalid UTF-8, a megabyte-long line and a segfault show up in the panels; the next run works."""
+    _write_handler(workspace, (
+        "import os, signal, sys\n"
+        "def lambda_handler(event, context):\n"
+        "    if event.get('crash'):\n"
+        "        sys.stdout.buffer.write(b'bytes \\xff\\xfe not utf-8\\n' + b'x' * 1_000_000 + b'\\n')\n"
+        "        sys.stdout.flush()\n"
+        "        os.kill(os.getpid(), signal.SIGSEGV)\n"
+        "    return 'fine'\n"))
+    window = make_window(workspace)
+    window.event_editor.set_text('{"crash": true}')
+    result = run_and_wait(qtbot, window)
+    assert result.error_type == "Runtime.ExitError"
+    assert "Runtime exited with error: signal: segmentation fault" in window.response_panel.payload_text()
+    logs = window.log_panel.full_text()
+    assert "bytes \ufffd\ufffd not utf-8" in logs and "x" * 1_000_000 in logs
+    window.event_editor.set_text("{}")
+    again = run_and_wait(qtbot, window)
+    assert again.succeeded and again.payload == b'"fine"'
