@@ -277,8 +277,10 @@ def json_logs():
 
 def setup_logging():
     logging.Formatter.converter = time.gmtime
-    level = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
-    level = "DEBUG" if level == "TRACE" else level
+    # As awslambdaric reads it: TRACE (exactly) means DEBUG, then upper case; a lower-case "trace" is
+    # no level Python knows, so it leaves the root logger as it is.
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL") or ""
+    level = ("DEBUG" if level == "TRACE" else level).upper()
     handler = _StdoutHandler()
     if json_logs():
         handler.setFormatter(JsonLogFormatter())
