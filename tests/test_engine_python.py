@@ -402,14 +402,26 @@ def test_non_serialisable_result_is_a_marshal_error(python_code, run):
             "serializable\rTraceback (most recent call last):") in ran.lines
 
 
-def test_event_that_is_not_json_is_an_unmarshal_error(python_code, run):
-    """An event body that does not parse gives Runtime.UnmarshalError with the parser's reason."""
-    ran = run(fn(python_code, "success.handler"), b"{not json")
+@pytest.mark.parametrize("event, reason", [
+    (b"{not json", "Expecting property name enclosed in double quotes or '}': line 1 column 2 (char 1)"),
+    (b'{"a": 1,}', "Illegal trailing comma before end of object: line 1 column 8 (char 7)"),
+    (b'{"ratio": NaN}', "Expecting value: line 1 column 11 (char 10)"),
+    (b"[1, 2] [3]", "Extra data: line 1 column 8 - line 1 column 11 (char 7 - 10)"),
+    (b'"caf\xff"', "'utf-8' codec can't decode byte 0xff in position 4: invalid start byte"),
+])
+def test_event_that_is_not_json_is_an_unmarshal_error(python_code, run, event, reason):
+    """An event body Lambda's parser (simplejson) refuses gives Runtime.UnmarshalError with its reason."""
+    ran = run(fn(python_code, "success.handler"), event)
     assert ran.result.error_type == "Runtime.UnmarshalError"
     assert error_doc(ran) == {
-        "errorMessage": "Unable to unmarshal input: Expecting property name enclosed in double quotes: "
-                        "line 1 column 2 (char 1)",
+        "errorMessage": f"Unable to unmarshal input: {reason}",
         "errorType": "Runtime.UnmarshalError", "requestId": ran.result.request_id, "stackTrace": []}
+
+
+def test_event_with_a_byte_order_mark_is_read(python_code, run):
+    """A UTF-8 byte order mark before the event is skipped, as Lambda's parser does."""
+    ran = run(fn(python_code, "success.handler"), b'\xef\xbb\xbf{"order": "A-1"}')
+    assert json.loads(ran.result.payload)["event"] == {"order": "A-1"}
 
 
 # --- Errors while loading the handler (init errors) ------------------------------------------------
