@@ -473,8 +473,7 @@ def test_exception_at_import_reports_its_own_type(python_code, run):
 
 
 def test_init_error_log_sequence(python_code, run):
-    """A failed init is retried inside the call, as on Lambda: warning, error, INIT_REPORT (Phase: init), the
-    same again with Phase: invoke, then START, END and an error REPORT."""
+    """A failed init logs its error and INIT_REPORT twice (Phase: init, then invoke), then START, END, REPORT."""
     ran = run(fn(python_code, "import_error.handler"))
     rid = ran.result.request_id
     message = "Unable to import module 'import_error': No module named 'workbench_fixture_missing_package'"
