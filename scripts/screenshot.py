@@ -41,6 +41,7 @@ def main() -> None:
     QTimer.singleShot(200, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
+    app.processEvents()
     window.grab().save(args.out)
     print(f"wrote {args.out}")
     window.controller.shutdown()

@@ -1,7 +1,6 @@
 """Custom runtimes (provided.al2023, provided.al2): the function's own bootstrap runs as it is, through the engine."""
 
 import json
-import os
 import re
 import shutil
 import stat
@@ -13,6 +12,7 @@ import pytest
 
 from workbench.core.function_config import FunctionConfig
 from workbench.core.invocation_result import Status
+from processes import process_gone, processes_in
 
 TUTORIAL = Path(__file__).parent / "fixtures" / "custom"
 needs_tutorial_tools = pytest.mark.skipif(
@@ -114,27 +114,6 @@ def write_bootstrap(folder: Path, text: str, mode: int = 0o755) -> Path:
     bootstrap.write_text(text)
     bootstrap.chmod(mode)
     return bootstrap
-
-
-def process_gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as proc_stat:
-            return proc_stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def processes_in(folder) -> list[int]:
-    """Live processes working in folder: a runtime and everything it starts run in the code folder."""
-    folder = os.path.realpath(folder)
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and os.readlink(f"/proc/{entry}/cwd") == folder:
-                found.append(int(entry))
-        except OSError:
-            continue  # gone meanwhile, or a zombie (no cwd left)
-    return found
 
 
 @needs_tutorial_tools

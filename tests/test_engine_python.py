@@ -2,10 +2,7 @@
 fixture handlers in tests/fixtures/python."""
 
 import json
-import math
-import os
 import re
-import time
 
 import pytest
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel
 
+from processes import process_gone
 from workbench.core.invocation_result import Status
 from workbench.core.sample_workspace import ensure_sample_workspace
 from workbench.ui.app_settings import AppSettings
@@ -176,14 +177,7 @@ def test_stop_ends_looping_handler_and_children(qtbot, make_window, workspace):
     with qtbot.waitSignal(window.controller.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.stop_action.trigger()
     assert blocker.args[0].error_type == "Sandbox.Stopped"
-
-    def gone():
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                return f.read().split(") ")[1].startswith("Z")
-        except FileNotFoundError:
-            return True
-    qtbot.waitUntil(gone, timeout=3000)
+    qtbot.waitUntil(lambda: process_gone(pid), timeout=3000)
     assert window.toolbar.run_action.isEnabled()
 
 
@@ -193,7 +187,6 @@ def test_unsaved_changes_prompt(qtbot, make_window, workspace, answer, closes):
     answers = Answers(answer)
     window = make_window(workspace, answers)
     path = workspace / "order_confirmation" / "lambda_function.py"
-    original = path.read_text()
     cursor = window.tabs.editor_for(path).textCursor()
     cursor.movePosition(cursor.MoveOperation.End)
     cursor.insertText("\n# edited\n")

@@ -12,6 +12,7 @@ import pytest
 from workbench.core.function_config import FunctionConfig
 from workbench.core.invocation_result import Status
 from workbench.engine.engine import InvokeOptions
+from processes import process_gone, processes_in
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None,
                                  reason="node is not on PATH: install Node.js 18 or later to run these tests")
@@ -78,27 +79,6 @@ def node_function(code, handler, runtime="nodejs20.x", name=None, **settings):
     env = settings.pop("environment", {})
     return FunctionConfig(name=name or re.sub(r"\W", "-", f"{handler}-{runtime}"), handler=handler,
                           runtime=runtime, code_dir=str(code), environment=tuple(env.items()), **settings)
-
-
-def process_gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
-def processes_in(folder) -> list[int]:
-    """Live processes working in folder: a runtime and everything it starts run in the code folder."""
-    folder = os.path.realpath(folder)
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and os.readlink(f"/proc/{entry}/cwd") == folder:
-                found.append(int(entry))
-        except OSError:
-            continue  # gone meanwhile, or a zombie (no cwd left)
-    return found
 
 
 # --- Responses ------------------------------------------------------------------------------------

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .core.function_config import (DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RUNTIMES, FunctionConfig,
-                                   validate_config)
+from .core.function_config import RUNTIMES, FunctionConfig, validate_config
 from .core.invocation_result import InvocationResult
 from .core.json_check import check_json
 from .core.lambda_errors import MAX_REQUEST_BYTES, request_too_large_message

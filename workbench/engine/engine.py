@@ -174,6 +174,7 @@ class Engine(QObject):
         """Kill every environment and wait for them: nothing is left running."""
         for name, entry in list(self._sandboxes.items()):
             entry[1].shutdown()
+            entry[1].deleteLater()
         self._sandboxes.clear()
 
     # --- Internals -----------------------------------------------------------------------------
@@ -223,11 +224,15 @@ class Engine(QObject):
         runtime_dir = str(runtime_path())
         command = launch_command(config, runtime_dir, self._host_env.get("PATH"))
         sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, init_phase)
-        sandbox.sig_state_changed.connect(lambda state, name=config.name: self._on_state(name, state))
+        # A bound slot, not a lambda holding self: no reference cycle, so the engine is freed (and its
+        # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens
+        # to run on a server thread.
+        sandbox.sig_state_changed.connect(self._on_state)
         self._sandboxes[config.name] = (identity, sandbox)
         sandbox.start()
         return sandbox, True
 
+    @Slot(str, str)
     def _on_state(self, name: str, state: str) -> None:
         self.environment_changed.emit(name, "cold" if state == "dead" else state)
 

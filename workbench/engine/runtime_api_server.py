@@ -1,18 +1,21 @@
 """Lambda's Runtime API (2018-06-01) for one execution environment, on loopback.
 
-The standard library's threaded HTTP server does the HTTP; handler threads hand what the runtime
-posts to the Qt main thread through queued signals on RuntimeApiSignals.
+The standard library's threaded HTTP server does the HTTP. Handler threads never touch Qt: they queue
+what the runtime posts and write a byte to a pipe; a QSocketNotifier on the main thread wakes, drains the
+queue and emits RuntimeApiSignals there.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import queue
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
 
 from ..core.lambda_errors import MAX_RESPONSE_BYTES
 
@@ -34,7 +37,7 @@ class PendingInvoke:
 
 
 class RuntimeApiSignals(QObject):
-    """Emitted from server threads; connections to main-thread objects are queued."""
+    """Emitted on the main thread, in the order the runtime's requests arrived."""
 
     next_requested = Signal(float)
     """The runtime asked for work (monotonic time). The first one ends the init phase."""
@@ -51,9 +54,14 @@ class RuntimeApiSignals(QObject):
 class RuntimeApiServer:
     """One server per execution environment, like 127.0.0.1:9001 inside a Lambda sandbox."""
 
-    def __init__(self) -> None:
-        self.signals = RuntimeApiSignals()
+    def __init__(self, owner: QObject | None = None) -> None:
+        # Owned by the sandbox, so its notifier is destroyed with it on the main thread.
+        self.signals = RuntimeApiSignals(owner)
         self._condition = threading.Condition()
+        self._events: queue.SimpleQueue = queue.SimpleQueue()
+        self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._notifier = QSocketNotifier(self._wake_read, QSocketNotifier.Type.Read, self.signals)
+        self._notifier.activated.connect(self.deliver_pending)
         self._pending: PendingInvoke | None = None
         self._current_id: str | None = None
         self._closed = False
@@ -77,10 +85,35 @@ class RuntimeApiServer:
     def close(self) -> None:
         """Wake any thread blocked in /next and stop serving, without blocking the caller."""
         with self._condition:
+            if self._closed:
+                return
             self._closed = True
             self._pending = None
             self._condition.notify_all()
+        self._notifier.setEnabled(False)
+        os.close(self._wake_read)
+        os.close(self._wake_write)
         threading.Thread(target=self._stop, daemon=True).start()
+
+    @Slot()
+    def deliver_pending(self) -> None:
+        """Emit, on this (the main) thread, everything the runtime posted so far."""
+        with self._condition:
+            if self._closed:
+                return
+            try:
+                while os.read(self._wake_read, 4096):
+                    pass
+            except BlockingIOError:
+                pass
+        while True:
+            try:
+                name, args = self._events.get_nowait()
+            except queue.Empty:
+                return
+            if self._closed:
+                return
+            getattr(self.signals, name).emit(*args)
 
     def _stop(self) -> None:
         self._httpd.shutdown()
@@ -101,6 +134,17 @@ class RuntimeApiServer:
     def _is_current(self, request_id: str) -> bool:
         with self._condition:
             return not self._closed and request_id == self._current_id
+
+    def _emit(self, name: str, *args) -> None:
+        """Queue a signal for the main thread and wake it (under the lock: close() cannot pull the pipe away)."""
+        with self._condition:
+            if self._closed:
+                return
+            self._events.put((name, args))
+            try:
+                os.write(self._wake_write, b"\0")
+            except BlockingIOError:
+                pass  # the pipe is full of wake-ups already
 
     def _finish_current(self) -> None:
         with self._condition:
@@ -150,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path != PREFIX + "/invocation/next":
             self._reply(404, _NOT_FOUND)
             return
-        api.signals.next_requested.emit(time.monotonic())
+        api._emit("next_requested", time.monotonic())
         invoke = api._wait_for_invoke()
         if invoke is None:
             self.close_connection = True
@@ -167,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
         if parts == ["init", "error"]:
             body = self.rfile.read(length)
             error_type = self.headers.get("Lambda-Runtime-Function-Error-Type", "")
-            api.signals.init_error_posted.emit(body, error_type, time.monotonic())
+            api._emit("init_error_posted", body, error_type, time.monotonic())
             self._reply(202, _OK)
             return
         if len(parts) != 3 or parts[0] != "invocation" or parts[2] not in ("response", "error"):
@@ -181,7 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if kind == "response" and length > MAX_RESPONSE_BYTES:
             api._finish_current()
-            api.signals.response_too_large.emit(request_id, length, time.monotonic())
+            api._emit("response_too_large", request_id, length, time.monotonic())
             self._reply(413, _TOO_LARGE)
             # Then take in the body and drop it: closing on a client still sending it would give the
             # runtime a broken pipe instead of the 413, and kill it.
@@ -193,10 +237,10 @@ class _Handler(BaseHTTPRequestHandler):
         # Signal before replying: the result is queued before the runtime can go on, or exit.
         if kind == "response":
             content_type = self.headers.get("Content-Type", "application/json")
-            api.signals.response_posted.emit(request_id, body, content_type, done)
+            api._emit("response_posted", request_id, body, content_type, done)
         else:
             error_type = self.headers.get("Lambda-Runtime-Function-Error-Type", "")
-            api.signals.error_posted.emit(request_id, body, error_type, done)
+            api._emit("error_posted", request_id, body, error_type, done)
         self._reply(202, _OK)
 
 

@@ -12,7 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal, Slot
 
 from ..core import lambda_errors
 from ..core.child_environment import build_environment
@@ -53,8 +53,8 @@ class Sandbox(QObject):
     """The InvokeRequest whose environment failed its init: Lambda retries the init inside the call."""
     sig_lost = Signal(object)
     """The InvokeRequest held for a runtime that died before asking for it: run it in a new environment."""
-    sig_state_changed = Signal(str)
-    """"starting", "ready", "running" or "dead"."""
+    sig_state_changed = Signal(str, str)
+    """function name, and "starting", "ready", "running" or "dead"."""
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
                  runtime_dir: str, parent: QObject | None = None, init_phase: str = "init") -> None:
@@ -65,19 +65,18 @@ class Sandbox(QObject):
         self.init_phase = init_phase
         self.state = "new"
         self._command = command
-        self._server = RuntimeApiServer()
+        self._server = RuntimeApiServer(self)
         self._environment = build_environment(config, self._server.address, host_env, new_environment_id(),
                                               runtime_dir)
         # Unique to this environment and inherited by everything the runtime starts: finds the processes
         # to kill with it, even daemons that left its session and its process tree.
         self._marker = "AWS_LAMBDA_LOG_STREAM_NAME=" + self._environment["AWS_LAMBDA_LOG_STREAM_NAME"]
         signals = self._server.signals
-        queued = Qt.ConnectionType.QueuedConnection
-        signals.next_requested.connect(self._on_next_requested, queued)
-        signals.response_posted.connect(self._on_response, queued)
-        signals.error_posted.connect(self._on_error, queued)
-        signals.init_error_posted.connect(self._on_init_error, queued)
-        signals.response_too_large.connect(self._on_response_too_large, queued)
+        signals.next_requested.connect(self._on_next_requested)
+        signals.response_posted.connect(self._on_response)
+        signals.error_posted.connect(self._on_error)
+        signals.init_error_posted.connect(self._on_init_error)
+        signals.response_too_large.connect(self._on_response_too_large)
         self._process = QProcess(self)
         self._splitters = {"out": LineSplitter(), "err": LineSplitter()}
         self._pending_lines: list[str] = []
@@ -155,6 +154,7 @@ class Sandbox(QObject):
         """Kill without reporting (engine teardown); waits for the process to be reaped."""
         self._request = None
         self._kill(None, b"", "")
+        self._flush_timer.stop()
         if self._process.state() != QProcess.ProcessState.NotRunning:
             self._process.waitForFinished(2000)
 
@@ -310,7 +310,7 @@ class Sandbox(QObject):
     @Slot(int, QProcess.ExitStatus)
     def _on_process_finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
         # A result or init error posted just before the exit must be handled before the exit is.
-        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        self._server.deliver_pending()
         crashed = exit_status == QProcess.ExitStatus.CrashExit
         self._exit = (None if crashed else exit_code, exit_code if crashed else None)
         was_dead = self.state == "dead"
@@ -416,7 +416,7 @@ class Sandbox(QObject):
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
-            self.sig_state_changed.emit(state)
+            self.sig_state_changed.emit(self.config.name, state)
 
 
 def new_environment_id() -> str:

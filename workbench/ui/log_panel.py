@@ -116,10 +116,6 @@ class LogPanel(QWidget):
         return "\n".join(line.rstrip("\r").replace("\r\n", "\n").replace("\r", "\n") if "\r" in line else line
                          for line in self._lines)
 
-    def is_caught_up(self) -> bool:
-        """True when every line received is in the view (nothing waits for the next flush)."""
-        return not self._pending
-
     def line_count(self) -> int:
         return len(self._lines)
 
