@@ -347,3 +347,22 @@ def test_function_arn_names_region_account_and_function():
     assert _config().function_arn == "arn:aws:lambda:us-east-1:123456789012:function:orders"
     assert _config(region="eu-west-1", account_id="210987654321").function_arn == (
         "arn:aws:lambda:eu-west-1:210987654321:function:orders")
+
+
+def test_fingerprint_follows_code_edits_and_new_packages(tmp_path):
+    """Editing a source file or adding a package changes the fingerprint; an unchanged folder keeps it."""
+    import os
+
+    from workbench.core.code_fingerprint import code_fingerprint
+
+    (tmp_path / "index.js").write_text("exports.handler = async () => 1;\n")
+    (tmp_path / "node_modules" / "left-pad").mkdir(parents=True)
+    first = code_fingerprint(str(tmp_path))
+    assert code_fingerprint(str(tmp_path)) == first
+    (tmp_path / "index.js").write_text("exports.handler = async () => 2;\n")
+    os.utime(tmp_path / "index.js", ns=(1, 10**18))
+    second = code_fingerprint(str(tmp_path))
+    assert second != first
+    (tmp_path / "node_modules" / "right-pad").mkdir()
+    os.utime(tmp_path / "node_modules", ns=(1, 2 * 10**18))
+    assert code_fingerprint(str(tmp_path)) != second
