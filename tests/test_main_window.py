@@ -238,3 +238,17 @@ def test_garbage_and_a_crash_do_not_take_the_window_down(qtbot, make_window, wor
     window.event_editor.set_text("{}")
     again = run_and_wait(qtbot, window)
     assert again.succeeded and again.payload == b'"fine"'
+
+
+def test_each_function_remembers_its_preset(qtbot, make_window, workspace):
+    """Switching functions shows each one's presets, and coming back brings back the preset last used."""
+    window = make_window(workspace)
+    presets = {p.name: p for p in window.presets.list("OrderConfirmation")}
+    window._on_preset_selected(presets["new-order"])
+    window.select_function("OrderConfirmationNode")
+    assert window.function.config.runtime.startswith("nodejs")
+    assert window.tabs.current_path().name == "index.mjs"
+    assert window.preset_picker.current_preset().path.parent.name == "OrderConfirmationNode"
+    window.select_function("OrderConfirmation")
+    assert window.preset_picker.current_preset().name == "new-order"
+    assert json.loads(window.event_editor.text()) == json.loads(presets["new-order"].text)

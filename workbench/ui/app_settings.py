@@ -40,6 +40,13 @@ class AppSettings:
     def remember_function(self, folder: str, name: str) -> None:
         self._settings.setValue(f"functions/{_key(folder)}", name)
 
+    def last_preset(self, folder: str, function_name: str) -> str | None:
+        value = self._settings.value(f"presets/{_key(folder)}|{function_name}")
+        return str(value) if value else None
+
+    def remember_preset(self, folder: str, function_name: str, preset_name: str) -> None:
+        self._settings.setValue(f"presets/{_key(folder)}|{function_name}", preset_name)
+
     # --- Window --------------------------------------------------------------------------------
 
     def geometry(self) -> QByteArray | None:

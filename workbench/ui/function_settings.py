@@ -64,8 +64,8 @@ class FunctionSettings(QWidget):
         header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(_VALUE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(_FROM, QHeaderView.ResizeMode.Interactive)
-        self._env.setColumnWidth(_NAME, 150)
-        self._env.setColumnWidth(_FROM, 110)
+        self._env.setColumnWidth(_NAME, 125)
+        self._env.setColumnWidth(_FROM, 100)
         self._env_origins: dict[str, str] = {}
         self._env.verticalHeader().setVisible(False)
         self._env.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
                                                                           self.bottom_splitter])
         self.main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [self.left_splitter,
                                                                           self.right_splitter])
-        self.main_splitter.setSizes([350, 1050])
+        self.main_splitter.setSizes([380, 1020])
         self.left_splitter.setSizes([330, 470])
         self.centre_splitter.setSizes([600, 420])
         self.right_splitter.setSizes([430, 370])
@@ -183,7 +183,8 @@ class MainWindow(QMainWindow):
         self.function_settings.set_origins(dict(self.function.origins))
         self._show_limits()
         self.toolbar.set_environment_state(self.controller.engine.environment_state(name))
-        self._reload_presets(select_first=True)
+        self._current_preset = None
+        self._reload_presets(select=self.settings.last_preset(str(self.workspace.folder), name), load=True)
         handler_file = _handler_file(config.code_dir, config.handler)
         if handler_file is not None:
             self.open_file(str(handler_file))
@@ -213,19 +214,22 @@ class MainWindow(QMainWindow):
 
     # --- Presets -------------------------------------------------------------------------------
 
-    def _reload_presets(self, select_first: bool = False, select: str | None = None) -> None:
+    def _reload_presets(self, select: str | None = None, load: bool = False) -> None:
+        """Refresh the picker, choosing `select` (else the current preset, else the first usable one);
+        with load, put the chosen preset's text in the event editor."""
         presets = self.presets.list(self.function.config.name)
-        if select is None and not select_first and self._current_preset is not None:
-            select = self._current_preset.name
-        chosen = next((p for p in presets if p.name == select), None) if select else None
-        if chosen is None and (select_first or select):
+        wanted = select or (self._current_preset.name if self._current_preset else None)
+        chosen = next((p for p in presets if p.name == wanted), None)
+        if chosen is None:
             chosen = next((p for p in presets if not p.is_broken), presets[0] if presets else None)
         self.preset_picker.set_presets(presets, chosen.name if chosen else None)
-        if select_first or select:
+        if load:
             self._load_preset(chosen)
 
     def _load_preset(self, preset: Preset | None) -> None:
         self._current_preset = preset
+        if preset is not None:
+            self.settings.remember_preset(str(self.workspace.folder), self.function.config.name, preset.name)
         self.event_editor.set_text(preset.text if preset else "{}")
         self.event_editor.set_modified(False)
         self.preset_picker.set_modified(False)
@@ -299,7 +303,7 @@ class MainWindow(QMainWindow):
             self._notice(str(error))
             return
         self._current_preset = None
-        self._reload_presets(select_first=True)
+        self._reload_presets(load=True)
         self._notice(f"Deleted preset {preset.name}")
 
     def _new_event_from_template(self) -> None:

@@ -123,8 +123,15 @@ class SummaryPanel(QWidget):
         self._add_row(right, "memory_size", "Memory Size")
         self._memory_bar = QProgressBar(objectName="summary_memory_bar", textVisible=True, maximumHeight=16)
         self._memory_bar.setMinimumWidth(90)
-        self._memory_bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._add_row(right, "max_memory_used", "Max Memory Used", self._memory_bar)
+        # The share is written beside the bar, not on it: text over the filled part is hard to read.
+        self._memory_bar.setTextVisible(False)
+        self._memory_share = QLabel(objectName="summary_memory_share")
+        memory = QWidget()
+        memory_row = QHBoxLayout(memory)
+        memory_row.setContentsMargins(0, 0, 0, 0)
+        memory_row.addWidget(self._memory_bar, 1)
+        memory_row.addWidget(self._memory_share)
+        self._add_row(right, "max_memory_used", "Max Memory Used", memory, stretch=True)
         self._add_row(right, "cost", "Cost of this call")
         self._add_row(right, "cost_per_million", "Cost per 1M calls")
         self._add_row(right, "architecture", "Architecture")
@@ -154,7 +161,8 @@ class SummaryPanel(QWidget):
         form.setVerticalSpacing(6)
         return form
 
-    def _add_row(self, form: QFormLayout, key: str, caption: str, extra: QWidget | None = None) -> QLabel:
+    def _add_row(self, form: QFormLayout, key: str, caption: str, extra: QWidget | None = None,
+                 stretch: bool = False) -> QLabel:
         value = QLabel(NONE, objectName=f"summary_{key}",
                        textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
         self._values[key] = value
@@ -166,8 +174,8 @@ class SummaryPanel(QWidget):
         row = QHBoxLayout()
         row.setSpacing(8)
         row.addWidget(value)
-        row.addWidget(extra, 1 if isinstance(extra, QProgressBar) else 0)
-        if not isinstance(extra, QProgressBar):
+        row.addWidget(extra, 1 if stretch else 0)
+        if not stretch:
             row.addStretch(1)
         form.addRow(name, row)
         return value
@@ -196,6 +204,8 @@ class SummaryPanel(QWidget):
         self._memory_bar.setValue(min(used_mb, max(size_mb, 1)))
         share = used_mb / size_mb if size_mb else 0.0
         self._memory_bar.setFormat(f"{share:.0%} of {size_mb} MB")
+        self._memory_bar.setToolTip(self._memory_bar.text())
+        self._memory_share.setText(self._memory_bar.text() if size_mb and used_mb else "")
         palette = self.palette()
         if share >= MEMORY_WARNING_SHARE:
             colour = self._colours()[1 if share >= 1 else 2]
