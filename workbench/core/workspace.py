@@ -50,10 +50,13 @@ def default_function(folder: Path) -> FunctionConfig:
                           runtime="python3.12", code_dir=str(folder))
 
 
-def _file_origins(config: FunctionConfig) -> tuple[tuple[str, str], ...]:
+def _file_origins(config: FunctionConfig, overrides_template: bool) -> tuple[tuple[str, str], ...]:
+    """Origins worth showing: only where workbench.json stands in for a template's settings."""
+    if not overrides_template:
+        return ()
+    origin = "workbench.json (edited here, overrides the template)"
     settings = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture"]
-    return tuple((s, "workbench.json") for s in settings) + tuple(
-        (f"env:{key}", "workbench.json") for key, _ in config.environment)
+    return tuple((s, origin) for s in settings) + tuple((f"env:{key}", origin) for key, _ in config.environment)
 
 
 def load_workspace(folder: Path | str) -> Workspace:
@@ -77,7 +80,7 @@ def load_workspace(folder: Path | str) -> Workspace:
             problems.append(str(error))
     try:
         for config in load_workspace_functions(folder):
-            functions[config.name] = WorkspaceFunction(config, _file_origins(config))
+            functions[config.name] = WorkspaceFunction(config, _file_origins(config, config.name in functions))
     except WorkspaceFileError as error:
         problems.append(str(error))
     if not functions and not problems:

@@ -195,6 +195,8 @@ class FunctionSettings(QWidget):
             label.setVisible(bool(origin))
             self._editors[field].setToolTip(f"Set in {origin}" if origin else self._tooltips[field])
         self._env_origins = {key[4:]: value for key, value in origins.items() if key.startswith("env:")}
+        # The From column only earns its room when some value came from somewhere else.
+        self._env.setColumnHidden(_FROM, not self._env_origins)
         for row in range(self._env.rowCount()):
             self._render_origin(row)
 
