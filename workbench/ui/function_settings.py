@@ -67,6 +67,9 @@ class FunctionSettings(QWidget):
         self._env.setColumnWidth(_NAME, 125)
         self._env.setColumnWidth(_FROM, 100)
         self._env_origins: dict[str, str] = {}
+        # One line per variable; long values and origins are elided, whole in the tooltip and editor.
+        self._env.setWordWrap(False)
+        self._env.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._env.verticalHeader().setVisible(False)
         self._env.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 5)
