@@ -105,3 +105,37 @@ def test_no_handler_and_no_template_is_usage_error(tmp_path):
     proc = invoke(cwd=tmp_path)
     assert proc.returncode == 2
     assert "--handler" in proc.stderr
+
+
+def test_ctrl_c_stops_the_call_and_its_children(tmp_path):
+    """Ctrl+C ends a looping call at once: exit 130, and the process it started is gone."""
+    import signal
+    import time
+
+    from processes import process_gone
+
+    (tmp_path / "app.py").write_text(
+        "import subprocess\n"
+        "def handler(event, context):\n"
+        "    child = subprocess.Popen(['sleep', '300'])\n"
+        "    print('child', child.pid, flush=True)\n"
+        "    while True:\n"
+        "        pass\n")
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "invoke", "--code-dir", str(tmp_path),
+                             "--handler", "app.handler", "--timeout", "60"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = None
+    deadline = time.monotonic() + 30
+    while child is None and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if line.startswith("child "):
+            child = int(line.split()[1])
+    assert child is not None
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Error Type: Sandbox.Stopped" in err
+    deadline = time.monotonic() + 5
+    while not process_gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process_gone(child)

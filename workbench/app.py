@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 
@@ -58,7 +59,15 @@ def main(argv: list[str]) -> int:
     asyncio.set_event_loop(loop)
     window = create_window(args.path, QSettings())
     closed = asyncio.Event()
+    # However the app ends, no environment outlives it.
+    app.aboutToQuit.connect(window.controller.shutdown)
     app.aboutToQuit.connect(closed.set)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    # Python runs signal handlers only between bytecodes: a tick lets it in while Qt waits.
+    ticker = QTimer(app, interval=200)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
     with loop:
         loop.run_until_complete(closed.wait())
     del window

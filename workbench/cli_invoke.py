@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -183,9 +184,13 @@ def run_invocations(config: FunctionConfig, event: bytes, repeat: int, cold: boo
     failed = False
     # Lambda joins a Python error's lines with CR; on a terminal that would overwrite itself.
     tty = stderr.isatty()
+    interrupted = _stop_on_interrupt(engine)
     try:
         for _ in range(repeat):
+            if interrupted:
+                break
             invocation = engine.invoke(config, event, InvokeOptions(cold=cold))
+            interrupted.current = invocation
             loop = QEventLoop()
             invocation.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))
             invocation.finished.connect(loop.quit)
@@ -198,7 +203,45 @@ def run_invocations(config: FunctionConfig, event: bytes, repeat: int, cold: boo
             failed = failed or not result.succeeded
     finally:
         engine.shutdown()
+        interrupted.restore()
+    if interrupted:
+        stderr.write("lambda-workbench invoke: interrupted\n")
+        return 130
     return 1 if failed else 0
+
+
+class _Interrupt:
+    """Ctrl+C or SIGTERM: stop the running call (killing its environment) instead of leaving it behind."""
+
+    def __init__(self) -> None:
+        self.current = None
+        self.seen = False
+        self._previous = {}
+
+    def __bool__(self) -> bool:
+        return self.seen
+
+    def handle(self, _signum, _frame) -> None:
+        self.seen = True
+        if self.current is not None:
+            self.current.cancel()
+
+    def restore(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+
+def _stop_on_interrupt(engine) -> _Interrupt:
+    from PySide6.QtCore import QTimer
+
+    interrupt = _Interrupt()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        interrupt._previous[signum] = signal.signal(signum, interrupt.handle)
+    # Python runs signal handlers only between bytecodes: a tick lets it in while Qt waits.
+    ticker = QTimer(engine, interval=100)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+    return interrupt
 
 
 def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None,
