@@ -73,18 +73,9 @@ class Ran:
 
 
 @pytest.fixture
-def custom_engine(qapp):
-    from workbench.engine.engine import Engine
-
-    engine = Engine()
-    yield engine
-    engine.shutdown()
-
-
-@pytest.fixture
-def invoke(custom_engine, qtbot):
+def invoke(engine, qtbot):
     def _invoke(config, event=None):
-        invocation = custom_engine.invoke(config, {} if event is None else event)
+        invocation = engine.invoke(config, {} if event is None else event)
         ran = Ran(result=None)
         invocation.log_lines.connect(ran.lines.extend)
         with qtbot.waitSignal(invocation.finished, timeout=30_000) as blocker:

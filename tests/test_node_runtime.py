@@ -45,15 +45,6 @@ class Ran:
 
 
 @pytest.fixture
-def node_engine(qapp):
-    from workbench.engine.engine import Engine
-
-    engine = Engine()
-    yield engine
-    engine.shutdown()
-
-
-@pytest.fixture
 def code(tmp_path):
     """A private copy of tests/fixtures/node, so a test may edit files without touching the originals."""
     target = tmp_path / "code"
@@ -62,9 +53,9 @@ def code(tmp_path):
 
 
 @pytest.fixture
-def invoke(node_engine, qtbot):
-    def _invoke(config, event=None, options=None, engine=None):
-        invocation = (engine or node_engine).invoke(config, {} if event is None else event, options)
+def invoke(engine, qtbot):
+    def _invoke(config, event=None, options=None, on=None):
+        invocation = (on or engine).invoke(config, {} if event is None else event, options)
         ran = Ran(result=None)
         invocation.log_lines.connect(ran.lines.extend)
         with qtbot.waitSignal(invocation.finished, timeout=30_000) as blocker:
@@ -201,7 +192,7 @@ def test_missing_module_is_an_import_module_error(code, invoke):
     assert ran.doc["errorMessage"].startswith("Error: Cannot find module 'nowhere'\nRequire stack:\n- ")
 
 
-def test_unhandled_rejection_fails_the_call_and_ends_the_environment(code, invoke, node_engine, qtbot):
+def test_unhandled_rejection_fails_the_call_and_ends_the_environment(code, invoke, engine, qtbot):
     """A forgotten rejected promise reports Runtime.UnhandledPromiseRejection; the next call starts cold."""
     config = node_function(code, "faults.handler")
     ran = invoke(config, {"do": "unhandled"})
@@ -216,7 +207,7 @@ def test_unhandled_rejection_fails_the_call_and_ends_the_environment(code, invok
     assert after.doc["calls"] == 1 and after.result.init_duration_ms is not None
 
 
-def test_uncaught_exception_fails_the_call_and_ends_the_environment(code, invoke, node_engine, qtbot):
+def test_uncaught_exception_fails_the_call_and_ends_the_environment(code, invoke, engine, qtbot):
     """An exception thrown from a timer is posted for the call in progress, then the runtime exits."""
     config = node_function(code, "faults.handler")
     ran = invoke(config, {"do": "uncaught"})
@@ -505,12 +496,12 @@ def test_missing_node_is_a_clear_error_and_python_still_runs(code, invoke, qapp,
     (python_code / "app.py").write_text("def handler(event, context):\n    return {'python': 'works'}\n")
     engine = Engine(host_env={"PATH": str(empty), "HOME": str(tmp_path)})
     try:
-        node_ran = invoke(node_function(code, "intro.handler"), engine=engine)
+        node_ran = invoke(node_function(code, "intro.handler"), on=engine)
         assert node_ran.result.error_type == "Runtime.InvalidEntrypoint"
         assert "node was not found on PATH. Install Node.js 18 or later" in node_ran.doc["errorMessage"]
         assert node_ran.lines[-1].endswith("\tStatus: error\tError Type: Runtime.InvalidEntrypoint")
         python_ran = invoke(FunctionConfig(name="py", handler="app.handler", runtime="python3.12",
-                                           code_dir=str(python_code)), engine=engine)
+                                           code_dir=str(python_code)), on=engine)
         assert python_ran.result.succeeded and python_ran.doc == {"python": "works"}
     finally:
         engine.shutdown()
