@@ -252,3 +252,29 @@ def test_each_function_remembers_its_preset(qtbot, make_window, workspace):
     window.select_function("OrderConfirmation")
     assert window.preset_picker.current_preset().name == "new-order"
     assert json.loads(window.event_editor.text()) == json.loads(presets["new-order"].text)
+
+
+@pytest.mark.parametrize("answer", [CANCEL, DISCARD, SAVE])
+def test_closing_an_edited_tab_asks(qtbot, make_window, workspace, answer):
+    """Closing a tab with edits asks; Cancel keeps it open, Save writes then closes, Discard just closes."""
+    answers = Answers(answer)
+    window = make_window(workspace, answers)
+    path = workspace / "order_confirmation" / "lambda_function.py"
+    cursor = window.tabs.editor_for(path).textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    cursor.insertText("# tab edit\n")
+    window.tabs.tabCloseRequested.emit(window.tabs.currentIndex())
+    assert answers.asked and "lambda_function.py" in answers.asked[0]
+    assert (window.tabs.editor_for(path) is not None) is (answer == CANCEL)
+    assert path.read_text().endswith("# tab edit\n") is (answer == SAVE)
+
+
+def test_files_open_from_the_workspace_tree(qtbot, make_window, workspace):
+    """Activating a file in the workspace tree opens it in a tab."""
+    window = make_window(workspace)
+    target = workspace / "workbench.json"
+    model = window.tree.model()
+    qtbot.waitUntil(lambda: model.index(str(target)).isValid(), timeout=5000)
+    window.tree.activated.emit(model.index(str(target)))
+    assert window.tabs.current_path() == target
+    assert '"functions"' in window.tabs.editor_for(target).toPlainText()

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.event_editor.sig_text_changed.connect(
             lambda: self.preset_picker.set_modified(self.event_editor.is_modified()))
         self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
+        self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         controller = self.controller
         controller.sig_started.connect(self._on_run_started)
         controller.sig_log_lines.connect(self.log_panel.append_lines)
@@ -195,6 +196,19 @@ class MainWindow(QMainWindow):
             self.tabs.open_file(path)
         except OSError as error:
             self._notice(f"Could not open {path}: {error.strerror or error}")
+
+    @Slot(str)
+    def _close_dirty_tab(self, path: str) -> None:
+        answer = self._ask_unsaved(self, f"{Path(path).name} has unsaved changes.")
+        if answer == CANCEL:
+            return
+        if answer == SAVE:
+            try:
+                self.tabs.save_file(path)
+            except OSError as error:
+                self._notice(f"Could not save {path}: {error.strerror or error}")
+                return
+        self.tabs.close_file(path)
 
     @Slot(object)
     def _on_config_changed(self, config) -> None:
