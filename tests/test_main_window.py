@@ -278,3 +278,16 @@ def test_files_open_from_the_workspace_tree(qtbot, make_window, workspace):
     window.tree.activated.emit(model.index(str(target)))
     assert window.tabs.current_path() == target
     assert '"functions"' in window.tabs.editor_for(target).toPlainText()
+
+
+def test_workspace_parameter_overrides_reach_the_template(qtbot, make_window, tmp_path):
+    """parameterOverrides in workbench.json replace a template parameter's default, as --parameter-overrides does."""
+    import shutil
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "sam_project", project)
+    (project / "workbench.json").write_text(json.dumps({"functions": [], "parameterOverrides": {"Stage": "prod"}}))
+    window = make_window(project)
+    window.select_function("OrderFunction")
+    env = window.function.config.env_dict()
+    assert env["STAGE"] == "prod"
+    assert "parameter override" in window.function_settings.variable_origin("STAGE")

@@ -14,8 +14,10 @@ from .sam_template import TemplateError, find_template, load_template
 from .workspace_file import (WorkspaceFileError, load_workspace_functions, save_workspace_functions,
                              workspace_file_path)
 
-# Key in workbench.json naming a SAM-format env-vars file (as `sam local invoke --env-vars` takes).
+# Keys in workbench.json: a SAM-format env-vars file (as `sam local invoke --env-vars` takes), and
+# template parameter values (as `--parameter-overrides`).
 ENV_VARS_KEY = "envVarsFile"
+PARAMETERS_KEY = "parameterOverrides"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def load_workspace(folder: Path | str) -> Workspace:
             problems.append(str(error))
     if template is not None:
         try:
-            for f in load_template(template).functions:
+            for f in load_template(template, parameter_overrides(folder)).functions:
                 f = apply_env_vars(f, env_file) if env_file is not None else f
                 functions[f.logical_id] = WorkspaceFunction(f.config, f.origins, f.runnable, f.not_runnable_reason)
         except TemplateError as error:
@@ -100,14 +102,24 @@ def save_function(workspace: Workspace, config: FunctionConfig) -> Workspace:
     return load_workspace(workspace.folder)
 
 
-def env_vars_file_name(folder: Path) -> str | None:
-    """The env-vars file the workspace names in workbench.json, relative to the folder."""
+def _workspace_document(folder: Path) -> dict:
     try:
         document = json.loads(workspace_file_path(folder).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
-        return None
-    value = document.get(ENV_VARS_KEY) if isinstance(document, dict) else None
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def env_vars_file_name(folder: Path) -> str | None:
+    """The env-vars file the workspace names in workbench.json, relative to the folder."""
+    value = _workspace_document(folder).get(ENV_VARS_KEY)
     return value if isinstance(value, str) and value else None
+
+
+def parameter_overrides(folder: Path) -> dict[str, str]:
+    """Template parameter values the workspace sets in workbench.json, over the parameters' defaults."""
+    value = _workspace_document(folder).get(PARAMETERS_KEY)
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def set_env_vars_file(folder: Path | str, path: Path | str | None) -> None:
