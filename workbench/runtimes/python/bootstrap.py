@@ -11,7 +11,6 @@ import json
 import logging
 import math
 import os
-import re
 import sys
 import time
 import traceback
@@ -176,185 +175,33 @@ def to_json(obj):
 
 
 # --- Events, as Lambda's unmarshaller reads them -------------------------------------------------
-# awslambdaric parses events with simplejson: UTF-8 with an optional BOM, no NaN or Infinity, and
-# its own messages for a malformed document. The json module parses (it gives the same values);
-# when it refuses, or meets NaN or Infinity, the scan below says what simplejson would have said.
+# awslambdaric parses events with simplejson: UTF-8 with an optional BOM, no NaN or Infinity. The json
+# module gives the same values. Only a malformed event needs simplejson itself, for its wording: Lambda's
+# runtime ships it, and so does any interpreter with awslambdaric installed; elsewhere json's words serve.
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_WS = " \t\n\r"
-_STRING_CHUNK = re.compile(r'(.*?)(["\\\x00-\x1f])', re.DOTALL)
-_NUMBER = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_HEX4 = re.compile(r"[0-9a-fA-F]{4}\Z")
-_ESCAPES = set('"\\/bfnrt')
+def _refuse_constant(name):
+    raise ValueError("Expecting value: %s is not JSON" % name)
 
 
-class _Refusal(Exception):
-    """Why and where simplejson stops: its message template, and the position (or span) it names."""
-
-    def __init__(self, reason, pos, end=None):
-        super().__init__(reason)
-        self.reason, self.pos, self.end = reason, pos, end
-
-
-def _skip(text, pos):
-    return _WHITESPACE.match(text, pos).end()
-
-
-def _scan_hex4(text, pos):
-    if not _HEX4.match(text[pos:pos + 4]):
-        raise _Refusal("Invalid \\uXXXX escape sequence", pos - 2)
-    return int(text[pos:pos + 4], 16), pos + 4
-
-
-def _scan_string(text, end):
-    begin = end - 1
-    while True:
-        chunk = _STRING_CHUNK.match(text, end)
-        if chunk is None:
-            raise _Refusal("Unterminated string starting at", begin)
-        end = chunk.end()
-        terminator = chunk.group(2)
-        if terminator == '"':
-            return end
-        if terminator != "\\":
-            raise _Refusal("Invalid control character %r at", end - 1)
-        if end >= len(text):
-            raise _Refusal("Unterminated string starting at", begin)
-        if text[end] != "u":
-            if text[end] not in _ESCAPES:
-                raise _Refusal("Invalid \\X escape sequence %r", end)
-            end += 1
-            continue
-        code, end = _scan_hex4(text, end + 1)
-        if code & 0xFC00 == 0xD800 and text[end:end + 2] == "\\u":
-            low, after = _scan_hex4(text, end + 2)
-            if low & 0xFC00 == 0xDC00:
-                end = after
-
-
-def _scan_object(text, end):
-    nextchar = text[end:end + 1]
-    if nextchar != '"':
-        end = _skip(text, end)
-        nextchar = text[end:end + 1]
-        if nextchar == "}":
-            return end + 1
-        if nextchar != '"':
-            raise _Refusal("Expecting property name enclosed in double quotes or '}'", end)
-    end += 1
-    while True:
-        end = _scan_string(text, end)
-        if text[end:end + 1] != ":":
-            end = _skip(text, end)
-            if text[end:end + 1] != ":":
-                raise _Refusal("Expecting ':' delimiter", end)
-        end = _scan_value(text, _skip(text, end + 1))
-        end = _skip(text, end)
-        nextchar = text[end:end + 1]
-        end += 1
-        if nextchar == "}":
-            return end
-        if nextchar != ",":
-            raise _Refusal("Expecting ',' delimiter or '}'", end - 1)
-        comma = end - 1
-        end = _skip(text, end)
-        nextchar = text[end:end + 1]
-        end += 1
-        if nextchar != '"':
-            if nextchar == "}":
-                raise _Refusal("Illegal trailing comma before end of object", comma)
-            raise _Refusal("Expecting property name enclosed in double quotes", end - 1)
-
-
-def _scan_array(text, end):
-    nextchar = text[end:end + 1]
-    if nextchar in _WS:
-        end = _skip(text, end + 1)
-        nextchar = text[end:end + 1]
-    if nextchar == "]":
-        return end + 1
-    if nextchar == "":
-        raise _Refusal("Expecting value or ']'", end)
-    while True:
-        end = _scan_value(text, end)
-        nextchar = text[end:end + 1]
-        if nextchar in _WS:
-            end = _skip(text, end + 1)
-            nextchar = text[end:end + 1]
-        end += 1
-        if nextchar == "]":
-            return end
-        if nextchar != ",":
-            raise _Refusal("Expecting ',' delimiter or ']'", end - 1)
-        comma = end - 1
-        end = _skip(text, end)
-        if text[end:end + 1] == "]":
-            raise _Refusal("Illegal trailing comma before end of array", comma)
-
-
-def _scan_value(text, pos):
-    nextchar = text[pos:pos + 1]
-    if nextchar == '"':
-        return _scan_string(text, pos + 1)
-    if nextchar == "{":
-        return _scan_object(text, pos + 1)
-    if nextchar == "[":
-        return _scan_array(text, pos + 1)
-    for word in ("null", "true", "false"):
-        if text.startswith(word, pos):
-            return pos + len(word)
-    number = _NUMBER.match(text, pos)
-    if number is None:
-        raise _Refusal("Expecting value", pos)
-    return number.end()
-
-
-def _line_column(text, pos):
-    line = text.count("\n", 0, pos) + 1
-    return line, (pos + 1 if line == 1 else pos - text.rindex("\n", 0, pos))
-
-
-def _refusal(text):
-    """simplejson's message for a document it refuses, or None when it would accept it."""
-    start = 0
-    if text[:1] == "\ufeff":
-        start = 1
-    elif text[:3] == "\xef\xbb\xbf":
-        start = 3
+def _simplejson_reason(body):
     try:
-        end = _skip(text, _scan_value(text, _skip(text, start)))
-        if end != len(text):
-            raise _Refusal("Extra data", end, len(text))
-    except _Refusal as refused:
-        reason = refused.reason.replace("%r", repr(text[refused.pos:refused.pos + 1]))
-        line, column = _line_column(text, refused.pos)
-        if refused.end is None:
-            return "%s: line %d column %d (char %d)" % (reason, line, column, refused.pos)
-        end_line, end_column = _line_column(text, refused.end)
-        return "%s: line %d column %d - line %d column %d (char %d - %d)" % (
-            reason, line, column, end_line, end_column, refused.pos, refused.end)
+        import simplejson
+    except ImportError:
+        return None
+    try:
+        simplejson.loads(body)
+    except ValueError as error:
+        return str(error)
     return None
 
 
-class _ConstantSeen(Exception):
-    pass
-
-
-def _refuse_constant(name):
-    raise _ConstantSeen(name)
-
-
 def parse_event(body):
-    """The event's value, or ValueError with the reason awslambdaric would give."""
-    text = body.decode("utf-8")
-    start = 1 if text[:1] == "\ufeff" else 3 if text[:3] == "\xef\xbb\xbf" else 0
+    """The event's value, or ValueError with the reason Lambda's runtime would give."""
     try:
-        return json.loads(text[start:], parse_constant=_refuse_constant)
-    except (ValueError, _ConstantSeen) as error:
-        reason = _refusal(text)
-        if reason is None:
-            raise
-        raise ValueError(reason) from error
+        text = body.decode("utf-8")
+        return json.loads(text[1:] if text[:1] == "\ufeff" else text, parse_constant=_refuse_constant)
+    except ValueError as error:
+        raise ValueError(_simplejson_reason(body) or str(error)) from None
 
 
 # --- Runtime API client ---------------------------------------------------------------------------
