@@ -15,7 +15,9 @@ pytest.importorskip("awslambdaric")
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 CLIENT_CONTEXT = {"custom": {"tier": "gold"}, "env": {"locale": "fr"},
-                  "client": {"installation_id": "i-1", "app_title": "Shop"}}
+                  "client": {"installation_id": "i-1", "app_title": "Shop"},
+                  "w3c": {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                          "tracestate": "congo=t61rcWkgMzE", "baggage": 7}}
 
 # name: (handler, event, function environment, invoke options)
 CASES = {

@@ -104,6 +104,7 @@ def test_context_has_every_lambda_attribute(python_code, run):
         "cognito_identity_id": None,
         "cognito_identity_pool_id": None,
         "client_context": None,
+        "w3c": {},
         "remaining_type": "int",
     }
     assert 0 < remaining <= 3000

@@ -17,6 +17,7 @@ import traceback
 
 API_PREFIX = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+W3C_FIELDS = ("traceparent", "tracestate", "baggage")
 LAMBDA_WARNING = (
     "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
     "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
@@ -428,6 +429,14 @@ def _parse_header_json(value, name):
         raise Fault("Runtime.LambdaContextUnmarshalError", "Unable to parse %s JSON: %s" % (name, e))
 
 
+def _take_w3c(client_context):
+    """Remove the w3c entry from a client context; its string trace fields, as awslambdaric keeps them."""
+    raw = client_context.pop("w3c", None) if isinstance(client_context, dict) else None
+    if not isinstance(raw, dict):
+        return {}
+    return {key: raw[key] for key in W3C_FIELDS if isinstance(raw.get(key), str)}
+
+
 class LambdaContext:
     def __init__(self, request_id, headers):
         self.aws_request_id = request_id
@@ -440,9 +449,11 @@ class LambdaContext:
         self.invoked_function_arn = headers.get("Lambda-Runtime-Invoked-Function-Arn")
         self.tenant_id = headers.get("Lambda-Runtime-Aws-Tenant-Id")
         self.client_context = None
+        self._w3c = {}
         raw_client_context = headers.get("Lambda-Runtime-Client-Context")
         if raw_client_context:
             values = _parse_header_json(raw_client_context, "Client Context") or {}
+            self._w3c = _take_w3c(values)
             self.client_context = ClientContext(values)
             self.client_context.client = Client(values.get("client")) if values.get("client") else None
         self.identity = CognitoIdentity()
@@ -452,6 +463,10 @@ class LambdaContext:
             self.identity = CognitoIdentity({"cognito_identity_id": values.get("cognitoIdentityId"),
                                              "cognito_identity_pool_id": values.get("cognitoIdentityPoolId")})
         self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+
+    def w3c(self):
+        """The W3C trace context (traceparent, tracestate, baggage) the caller sent, as a dict."""
+        return dict(self._w3c)
 
     def get_remaining_time_in_millis(self):
         return max(self._deadline_ms - int(time.time() * 1000), 0)
