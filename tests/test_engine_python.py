@@ -873,3 +873,13 @@ def test_engine_still_works_after_a_failed_start(python_code, run):
     assert run(fn(python_code, "counter.handler", interpreter="/nonexistent/python")).result.error_type
     ran = run(fn(python_code, "counter.handler"))
     assert ran.result.status is Status.SUCCESS
+
+
+def test_environment_is_frozen_between_calls(python_code, run, qtbot):
+    """Like Lambda, a warm environment is frozen between calls: a thread the handler left behind does not
+    run while no call is in progress (it would tick about 50 times in the second of waiting)."""
+    config = fn(python_code, "background.handler")
+    first = json.loads(run(config).result.payload)["ticks"]
+    qtbot.wait(1000)
+    second = json.loads(run(config).result.payload)["ticks"]
+    assert second - first < 25

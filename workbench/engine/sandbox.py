@@ -8,6 +8,7 @@ sig_finished, whatever happens.
 from __future__ import annotations
 
 import os
+import signal
 import time
 import uuid
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ class Sandbox(QObject):
         self._planned_end: tuple[Status, bytes, str] | None = None
         self._pid = 0
         self._runtime_waiting = False
+        self._frozen = False
         self._exit: tuple[int | None, int | None] = (None, None)
 
     @property
@@ -136,12 +138,31 @@ class Sandbox(QObject):
             raise RuntimeError("an invocation is already running in this environment")
         self._request = request
         self._planned_end = None
+        self._thaw()
         if self.state == "dead":
             self._finish_without_runtime()
         elif self._runtime_waiting:
             self._begin_invoke()
         # Otherwise the runtime's next GET /next begins it: Lambda hands an event only to a runtime that
         # asks, and one that exits after its last response never gets it.
+
+    def _freeze(self) -> None:
+        """Between calls Lambda freezes the environment: timers and threads the handler left running
+        wait for the next call instead of running (and spending CPU) in between."""
+        self._signal_group(signal.SIGSTOP)
+        self._frozen = True
+
+    def _thaw(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            self._signal_group(signal.SIGCONT)
+
+    def _signal_group(self, signum: int) -> None:
+        if self._pid and self._process.state() == QProcess.ProcessState.Running:
+            try:
+                os.killpg(self._pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     def stop(self) -> None:
         """Kill the environment; an invocation in progress ends as stopped."""
@@ -213,6 +234,7 @@ class Sandbox(QObject):
         self._dispatched_at = 0.0
         if self.state != "dead":
             self._set_state("ready")
+            self._freeze()
         self.sig_finished.emit(result)
 
     def _finish_without_runtime(self) -> None:
