@@ -33,9 +33,9 @@ def main() -> None:
     workspace = ensure_sample_workspace(scratch)
     window = create_window(str(workspace), settings)
     window.resize(1400, 880)
-    presets = {p.name: p for p in window.presets.list(window.function.config.name)}
+    presets = {p.name: p for p in window.presets.presets()}
     window.preset_picker.set_presets(list(presets.values()), args.preset)
-    window._load_preset(presets[args.preset])
+    window.presets.load(presets[args.preset])
     loop = QEventLoop()
     window.controller.sig_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(200, window.run)

@@ -111,8 +111,8 @@ def test_invalid_event_blocks_run(qtbot, make_window, workspace):
 def test_failing_preset_shows_error(qtbot, make_window, workspace):
     """The sample's failing preset shows the error type and message in the response panel."""
     window = make_window(workspace)
-    presets = {p.name: p for p in window.presets.list("OrderConfirmation")}
-    window._on_preset_selected(presets["missing-email"])
+    presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}
+    window.presets.on_selected(presets["missing-email"])
     result = run_and_wait(qtbot, window)
     assert result.error_type == "ValueError"
     assert "ValueError" in window.response_panel.payload_text()
@@ -124,19 +124,19 @@ def test_preset_round_trip_on_disk(qtbot, make_window, workspace):
     window = make_window(workspace)
     events = workspace / "events" / "OrderConfirmation"
     window.event_editor.set_text('{"order_id": "A-1"}')
-    window.save_preset_as("from-window")
+    window.presets.save_as("from-window")
     assert json.loads((events / "from-window.json").read_text()) == {"order_id": "A-1"}
     window.event_editor.set_text('{"order_id": "A-2"}')
     window.event_editor.set_modified(True)
-    assert window.save_preset()
+    assert window.presets.save()
     assert json.loads((events / "from-window.json").read_text()) == {"order_id": "A-2"}
-    window._rename_preset(window._current_preset, "renamed")
+    window.presets.rename(window.presets.current, "renamed")
     assert not (events / "from-window.json").exists() and (events / "renamed.json").exists()
-    window._delete_preset(window._current_preset)
+    window.presets.delete(window.presets.current)
     assert not (events / "renamed.json").exists()
     # Loading another preset puts its text in the editor, unmodified.
-    presets = {p.name: p for p in window.presets.list("OrderConfirmation")}
-    window._on_preset_selected(presets["big-order"])
+    presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}
+    window.presets.on_selected(presets["big-order"])
     assert json.loads(window.event_editor.text()) == json.loads((events / "big-order.json").read_text())
     assert not window.event_editor.is_modified()
 
@@ -243,8 +243,8 @@ def test_garbage_and_a_crash_do_not_take_the_window_down(qtbot, make_window, wor
 def test_each_function_remembers_its_preset(qtbot, make_window, workspace):
     """Switching functions shows each one's presets, and coming back brings back the preset last used."""
     window = make_window(workspace)
-    presets = {p.name: p for p in window.presets.list("OrderConfirmation")}
-    window._on_preset_selected(presets["new-order"])
+    presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}
+    window.presets.on_selected(presets["new-order"])
     window.select_function("OrderConfirmationNode")
     assert window.function.config.runtime.startswith("nodejs")
     assert window.tabs.current_path().name == "index.mjs"
@@ -291,3 +291,22 @@ def test_workspace_parameter_overrides_reach_the_template(qtbot, make_window, tm
     env = window.function.config.env_dict()
     assert env["STAGE"] == "prod"
     assert "parameter override" in window.function_settings.variable_origin("STAGE")
+
+
+@pytest.mark.parametrize("answer", [CANCEL, DISCARD, SAVE])
+def test_switching_preset_with_an_edited_event_asks(qtbot, make_window, workspace, answer):
+    """An edited event is never dropped silently: Cancel keeps it, Save writes it, Discard switches."""
+    answers = Answers(answer)
+    window = make_window(workspace, answers)
+    presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}
+    window.presets.on_selected(presets["new-order"])
+    window.event_editor.set_text('{"edited": true}')
+    window.event_editor.set_modified(True)
+    window.presets.on_selected(presets["big-order"])
+    assert answers.asked
+    saved = json.loads((workspace / "events" / "OrderConfirmation" / "new-order.json").read_text())
+    assert (saved == {"edited": True}) is (answer == SAVE)
+    if answer == CANCEL:
+        assert window.event_editor.text() == '{"edited": true}' and window.presets.current.name == "new-order"
+    else:
+        assert window.presets.current.name == "big-order" and not window.event_editor.is_modified()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from ..core.preset_store import Preset, PresetError, PresetStore
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
 from .app_settings import AppSettings
 from .editor_tabs import EditorTabs
@@ -24,21 +22,10 @@ from .response_panel import ResponsePanel
 from .run_controller import RunController
 from .run_toolbar import RunToolbar
 from .summary_panel import SummaryPanel
+from .preset_session import PresetSession
 from .theme import apply_theme
+from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
 from .workspace_tree import WorkspaceTree
-
-# Answers of the unsaved-changes question.
-SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
-AskUnsaved = Callable[[QWidget, str], str]
-
-
-def ask_unsaved_with_dialog(parent: QWidget, what: str) -> str:
-    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-               | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.question(parent, "Unsaved changes", f"{what}\n\nSave them first?", buttons,
-                                  QMessageBox.StandardButton.Save)
-    return {QMessageBox.StandardButton.Save: SAVE, QMessageBox.StandardButton.Discard: DISCARD}.get(answer, CANCEL)
-
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: AppSettings, controller: RunController | None = None,
@@ -50,8 +37,6 @@ class MainWindow(QMainWindow):
         self._ask_unsaved = ask_unsaved
         self.workspace: Workspace | None = None
         self.function: WorkspaceFunction | None = None
-        self.presets: PresetStore | None = None
-        self._current_preset: Preset | None = None
 
         self.toolbar = RunToolbar(self)
         self.addToolBar(self.toolbar)
@@ -63,6 +48,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel(self)
         self.response_panel = ResponsePanel(self)
         self.summary_panel = SummaryPanel(self)
+        self.presets = PresetSession(self.preset_picker, self.event_editor, settings, ask_unsaved, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -139,13 +125,7 @@ class MainWindow(QMainWindow):
         self.toolbar.sig_stop_requested.connect(self.controller.stop)
         self.toolbar.sig_reset_requested.connect(self._reset_environment)
         self.function_settings.sig_config_changed.connect(self._on_config_changed)
-        self.preset_picker.sig_preset_selected.connect(self._on_preset_selected)
-        self.preset_picker.sig_save_requested.connect(self.save_preset)
-        self.preset_picker.sig_save_as_requested.connect(self.save_preset_as)
-        self.preset_picker.sig_rename_requested.connect(self._rename_preset)
-        self.preset_picker.sig_delete_requested.connect(self._delete_preset)
-        self.event_editor.sig_text_changed.connect(
-            lambda: self.preset_picker.set_modified(self.event_editor.is_modified()))
+        self.presets.sig_notice.connect(self._notice)
         self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         controller = self.controller
@@ -160,7 +140,6 @@ class MainWindow(QMainWindow):
     def open_workspace(self, folder: str | Path) -> None:
         workspace = load_workspace(folder)
         self.workspace = workspace
-        self.presets = PresetStore(workspace.folder)
         self.tree.set_root(workspace.folder)
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
@@ -184,8 +163,7 @@ class MainWindow(QMainWindow):
         self.function_settings.set_origins(dict(self.function.origins))
         self._show_limits()
         self.toolbar.set_environment_state(self.controller.engine.environment_state(name))
-        self._current_preset = None
-        self._reload_presets(select=self.settings.last_preset(str(self.workspace.folder), name), load=True)
+        self.presets.set_function(str(self.workspace.folder), name)
         handler_file = _handler_file(config.code_dir, config.handler)
         if handler_file is not None:
             self.open_file(str(handler_file))
@@ -226,107 +204,12 @@ class MainWindow(QMainWindow):
         config = self.function.config
         self.toolbar.set_limits(config.runtime, config.memory_mb, config.timeout_s, config.architecture)
 
-    # --- Presets -------------------------------------------------------------------------------
-
-    def _reload_presets(self, select: str | None = None, load: bool = False) -> None:
-        """Refresh the picker, choosing `select` (else the current preset, else the first usable one);
-        with load, put the chosen preset's text in the event editor."""
-        presets = self.presets.list(self.function.config.name)
-        wanted = select or (self._current_preset.name if self._current_preset else None)
-        chosen = next((p for p in presets if p.name == wanted), None)
-        if chosen is None:
-            chosen = next((p for p in presets if not p.is_broken), presets[0] if presets else None)
-        self.preset_picker.set_presets(presets, chosen.name if chosen else None)
-        if load:
-            self._load_preset(chosen)
-
-    def _load_preset(self, preset: Preset | None) -> None:
-        self._current_preset = preset
-        if preset is not None:
-            self.settings.remember_preset(str(self.workspace.folder), self.function.config.name, preset.name)
-        self.event_editor.set_text(preset.text if preset else "{}")
-        self.event_editor.set_modified(False)
-        self.preset_picker.set_modified(False)
-        if preset is not None and preset.is_broken:
-            self._notice(f"Preset {preset.name} is broken ({preset.problem}); it is not overwritten unless you save it.")
-
-    @Slot(object)
-    def _on_preset_selected(self, preset: Preset) -> None:
-        if self.event_editor.is_modified() and not self._resolve_unsaved_event():
-            self.preset_picker.set_presets(self.presets.list(self.function.config.name),
-                                           self._current_preset.name if self._current_preset else None)
-            return
-        self._load_preset(preset)
-
-    def _resolve_unsaved_event(self) -> bool:
-        """Ask about an edited event; False when the user cancels."""
-        answer = self._ask_unsaved(self, "The event has unsaved changes.")
-        if answer == CANCEL:
-            return False
-        if answer == SAVE:
-            return self.save_preset()
-        return True
-
-    @Slot()
-    def save_preset(self) -> bool:
-        preset = self._current_preset
-        if preset is None:
-            self._notice("Choose Save As… to name this event.")
-            return False
-        function_name = self.function.config.name if preset.scope == "function" else None
-        try:
-            saved = self.presets.save(preset.name, self.event_editor.text(), function_name,
-                                      overwrite_broken=preset.is_broken)
-        except PresetError as error:
-            self._notice(str(error))
-            return False
-        self._current_preset = saved
-        self.event_editor.set_modified(False)
-        self.preset_picker.set_modified(False)
-        self._reload_presets(select=saved.name)
-        self._notice(f"Saved {saved.path}")
-        return True
-
-    @Slot(str)
-    def save_preset_as(self, name: str) -> None:
-        try:
-            saved = self.presets.save(name, self.event_editor.text(), self.function.config.name)
-        except PresetError as error:
-            self._notice(str(error))
-            return
-        self._current_preset = saved
-        self.event_editor.set_modified(False)
-        self._reload_presets(select=saved.name)
-        self._notice(f"Saved {saved.path}")
-
-    @Slot(object, str)
-    def _rename_preset(self, preset: Preset, new_name: str) -> None:
-        try:
-            renamed = self.presets.rename(preset, new_name)
-        except PresetError as error:
-            self._notice(str(error))
-            return
-        self._current_preset = renamed
-        self._reload_presets(select=renamed.name)
-
-    @Slot(object)
-    def _delete_preset(self, preset: Preset) -> None:
-        try:
-            self.presets.delete(preset)
-        except PresetError as error:
-            self._notice(str(error))
-            return
-        self._current_preset = None
-        self._reload_presets(load=True)
-        self._notice(f"Deleted preset {preset.name}")
+    # --- Events -------------------------------------------------------------------------------
 
     def _new_event_from_template(self) -> None:
         dialog = EventTemplateDialog(self)
         if dialog.exec() and dialog.event_text():
-            self.event_editor.set_text(dialog.event_text())
-            self.event_editor.set_modified(True)
-            self.preset_picker.set_modified(True)
-            self._current_preset = None
+            self.presets.use_text(dialog.event_text())
 
     # --- Running -------------------------------------------------------------------------------
 
@@ -365,7 +248,7 @@ class MainWindow(QMainWindow):
             return []
         outcomes = []
         config = self.function.config
-        for preset in self.presets.list(config.name):
+        for preset in self.presets.presets():
             if preset.is_broken:
                 continue
             self.log_panel.append_lines([f"--- preset {preset.name} ---"])
@@ -417,8 +300,8 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self._notice(f"Could not save {error.filename}: {error.strerror}")
             return False
-        if self.event_editor.is_modified() and self._current_preset is not None:
-            return self.save_preset()
+        if self.event_editor.is_modified() and self.presets.current is not None:
+            return self.presets.save()
         return True
 
     def has_unsaved(self) -> bool:
@@ -428,7 +311,8 @@ class MainWindow(QMainWindow):
         if self.has_unsaved():
             names = [p.name for p in self.tabs.dirty_paths()]
             if self.event_editor.is_modified():
-                names.append("the event" + (f" ({self._current_preset.name})" if self._current_preset else ""))
+                current = self.presets.current
+                names.append("the event" + (f" ({current.name})" if current else ""))
             answer = self._ask_unsaved(self, "Unsaved changes in: " + ", ".join(names) + ".")
             if answer == CANCEL or (answer == SAVE and not self._save_before_close()):
                 event.ignore()

@@ -1,0 +1,143 @@
+"""Which preset the event editor shows, and loading, saving, renaming and deleting it on disk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..core.preset_store import FUNCTION, Preset, PresetError, PresetStore
+from .app_settings import AppSettings
+from .event_editor import EventEditor
+from .preset_picker import PresetPicker
+from .unsaved_question import CANCEL, SAVE, AskUnsaved
+
+
+class PresetSession(QObject):
+    """Ties the preset picker and the event editor to one function's preset files."""
+
+    sig_notice = Signal(str)
+    """One line for the status bar (saved, deleted, refused and why)."""
+
+    def __init__(self, picker: PresetPicker, editor: EventEditor, settings: AppSettings,
+                 ask_unsaved: AskUnsaved, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._picker = picker
+        self._editor = editor
+        self._settings = settings
+        self._ask_unsaved = ask_unsaved
+        self.store: PresetStore | None = None
+        self.current: Preset | None = None
+        self._folder = ""
+        self._function = ""
+        picker.sig_preset_selected.connect(self.on_selected)
+        picker.sig_save_requested.connect(self.save)
+        picker.sig_save_as_requested.connect(self.save_as)
+        picker.sig_rename_requested.connect(self.rename)
+        picker.sig_delete_requested.connect(self.delete)
+        editor.sig_text_changed.connect(lambda: picker.set_modified(editor.is_modified()))
+
+    def set_function(self, folder: str, function_name: str) -> None:
+        """Show this function's presets and load the one used last (else the first that parses)."""
+        self.store = PresetStore(folder)
+        self._folder, self._function = folder, function_name
+        self.current = None
+        self.reload(select=self._settings.last_preset(folder, function_name), load=True)
+
+    def presets(self) -> list[Preset]:
+        return self.store.list(self._function) if self.store else []
+
+    def reload(self, select: str | None = None, load: bool = False) -> None:
+        """Refresh the picker, choosing `select` (else the current preset, else the first usable one);
+        with load, put the chosen preset's text in the event editor."""
+        presets = self.presets()
+        wanted = select or (self.current.name if self.current else None)
+        chosen = next((p for p in presets if p.name == wanted), None)
+        if chosen is None:
+            chosen = next((p for p in presets if not p.is_broken), presets[0] if presets else None)
+        self._picker.set_presets(presets, chosen.name if chosen else None)
+        if load:
+            self.load(chosen)
+
+    def load(self, preset: Preset | None) -> None:
+        self.current = preset
+        if preset is not None:
+            self._settings.remember_preset(self._folder, self._function, preset.name)
+        self._editor.set_text(preset.text if preset else "{}")
+        self._mark_saved()
+        if preset is not None and preset.is_broken:
+            self.sig_notice.emit(f"Preset {preset.name} is broken ({preset.problem}); "
+                                 "it is not overwritten unless you save it.")
+
+    def use_text(self, text: str) -> None:
+        """New, unsaved event text (from a template): Save As names it."""
+        self._editor.set_text(text)
+        self._editor.set_modified(True)
+        self._picker.set_modified(True)
+        self.current = None
+
+    def resolve_unsaved(self) -> bool:
+        """Ask about an edited event; False when the user cancels (or saving fails)."""
+        if not self._editor.is_modified():
+            return True
+        answer = self._ask_unsaved(self._editor, "The event has unsaved changes.")
+        if answer == CANCEL:
+            return False
+        return self.save() if answer == SAVE else True
+
+    @Slot(object)
+    def on_selected(self, preset: Preset) -> None:
+        if not self.resolve_unsaved():
+            self._picker.set_presets(self.presets(), self.current.name if self.current else None)
+            return
+        self.load(preset)
+
+    @Slot()
+    def save(self) -> bool:
+        preset = self.current
+        if preset is None:
+            self.sig_notice.emit("Choose Save As… to name this event.")
+            return False
+        scope = self._function if preset.scope == FUNCTION else None
+        # The picker asked before a broken file is replaced.
+        return self._store(lambda: self.store.save(preset.name, self._editor.text(), scope,
+                                                   overwrite_broken=preset.is_broken))
+
+    @Slot(str)
+    def save_as(self, name: str) -> bool:
+        return self._store(lambda: self.store.save(name, self._editor.text(), self._function))
+
+    @Slot(object, str)
+    def rename(self, preset: Preset, new_name: str) -> None:
+        try:
+            self.current = self.store.rename(preset, new_name)
+        except PresetError as error:
+            self.sig_notice.emit(str(error))
+            return
+        self.reload()
+
+    @Slot(object)
+    def delete(self, preset: Preset) -> None:
+        try:
+            self.store.delete(preset)
+        except PresetError as error:
+            self.sig_notice.emit(str(error))
+            return
+        self.current = None
+        self.reload(load=True)
+        self.sig_notice.emit(f"Deleted preset {preset.name}")
+
+    def _store(self, write) -> bool:
+        try:
+            saved = write()
+        except PresetError as error:
+            self.sig_notice.emit(str(error))
+            return False
+        self.current = saved
+        self._settings.remember_preset(self._folder, self._function, saved.name)
+        self._mark_saved()
+        self.reload()
+        self.sig_notice.emit(f"Saved {saved.path}")
+        return True
+
+    def _mark_saved(self) -> None:
+        self._editor.set_modified(False)
+        self._picker.set_modified(False)
