@@ -53,7 +53,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.statusBar().showMessage("Ready")
-        self.resize(1360, 860)
+        # A first launch fits the screen; later launches restore what the user chose.
+        available = self.screen().availableGeometry()
+        self.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
 
     # --- Composition ---------------------------------------------------------------------------
 
