@@ -84,6 +84,8 @@ def test_edited_code_saves_and_starts_cold(qtbot, make_window, workspace):
     """Editing the handler and running saves the file first, and the run is a cold start."""
     window = make_window(workspace)
     run_and_wait(qtbot, window)
+    notices = []
+    window.controller.sig_notice.connect(notices.append)
     editor = window.tabs.editor_for(workspace / "order_confirmation" / "lambda_function.py")
     cursor = editor.textCursor()
     cursor.movePosition(cursor.MoveOperation.End)
@@ -94,7 +96,7 @@ def test_edited_code_saves_and_starts_cold(qtbot, make_window, workspace):
     assert "edited in the window" in (workspace / "order_confirmation" / "lambda_function.py").read_text()
     assert result.init_duration_ms is not None
     assert "edited in the window" in window.log_panel.full_text()
-    assert "cold start" in window.statusBar().currentMessage() or result.cold
+    assert any("changed: this run starts a new environment (cold start)" in n for n in notices)
 
 
 def test_invalid_event_blocks_run(qtbot, make_window, workspace):

@@ -151,11 +151,6 @@ class Engine(QObject):
         entry = self._sandboxes.get(function_name)
         return entry[1].state if entry and entry[1].state != "dead" else "cold"
 
-    def is_warm_for(self, config: FunctionConfig) -> bool:
-        """Whether the next invoke of config would reuse a live environment."""
-        entry = self._sandboxes.get(config.name)
-        return bool(entry and entry[1].state != "dead" and entry[0] == self._identity(config))
-
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments (all, or one function's): the next call starts cold."""
         names = [function_name] if function_name else list(self._sandboxes)

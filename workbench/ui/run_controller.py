@@ -33,6 +33,7 @@ class RunController(QObject):
         self.engine = engine or Engine(self)
         self.engine.environment_changed.connect(self.sig_environment_changed)
         self.current: Invocation | None = None
+        self._had_environment = False
 
     @property
     def running(self) -> bool:
@@ -51,13 +52,6 @@ class RunController(QObject):
             problems.append(request_too_large_message(len(event_text.encode("utf-8"))))
         return "\n".join(problems) or None
 
-    def will_start_cold(self, config: FunctionConfig) -> tuple[bool, bool]:
-        """(cold, because_changed): whether the next run starts a new environment, and whether that is
-        because the code or configuration changed since the environment started."""
-        warm = self.engine.is_warm_for(config)
-        live = self.engine.environment_state(config.name) != "cold"
-        return not warm, live and not warm
-
     def run(self, config: FunctionConfig, event_text: str) -> Invocation | None:
         """Start a call; None (and a notice) when it is refused or one is already running."""
         if self.current is not None:
@@ -67,15 +61,13 @@ class RunController(QObject):
         if problem:
             self.sig_notice.emit(problem.splitlines()[0])
             return None
-        cold, changed = self.will_start_cold(config)
-        if changed:
-            self.sig_notice.emit("The function's code or settings changed: this run starts a new environment "
-                                 "(cold start), as after a deploy.")
+        # Cheap to ask now; whether the call reuses that environment is known when it starts.
+        self._had_environment = self.engine.environment_state(config.name) != "cold"
         invocation = self.engine.invoke(config, event_text.encode("utf-8"), InvokeOptions())
         self.current = invocation
         invocation.log_lines.connect(self.sig_log_lines)
+        invocation.started.connect(self._on_started)
         invocation.finished.connect(self._on_finished)
-        self.sig_started.emit(invocation, cold)
         return invocation
 
     async def run_and_wait(self, config: FunctionConfig, event_text: str):
@@ -97,6 +89,13 @@ class RunController(QObject):
 
     def shutdown(self) -> None:
         self.engine.shutdown()
+
+    @Slot(bool)
+    def _on_started(self, cold: bool) -> None:
+        if cold and self._had_environment:
+            self.sig_notice.emit("The function's code or settings changed: this run starts a new environment "
+                                 "(cold start), as after a deploy.")
+        self.sig_started.emit(self.current, cold)
 
     @Slot(object)
     def _on_finished(self, result) -> None:
