@@ -75,3 +75,18 @@ def test_run_all_presets_as_a_coroutine(qapp, qtbot, tmp_path):
     assert set(by_name) == {"new-order", "big-order", "missing-email", "empty"}
     assert by_name["new-order"].succeeded and not by_name["missing-email"].succeeded
     assert "1 failed" in window.statusBar().currentMessage() or "2 failed" in window.statusBar().currentMessage()
+
+
+def test_theme_switches_to_dark_and_back_to_the_system_palette(qapp):
+    """View > Theme: dark gives a dark window; System brings back the palette the app started with."""
+    from PySide6.QtGui import QPalette
+
+    from workbench.ui.theme import apply_theme
+
+    apply_theme("system")
+    system = qapp.palette().color(QPalette.ColorRole.Window)
+    apply_theme("dark")
+    assert qapp.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    assert qapp.palette().color(QPalette.ColorRole.Text).lightness() > 180
+    apply_theme("system")
+    assert qapp.palette().color(QPalette.ColorRole.Window) == system

@@ -5,7 +5,6 @@ import re
 import shutil
 import stat
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -62,28 +61,10 @@ SLOW_FUNCTION = """function handler () {
 """
 
 
-@dataclass
-class Ran:
-    result: object
-    lines: list = field(default_factory=list)
-
-    @property
-    def text(self):
-        return self.result.payload.decode()
-
-
 @pytest.fixture
-def invoke(engine, qtbot):
-    def _invoke(config, event=None):
-        invocation = engine.invoke(config, {} if event is None else event)
-        ran = Ran(result=None)
-        invocation.log_lines.connect(ran.lines.extend)
-        with qtbot.waitSignal(invocation.finished, timeout=30_000) as blocker:
-            pass
-        ran.result = blocker.args[0]
-        return ran
-
-    return _invoke
+def invoke(run):
+    """invoke(config, event) through the shared engine, waiting for the one finished signal."""
+    return run
 
 
 @pytest.fixture

@@ -86,10 +86,8 @@ def test_edited_code_saves_and_starts_cold(qtbot, make_window, workspace):
     run_and_wait(qtbot, window)
     notices = []
     window.controller.sig_notice.connect(notices.append)
-    editor = window.tabs.editor_for(workspace / "order_confirmation" / "lambda_function.py")
-    cursor = editor.textCursor()
-    cursor.movePosition(cursor.MoveOperation.End)
-    cursor.insertText("\nprint('edited in the window')\n")
+    type_at_end(window, workspace / "order_confirmation" / "lambda_function.py",
+                "\nprint('edited in the window')\n")
     assert window.tabs.has_unsaved()
     result = run_and_wait(qtbot, window)
     assert not window.tabs.has_unsaved()
@@ -143,6 +141,13 @@ def test_preset_round_trip_on_disk(qtbot, make_window, workspace):
     assert not window.event_editor.is_modified()
 
 
+def type_at_end(window, path: Path, text: str) -> None:
+    """Type text at the end of an open file, as a user would (the tab becomes dirty)."""
+    cursor = window.tabs.editor_for(path).textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    cursor.insertText(text)
+
+
 def _write_handler(folder: Path, body: str) -> None:
     (folder / "order_confirmation" / "lambda_function.py").write_text(body)
 
@@ -189,9 +194,7 @@ def test_unsaved_changes_prompt(qtbot, make_window, workspace, answer, closes):
     answers = Answers(answer)
     window = make_window(workspace, answers)
     path = workspace / "order_confirmation" / "lambda_function.py"
-    cursor = window.tabs.editor_for(path).textCursor()
-    cursor.movePosition(cursor.MoveOperation.End)
-    cursor.insertText("\n# edited\n")
+    type_at_end(window, path, "\n# edited\n")
     closed = window.close()
     assert answers.asked and "lambda_function.py" in answers.asked[0]
     assert closed is closes
@@ -262,9 +265,7 @@ def test_closing_an_edited_tab_asks(qtbot, make_window, workspace, answer):
     answers = Answers(answer)
     window = make_window(workspace, answers)
     path = workspace / "order_confirmation" / "lambda_function.py"
-    cursor = window.tabs.editor_for(path).textCursor()
-    cursor.movePosition(cursor.MoveOperation.End)
-    cursor.insertText("# tab edit\n")
+    type_at_end(window, path, "# tab edit\n")
     window.tabs.tabCloseRequested.emit(window.tabs.currentIndex())
     assert answers.asked and "lambda_function.py" in answers.asked[0]
     assert (window.tabs.editor_for(path) is not None) is (answer == CANCEL)

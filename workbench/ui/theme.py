@@ -16,9 +16,15 @@ _DARK = {
 }
 
 
+_platform_palette: QPalette | None = None
+
+
 def apply_theme(theme: str) -> None:
-    """"light", "dark" or "system" (the platform's palette)."""
+    """"light", "dark" or "system" (the platform's palette, as the application started with it)."""
+    global _platform_palette
     app = QApplication.instance()
+    if _platform_palette is None:
+        _platform_palette = QPalette(app.palette())
     app.setStyle(QStyleFactory.create("Fusion"))
     if theme == "dark":
         palette = QPalette()
@@ -30,6 +36,5 @@ def apply_theme(theme: str) -> None:
     elif theme == "light":
         palette = app.style().standardPalette()
     else:
-        # Offscreen and most desktops give no colour scheme hint: the style's palette is the system's.
-        palette = app.style().standardPalette()
+        palette = _platform_palette
     app.setPalette(palette)
