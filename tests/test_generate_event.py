@@ -1,4 +1,4 @@
-"""`lambda-workbench generate-event` (workbench.cli_generate_event)."""
+"""`lambda-workbench generate-event` (workbench.cli.generate_event)."""
 
 import base64
 import io
@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from workbench.cli_generate_event import main
+from workbench.cli.generate_event import main
 
 
 def run(*argv):
@@ -95,9 +95,9 @@ def test_help_at_every_level():
 
 
 def test_runs_as_a_process():
-    """`python -m workbench.cli_generate_event sqs receive-message` prints the event on stdout."""
+    """`python -m workbench.cli.generate_event sqs receive-message` prints the event on stdout."""
     done = subprocess.run(
-        [sys.executable, "-m", "workbench.cli_generate_event", "sqs", "receive-message", "--queue-name", "orders"],
+        [sys.executable, "-m", "workbench.cli.generate_event", "sqs", "receive-message", "--queue-name", "orders"],
         capture_output=True, text=True, timeout=30,
     )
     assert done.returncode == 0, done.stderr

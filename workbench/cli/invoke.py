@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .core.function_config import RUNTIMES, FunctionConfig, validate_config
-from .core.invocation_result import InvocationResult
-from .core.json_check import check_json
-from .core.lambda_errors import MAX_REQUEST_BYTES, request_too_large_message
+from ..core.function_config import RUNTIMES, FunctionConfig, validate_config
+from ..core.invocation_result import InvocationResult
+from ..core.json_check import check_json
+from ..core.lambda_errors import MAX_REQUEST_BYTES, request_too_large_message
 
 
 class UsageError(Exception):
@@ -82,8 +82,8 @@ def read_event(source: str | None, stdin: TextIO) -> bytes:
 
 
 def _template_config(args: argparse.Namespace) -> FunctionConfig:
-    from .core.env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
-    from .core.sam_template import TemplateError, find_template, load_template
+    from ..core.env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
+    from ..core.sam_template import TemplateError, find_template, load_template
 
     path = Path(args.template) if args.template else find_template(Path.cwd())
     if path is None:
@@ -177,7 +177,7 @@ def run_invocations(config: FunctionConfig, event: bytes, repeat: int, cold: boo
                     stdout: TextIO, stderr: TextIO, report: TextIO | None) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
-    from .engine.engine import Engine, InvokeOptions
+    from ..engine.engine import Engine, InvokeOptions
 
     app = QCoreApplication.instance() or QCoreApplication([])
     engine = Engine(app)
