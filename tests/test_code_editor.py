@@ -157,10 +157,10 @@ def test_error_mark_underlines_the_character_even_after_an_emoji(make_editor):
     """mark_error counts columns in characters and marks the right one after an emoji."""
     editor = make_editor("json", '{"greeting": "😀" x}')
     editor.mark_error(1, 18)
-    marked = [s.cursor.selectedText() for s in editor.extraSelections() if s.cursor.hasSelection()]
+    marked = [s.cursor.selectedText() for s in editor.marks("error") if s.cursor.hasSelection()]
     assert marked == ["x"]
     editor.clear_error_mark()
-    assert [s for s in editor.extraSelections() if s.cursor.hasSelection()] == []
+    assert editor.marks("error") == []
 
 
 def test_set_language_changes_indentation(make_editor):

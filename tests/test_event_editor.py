@@ -26,7 +26,7 @@ def type_at_end(qtbot, widget, text):
 
 
 def marked_text(widget):
-    selections = widget.editor().extraSelections()
+    selections = widget.editor().marks("error")
     return [s.cursor.selectedText() for s in selections if s.cursor.hasSelection()]
 
 

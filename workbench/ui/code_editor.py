@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from workbench.core.text_edits import COMMENT_PREFIX, matching_bracket, toggle_comment
 from workbench.ui.line_number_area import LineNumberArea
 from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
 
@@ -26,6 +27,11 @@ _OPENERS = {"python": (":",), "javascript": ("{", "[", "("), "json": ("{", "["),
 _CLOSER_OF = {"{": "}", "[": "]", "(": ")"}
 # After these a Python block is over, so the next line goes back one level.
 _PYTHON_BLOCK_END = re.compile(r"(return|pass|raise|break|continue)\b")
+# Above this size the bracket partner is not looked for on every cursor move (a whole-text scan).
+_BRACKET_SCAN_LIMIT = 400_000
+
+# Every extra selection carries its kind here, so a caller (and a test) can tell them apart.
+MARK_KIND = QTextFormat.Property.UserProperty + 1
 
 
 class CodeEditor(QPlainTextEdit):
@@ -39,6 +45,7 @@ class CodeEditor(QPlainTextEdit):
         super().__init__(parent)
         self._language = language
         self._error_selections: list[QTextEdit.ExtraSelection] = []
+        self._search_selections: list[QTextEdit.ExtraSelection] = []
         self._style_follows_palette = True
         self._gutter = LineNumberArea(self)
         self._highlighter = PygmentsHighlighter(
@@ -99,6 +106,8 @@ class CodeEditor(QPlainTextEdit):
         character.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         character.format.setUnderlineColor(QColor("#ff7b72") if dark else QColor("#c00000"))
         character.cursor = cursor
+        whole_line.format.setProperty(MARK_KIND, "error")
+        character.format.setProperty(MARK_KIND, "error")
         self._error_selections = [whole_line, character]
         self._refresh_extra_selections()
 
@@ -107,15 +116,109 @@ class CodeEditor(QPlainTextEdit):
             self._error_selections = []
             self._refresh_extra_selections()
 
+    def marks(self, kind: str) -> list[QTextEdit.ExtraSelection]:
+        """The extra selections of one kind: "current-line", "error", "search" or "bracket"."""
+        return [s for s in self.extraSelections() if s.format.property(MARK_KIND) == kind]
+
+    def set_search_marks(self, spans: list[tuple[int, int]]) -> None:
+        """Tint every find-bar match, given as (start, end) document positions."""
+        colour = QColor(255, 200, 0, 90 if _is_dark(self.palette()) else 110)
+        selections = []
+        for start, end in spans:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(colour)
+            selection.format.setProperty(MARK_KIND, "search")
+            selection.cursor = QTextCursor(self.document())
+            selection.cursor.setPosition(start)
+            selection.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            selections.append(selection)
+        self._search_selections = selections
+        self._refresh_extra_selections()
+
+    def go_to_line(self, line: int) -> int:
+        """Put the cursor at the start of 1-based `line` (clamped to the document); returns the line."""
+        count = self.document().blockCount()
+        line = min(max(1, line), count)
+        cursor = QTextCursor(self.document().findBlockByNumber(line - 1))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        return line
+
+    def toggle_comment(self) -> bool:
+        """Comment the selected lines (or the current one) out or in; False when the language has none."""
+        prefix = COMMENT_PREFIX.get(self._language)
+        if prefix is None or self.isReadOnly():
+            return False
+        cursor = self.textCursor()
+        document = self.document()
+        first = document.findBlock(cursor.selectionStart())
+        last = document.findBlock(cursor.selectionEnd())
+        if last != first and cursor.selectionEnd() == last.position():
+            last = last.previous()
+        lines, block = [], first
+        while block.isValid():
+            lines.append(block.text())
+            if block == last:
+                break
+            block = block.next()
+        changed = toggle_comment(lines, prefix)
+        if changed == lines:
+            return True
+        first_number, start = first.blockNumber(), first.position()
+        whole_selection = first != last or cursor.hasSelection()
+        column = cursor.positionInBlock() + len(changed[0]) - len(lines[0])
+        edit = QTextCursor(document)
+        edit.beginEditBlock()
+        edit.setPosition(start)
+        edit.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        edit.insertText("\n".join(changed))
+        edit.endEditBlock()
+        if whole_selection:
+            # Keep the lines selected, so Ctrl+/ can be pressed again.
+            end = document.findBlockByNumber(first_number + len(changed) - 1)
+            edit.setPosition(start)
+            edit.setPosition(end.position() + end.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        else:
+            # One line: the cursor stays on the same character of the code.
+            edit.setPosition(start + max(0, min(column, len(changed[0]))))
+        self.setTextCursor(edit)
+        return True
+
     @Slot()
     def _refresh_extra_selections(self) -> None:
         current = QTextEdit.ExtraSelection()
         current.format.setBackground(_current_line_colour(self.palette()))
         current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        current.format.setProperty(MARK_KIND, "current-line")
         current.cursor = self.textCursor()
         current.cursor.clearSelection()
         # Later selections paint over earlier ones: an error stays visible on the current line.
-        self.setExtraSelections([current, *self._error_selections])
+        self.setExtraSelections(
+            [current, *self._search_selections, *self._bracket_selections(), *self._error_selections]
+        )
+
+    def _bracket_selections(self) -> list[QTextEdit.ExtraSelection]:
+        if self.document().characterCount() > _BRACKET_SCAN_LIMIT:
+            return []
+        text = self.toPlainText()
+        # Qt positions count UTF-16 units; the rule counts characters.
+        position = self.textCursor().position()
+        index = _character_index(text, position)
+        pair = matching_bracket(text, index)
+        if pair is None:
+            return []
+        colour = QColor(120, 170, 255, 110 if _is_dark(self.palette()) else 90)
+        selections = []
+        for at in pair:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(colour)
+            selection.format.setProperty(MARK_KIND, "bracket")
+            selection.cursor = QTextCursor(self.document())
+            start = _utf16_length(text[:at])
+            selection.cursor.setPosition(start)
+            selection.cursor.setPosition(start + _utf16_length(text[at]), QTextCursor.MoveMode.KeepAnchor)
+            selections.append(selection)
+        return selections
 
     def _update_tab_stop(self) -> None:
         # Tabs already in a file line up with the indentation the editor itself would insert.
@@ -234,6 +337,8 @@ class CodeEditor(QPlainTextEdit):
             self._dedent()
         elif key == Qt.Key.Key_Backspace and plain and self._backspace_indent():
             pass
+        elif key == Qt.Key.Key_Slash and modifiers == Qt.KeyboardModifier.ControlModifier:
+            self.toggle_comment()
         else:
             super().keyPressEvent(event)
 
@@ -270,6 +375,28 @@ def _spans_lines(cursor: QTextCursor) -> bool:
 
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def document_positions(text: str, indices: list[int]) -> list[int]:
+    """Qt document positions (UTF-16 units) of ascending character `indices` into `text`."""
+    positions, units, done = [], 0, 0
+    for index in indices:
+        units += _utf16_length(text[done:index])
+        done = index
+        positions.append(units)
+    return positions
+
+
+def _character_index(text: str, position: int) -> int:
+    """The character index of a Qt document position (UTF-16 units) in `text`."""
+    if text.isascii():
+        return position
+    units = 0
+    for index, character in enumerate(text):
+        if units >= position:
+            return index
+        units += 2 if ord(character) > 0xFFFF else 1
+    return len(text)
 
 
 def _is_dark(palette: QPalette) -> bool:

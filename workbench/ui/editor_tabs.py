@@ -11,9 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPalette
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from workbench.ui.code_editor import CodeEditor
+from workbench.ui.code_editor_frame import CodeEditorFrame
 from workbench.ui.pygments_highlighter import lexer_name_for_path
 
 DIRTY_MARKER = "•"
@@ -24,7 +25,7 @@ class _OpenFile:
     """How a file was on disk, so saving writes it back the same way."""
 
     editor: CodeEditor
-    page: QWidget  # the editor itself, or a container with a notice above it
+    page: CodeEditorFrame  # the editor with its find bars, and a notice above it when read-only
     crlf: bool = False
     bom: bool = False
 
@@ -87,13 +88,17 @@ class EditorTabs(QTabWidget):
             editor.setReadOnly(True)
         crlf = "\r\n" in text
         editor.setPlainText(text.replace("\r\n", "\n"))
-        page = editor if not editor.isReadOnly() else _with_notice(editor, path)
+        page = CodeEditorFrame(editor, _notice(path) if editor.isReadOnly() else None)
         self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom)
         editor.document().modificationChanged.connect(lambda _dirty: self._on_modified(path))
         index = self.addTab(page, self._title(path))
         self.setTabToolTip(index, str(path))
         self.setCurrentIndex(index)
         return editor
+
+    def current_frame(self) -> CodeEditorFrame | None:
+        open_file = self._files.get(self.current_path()) if self.current_path() else None
+        return open_file.page if open_file else None
 
     def current_path(self) -> Path | None:
         page = self.currentWidget()
@@ -204,11 +209,7 @@ class EditorTabs(QTabWidget):
         return path.name
 
 
-def _with_notice(editor: CodeEditor, path: Path) -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(0)
+def _notice(path: Path) -> QLabel:
     notice = QLabel(
         f"{path.name} is not UTF-8 text. It is shown read-only so that saving cannot damage it."
     )
@@ -217,9 +218,7 @@ def _with_notice(editor: CodeEditor, path: Path) -> QWidget:
     notice.setAutoFillBackground(True)
     notice.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
     notice.setForegroundRole(QPalette.ColorRole.ToolTipText)
-    layout.addWidget(notice)
-    layout.addWidget(editor)
-    return page
+    return notice
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

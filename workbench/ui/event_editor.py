@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from workbench.core.json_check import JsonProblem, check_json, format_json
 from workbench.ui.code_editor import CodeEditor
+from workbench.ui.code_editor_frame import CodeEditorFrame
 
 _VALIDATE_DELAY_MS = 150  # long enough to skip half-typed tokens, short enough to feel live
 _VALID_MESSAGE = "Valid JSON"
@@ -29,6 +30,7 @@ class EventEditor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._editor = CodeEditor(self, language="json")
+        self.frame = CodeEditorFrame(self._editor, parent=self)
         self._message = QLabel(self)
         self._message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._message.setWordWrap(True)
@@ -49,7 +51,7 @@ class EventEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._editor, 1)
+        layout.addWidget(self.frame, 1)
         layout.addLayout(bottom)
         self.setFocusProxy(self._editor)  # focusing the event editor means typing into the JSON
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTab
 
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
 from .app_settings import AppSettings
+from .code_editor_frame import focused_frame
 from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
 from .event_template_dialog import EventTemplateDialog
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._build_edit_menu()
         run_menu = self.menuBar().addMenu("&Run")
         for action in (self.toolbar.run_action, self.toolbar.stop_action, self.toolbar.reset_action):
             run_menu.addAction(action)
@@ -119,6 +121,21 @@ class MainWindow(QMainWindow):
             action.setChecked(self.settings.theme() == theme)
             action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
             theme_menu.addAction(action)
+
+    def _build_edit_menu(self) -> None:
+        # The keys themselves belong to each editor frame; these entries act on the focused one
+        # (else the current code tab), and only show the keys, so no shortcut is ambiguous.
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for label, keys, act in (("&Find…", "Ctrl+F", lambda f: f.open_find()),
+                                 ("&Replace…", "Ctrl+H", lambda f: f.open_replace()),
+                                 ("&Go to Line…", "Ctrl+G", lambda f: f.open_go_to_line()),
+                                 ("Toggle &Comment", "Ctrl+/", lambda f: f.editor.toggle_comment())):
+            edit_menu.addAction(f"{label}\t{keys}", lambda act=act: self._in_focused_editor(act))
+
+    def _in_focused_editor(self, act) -> None:
+        frame = focused_frame() or self.tabs.current_frame()
+        if frame is not None:
+            act(frame)
 
     def _connect(self) -> None:
         self.tree.sig_file_activated.connect(self.open_file)

@@ -1,0 +1,100 @@
+"""Render screens of the window in given states, sizes and themes to PNGs (offscreen; no display needed).
+
+    .venv/bin/python scripts/screenshot_scenes.py OUT_DIR [--scene NAME]... [--size 1024x700]... [--theme light|dark]...
+
+Each scene sets the window up as a user would reach it (the sample workspace, a run, a bar
+opened) and writes OUT_DIR/<scene>-<size>-<theme>.png. With no --scene, every scene.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from workbench.app import create_window  # noqa: E402
+from workbench.core.sample_workspace import ensure_sample_workspace  # noqa: E402
+
+
+def _wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _run(window) -> None:
+    loop = QEventLoop()
+    window.controller.sig_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
+    QTimer.singleShot(100, window.run)
+    QTimer.singleShot(20000, loop.quit)
+    loop.exec()
+
+
+def scene_find(window) -> QWidget:
+    """The handler's tab with Find and Replace open on a term, and the event's find bar."""
+    frame = window.tabs.current_frame()
+    frame.open_replace()
+    frame.find_bar.find_field.setText("_require")
+    frame.find_bar.replace_field.setText("_need")
+    event_frame = window.event_editor.frame
+    event_frame.open_find()
+    event_frame.find_bar.find_field.setText("price")
+    return window
+
+
+def scene_go_to_line(window) -> QWidget:
+    """The handler's tab with Go to Line open."""
+    window.tabs.current_frame().open_go_to_line()
+    return window
+
+
+def scene_run(window) -> QWidget:
+    """The window after a run of the sample's first preset."""
+    _run(window)
+    return window
+
+
+SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out_dir")
+    parser.add_argument("--scene", action="append", choices=sorted(SCENES))
+    parser.add_argument("--size", action="append")
+    parser.add_argument("--theme", action="append", choices=("light", "dark"))
+    args = parser.parse_args()
+    out = Path(args.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    for scene in args.scene or sorted(SCENES):
+        for theme in args.theme or ["light", "dark"]:
+            for size in args.size or ["1024x700", "1400x880"]:
+                width, height = (int(n) for n in size.split("x"))
+                scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
+                settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+                settings.setValue("view/theme", theme)
+                window = create_window(str(ensure_sample_workspace(scratch)), settings)
+                window.resize(width, height)
+                _wait(150)
+                shown = SCENES[scene](window)
+                _wait(200)
+                app.processEvents()
+                path = out / f"{scene}-{size}-{theme}.png"
+                shown.grab().save(str(path))
+                print(f"wrote {path}")
+                window.controller.shutdown()
+                window.close()
+                window.deleteLater()
+                _wait(50)
+
+
+if __name__ == "__main__":
+    main()
