@@ -79,7 +79,7 @@ def main() -> None:
         else:
             QTimer.singleShot(5, last_line_visible)
 
-    window.controller.sig_finished.connect(lambda result: (results.append(result), last_line_visible()))
+    window.sig_run_finished.connect(lambda record: (results.append(record.result), last_line_visible()))
     watch.start()
     begin = time.perf_counter()
     window.run()
@@ -92,7 +92,7 @@ def main() -> None:
     print(f"run pressed to last line on screen:   {(shown_at[0] - begin) * 1000 if shown_at else float('nan'):8.0f} ms")
     print(f"longest event-loop stall meanwhile:   {watch.longest:8d} ms   (goal: under 50 ms)")
     print(f"lines kept in the full log:           {window.log_panel.line_count():8,d}")
-    window.controller.shutdown()
+    window.session.shutdown()
 
 
 if __name__ == "__main__":

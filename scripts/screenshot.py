@@ -37,14 +37,14 @@ def main() -> None:
     window.preset_picker.set_presets(list(presets.values()), args.preset)
     window.presets.load(presets[args.preset])
     loop = QEventLoop()
-    window.controller.sig_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
+    window.sig_run_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(200, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
     app.processEvents()
     window.grab().save(args.out)
     print(f"wrote {args.out}")
-    window.controller.shutdown()
+    window.session.shutdown()
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def test_last_workspace_reopens(qtbot, tmp_path):
     assert again.size().height() == 700
     left, right = again.main_splitter.sizes()
     assert abs(left / (left + right) - saved_sizes[0] / sum(saved_sizes)) < 0.03
-    again.controller.shutdown()
+    again.session.shutdown()
 
 
 def test_new_event_from_template_uses_the_catalogue(qtbot):
@@ -70,7 +70,7 @@ def test_run_all_presets_as_a_coroutine(qapp, qtbot, tmp_path):
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-        window.controller.shutdown()
+        window.session.shutdown()
     by_name = {name: result for name, result in outcomes}
     assert set(by_name) == {"new-order", "big-order", "missing-email", "empty"}
     assert by_name["new-order"].succeeded and not by_name["missing-email"].succeeded

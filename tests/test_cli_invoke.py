@@ -100,11 +100,18 @@ def test_oversized_event_exits_2(tmp_path):
     assert "byte payload is too large for the RequestResponse invocation type (limit 6291456 bytes)" in proc.stderr
 
 
-def test_no_handler_and_no_template_is_usage_error(tmp_path):
-    """Without --handler a template is needed; the message says what to give."""
+def test_a_bare_folder_runs_its_default_function_as_the_window_does(tmp_path):
+    """A folder with no template and no workbench.json has the Lambda console's default function
+    (lambda_function.lambda_handler), in the window and here; without that file it fails as Lambda does."""
     proc = invoke(cwd=tmp_path)
-    assert proc.returncode == 2
-    assert "--handler" in proc.stderr
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)
+    assert error["errorType"] == "Runtime.ImportModuleError"
+    assert error["errorMessage"].startswith("Unable to import module 'lambda_function'")
+    (tmp_path / "lambda_function.py").write_text("def lambda_handler(event, context):\n    return 'hi'\n")
+    proc = invoke(cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == "hi"
 
 
 def test_ctrl_c_stops_the_call_and_its_children(tmp_path):

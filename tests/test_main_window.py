@@ -49,14 +49,14 @@ def make_window(qtbot, tmp_path):
 
     yield make
     for window in windows:
-        window.controller.shutdown()
+        window.session.shutdown()
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.controller.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: "REPORT RequestId" in window.log_panel.full_text(), timeout=2000)
-    return blocker.args[0]
+    return blocker.args[0].result
 
 
 def test_a_font_is_available(qapp):
@@ -84,8 +84,6 @@ def test_edited_code_saves_and_starts_cold(qtbot, make_window, workspace):
     """Editing the handler and running saves the file first, and the run is a cold start."""
     window = make_window(workspace)
     run_and_wait(qtbot, window)
-    notices = []
-    window.controller.sig_notice.connect(notices.append)
     type_at_end(window, workspace / "order_confirmation" / "lambda_function.py",
                 "\nprint('edited in the window')\n")
     assert window.tabs.has_unsaved()
@@ -94,7 +92,9 @@ def test_edited_code_saves_and_starts_cold(qtbot, make_window, workspace):
     assert "edited in the window" in (workspace / "order_confirmation" / "lambda_function.py").read_text()
     assert result.init_duration_ms is not None
     assert "edited in the window" in window.log_panel.full_text()
-    assert any("changed: this run starts a new environment (cold start)" in n for n in notices)
+    # The reason is said where the user looks: the status bar and the log, naming the file.
+    assert "cold start: code changed: lambda_function.py" in window.statusBar().currentMessage()
+    assert "[workbench] Cold start: code changed: lambda_function.py" in window.log_panel.full_text()
 
 
 def test_invalid_event_blocks_run(qtbot, make_window, workspace):
@@ -102,7 +102,7 @@ def test_invalid_event_blocks_run(qtbot, make_window, workspace):
     window = make_window(workspace)
     window.event_editor.set_text('{\n  "order_id": 1,\n}')
     window.toolbar.run_action.trigger()
-    assert window.controller.current is None
+    assert window.current_run is None
     message = window.statusBar().currentMessage()
     assert "line 3, column 1" in message
     assert window.log_panel.full_text() == ""
@@ -181,9 +181,9 @@ def test_stop_ends_looping_handler_and_children(qtbot, make_window, workspace):
     qtbot.waitUntil(lambda: "child " in window.log_panel.full_text(), timeout=RUN_TIMEOUT_MS)
     assert window.toolbar.stop_action.isEnabled()
     pid = int(window.log_panel.full_text().split("child ")[1].split()[0])
-    with qtbot.waitSignal(window.controller.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.stop_action.trigger()
-    assert blocker.args[0].error_type == "Sandbox.Stopped"
+    assert blocker.args[0].result.error_type == "Sandbox.Stopped"
     qtbot.waitUntil(lambda: process_gone(pid), timeout=3000)
     assert window.toolbar.run_action.isEnabled()
 

@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
     window = create_window(args.path, QSettings())
     closed = asyncio.Event()
     # However the app ends, no environment outlives it.
-    app.aboutToQuit.connect(window.controller.shutdown)
+    app.aboutToQuit.connect(window.session.shutdown)
     app.aboutToQuit.connect(closed.set)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: app.quit())

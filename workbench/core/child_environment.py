@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import json
+import re
 from collections.abc import Mapping
 
-from .function_config import FunctionConfig, runtime_family
+from .function_config import ConfigProblem, FunctionConfig, runtime_family
 
 # Keys Lambda refuses to let a function set.
 RESERVED_KEYS = frozenset({
@@ -21,6 +23,35 @@ HOST_PASSTHROUGH = (
     "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "HTTP_PROXY", "HTTPS_PROXY",
     "http_proxy", "https_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR",
 )
+
+
+# Lambda's pattern for variable names, and its limit on all of them together (the JSON of the map).
+ENV_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
+ENV_LIMIT_BYTES = 4096
+
+
+def environment_problems(variables: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> list[ConfigProblem]:
+    """Everything Lambda refuses in a function's variables, in its words where it has them."""
+    problems, seen = [], set()
+    for number, (name, _value) in enumerate(variables, start=1):
+        field = f"environment.{name}" if name else f"environment[{number}]"
+        if not name:
+            problems.append(ConfigProblem(field, f"Environment variable in row {number} has no name."))
+        elif not ENV_NAME.fullmatch(name):
+            problems.append(ConfigProblem(field, f"Environment variable name '{name}' is not allowed: Lambda "
+                                          "needs a letter followed by letters, digits or underscores "
+                                          "(at least 2 characters)."))
+        elif name in seen:
+            problems.append(ConfigProblem(field, f"Environment variable '{name}' is defined more than once."))
+        seen.add(name)
+    size = len(json.dumps(dict(variables), separators=(",", ":")).encode("utf-8"))
+    if size > ENV_LIMIT_BYTES:
+        problems.append(ConfigProblem("environment", f"The environment variables take {size} bytes; "
+                                      "Lambda's limit is 4 KB in all."))
+    reserved = reserved_keys_used(dict(variables))
+    if reserved:
+        problems.append(ConfigProblem("environment", reserved_keys_message(reserved)))
+    return problems
 
 
 def reserved_keys_used(variables: Mapping[str, str]) -> list[str]:

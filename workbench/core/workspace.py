@@ -61,24 +61,32 @@ def _file_origins(config: FunctionConfig, overrides_template: bool) -> tuple[tup
     return tuple((s, origin) for s in settings) + tuple((f"env:{key}", origin) for key, _ in config.environment)
 
 
-def load_workspace(folder: Path | str) -> Workspace:
-    """Template functions first; an entry of the same name in workbench.json (edited in the window) wins."""
+def load_workspace(folder: Path | str, template: Path | str | None = None,
+                   extra_parameters: dict[str, str] | None = None,
+                   env_vars_path: Path | str | None = None) -> Workspace:
+    """Template functions first; an entry of the same name in workbench.json (edited in the window) wins.
+
+    The command line may name another template, add parameter values over workbench.json's, and name an
+    env-vars file instead of workbench.json's; the window uses the folder's own.
+    """
     folder = Path(folder).resolve()
     problems: list[str] = []
     functions: dict[str, WorkspaceFunction] = {}
-    template = find_template(folder)
+    template = Path(template).resolve() if template is not None else find_template(folder)
     env_file = None
-    if (env_name := env_vars_file_name(folder)) is not None:
+    env_name = env_vars_path if env_vars_path is not None else env_vars_file_name(folder)
+    if env_name is not None:
         try:
             env_file = load_env_vars_file(folder / env_name)
         except (EnvVarsFileError, OSError) as error:
             problems.append(str(error))
+    parameters = {**parameter_overrides(folder), **(extra_parameters or {})}
     if template is not None:
         try:
-            for f in load_template(template, parameter_overrides(folder)).functions:
+            for f in load_template(template, parameters).functions:
                 f = apply_env_vars(f, env_file) if env_file is not None else f
                 functions[f.logical_id] = WorkspaceFunction(f.config, f.origins, f.runnable, f.not_runnable_reason)
-        except TemplateError as error:
+        except (TemplateError, OSError) as error:
             problems.append(str(error))
     try:
         for config in load_workspace_functions(folder):

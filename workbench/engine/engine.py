@@ -17,7 +17,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..core import lambda_errors
 from ..core.billing import invocation_cost_usd
-from ..core.code_fingerprint import code_fingerprint
+from ..core import cold_reason as reasons
+from ..core.code_fingerprint import code_snapshot
+from ..core.cold_reason import EnvironmentIdentity
 from ..core.function_config import FunctionConfig
 from ..core.invocation_result import InvocationResult, Status
 from ..core.log_lines import end_line, report_line, start_line
@@ -51,6 +53,10 @@ class Invocation(QObject):
         self.request_id = str(uuid.uuid4())
         self.result: InvocationResult | None = None
         self.cold: bool | None = None
+        self.cold_reason: str | None = None
+        """Why the call started a new environment (see core/cold_reason.py); None when it ran warm."""
+        self.identity: EnvironmentIdentity | None = None
+        """The configuration and code snapshot the call ran with."""
         self.started_at: float | None = None
         self._engine = engine
         self._sandbox: Sandbox | None = None
@@ -133,6 +139,9 @@ class Engine(QObject):
         self._sandboxes: dict[str, tuple[tuple, Sandbox]] = {}
         self._queues: dict[str, deque[Invocation]] = {}
         self._running: dict[str, Invocation] = {}
+        # Per function: what its last environment was started from, and how it went away (for cold reasons).
+        self._last_identity: dict[str, EnvironmentIdentity] = {}
+        self._ended: dict[str, str] = {}
 
     def invoke(self, config: FunctionConfig, event: bytes | str | object,
                options: InvokeOptions | None = None) -> Invocation:
@@ -157,6 +166,7 @@ class Engine(QObject):
         for name in names:
             entry = self._sandboxes.pop(name, None)
             if entry:
+                self._ended[name] = reasons.RESET
                 running = self._running.get(name)
                 if running is not None:
                     entry[1].stop()
@@ -174,8 +184,8 @@ class Engine(QObject):
 
     # --- Internals -----------------------------------------------------------------------------
 
-    def _identity(self, config: FunctionConfig) -> tuple:
-        return (config, code_fingerprint(config.code_dir))
+    def _identity(self, config: FunctionConfig) -> EnvironmentIdentity:
+        return EnvironmentIdentity(config, code_snapshot(config.code_dir))
 
     def _run_next(self, name: str) -> None:
         queue = self._queues.get(name)
@@ -191,7 +201,7 @@ class Engine(QObject):
                 {"Message": lambda_errors.request_too_large_message(size)}), "RequestEntityTooLargeException")
             return
         try:
-            sandbox, cold = self._sandbox_for(invocation.config, invocation.options.cold)
+            sandbox, cold = self._sandbox_for(invocation, invocation.options.cold)
         except LaunchError as error:
             invocation._finish_early(lambda_errors.start_failure_payload(
                 invocation.request_id, error.error_type, error.message), error.error_type)
@@ -199,20 +209,28 @@ class Engine(QObject):
         invocation._attach(sandbox, cold)
 
     def _restart_cold(self, invocation: Invocation, init_phase: str = "init") -> None:
+        self._ended[invocation.config.name] = reasons.INIT_RETRY if init_phase == "invoke" else reasons.EXITED
         try:
-            sandbox, _cold = self._sandbox_for(invocation.config, True, init_phase)
+            sandbox, _cold = self._sandbox_for(invocation, True, init_phase, requested=False)
         except LaunchError as error:
             invocation._finish_early(lambda_errors.start_failure_payload(
                 invocation.request_id, error.error_type, error.message), error.error_type)
             return
         invocation._attach(sandbox, True, announce=False)
 
-    def _sandbox_for(self, config: FunctionConfig, force_cold: bool,
-                     init_phase: str = "init") -> tuple[Sandbox, bool]:
+    def _sandbox_for(self, invocation: Invocation, force_cold: bool, init_phase: str = "init",
+                     requested: bool | None = None) -> tuple[Sandbox, bool]:
+        config = invocation.config
         identity = self._identity(config)
+        invocation.identity = identity
         entry = self._sandboxes.get(config.name)
         if entry and entry[0] == identity and entry[1].state != "dead" and not force_cold:
+            invocation.cold_reason = None
             return entry[1], False
+        invocation.cold_reason = reasons.cold_reason(
+            self._last_identity.get(config.name), identity, self._ended.pop(config.name, None),
+            requested=force_cold if requested is None else requested)
+        self._last_identity[config.name] = identity
         if entry:
             entry[1].shutdown()
             entry[1].deleteLater()
@@ -242,10 +260,21 @@ class Engine(QObject):
             del self._running[name]
         entry = self._sandboxes.get(name)
         if entry and entry[1].state == "dead":
+            result = invocation.result
+            self._ended.setdefault(name, reasons.after_failure(result.error_type if result else None))
             del self._sandboxes[name]
             entry[1].shutdown()
             entry[1].deleteLater()
         QTimer.singleShot(0, lambda: self._run_next(name))
         # The engine is done with it: from now on only the caller's references keep it, and its
         # payload, alive. Deferred, so it is never deleted inside the signal that finished it.
-        QTimer.singleShot(0, lambda: invocation.setParent(None))
+        QTimer.singleShot(0, lambda: release(invocation))
+
+
+def release(obj: QObject) -> None:
+    """Hand a finished object over to its Python references alone (it may already be gone with its parent,
+    when the owner was destroyed first)."""
+    try:
+        obj.setParent(None)
+    except RuntimeError:
+        pass

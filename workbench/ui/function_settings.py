@@ -4,8 +4,6 @@ environment variables, checked against Lambda's own rules as the user types."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
@@ -14,14 +12,12 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from workbench.core.child_environment import environment_problems
 from workbench.core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
 
 SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL")
 MASK = "••••••"
 ValueRole = Qt.ItemDataRole.UserRole
-# Lambda's pattern for variable names, and its limit on all of them together.
-_ENV_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
-_ENV_LIMIT_BYTES = 4096
 _FIELDS = ("handler", "runtime", "memory_mb", "timeout_s", "architecture", "interpreter", "environment")
 _NAME, _VALUE, _FROM = 0, 1, 2
 _ORIGIN_WIDTH = 130
@@ -229,21 +225,7 @@ class FunctionSettings(QWidget):
         return rows
 
     def _environment_problems(self) -> list[str]:
-        problems, seen = [], set()
-        rows = self._rows()
-        for number, (name, _value) in enumerate(rows, start=1):
-            if not name:
-                problems.append(f"Environment variable in row {number} has no name.")
-            elif not _ENV_NAME.fullmatch(name):
-                problems.append(f"Environment variable name '{name}' is not allowed: Lambda needs a letter "
-                                "followed by letters, digits or underscores (at least 2 characters).")
-            elif name in seen:
-                problems.append(f"Environment variable '{name}' is defined more than once.")
-            seen.add(name)
-        size = len(json.dumps(dict(rows), separators=(",", ":")).encode("utf-8"))
-        if size > _ENV_LIMIT_BYTES:
-            problems.append(f"The environment variables take {size} bytes; Lambda's limit is 4 KB in all.")
-        return problems
+        return [problem.message for problem in environment_problems(self._rows())]
 
     def _append_row(self, name: str, value: str) -> None:
         row = self._env.rowCount()

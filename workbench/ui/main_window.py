@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from ..core.cold_reason import FIRST_CALL
+from ..core.invocation_request import prepare_invocation
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
+from ..engine.run_session import Run, RunSession
 from .app_settings import AppSettings
 from .code_editor_frame import focused_frame
 from .editor_tabs import EditorTabs
@@ -20,7 +23,6 @@ from .function_settings import FunctionSettings
 from .log_panel import LogPanel
 from .preset_picker import PresetPicker
 from .response_panel import ResponsePanel
-from .run_controller import RunController
 from .run_toolbar import RunToolbar
 from .summary_panel import SummaryPanel
 from .preset_session import PresetSession
@@ -29,12 +31,16 @@ from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_wit
 from .workspace_tree import WorkspaceTree
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: AppSettings, controller: RunController | None = None,
+    sig_run_finished = Signal(object)
+    """A run started here finished and its result is on screen (the RunRecord)."""
+
+    def __init__(self, settings: AppSettings, session: RunSession | None = None,
                  ask_unsaved: AskUnsaved = ask_unsaved_with_dialog) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.settings = settings
-        self.controller = controller or RunController(parent=self)
+        self.session = session or RunSession(parent=self)
+        self.current_run: Run | None = None
         self._ask_unsaved = ask_unsaved
         self.workspace: Workspace | None = None
         self.function: WorkspaceFunction | None = None
@@ -141,18 +147,14 @@ class MainWindow(QMainWindow):
         self.tree.sig_file_activated.connect(self.open_file)
         self.toolbar.sig_function_selected.connect(self.select_function)
         self.toolbar.sig_run_requested.connect(self.run)
-        self.toolbar.sig_stop_requested.connect(self.controller.stop)
+        self.toolbar.sig_stop_requested.connect(self.stop)
         self.toolbar.sig_reset_requested.connect(self._reset_environment)
         self.function_settings.sig_config_changed.connect(self._on_config_changed)
         self.presets.sig_notice.connect(self._notice)
         self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
-        controller = self.controller
-        controller.sig_started.connect(self._on_run_started)
-        controller.sig_log_lines.connect(self.log_panel.append_lines)
-        controller.sig_finished.connect(self._on_run_finished)
-        controller.sig_environment_changed.connect(self._on_environment_changed)
-        controller.sig_notice.connect(self._notice)
+        self.session.environment_changed.connect(self._on_environment_changed)
+        self.session.history_problem.connect(self._notice)
 
     # --- Workspace and function ----------------------------------------------------------------
 
@@ -181,7 +183,7 @@ class MainWindow(QMainWindow):
         self.function_settings.set_config(config)
         self.function_settings.set_origins(dict(self.function.origins))
         self._show_limits()
-        self.toolbar.set_environment_state(self.controller.engine.environment_state(name))
+        self.toolbar.set_environment_state(self.session.environment_state(name))
         self.presets.set_function(str(self.workspace.folder), name)
         handler_file = _handler_file(config.code_dir, config.handler)
         if handler_file is not None:
@@ -232,9 +234,16 @@ class MainWindow(QMainWindow):
 
     # --- Running -------------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        return self.current_run is not None
+
     @Slot()
     def run(self) -> None:
-        if self.function is None or self.controller.running:
+        if self.function is None:
+            return
+        if self.running:
+            self._notice("A call is already running: stop it first (Shift+F5).")
             return
         problems = self.function_settings.problems()
         if problems:
@@ -250,7 +259,25 @@ class MainWindow(QMainWindow):
         except OSError as error:
             self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
             return
-        self.controller.run(self.function.config, self.event_editor.text())
+        current = self.presets.current
+        preset = current.name if current is not None and not self.event_editor.is_modified() else None
+        prepared = prepare_invocation(self.function.config, self.event_editor.text(),
+                                      preset or "the event editor", preset=preset)
+        if isinstance(prepared, list):
+            self._notice(str(prepared[0]))
+            return
+        self._start(self.session.run(prepared, source="window"))
+
+    def _start(self, run: Run) -> None:
+        self.current_run = run
+        run.started.connect(lambda cold, r=run: self._on_run_started(r, cold))
+        run.log_lines.connect(self.log_panel.append_lines)
+        run.finished.connect(self._on_run_finished)
+
+    @Slot()
+    def stop(self) -> None:
+        if self.current_run is not None:
+            self.current_run.cancel()
 
     def _start_run_all_presets(self) -> None:
         # Needs the application's qasync loop; the coroutine runs on it while the window stays live.
@@ -258,7 +285,7 @@ class MainWindow(QMainWindow):
 
     async def run_all_presets(self) -> list[tuple[str, object]]:
         """Run every valid preset of the function in turn; returns (preset name, result) pairs."""
-        if self.function is None or self.controller.running:
+        if self.function is None or self.running:
             return []
         try:
             self.tabs.save_all()
@@ -271,45 +298,60 @@ class MainWindow(QMainWindow):
             if preset.is_broken:
                 continue
             self.log_panel.append_lines([f"--- preset {preset.name} ---"])
-            result = await self.controller.run_and_wait(config, preset.text)
-            if result is None:
-                break
-            outcomes.append((preset.name, result))
+            prepared = prepare_invocation(config, preset.text, str(preset.path), preset=preset.name)
+            if isinstance(prepared, list):
+                self.log_panel.append_lines([f"not run: {problem}" for problem in prepared])
+                continue
+            run = self.session.run(prepared, source="window")
+            self._start(run)
+            future = asyncio.get_running_loop().create_future()
+            run.finished.connect(lambda record: future.done() or future.set_result(record))
+            record = await future
+            outcomes.append((preset.name, record.result))
         failed = [name for name, result in outcomes if not result.succeeded]
         self._notice(f"Ran {len(outcomes)} presets: " + (f"{len(failed)} failed ({', '.join(failed)})"
                                                           if failed else "all succeeded"))
         return outcomes
 
-    @Slot(object, bool)
-    def _on_run_started(self, invocation, cold: bool) -> None:
+    def _on_run_started(self, run: Run, cold: bool) -> None:
         self.toolbar.set_running(True)
         self.toolbar.set_environment_state("running")
         self.response_panel.show_running()
         self.summary_panel.clear()
-        self.statusBar().showMessage(f"Running {invocation.config.name} ({'cold start' if cold else 'warm'})…")
+        how = f"cold start: {run.cold_reason}" if cold and run.cold_reason else ("cold start" if cold else "warm")
+        self.statusBar().showMessage(f"Running {run.config.name} ({how})…")
 
     @Slot(object)
-    def _on_run_finished(self, result) -> None:
+    def _on_run_finished(self, record) -> None:
+        self.current_run = None
+        result = record.result
         self.toolbar.set_running(False)
         self.response_panel.show_result(result)
         self.summary_panel.show_result(result)
         if not result.succeeded:
             self.result_tabs.setCurrentWidget(self.response_panel)
-        state = self.controller.engine.environment_state(self.function.config.name)
-        self.toolbar.set_environment_state(state)
+        state = self.session.environment_state(record.function)
+        if self.function is not None and self.function.config.name == record.function:
+            self.toolbar.set_environment_state(state)
         outcome = "succeeded" if result.succeeded else f"failed: {result.error_type}"
-        self.statusBar().showMessage(f"{self.function.config.name} {outcome} in {result.duration_ms:.2f} ms "
-                                     f"(billed {result.billed_duration_ms} ms)")
+        how = ""
+        if record.cold and record.cold_reason and record.cold_reason != FIRST_CALL:
+            how = f"; cold start: {record.cold_reason}"
+        self.statusBar().showMessage(f"{record.function} {outcome} in {result.duration_ms:.2f} ms "
+                                     f"(billed {result.billed_duration_ms} ms{how})")
+        self.sig_run_finished.emit(record)
 
     @Slot(str, str)
     def _on_environment_changed(self, name: str, state: str) -> None:
-        if self.function is not None and name == self.function.config.name and not self.controller.running:
+        if self.function is not None and name == self.function.config.name and not self.running:
             self.toolbar.set_environment_state(state)
 
     def _reset_environment(self) -> None:
         if self.function is not None:
-            self.controller.reset(self.function.config.name)
+            name = self.function.config.name
+            self.session.reset(name)
             self.toolbar.set_environment_state("cold")
+            self._notice(f"{name}: environment discarded; the next run starts cold.")
 
     # --- Saving and closing --------------------------------------------------------------------
 
@@ -336,7 +378,7 @@ class MainWindow(QMainWindow):
             if answer == CANCEL or (answer == SAVE and not self._save_before_close()):
                 event.ignore()
                 return
-        self.controller.shutdown()
+        self.session.shutdown()
         self.settings.save_window(self.saveGeometry(), self.saveState(), self._splitter_states())
         self.settings.sync()
         event.accept()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette, QTextDocument
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextDocumentLayout, QPlainTextEdit, QSizePolicy,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.core.invocation_result import InvocationResult, Status
+from workbench.core.json_check import format_json
 from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
 
 # Colouring costs about 2 ms per KB: above this size the payload is shown without colours.
@@ -215,11 +214,12 @@ class ResponsePanel(QWidget):
     def _pretty(text: str) -> tuple[str, bool]:
         if not text.strip():
             return "", False
+        # format_json keeps what json.loads would change: 19.90 stays 19.90, 1e400 stays 1e400 (not
+        # Infinity), duplicate keys stay, so the panel and Copy show exactly what the function returned.
         try:
-            value = json.loads(text)
+            return format_json(text).rstrip("\n"), True
         except ValueError:
             return text, False
-        return json.dumps(value, indent=2, ensure_ascii=False), True
 
     def _set_payload(self, text: str, is_json: bool) -> None:
         document = self._json_document if is_json and len(text) <= HIGHLIGHT_LIMIT_CHARS else self._plain_document

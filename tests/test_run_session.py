@@ -1,0 +1,135 @@
+"""The run session: every call becomes a RunRecord, series run in order, and a cold start says why."""
+
+import dataclasses
+import os
+import time
+
+import pytest
+
+from workbench.core.cold_reason import (EXITED, FIRST_CALL, REQUESTED, RESET, EnvironmentIdentity, cold_reason,
+                                        config_changes)
+from workbench.core.function_config import FunctionConfig
+from workbench.core.invocation_request import prepare_invocation
+from workbench.core.run_record import CodeFile
+from workbench.engine.run_session import RunSession, cold_start_line
+
+
+class Recorder:
+    """A history that keeps what it is given (the real store has its own tests)."""
+
+    def __init__(self, fail=False):
+        self.records, self.fail = [], fail
+
+    def record(self, record):
+        if self.fail:
+            raise OSError("disk full")
+        self.records.append(record)
+        return f"r{len(self.records)}"
+
+
+@pytest.fixture
+def recorder():
+    return Recorder()
+
+
+@pytest.fixture
+def session(qapp, recorder):
+    instance = RunSession(history=recorder)
+    yield instance
+    instance.shutdown()
+
+
+@pytest.fixture
+def faults(python_code):
+    return FunctionConfig("faults", "faults.handler", "python3.12", str(python_code), timeout_s=1)
+
+
+def run_one(qtbot, session, config, event="{}", cold=False):
+    prepared = prepare_invocation(config, event)
+    assert not isinstance(prepared, list), prepared
+    run = session.run(prepared, source="cli", cold=cold)
+    lines = []
+    run.log_lines.connect(lines.extend)
+    with qtbot.waitSignal(run.finished, timeout=20000) as blocker:
+        pass
+    return blocker.args[0], lines, run
+
+
+def test_every_call_is_recorded_with_what_a_user_asks_later(qtbot, session, recorder, faults):
+    record, lines, run = run_one(qtbot, session, faults, '{"do": "ok"}')
+    assert recorder.records == [record] and run.run_id == "r1"
+    assert record.source == "cli" and record.function == "faults" and record.event == b'{"do": "ok"}'
+    assert record.result.succeeded and record.cold and record.cold_reason == FIRST_CALL
+    assert record.log == tuple(lines) and record.log[-1].startswith("REPORT RequestId: ")
+    assert "faults.py" in {f.path for f in record.code_files} and len(record.code_fingerprint) == 32
+    warm, _, _ = run_one(qtbot, session, faults, '{"do": "ok"}')
+    assert not warm.cold and warm.cold_reason is None
+
+
+def test_cold_reasons_name_the_file_the_setting_the_reset_and_the_failure(qtbot, session, faults, python_code):
+    first, _, _ = run_one(qtbot, session, faults)
+    assert first.cold_reason == FIRST_CALL
+    path = python_code / "faults.py"
+    path.write_text(path.read_text() + "\n# edited\n")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    edited, lines, _ = run_one(qtbot, session, faults)
+    assert edited.cold_reason == "code changed: faults.py"
+    assert lines[0] == cold_start_line("code changed: faults.py")
+    bigger = dataclasses.replace(faults, memory_mb=256)
+    resized, _, _ = run_one(qtbot, session, bigger)
+    assert resized.cold_reason == "configuration changed: memory_mb 128 → 256"
+    session.reset("faults")
+    after_reset, _, _ = run_one(qtbot, session, bigger)
+    assert after_reset.cold_reason == RESET
+    crashed, _, _ = run_one(qtbot, session, bigger, '{"do": "exit"}')
+    assert crashed.result.error_type == "Runtime.ExitError"
+    after_crash, _, _ = run_one(qtbot, session, bigger)
+    assert after_crash.cold_reason == "the previous call failed (Runtime.ExitError), which ended its environment"
+    asked, _, _ = run_one(qtbot, session, bigger, cold=True)
+    assert asked.cold_reason == REQUESTED
+
+
+def test_a_series_runs_in_order_and_cancelling_keeps_what_ran(qtbot, session, recorder, faults):
+    items = [prepare_invocation(faults, '{"do": "ok"}', preset=name) for name in ("a", "b", "c")]
+    series = session.run_series(items, source="test")
+    with qtbot.waitSignal(series.finished, timeout=20000) as blocker:
+        pass
+    records = blocker.args[0]
+    assert [r.preset for r in records] == ["a", "b", "c"]
+    assert [r.cold for r in records] == [True, False, False]
+    looping = [prepare_invocation(dataclasses.replace(faults, timeout_s=30), '{"do": "loop"}', preset=name)
+               for name in ("x", "y")]
+    series = session.run_series(looping, source="test")
+    qtbot.waitUntil(lambda: series.current is not None, timeout=5000)
+    with qtbot.waitSignal(series.finished, timeout=20000) as blocker:
+        series.cancel()
+    assert [r.result.error_type for r in blocker.args[0]] == ["Sandbox.Stopped"]
+    assert [r.source for r in recorder.records[-1:]] == ["test"]
+
+
+def test_a_history_that_cannot_be_written_never_loses_the_run(qtbot, qapp, faults):
+    session = RunSession(history=Recorder(fail=True))
+    problems = []
+    session.history_problem.connect(problems.append)
+    try:
+        record, _, run = run_one(qtbot, session, faults)
+    finally:
+        session.shutdown()
+    assert record.result.succeeded and run.run_id is None
+    assert problems == ["History not written: disk full"]
+
+
+def test_cold_reason_rule():
+    """The pure rule: first call, how the last environment ended, changed files listed with a cut-off,
+    changed variables by name only (their values may be secrets)."""
+    config = FunctionConfig("f", "app.handler", "python3.12", "/code")
+    code = tuple(CodeFile(f"m{i}.py", 10, 1) for i in range(5))
+    same = EnvironmentIdentity(config, code)
+    assert cold_reason(None, same) == FIRST_CALL
+    assert cold_reason(same, same, ended=EXITED) == EXITED
+    touched = EnvironmentIdentity(config, tuple(dataclasses.replace(f, mtime_ns=2) for f in code))
+    assert cold_reason(same, touched) == "code changed: m0.py, m1.py, m2.py and 2 more"
+    assert cold_reason(same, EnvironmentIdentity(config, code[:4])) == "code changed: m4.py"
+    secret = dataclasses.replace(config, environment=(("API_TOKEN", "s3cr3t"),))
+    assert config_changes(config, secret) == ["variables API_TOKEN"]
+    assert "s3cr3t" not in cold_reason(same, EnvironmentIdentity(secret, code))
