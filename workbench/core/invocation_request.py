@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .child_environment import environment_problems
 from .function_config import FunctionConfig, validate_config
 from .json_check import check_json
 from .lambda_errors import MAX_REQUEST_BYTES, request_too_large_message
-from .workspace import Workspace
+
+if TYPE_CHECKING:  # reading a workspace pulls in the YAML and template readers; a bare --handler call needs none
+    from .workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class PreparedInvocation:
     preset: str | None = None
 
 
-def find_function(workspace: Workspace, name: str | None) -> FunctionConfig | RunProblem:
+def find_function(workspace: "Workspace", name: str | None) -> FunctionConfig | RunProblem:
     """The workspace's function of that name (or its only one when no name is given)."""
     source = workspace.template.name if workspace.template else str(workspace.folder)
     names = workspace.function_names
@@ -119,7 +122,7 @@ def prepare_invocation(function: FunctionConfig, event: bytes | str, event_sourc
     return PreparedInvocation(config, data, preset)
 
 
-def prepare_from_workspace(workspace: Workspace, function_name: str | None, event: bytes | str,
+def prepare_from_workspace(workspace: "Workspace", function_name: str | None, event: bytes | str,
                            event_source: str = "<event>", overrides: Overrides = Overrides(),
                            preset: str | None = None) -> PreparedInvocation | list[RunProblem]:
     """prepare_invocation for a function named in a workspace (template.yaml or workbench.json)."""

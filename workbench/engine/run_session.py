@@ -13,7 +13,6 @@ Signals fire on the Qt thread; `Run.finished` fires exactly once, with the RunRe
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Protocol
 
@@ -199,6 +198,8 @@ class RunSession(QObject):
     async def run_and_wait(self, prepared: PreparedInvocation, source: str = "window",
                            cold: bool = False) -> RunRecord:
         """Coroutine form for flows at the UI edge (needs a running qasync loop)."""
+        import asyncio  # only coroutine callers pay for it, not every `invoke`
+
         run = self.run(prepared, source, cold)
         future = asyncio.get_running_loop().create_future()
         run.finished.connect(lambda record: future.done() or future.set_result(record))
