@@ -5,9 +5,19 @@ VENV="$ROOT/.venv"
 STAMP="$VENV/.installed-from"
 want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -x "$VENV/bin/python" ]; then
+  echo "First run: creating a Python environment in $VENV" >&2
   "${PYTHON:-python3}" -m venv "$VENV"
 fi
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+  # Name what is being installed: the first install takes a while, and silence looks like a hang.
+  names="$("$VENV/bin/python" -c 'import re, sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+print(", ".join(dict.fromkeys(re.split(r"[<>=;\[ ]", d)[0] for d in wanted)))' "$ROOT/pyproject.toml" 2>/dev/null \
+    || echo "the dependencies in pyproject.toml")"
+  echo "Installing Lambda Workbench into $VENV with $names (PySide6 is about 280 MB; this takes a minute the first time)…" >&2
+  started=$SECONDS
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
   echo "$want" > "$STAMP"
+  echo "Installed in $((SECONDS - started)) s." >&2
 fi

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -50,6 +51,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.path and not Path(args.path).is_dir():
         parser.error(f"{args.path}: not a folder")
+    from .core.display_check import display_problem
+
+    if QApplication.instance() is None and (problem := display_problem(os.environ, sys.platform)):
+        print(f"lambda-workbench: {problem}", file=sys.stderr)
+        return 2
     import qasync
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
