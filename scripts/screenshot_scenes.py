@@ -31,7 +31,7 @@ def _wait(ms: int) -> None:
 
 def _run(window) -> None:
     loop = QEventLoop()
-    window.controller.sig_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
+    window.sig_run_finished.connect(lambda _record: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(100, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
@@ -90,7 +90,7 @@ def main() -> None:
                 path = out / f"{scene}-{size}-{theme}.png"
                 shown.grab().save(str(path))
                 print(f"wrote {path}")
-                window.controller.shutdown()
+                window.session.shutdown()
                 window.close()
                 window.deleteLater()
                 _wait(50)

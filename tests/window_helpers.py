@@ -43,4 +43,4 @@ def make_window(qtbot, tmp_path):
 
     yield make
     for window in windows:
-        window.controller.shutdown()
+        window.session.shutdown()
