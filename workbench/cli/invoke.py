@@ -157,12 +157,14 @@ def _write_lines(stream: TextIO, lines: list[str], tty: bool) -> None:
     stream.flush()
 
 
-def _open_history(folder: Path):
+def _open_history(folder: Path, stderr: TextIO):
+    """The workspace's history, or None when this build has none; its notices (a damaged file moved
+    aside, ...) go to stderr as warnings."""
     try:
-        from ..core.history_store import open_history
-    except ImportError:  # history is not part of this build
+        from ..core.history_store import HistoryStore
+    except ImportError:
         return None
-    return open_history(folder)
+    return HistoryStore.for_workspace(folder, on_notice=lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
 
 
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
@@ -256,7 +258,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     except OSError as error:
         stderr.write(f"{PROG}: error: cannot write {args.report_json}: {error.strerror}\n")
         return 2
-    history = None if args.no_history else _open_history(_workspace_folder(args))
+    history = None if args.no_history else _open_history(_workspace_folder(args), stderr)
     try:
         return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, history)
     finally:
