@@ -12,6 +12,7 @@ import sys
 SUBCOMMANDS = {
     "invoke": "invoke",
     "generate-event": "generate_event",
+    "test": "test",
 }
 
 

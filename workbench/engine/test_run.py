@@ -1,0 +1,155 @@
+"""Running a test plan: each case in turn, warm per function (or cold each), judged against its expectation.
+
+The command line and the window both drive a TestRun; it starts calls through a starter (the run
+session), so every run is recorded like any other.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..core.expectation import ExpectationError, load_expectation_file
+from ..core.expectation_check import evaluate
+from ..core.expectation_record import save_recording
+from ..core.function_config import FunctionConfig
+from ..core.test_plan import TestCase
+from ..core.test_report import CANCELLED, SKIPPED, CaseResult, judged
+
+# starter(config, event, preset name, cold) -> a call with log_lines(list) and finished(result or record)
+# signals and cancel().
+Starter = Callable[[FunctionConfig, bytes, str, bool], QObject]
+
+
+def finished_result(payload):
+    """The InvocationResult inside what a call's finished signal carries (a RunRecord or the result itself)."""
+    return getattr(payload, "result", payload)
+
+
+class TestRun(QObject):
+    """Signals: case_started(TestCase), log_lines(list), case_finished(CaseResult), then finished(list) once."""
+
+    __test__ = False
+
+    case_started = Signal(object)
+    log_lines = Signal(list)
+    """Log lines of the running case, as they arrive."""
+    case_finished = Signal(object)
+    finished = Signal(object)
+    """Every CaseResult, in plan order (cancelled ones included)."""
+
+    def __init__(self, cases: list[TestCase], configs: dict[str, FunctionConfig], starter: Starter,
+                 cold: bool = False, update: bool = False, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cases = list(cases)
+        self.results: list[CaseResult] = []
+        self.started_at = 0.0
+        self.seconds = 0.0
+        self._configs = configs
+        self._starter = starter
+        self._cold = cold
+        self._update = update
+        self._current = None
+        self._lines: list[str] = []
+        self._cancelled = False
+        self._done = False
+
+    def start(self) -> None:
+        self.started_at = time.monotonic()
+        QTimer.singleShot(0, self._next)
+
+    def cancel(self) -> None:
+        """Stop the running case (its environment is killed) and run no more; results so far stay."""
+        if self._done:
+            return
+        self._cancelled = True
+        if self._current is not None:
+            self._current.cancel()
+        else:
+            QTimer.singleShot(0, self._next)
+
+    @property
+    def running(self) -> bool:
+        return self.started_at > 0 and not self._done
+
+    def _next(self) -> None:
+        if self._done or self._current is not None:
+            return
+        index = len(self.results)
+        if index >= len(self.cases):
+            return self._finish()
+        case = self.cases[index]
+        if self._cancelled:
+            self._record(CaseResult(case, CANCELLED, reason="not run: the test run was stopped"))
+            return self._next()
+        if case.skip_reason:
+            self._record(CaseResult(case, SKIPPED, reason=case.skip_reason))
+            return self._next()
+        self._lines = []
+        self.case_started.emit(case)
+        call = self._starter(self._configs[case.function], case.preset.text.encode("utf-8"), case.name, self._cold)
+        self._current = call
+        call.log_lines.connect(self._on_lines)
+        call.finished.connect(lambda payload, case=case: self._on_finished(case, payload))
+
+    def _on_lines(self, lines: list) -> None:
+        self._lines.extend(lines)
+        self.log_lines.emit(lines)
+
+    def _on_finished(self, case: TestCase, payload) -> None:
+        self._current = None
+        result = finished_result(payload)
+        log = tuple(getattr(payload, "log", None) or self._lines)
+        if self._cancelled:
+            self._record(CaseResult(case, CANCELLED, result, log, reason="stopped while running"))
+        else:
+            verdict = evaluate(case.expectation, result, log)
+            item = judged(case, result, log, verdict, result.cold)
+            if self._update and (not verdict.passed or case.expectation is None):
+                item = self._recorded(case, result, log)
+            self._record(item)
+        QTimer.singleShot(0, self._next)
+
+    def _recorded(self, case: TestCase, result, log) -> CaseResult:
+        """--update: write the run into the expectation, then judge the run again by what the file now says."""
+        existed = case.expectation_path.is_file()
+        try:
+            save_recording(case.expectation_path, result, _label(case), case.function, case.shared_by)
+            expectation = load_expectation_file(case.expectation_path).for_function(case.function)
+        except (ExpectationError, OSError) as error:
+            verdict = evaluate(case.expectation, result, log)
+            item = judged(case, result, log, verdict, result.cold)
+            return CaseResult(case, item.status, result, log, verdict, result.cold,
+                              reason=f"expectation not written: {error}")
+        case = TestCase(case.function, case.preset, expectation, case.expectation_path, case.shared_by)
+        verdict = evaluate(expectation, result, log)
+        item = judged(case, result, log, verdict, result.cold)
+        note = "expectation updated" if existed else "expectation recorded"
+        return CaseResult(case, item.status, result, log, verdict, result.cold, reason=note)
+
+    def _record(self, item: CaseResult) -> None:
+        self.results.append(item)
+        self.case_finished.emit(item)
+
+    def _finish(self) -> None:
+        if not self._done:
+            self._done = True
+            self.seconds = time.monotonic() - self.started_at
+            self.finished.emit(list(self.results))
+
+
+def _label(case: TestCase) -> str:
+    parts = case.preset.path.parts
+    return "/".join(parts[parts.index("events"):]) if "events" in parts else case.preset.path.name
+
+
+def engine_starter(engine) -> Starter:
+    """A starter on a bare Engine (for callers without a run session)."""
+    from .engine import InvokeOptions
+
+    def start(config: FunctionConfig, event: bytes, _preset: str, cold: bool):
+        return engine.invoke(config, event, InvokeOptions(cold=cold))
+
+    return start
