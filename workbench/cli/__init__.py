@@ -13,6 +13,7 @@ SUBCOMMANDS = {
     "invoke": "invoke",
     "generate-event": "generate_event",
     "test": "test",
+    "serve": "serve",
 }
 
 

@@ -14,6 +14,7 @@ REQUESTED = "cold start requested"
 RESET = "environment reset"
 EXITED = "the environment exited between calls"
 INIT_RETRY = "init failed; Lambda retries it inside the call"
+SCALE_OUT = "every environment of the function was busy: one more starts, as Lambda scales out"
 # How many changed names a reason lists before it says "and N more".
 _LISTED = 3
 

@@ -1,7 +1,8 @@
 """The engine facade: invoke a function, get an Invocation that streams logs and finishes exactly once.
 
-It keeps one warm execution environment per function name and replaces it when the function's code or
-configuration changes, as a deploy does on Lambda.
+It keeps a pool of warm execution environments per function name (one by default; the serve endpoint
+allows more, as Lambda scales out under concurrent calls) and replaces them when the function's code or
+configuration changes, as a deploy does on Lambda. Calls beyond the pool's size wait in a queue.
 """
 
 from __future__ import annotations
@@ -128,17 +129,21 @@ class Invocation(QObject):
 
 
 class Engine(QObject):
-    """Runs invocations in warm environments, one at a time per function."""
+    """Runs invocations in warm environments: per function, up to `max_environments` at once, the rest queued."""
 
     environment_changed = Signal(str, str)
     """function name, state: "cold" (none), "starting", "ready" (warm), "running", "dead"."""
 
-    def __init__(self, parent: QObject | None = None, host_env: dict[str, str] | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, host_env: dict[str, str] | None = None,
+                 max_environments: int = 1) -> None:
         super().__init__(parent)
         self._host_env = dict(os.environ) if host_env is None else host_env
-        self._sandboxes: dict[str, tuple[tuple, Sandbox]] = {}
+        self.max_environments = max(1, max_environments)
+        """Environments one function may have at once; a call finding them all busy waits its turn."""
+        # function name -> its environments, each with the identity (config, code) it was started from
+        self._pools: dict[str, list[tuple[EnvironmentIdentity, Sandbox]]] = {}
         self._queues: dict[str, deque[Invocation]] = {}
-        self._running: dict[str, Invocation] = {}
+        self._running: dict[str, set[Invocation]] = {}
         # Per function: what its last environment was started from, and how it went away (for cold reasons).
         self._last_identity: dict[str, EnvironmentIdentity] = {}
         self._ended: dict[str, str] = {}
@@ -157,44 +162,57 @@ class Engine(QObject):
         return invocation
 
     def environment_state(self, function_name: str) -> str:
-        entry = self._sandboxes.get(function_name)
-        return entry[1].state if entry and entry[1].state != "dead" else "cold"
+        """The busiest state among the function's environments: running, starting, ready, else cold."""
+        states = {sandbox.state for _, sandbox in self._pools.get(function_name, ())}
+        return next((state for state in ("running", "starting", "ready") if state in states), "cold")
+
+    def environment_count(self, function_name: str) -> int:
+        """How many live environments the function has now."""
+        return sum(1 for _, sandbox in self._pools.get(function_name, ()) if sandbox.state != "dead")
 
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments (all, or one function's): the next call starts cold."""
-        names = [function_name] if function_name else list(self._sandboxes)
+        names = [function_name] if function_name else list(self._pools)
         for name in names:
-            entry = self._sandboxes.pop(name, None)
-            if entry:
+            pool = self._pools.pop(name, None)
+            if pool:
                 self._ended[name] = reasons.RESET
-                running = self._running.get(name)
-                if running is not None:
-                    entry[1].stop()
-                else:
-                    entry[1].shutdown()
-                    entry[1].deleteLater()
+                busy = self._busy_sandboxes(name)
+                for _identity, sandbox in pool:
+                    if sandbox in busy:
+                        sandbox.stop()
+                    else:
+                        sandbox.shutdown()
+                        sandbox.deleteLater()
                 self.environment_changed.emit(name, "cold")
 
     def shutdown(self) -> None:
         """Kill every environment and wait for them: nothing is left running."""
-        for name, entry in list(self._sandboxes.items()):
-            entry[1].shutdown()
-            entry[1].deleteLater()
-        self._sandboxes.clear()
+        for pool in self._pools.values():
+            for _identity, sandbox in pool:
+                sandbox.shutdown()
+                sandbox.deleteLater()
+        self._pools.clear()
 
     # --- Internals -----------------------------------------------------------------------------
 
     def _identity(self, config: FunctionConfig) -> EnvironmentIdentity:
         return EnvironmentIdentity(config, code_snapshot(config.code_dir))
 
+    def _busy_sandboxes(self, name: str) -> list[Sandbox]:
+        return [invocation._sandbox for invocation in self._running.get(name, ()) if invocation._sandbox]
+
     def _run_next(self, name: str) -> None:
         queue = self._queues.get(name)
-        if name in self._running or not queue:
+        running = self._running.setdefault(name, set())
+        if len(running) >= self.max_environments or not queue:
             return
         invocation = queue.popleft()
         if invocation.result is not None:
             return self._run_next(name)
-        self._running[name] = invocation
+        running.add(invocation)
+        # More queued calls may fit beside this one (more environments of the same function).
+        QTimer.singleShot(0, lambda: self._run_next(name))
         size = len(invocation.event)
         if size > lambda_errors.MAX_REQUEST_BYTES:
             invocation._finish_early(lambda_errors.compact_json(
@@ -223,15 +241,25 @@ class Engine(QObject):
         config = invocation.config
         identity = self._identity(config)
         invocation.identity = identity
-        entry = self._sandboxes.get(config.name)
-        if entry and entry[0] == identity and entry[1].state != "dead" and not force_cold:
+        pool = self._pools.setdefault(config.name, [])
+        busy = self._busy_sandboxes(config.name)
+        idle = [entry for entry in pool if entry[1] not in busy]
+        # Idle environments of an older deploy (or dead ones) go; a forced cold start replaces one warm one.
+        stale = [entry for entry in idle if entry[0] != identity or entry[1].state == "dead"]
+        warm = [entry for entry in idle if entry not in stale]
+        if warm and not force_cold:
             invocation.cold_reason = None
-            return entry[1], False
-        invocation.cold_reason = reasons.cold_reason(
+            return warm[0][1], False
+        scaling_out = not force_cold and any(entry[0] == identity and entry[1].state != "dead"
+                                             for entry in pool if entry[1] in busy)
+        invocation.cold_reason = reasons.SCALE_OUT if scaling_out else reasons.cold_reason(
             self._last_identity.get(config.name), identity, self._ended.pop(config.name, None),
             requested=force_cold if requested is None else requested)
         self._last_identity[config.name] = identity
-        if entry:
+        if warm:
+            stale.append(warm[0])
+        for entry in stale:
+            pool.remove(entry)
             entry[1].shutdown()
             entry[1].deleteLater()
         runtime_dir = str(runtime_path())
@@ -241,7 +269,7 @@ class Engine(QObject):
         # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens
         # to run on a server thread.
         sandbox.sig_state_changed.connect(self._on_state)
-        self._sandboxes[config.name] = (identity, sandbox)
+        pool.append((identity, sandbox))
         sandbox.start()
         return sandbox, True
 
@@ -256,13 +284,12 @@ class Engine(QObject):
 
     def _invocation_done(self, invocation: Invocation) -> None:
         name = invocation.config.name
-        if self._running.get(name) is invocation:
-            del self._running[name]
-        entry = self._sandboxes.get(name)
-        if entry and entry[1].state == "dead":
+        self._running.get(name, set()).discard(invocation)
+        pool = self._pools.get(name, [])
+        for entry in [entry for entry in pool if entry[1] is invocation._sandbox and entry[1].state == "dead"]:
             result = invocation.result
             self._ended.setdefault(name, reasons.after_failure(result.error_type if result else None))
-            del self._sandboxes[name]
+            pool.remove(entry)
             entry[1].shutdown()
             entry[1].deleteLater()
         QTimer.singleShot(0, lambda: self._run_next(name))

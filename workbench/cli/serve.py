@@ -1,0 +1,109 @@
+"""`lambda-workbench serve`: the workspace's functions behind a local Lambda Invoke API and an HTTP front
+door (API Gateway routes, Function URLs), with its schedules, until Ctrl+C or SIGTERM.
+
+Exit status: 0 after a clean stop, 1 when a port cannot be bound, 2 for bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..serve.server import DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT, DEFAULT_MAX_ENVIRONMENTS
+    parser = argparse.ArgumentParser(
+        prog="lambda-workbench serve",
+        description="Serve the workspace's functions as AWS reaches them: the Lambda Invoke API (boto3, the AWS "
+                    "CLI, the SDKs with --endpoint-url) and the HTTP routes of its template's Events.")
+    parser.add_argument("--workspace", default=".", metavar="DIR", help="the workspace folder (default: .)")
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to bind (default {DEFAULT_HOST}; anything else is reachable by others)")
+    parser.add_argument("--lambda-port", type=int, default=DEFAULT_LAMBDA_PORT,
+                        help=f"port of the Invoke API (default {DEFAULT_LAMBDA_PORT}; 0 picks a free one)")
+    parser.add_argument("--api-port", type=int, default=DEFAULT_API_PORT,
+                        help=f"port of the HTTP front door (default {DEFAULT_API_PORT}; 0 picks a free one)")
+    parser.add_argument("--max-environments", type=int, default=DEFAULT_MAX_ENVIRONMENTS, metavar="N",
+                        help=f"environments per function at once; more calls queue (default {DEFAULT_MAX_ENVIRONMENTS})")
+    parser.add_argument("--schedule", action="append", default=[], metavar="FUNCTION",
+                        help="run this function's Schedule/ScheduleV2 events on time (repeatable; off by default)")
+    parser.add_argument("--retry-delay-scale", type=float, default=1.0, metavar="FACTOR",
+                        help="multiply Lambda's Event retry delays (1 and 2 minutes), e.g. 0.01 for tests")
+    parser.add_argument("--quiet", action="store_true", help="do not print the functions' log lines")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    folder = Path(args.workspace)
+    if not folder.is_dir():
+        print(f"lambda-workbench serve: {folder}: not a folder", file=sys.stderr)
+        return 2
+    for option, port in (("--lambda-port", args.lambda_port), ("--api-port", args.api_port)):
+        if not 0 <= port <= 65535:
+            print(f"lambda-workbench serve: {option} {port}: not a port (0-65535)", file=sys.stderr)
+            return 2
+    if args.max_environments < 1 or args.retry_delay_scale < 0:
+        print("lambda-workbench serve: --max-environments must be 1 or more and --retry-delay-scale 0 or more",
+              file=sys.stderr)
+        return 2
+    return _serve(args, folder)
+
+
+def _serve(args, folder: Path) -> int:
+    import qasync
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from ..serve.server import ServeOptions, ServeServer, exposure_warning
+    from .serve_report import describe_endpoints, print_call, print_run
+
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
+                           args.retry_delay_scale)
+    server = ServeServer(folder, options)
+    workspace = server.caller.workspace()
+    if workspace.problem:
+        print(f"lambda-workbench serve: {workspace.problem}", file=sys.stderr)
+    unknown = [name for name in args.schedule if workspace.function(name) is None]
+    if unknown:
+        print(f"lambda-workbench serve: --schedule {unknown[0]}: no such function in {folder} "
+              f"(functions: {', '.join(workspace.function_names)})", file=sys.stderr)
+        return 2
+    server.call_served.connect(print_call)
+    if not args.quiet:
+        server.run_finished.connect(print_run)
+    server.problem.connect(lambda text: print(f"problem: {text}", file=sys.stderr, flush=True))
+    stopping = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stopping.set))
+    # Python runs signal handlers only between bytecodes: a tick lets it in while Qt waits.
+    ticker = QTimer(app, interval=200)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+
+    async def run() -> int:
+        try:
+            await server.start()
+        except OSError as error:
+            print(f"lambda-workbench serve: cannot listen on {args.host}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        warning = exposure_warning(args.host)
+        if warning:
+            print(warning, file=sys.stderr, flush=True)
+        for name in args.schedule:
+            server.schedules.set_enabled(name, True)
+        print(describe_endpoints(server), flush=True)
+        await stopping.wait()
+        dropped = await server.stop()
+        note = f"; {dropped} accepted Event call(s) had not finished and were dropped" if dropped else ""
+        print(f"Stopped: every environment ended{note}.", file=sys.stderr, flush=True)
+        return 0
+
+    with loop:
+        return loop.run_until_complete(run())

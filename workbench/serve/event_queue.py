@@ -1,0 +1,59 @@
+"""Asynchronous (Event) invocations: accepted at once, run in order of arrival, a failed call tried twice
+more after Lambda's delays (one minute, then two; `delay_scale` shrinks them, e.g. for tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Callable
+
+from ..core.function_config import FunctionConfig
+from ..core.invoke_api import retry_delays
+from ..core.served_call import ServedCall
+from .function_caller import FunctionCaller
+
+
+class EventQueue:
+    """Runs accepted Event calls as tasks; `on_call` hears of each attempt."""
+
+    def __init__(self, caller: FunctionCaller, on_call: Callable[[ServedCall], None],
+                 delay_scale: float = 1.0) -> None:
+        self.caller = caller
+        self.on_call = on_call
+        self.delays = retry_delays(delay_scale)
+        self._tasks: set[asyncio.Task] = set()
+
+    @property
+    def pending(self) -> int:
+        """Accepted calls not finished yet (running, or waiting to retry)."""
+        return len(self._tasks)
+
+    def submit(self, config: FunctionConfig, event: bytes, entry: str = "event") -> str:
+        """Accept a call; returns the id the Invoke API answers with (x-amzn-RequestId)."""
+        request_id = str(uuid.uuid4())
+        task = asyncio.get_running_loop().create_task(self._run(config, event, entry))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return request_id
+
+    async def _run(self, config: FunctionConfig, event: bytes, entry: str) -> None:
+        for attempt, delay in enumerate((0.0, *self.delays), start=1):
+            if delay:
+                await asyncio.sleep(delay)
+            started = time.time()
+            outcome = await self.caller.call(config, event)
+            failed = outcome.result.error_type is not None
+            self.on_call(ServedCall(started, entry, "", config.name, config.name, 500 if failed else 200,
+                                    (time.time() - started) * 1000, outcome.result.request_id,
+                                    f"{outcome.result.error_type}" if failed else None, attempt))
+            if not failed:
+                return
+
+    async def stop(self) -> int:
+        """Cancel what is still queued; returns how many accepted calls never finished."""
+        left = len(self._tasks)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        return left

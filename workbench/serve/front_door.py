@@ -1,0 +1,108 @@
+"""The HTTP front door on aiohttp: API Gateway routes (REST and HTTP APIs) and Function URLs from the
+workspace's Events, each request turned into the event API Gateway would send and the function's answer
+mapped back as API Gateway maps it (workbench.core.api_gateway_events / api_gateway_responses)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Callable
+
+from aiohttp import web
+
+from ..core import api_gateway_responses as responses
+from ..core.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
+from ..core.function_events import HttpRoute, function_url_path, load_function_events, match_route
+from ..core.lambda_errors import MAX_REQUEST_BYTES
+from ..core.served_call import ServedCall
+from .function_caller import FunctionCaller
+from .invoke_api import read_limited
+
+# API Gateway's own payload limit (10 MB, "API Gateway quotas"); Lambda's 6 MB applies to the event after.
+API_GATEWAY_MAX_BODY = 10 * 1024 * 1024
+# Integration timeouts: REST 29 s -> 504 "Endpoint request timed out"; HTTP API 30 s -> 503.
+INTEGRATION_TIMEOUT_S = {"rest": 29.0, "http1": 30.0, "http2": 30.0}
+TIMED_OUT = {"rest": (504, b'{"message": "Endpoint request timed out"}'),
+             "http1": (503, b'{"message":"Service Unavailable"}'),
+             "http2": (503, b'{"message":"Service Unavailable"}')}
+
+
+class FrontDoor:
+    """The aiohttp application of the API port; `on_call` hears of every answer, with its explanation."""
+
+    def __init__(self, caller: FunctionCaller, on_call: Callable[[ServedCall], None], port_of: Callable[[], int]):
+        self.caller = caller
+        self.on_call = on_call
+        self.port_of = port_of
+        self.app = web.Application(client_max_size=API_GATEWAY_MAX_BODY + 1)
+        self.app.router.add_route("*", "/{tail:.*}", self.handle)
+
+    def routes(self) -> tuple[HttpRoute, ...]:
+        return load_function_events(self.caller.folder).routes
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.time()
+        answer, function, request_id = await self._answer(request, arrived)
+        response = web.Response(status=answer.status, body=answer.body)
+        for name, value in answer.headers:
+            response.headers.add(name, value)
+        self.on_call(ServedCall(arrived, "http", request.method, request.path, function, answer.status,
+                                (time.time() - arrived) * 1000, request_id, answer.refusal))
+        return response
+
+    async def _answer(self, request: web.Request, arrived: float) -> tuple[responses.HttpAnswer, str | None, str | None]:
+        routes = self.routes()
+        found = match_route(routes, request.method, request.path)
+        if found is None:
+            kind = routes[0].kind if routes and routes[0].kind == "rest" else "http2"
+            return responses.not_found(kind, request.method, request.path), None, None
+        route, match = found
+        config = self.caller.function(route.function)
+        if config is None:
+            return responses.failure(route.kind, f"the route's function {route.function} is not in the workspace "
+                                                 "(or cannot run)"), None, None
+        body, size = await read_limited(request, API_GATEWAY_MAX_BODY)
+        if body is None:
+            return responses.HttpAnswer(413, (("Content-Type", "application/json"),),
+                                        b'{"message":"Request Entity Too Large"}',
+                                        f"the body is {size} bytes, over API Gateway's {API_GATEWAY_MAX_BODY}"), \
+                config.name, None
+        event = self._event(request, route, match, body, arrived, config.account_id)
+        payload = json.dumps(event).encode("utf-8")
+        if len(payload) > MAX_REQUEST_BYTES:
+            return responses.failure(route.kind, f"the event is {len(payload)} bytes, over Lambda's "
+                                                 f"{MAX_REQUEST_BYTES}-byte limit for a synchronous call"), \
+                config.name, None
+        call = asyncio.ensure_future(self.caller.call(config, payload))
+        limit = INTEGRATION_TIMEOUT_S.get(route.kind)
+        done, _ = await asyncio.wait({call}, timeout=limit)
+        if not done:
+            # The function goes on (and is recorded) as on AWS; the client gets the gateway's timeout.
+            status, text = TIMED_OUT[route.kind]
+            return responses.HttpAnswer(status, (("Content-Type", "application/json"),), text,
+                                        f"the function did not answer within API Gateway's {limit:.0f} s "
+                                        "integration timeout"), config.name, None
+        outcome = call.result()
+        answer = responses.map_response(route.kind, outcome.result.payload, outcome.result.error_type,
+                                        route.binary_media_types)
+        return answer, config.name, outcome.result.request_id
+
+    def _event(self, request: web.Request, route: HttpRoute, match: RouteMatch, body: bytes, arrived: float,
+               account_id: str) -> dict:
+        path = function_url_path(route, request.path) if route.kind == "url" else request.path
+        raw_path = request.raw_path.split("?", 1)[0]
+        if route.kind == "url":
+            raw_path = function_url_path(route, raw_path)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        http_request = HttpRequest(
+            method=request.method, path=path, raw_query=request.query_string,
+            headers=tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in request.raw_headers),
+            body=body, source_ip=peer[0] if peer else "127.0.0.1",
+            protocol=f"HTTP/{request.version.major}.{request.version.minor}",
+            host=request.host, port=self.port_of(), scheme=request.scheme, received_at=arrived)
+        if route.kind in ("rest", "http1"):
+            return rest_event(http_request, match, route.binary_media_types, account_id, http_api=route.kind == "http1")
+        event = http_v2_event(http_request, match, account_id, function_url=route.kind == "url")
+        event["rawPath"] = raw_path
+        return event

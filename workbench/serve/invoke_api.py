@@ -1,0 +1,141 @@
+"""The Lambda Invoke API on aiohttp: `POST /2015-03-31/functions/{FunctionName}/invocations`, answered as
+the service answers boto3, the AWS CLI and the SDKs (the rules are workbench.core.invoke_api's)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+from typing import Callable
+
+from aiohttp import web
+
+from ..core import invoke_api
+from ..core.invoke_api import InvokeApiError
+from ..core.lambda_errors import MAX_REQUEST_BYTES
+from ..core.served_call import ServedCall
+from .event_queue import EventQueue
+from .function_caller import FunctionCaller
+
+INVOKE_PATH = "/2015-03-31/functions/{name}/invocations"
+READ_CHUNK = 64 * 1024
+
+
+async def read_limited(request: web.Request, limit: int) -> tuple[bytes | None, int]:
+    """The body, or (None, its size) when it is over `limit`: never more than limit + a chunk in memory."""
+    declared = request.content_length
+    if declared is not None and declared > limit:
+        return None, declared
+    kept = bytearray()
+    size = 0
+    while chunk := await request.content.read(READ_CHUNK):
+        size += len(chunk)
+        if size <= limit:
+            kept += chunk
+    return (bytes(kept), size) if size <= limit else (None, size)
+
+
+def error_response(error: InvokeApiError) -> web.Response:
+    return web.Response(status=error.status, body=error.body(), headers=error.headers())
+
+
+class InvokeApi:
+    """The aiohttp application of the Lambda endpoint; `on_call` hears of every answered call."""
+
+    def __init__(self, caller: FunctionCaller, events: EventQueue, on_call: Callable[[ServedCall], None]) -> None:
+        self.caller = caller
+        self.events = events
+        self.on_call = on_call
+        self.app = web.Application(client_max_size=MAX_REQUEST_BYTES * 2)
+        self.app.router.add_post(INVOKE_PATH, self.invoke)
+        self.app.router.add_route("*", "/{tail:.*}", self.unknown_operation)
+
+    async def unknown_operation(self, request: web.Request) -> web.Response:
+        # What the service answers for an operation it does not have (the Invoke API is the one served here).
+        error = InvokeApiError(404, "UnknownOperationException",
+                               f"{request.method} {request.path} is not an operation this endpoint serves "
+                               "(it serves Invoke: POST /2015-03-31/functions/{name}/invocations)")
+        self._tell(request, time.time(), request.path, None, error.status, error.message)
+        return error_response(error)
+
+    async def invoke(self, request: web.Request) -> web.StreamResponse:
+        arrived = time.time()
+        raw_name = request.match_info["name"]
+        answer, function, explanation = await self._invoke(request, raw_name)
+        self._tell(request, arrived, raw_name, function, answer.status, explanation,
+                   answer.headers.get("x-amzn-RequestId"))
+        return answer
+
+    async def _invoke(self, request: web.Request, raw_name: str) -> tuple[web.Response, str | None, str | None]:
+        invocation_type = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
+        log_type = request.headers.get("X-Amz-Log-Type", "None")
+        problem: InvokeApiError | None = None
+        if invocation_type not in invoke_api.INVOCATION_TYPES:
+            problem = invoke_api.validation_error("invocationType", invocation_type, invoke_api.INVOCATION_TYPES)
+        elif log_type not in invoke_api.LOG_TYPES:
+            problem = invoke_api.validation_error("logType", log_type, invoke_api.LOG_TYPES)
+        reference = invoke_api.parse_function_reference(raw_name, request.query.get("Qualifier"))
+        if problem is None and isinstance(reference, InvokeApiError):
+            problem = reference
+        config = None
+        if problem is None:
+            region, account = self._home()
+            problem = invoke_api.not_served_qualifier(reference, region, account)
+            config = self.caller.function(reference.name)
+            wrong_home = (reference.region not in (None, region)) or (reference.account_id not in (None, account))
+            if problem is None and (config is None or wrong_home):
+                problem = invoke_api.function_not_found(reference, region, account)
+        if problem is not None:
+            return error_response(problem), None, problem.message
+        limit = invoke_api.MAX_ASYNC_REQUEST_BYTES if invocation_type == "Event" else MAX_REQUEST_BYTES
+        body, size = await read_limited(request, limit)
+        problem = invoke_api.request_too_large(size, invocation_type) or (body is not None and invoke_api.invalid_json(body))
+        if problem:
+            return error_response(problem), config.name, problem.message
+        context, problem = _client_context(request.headers.get("X-Amz-Client-Context"))
+        if problem:
+            return error_response(problem), config.name, problem.message
+        # An empty payload reaches the function as an empty JSON object, as on Lambda.
+        body = body if body.strip() else b"{}"
+        if invocation_type == "DryRun":
+            return web.Response(status=204), config.name, None
+        if invocation_type == "Event":
+            request_id = self.events.submit(config, body)
+            return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
+        outcome = await self.caller.call(config, body, context)
+        result = outcome.result
+        headers = {"X-Amz-Executed-Version": invoke_api.LATEST, "x-amzn-RequestId": result.request_id,
+                   "Content-Type": "application/json"}
+        if result.error_type is not None:
+            headers["X-Amz-Function-Error"] = invoke_api.FUNCTION_ERROR_HEADER_VALUE
+        if log_type == "Tail":
+            headers["X-Amz-Log-Result"] = invoke_api.log_tail(outcome.log)
+        return web.Response(status=200, body=result.payload, headers=headers), config.name, None
+
+    def _home(self) -> tuple[str, str]:
+        """The region and account the served functions live in (the first function's, as configured)."""
+        functions = self.caller.workspace().functions
+        if functions:
+            return functions[0].config.region, functions[0].config.account_id
+        return "us-east-1", "123456789012"
+
+    def _tell(self, request: web.Request, arrived: float, target: str, function: str | None, status: int,
+              explanation: str | None, request_id: str | None = None) -> None:
+        self.on_call(ServedCall(arrived, "invoke", request.method, target, function,
+                                status, (time.time() - arrived) * 1000, request_id,
+                                explanation if status >= 400 else None))
+
+
+def _client_context(header: str | None) -> tuple[dict | None, InvokeApiError | None]:
+    """X-Amz-Client-Context: base64 of a JSON object (up to 3,583 bytes decoded, as the service allows)."""
+    if not header:
+        return None, None
+    try:
+        document = json.loads(base64.b64decode(header, validate=True))
+    except (binascii.Error, ValueError):
+        document = None
+    if not isinstance(document, dict):
+        return None, InvokeApiError(400, "InvalidRequestContentException",
+                                    "Client context must be a valid Base64-encoded JSON object.")
+    return document, None

@@ -1,0 +1,116 @@
+"""The serve endpoint as one object: the Lambda port (Invoke API) and the API port (front door), the Event
+queue and the schedules, started and stopped on the running asyncio loop (qasync's, beside Qt)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+from PySide6.QtCore import QObject, Signal
+
+from ..core.served_call import ServedCall
+from ..engine.engine import Engine
+from .event_queue import EventQueue
+from .front_door import FrontDoor
+from .function_caller import FunctionCaller
+from .invoke_api import InvokeApi
+from .schedules import ScheduleRunner
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_LAMBDA_PORT = 3001
+DEFAULT_API_PORT = 3000
+DEFAULT_MAX_ENVIRONMENTS = 10
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = DEFAULT_HOST
+    lambda_port: int = DEFAULT_LAMBDA_PORT
+    api_port: int = DEFAULT_API_PORT
+    max_environments: int = DEFAULT_MAX_ENVIRONMENTS
+    """Environments per function at once; calls beyond them queue."""
+    retry_delay_scale: float = 1.0
+    """Multiplies Lambda's Event retry delays (1 and 2 minutes); small values make tests quick."""
+
+
+def exposure_warning(host: str) -> str | None:
+    """A loud warning when the endpoint is reachable from other machines (it runs code for anyone who asks)."""
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if loopback:
+        return None
+    return (f"WARNING: serving on {host}: anyone who can reach this machine can run your functions, with "
+            "your files, your environment variables and your AWS credentials. No authentication is checked. "
+            f"Bind {DEFAULT_HOST} unless you mean it.")
+
+
+class ServeServer(QObject):
+    """Signals: call_served(ServedCall) for every answer and Event attempt; run_finished(CallOutcome) for
+    every function run; problem(str) for what the user must know (a bad schedule, ...)."""
+
+    call_served = Signal(object)
+    run_finished = Signal(object)
+    problem = Signal(str)
+
+    def __init__(self, folder: Path | str, options: ServeOptions = ServeOptions(), engine: Engine | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.options = options
+        self.caller = FunctionCaller(folder, engine, options.max_environments)
+        self.caller.on_outcome = self.run_finished.emit
+        self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale)
+        self.schedules = ScheduleRunner(self.caller, self.events, self.problem.emit)
+        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit)
+        self.front_door = FrontDoor(self.caller, self.call_served.emit, lambda: self.api_port)
+        self._runners: list[web.AppRunner] = []
+        self.lambda_port = 0
+        self.api_port = 0
+
+    @property
+    def running(self) -> bool:
+        return bool(self._runners)
+
+    @property
+    def lambda_url(self) -> str:
+        return f"http://{self._url_host()}:{self.lambda_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self._url_host()}:{self.api_port}"
+
+    def _url_host(self) -> str:
+        host = self.options.host
+        return f"[{host}]" if ":" in host else host
+
+    async def start(self) -> None:
+        """Bind both ports (0 picks free ones) and start answering; raises OSError when a port is taken."""
+        try:
+            self.lambda_port = await self._listen(self.invoke_api.app, self.options.lambda_port)
+            self.api_port = await self._listen(self.front_door.app, self.options.api_port)
+        except OSError:
+            await self.stop()
+            raise
+        self.schedules.refresh()
+
+    async def _listen(self, app: web.Application, port: int) -> int:
+        # access_log off: every call is reported once, through call_served, with its explanation.
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        await runner.setup()
+        self._runners.append(runner)
+        site = web.TCPSite(runner, self.options.host, port, reuse_address=True)
+        await site.start()
+        return runner.addresses[-1][1]
+
+    async def stop(self) -> int:
+        """Stop answering, drop queued Event calls and kill every environment; returns the calls dropped."""
+        self.schedules.stop()
+        dropped = await self.events.stop()
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners.clear()
+        self.caller.shutdown()
+        return dropped
