@@ -3,6 +3,7 @@ engine's maximum, and the rest wait in the queue for a warm one (as Lambda scale
 
 import json
 
+from workbench.core import cold_reason as reasons
 from workbench.core.function_config import FunctionConfig
 from workbench.engine.engine import Engine
 
@@ -20,6 +21,7 @@ def _invoke_all(engine, qtbot, config, events):
     for call in calls:
         if call.result is None:
             qtbot.waitSignal(call.finished, timeout=40_000).wait()
+    _invoke_all.reasons = [call.cold_reason for call in calls]
     return [(call.result, colds.get(call)) for call in calls]
 
 
@@ -38,6 +40,7 @@ def test_concurrent_calls_run_in_as_many_environments_at_once(qapp, qtbot, pytho
         pids = {doc["pid"] for doc in docs}
         assert len(pids) == 3
         assert [cold for _, cold in results] == [True, True, True]
+        assert _invoke_all.reasons == [reasons.FIRST_CALL, reasons.SCALE_OUT, reasons.SCALE_OUT]
         assert engine.environment_count("Barrier") == 3
 
         second = tmp_path / "second"

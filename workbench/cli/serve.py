@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retry-delay-scale", type=float, default=1.0, metavar="FACTOR",
                         help="multiply Lambda's Event retry delays (1 and 2 minutes), e.g. 0.01 for tests")
     parser.add_argument("--quiet", action="store_true", help="do not print the functions' log lines")
+    parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     return parser
 
 
@@ -66,7 +67,7 @@ def _serve(args, folder: Path) -> int:
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
                            args.retry_delay_scale)
-    server = ServeServer(folder, options)
+    server = ServeServer(folder, options, history=None if args.no_history else _open_history(folder))
     workspace = server.caller.workspace()
     if workspace.problem:
         print(f"lambda-workbench serve: {workspace.problem}", file=sys.stderr)
@@ -107,3 +108,11 @@ def _serve(args, folder: Path) -> int:
 
     with loop:
         return loop.run_until_complete(run())
+
+
+def _open_history(folder: Path):
+    try:
+        from ..core.history_store import open_history
+    except ImportError:  # history is not part of this build yet
+        return None
+    return open_history(folder)

@@ -43,6 +43,10 @@ class EventQueue:
                 await asyncio.sleep(delay)
             started = time.time()
             outcome = await self.caller.call(config, event)
+            if isinstance(outcome, list):
+                self.on_call(ServedCall(started, entry, "", config.name, config.name, 400,
+                                        (time.time() - started) * 1000, None, "; ".join(map(str, outcome))))
+                return
             failed = outcome.result.error_type is not None
             self.on_call(ServedCall(started, entry, "", config.name, config.name, 500 if failed else 200,
                                     (time.time() - started) * 1000, outcome.result.request_id,

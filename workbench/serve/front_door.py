@@ -84,6 +84,9 @@ class FrontDoor:
                                         f"the function did not answer within API Gateway's {limit:.0f} s "
                                         "integration timeout"), config.name, None
         outcome = call.result()
+        if isinstance(outcome, list):
+            return responses.failure(route.kind, "Lambda refuses the call: " + "; ".join(map(str, outcome))), \
+                config.name, None
         answer = responses.map_response(route.kind, outcome.result.payload, outcome.result.error_type,
                                         route.binary_media_types)
         return answer, config.name, outcome.result.request_id

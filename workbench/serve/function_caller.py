@@ -1,4 +1,5 @@
-"""Runs the served calls: the workspace's current functions, the engine's environments, awaitable from asyncio.
+"""Runs the served calls through the run session (so each is recorded in history with source "serve"):
+the workspace's current functions, several environments per function, awaitable from asyncio.
 
 The workspace is read again when its template or workbench.json changes, so an edited setting applies to
 the next call (a cold start, as after a deploy); code edits are the engine's to notice.
@@ -7,26 +8,40 @@ the next call (a cold start, as after a deploy); code edits are the engine's to 
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..core.function_config import FunctionConfig
+from ..core.invocation_request import RunProblem, prepare_invocation
 from ..core.invocation_result import InvocationResult
+from ..core.run_record import RunRecord
 from ..core.sam_template import find_template
 from ..core.workspace import Workspace, load_workspace
 from ..core.workspace_file import workspace_file_path
-from ..engine.engine import Engine, InvokeOptions
+from ..engine.engine import Engine
+from ..engine.run_session import History, RunSession
+
+SOURCE = "serve"
 
 
 @dataclass(frozen=True)
 class CallOutcome:
-    result: InvocationResult
-    log: tuple[str, ...]
-    cold: bool
-    started_at: float
-    config: FunctionConfig
+    record: RunRecord
+    run_id: str | None
+    """The run's id in the workspace's history (None when history is off or could not be written)."""
+
+    @property
+    def result(self) -> InvocationResult:
+        return self.record.result
+
+    @property
+    def log(self) -> tuple[str, ...]:
+        return self.record.log
+
+    @property
+    def config(self) -> FunctionConfig:
+        return self.record.config
 
 
 @dataclass
@@ -38,10 +53,14 @@ class _Cache:
 class FunctionCaller:
     """The workspace's functions and one awaitable call; `max_environments` per function, the rest queued."""
 
-    def __init__(self, folder: Path | str, engine: Engine | None = None, max_environments: int = 10) -> None:
+    def __init__(self, folder: Path | str, session: RunSession | None = None, max_environments: int = 10,
+                 history: History | None = None) -> None:
         self.folder = Path(folder).resolve()
-        self.engine = engine or Engine(max_environments=max_environments)
-        self.engine.max_environments = max(1, max_environments)
+        # Serving from the window shares its session (its history, its environments); serve alone owns one.
+        self._owns_session = session is None
+        self.session = session or RunSession(history=history, engine=Engine(max_environments=max_environments))
+        self._previous_max = self.session.engine.max_environments
+        self.session.engine.max_environments = max(1, max_environments)
         self._cache = _Cache()
         self.on_outcome: Callable[[CallOutcome], None] | None = None
         """Hears of every finished call (the server's log, the window's list, history)."""
@@ -57,30 +76,31 @@ class FunctionCaller:
         found = self.workspace().function(name)
         return found.config if found is not None and found.runnable else None
 
-    async def call(self, config: FunctionConfig, event: bytes,
-                   client_context: dict | None = None) -> CallOutcome:
-        """Run one call to its end (success, error, timeout...), on the loop the engine's signals reach."""
+    async def call(self, config: FunctionConfig, event: bytes) -> CallOutcome | list[RunProblem]:
+        """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it."""
+        prepared = prepare_invocation(config, event, "request body")
+        if isinstance(prepared, list):
+            return prepared
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
-        lines: list[str] = []
-        started = {"cold": False}
-        started_at = time.time()
-        invocation = self.engine.invoke(config, event, InvokeOptions(client_context=client_context))
-        invocation.log_lines.connect(lines.extend)
-        invocation.started.connect(lambda cold: started.__setitem__("cold", cold))
-        invocation.finished.connect(lambda result: done.done() or done.set_result(result))
+        run = self.session.run(prepared, source=SOURCE)
+        run.finished.connect(lambda record: done.done() or done.set_result(record))
         try:
-            result = await done
+            record = await done
         except asyncio.CancelledError:
-            invocation.cancel()
+            run.cancel()
             raise
-        outcome = CallOutcome(result, tuple(lines), bool(started["cold"] or result.cold), started_at, config)
+        outcome = CallOutcome(record, run.run_id)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
 
     def shutdown(self) -> None:
-        self.engine.shutdown()
+        """Serve's own session: kill every environment. The window's: give back its one-at-a-time limit."""
+        if self._owns_session:
+            self.session.shutdown()
+        else:
+            self.session.engine.max_environments = self._previous_max
 
 
 def _stamp(path: Path | None) -> tuple:

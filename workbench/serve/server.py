@@ -11,7 +11,7 @@ from aiohttp import web
 from PySide6.QtCore import QObject, Signal
 
 from ..core.served_call import ServedCall
-from ..engine.engine import Engine
+from ..engine.run_session import History, RunSession
 from .event_queue import EventQueue
 from .front_door import FrontDoor
 from .function_caller import FunctionCaller
@@ -56,11 +56,11 @@ class ServeServer(QObject):
     run_finished = Signal(object)
     problem = Signal(str)
 
-    def __init__(self, folder: Path | str, options: ServeOptions = ServeOptions(), engine: Engine | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(self, folder: Path | str, options: ServeOptions = ServeOptions(), session: RunSession | None = None,
+                 history: History | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.options = options
-        self.caller = FunctionCaller(folder, engine, options.max_environments)
+        self.caller = FunctionCaller(folder, session, options.max_environments, history)
         self.caller.on_outcome = self.run_finished.emit
         self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale)
         self.schedules = ScheduleRunner(self.caller, self.events, self.problem.emit)
