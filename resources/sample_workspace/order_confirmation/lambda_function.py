@@ -2,7 +2,13 @@
 
 Try the presets in events/OrderConfirmation: new-order and big-order succeed,
 missing-email fails on purpose so you can see how Lambda reports an error.
+
+Served (`lambda-workbench serve`), the same function answers HTTP: its PlaceOrder event in workbench.json
+routes `POST /orders` to it, with the order as the request body:
+    curl -X POST localhost:3000/orders -d @events/OrderConfirmation/new-order.json
 """
+
+import base64
 
 import json
 import logging
@@ -20,7 +26,33 @@ CURRENCY = os.environ.get("CURRENCY", "USD")
 
 def lambda_handler(event, context):
     print(f"Received order event for request {context.aws_request_id}")
+    if "requestContext" in event and "body" in event:
+        return _answer_http_request(event)
+    return confirm_order(event)
 
+
+def _answer_http_request(event):
+    """Through API Gateway or a Function URL: the order is the body; a bad order is the caller's 400."""
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode("utf-8")
+    try:
+        order = json.loads(body)
+    except ValueError:
+        return _http_error("The request body is not JSON: send the order as a JSON document")
+    try:
+        return confirm_order(order)
+    except ValueError as error:
+        logger.warning("Order refused: %s", error)
+        return _http_error(str(error))
+
+
+def _http_error(message):
+    return {"statusCode": 400, "headers": {"Content-Type": "application/json"},
+            "body": json.dumps({"message": message})}
+
+
+def confirm_order(event):
     order_id = _require(event, "order_id")
     customer = _require(event, "customer")
     email = _require(customer, "email", "customer.email")
