@@ -27,6 +27,8 @@ def describe_endpoints(server) -> str:
     for schedule in events.schedules:
         state = "on" if schedule.function in server.schedules.enabled else "off (--schedule to enable)"
         lines.append(f"  schedule {schedule.function}.{schedule.event_name}: {schedule.expression}, {state}")
+    if events.schedules:
+        lines.append(f"  fire a schedule now: curl -X POST {server.lambda_url}/workbench/schedules/FUNCTION")
     for problem in events.problems:
         lines.append(f"  problem: {problem}")
     lines.append("Ready. Ctrl+C stops and ends every environment.")

@@ -19,6 +19,8 @@ from .event_queue import EventQueue
 from .function_caller import FunctionCaller
 
 INVOKE_PATH = "/2015-03-31/functions/{name}/invocations"
+# Not an AWS operation: fires a function's Schedule event once, now (`curl -X POST .../workbench/schedules/Fn`).
+FIRE_SCHEDULE_PATH = "/workbench/schedules/{function}"
 READ_CHUNK = 64 * 1024
 
 
@@ -43,12 +45,15 @@ def error_response(error: InvokeApiError) -> web.Response:
 class InvokeApi:
     """The aiohttp application of the Lambda endpoint; `on_call` hears of every answered call."""
 
-    def __init__(self, caller: FunctionCaller, events: EventQueue, on_call: Callable[[ServedCall], None]) -> None:
+    def __init__(self, caller: FunctionCaller, events: EventQueue, on_call: Callable[[ServedCall], None],
+                 fire_schedule: Callable[[str, str | None], str | None] | None = None) -> None:
         self.caller = caller
         self.events = events
         self.on_call = on_call
+        self.fire_schedule = fire_schedule
         self.app = web.Application(client_max_size=MAX_REQUEST_BYTES * 2)
         self.app.router.add_post(INVOKE_PATH, self.invoke)
+        self.app.router.add_post(FIRE_SCHEDULE_PATH, self.fire)
         self.app.router.add_route("*", "/{tail:.*}", self.unknown_operation)
 
     async def unknown_operation(self, request: web.Request) -> web.Response:
@@ -58,6 +63,18 @@ class InvokeApi:
                                "(it serves Invoke: POST /2015-03-31/functions/{name}/invocations)")
         self._tell(request, time.time(), request.path, None, error.status, error.message)
         return error_response(error)
+
+    async def fire(self, request: web.Request) -> web.Response:
+        """Fire a function's schedule (?event=NAME picks one of several) once, now: 202, or 404."""
+        function = request.match_info["function"]
+        request_id = self.fire_schedule(function, request.query.get("event")) if self.fire_schedule else None
+        if request_id is None:
+            error = InvokeApiError(404, "ResourceNotFoundException",
+                                   f"{function} has no schedule {request.query.get('event') or ''}".rstrip())
+            self._tell(request, time.time(), request.path, None, error.status, error.message)
+            return error_response(error)
+        self._tell(request, time.time(), request.path, function, 202, None, request_id)
+        return web.Response(status=202, headers={"x-amzn-RequestId": request_id})
 
     async def invoke(self, request: web.Request) -> web.StreamResponse:
         arrived = time.time()

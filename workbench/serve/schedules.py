@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Awaitable, Callable
 
 from ..core.function_events import ScheduleEvent, load_function_events
 from ..core.schedule_expressions import ScheduleError, parse_schedule, schedule_payload
@@ -17,10 +17,15 @@ from .function_caller import FunctionCaller
 class ScheduleRunner:
     """Timers for the enabled functions' schedules; `on_problem` hears of an expression EventBridge refuses."""
 
-    def __init__(self, caller: FunctionCaller, events: EventQueue, on_problem: Callable[[str], None]) -> None:
+    def __init__(self, caller: FunctionCaller, events: EventQueue, on_problem: Callable[[str], None],
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 sleep: Callable[[float], Awaitable] = asyncio.sleep) -> None:
         self.caller = caller
         self.events = events
         self.on_problem = on_problem
+        # The clock and the wait, replaceable so a test can run an hour of schedules in a moment.
+        self.now = now
+        self.sleep = sleep
         self.enabled: set[str] = set()
         self._timers: dict[tuple[str, str], asyncio.Task] = {}
 
@@ -52,7 +57,7 @@ class ScheduleRunner:
         """Fire a function's schedule (the first, or the one named) once now; the request id, or None."""
         for schedule in self.schedules():
             if schedule.function == function and event_name in (None, schedule.event_name):
-                return self._submit(schedule, datetime.now(timezone.utc))
+                return self._submit(schedule, self.now())
         return None
 
     def _submit(self, schedule: ScheduleEvent, at: datetime) -> str | None:
@@ -65,12 +70,12 @@ class ScheduleRunner:
         return self.events.submit(config, payload, entry="schedule")
 
     async def _tick(self, schedule: ScheduleEvent, parsed) -> None:
-        moment = datetime.now(timezone.utc)
+        moment = self.now()
         while True:
             following = parsed.next_after(moment)
             if following is None:
                 return
-            await asyncio.sleep(max(0.0, (following - datetime.now(timezone.utc)).total_seconds()))
+            await self.sleep(max(0.0, (following - self.now()).total_seconds()))
             self._submit(schedule, following)
             moment = following
 

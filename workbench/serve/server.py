@@ -64,7 +64,7 @@ class ServeServer(QObject):
         self.caller.on_outcome = self.run_finished.emit
         self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale)
         self.schedules = ScheduleRunner(self.caller, self.events, self.problem.emit)
-        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit)
+        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit, self.schedules.fire)
         self.front_door = FrontDoor(self.caller, self.call_served.emit, lambda: self.api_port)
         self._runners: list[web.AppRunner] = []
         self.lambda_port = 0
