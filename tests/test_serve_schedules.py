@@ -32,6 +32,18 @@ Resources:
           Type: Schedule
           Properties:
             Schedule: rate(5 minutes)
+  Weekly:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: record_event.handler
+      Environment:
+        Variables:
+          MARKS: {weekly}
+      Events:
+        Digest:
+          Type: Schedule
+          Properties:
+            Schedule: rate(7 days)
         Report:
           Type: ScheduleV2
           Properties:
@@ -56,6 +68,7 @@ Resources:
 def workspace(tmp_path):
     shutil.copytree(FIXTURES, tmp_path / "code", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "template.yaml").write_text(TEMPLATE.format(nightly=tmp_path / "nightly.jsonl",
+                                                            weekly=tmp_path / "weekly.jsonl",
                                                             other=tmp_path / "other.jsonl"))
     return tmp_path
 
@@ -76,16 +89,15 @@ def test_a_schedule_fires_once_by_hand_with_the_scheduled_event(workspace):
         assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
         assert event["resources"] == ["arn:aws:events:us-east-1:123456789012:rule/Nightly-EveryFive"]
         urllib.request.urlopen(urllib.request.Request(
-            f"{server.lambda_url}/workbench/schedules/Nightly?event=Report", method="POST"), timeout=30)
-        assert wait_for(lambda: len(lines(workspace / "nightly.jsonl")) == 2)
-        assert lines(workspace / "nightly.jsonl")[1] == {"report": "weekly"}
+            f"{server.lambda_url}/workbench/schedules/Weekly?event=Report", method="POST"), timeout=30)
+        assert wait_for(lambda: lines(workspace / "weekly.jsonl") == [{"report": "weekly"}])
         assert not (workspace / "other.jsonl").exists()  # off by default: nothing fired on its own
     finally:
         assert server.stop() == 0
 
 
 def test_enabled_schedules_fire_on_time_and_disabled_ones_never(qapp, workspace):
-    """With a clock that runs fast: Nightly (enabled) fires every five minutes of schedule time; Other never."""
+    """With a clock that runs fast: Nightly (enabled) fires every five minutes of schedule time; the others never."""
     import qasync
 
     from workbench.serve.server import ServeOptions, ServeServer
@@ -122,5 +134,5 @@ def test_enabled_schedules_fire_on_time_and_disabled_ones_never(qapp, workspace)
     assert len(events) >= 4
     times = sorted(event["time"] for event in events if "time" in event)
     assert times[:3] == ["2026-12-07T08:55:00Z", "2026-12-07T09:00:00Z", "2026-12-07T09:05:00Z"]
-    assert {"report": "weekly"} in events  # Monday 09:00: the cron schedule fired with its Input
     assert not (workspace / "other.jsonl").exists()
+    assert not (workspace / "weekly.jsonl").exists()
