@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--runtime", default=None, choices=RUNTIMES, metavar="RUNTIME",
                         help=f"runtime (default python3.12 with --handler); one of: {', '.join(RUNTIMES)}")
     parser.add_argument("--function-name", default=None, help="with --handler: the function's name "
-                                                               "(default: the code folder's name)")
+                                                               "(default: the code folder's name); with "
+                                                               "--remote: the deployed function's name or ARN")
     parser.add_argument("-e", "--event", default=None, metavar="FILE", help="event JSON file; '-' reads stdin")
     parser.add_argument("--timeout", type=int, default=None, metavar="SECONDS", help="1 to 900 (default 3)")
     parser.add_argument("--memory", type=int, default=None, metavar="MB", help="128 to 10240 (default 128)")
@@ -58,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cold", action="store_true", help="a new environment for every invocation")
     parser.add_argument("--report-json", metavar="FILE", help="write one JSON object per invocation to FILE")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
+    remote = parser.add_argument_group("on AWS", "--remote runs the same call against the deployed function "
+                                                 "(boto3, LogType=Tail; --function-name is its name or ARN)")
+    remote.add_argument("--remote", action="store_true", help="invoke the deployed function instead")
+    remote.add_argument("--profile", help="AWS profile (default: boto3's own choice)")
+    remote.add_argument("--region", help="AWS region (default: the profile's)")
+    remote.add_argument("--endpoint-url", metavar="URL", help="another Lambda endpoint, e.g. lambda-workbench serve")
     return parser
 
 
@@ -260,6 +267,9 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         return 2
     history = None if args.no_history else _open_history(_workspace_folder(args), stderr)
     try:
+        if args.remote:
+            from .invoke_remote import run_remote
+            return run_remote(prepared, args, stdout, stderr, report, history)
         return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, history)
     finally:
         if report is not None:
