@@ -92,12 +92,18 @@ def main() -> None:
     if peer_cmd:
         peer = row("python-lambda-local, one invoke",
                    time_command([peer_cmd, "-f", "handler", "app.py", "event.json"], args.cold, cwd=str(work)))
+    # The whole command as a script or CI runs it: interpreter start, imports, cold start, invoke, exit.
+    cli = row("lambda-workbench invoke, whole process",
+              time_command([sys.executable, "-m", "workbench", "invoke", "--handler", "app.handler",
+                            "-e", "event.json", "--no-history"], args.cold, cwd=str(work)))
     engine.shutdown()
 
     print()
     if peer:
         print(f"warm invoke is {peer[1] / warm[1]:.0f}x faster than python-lambda-local (p50)")
         print(f"cold invoke is {peer[1] / cold[1]:.1f}x faster than python-lambda-local (p50)")
+        print(f"`lambda-workbench invoke` as a whole process runs at {peer[1] / cli[1]:.2f}x the speed of "
+              "python-lambda-local (p50; above 1 is faster)")
     print(f"cold invoke costs {cold[1] / floor[1]:.1f}x a bare `python -c pass`")
     if has_node:
         print(f"warm Node.js invoke p50 is {node_warm[1]:.2f} ms; `node -e 0` is {node_floor[1]:.1f} ms "
