@@ -61,6 +61,15 @@ def scene_run(window) -> QWidget:
     return window
 
 
+def scene_outside_edit(window) -> QWidget:
+    """The handler edited here and changed by another editor: the tab asks, with the difference."""
+    path = window.tabs.current_path()
+    window.tabs.editor_for(path).textCursor().insertText("# my unsaved line\n")
+    path.write_text(path.read_text().replace("import json", "import json  # changed elsewhere"))
+    _wait(600)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 
@@ -91,7 +100,7 @@ def main() -> None:
                 shown.grab().save(str(path))
                 print(f"wrote {path}")
                 window.session.shutdown()
-                window.close()
+                window.hide()  # not close(): that would ask about the unsaved edits
                 window.deleteLater()
                 _wait(50)
 

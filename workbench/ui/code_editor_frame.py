@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from workbench.ui.code_editor import CodeEditor
+from workbench.ui.disk_change_bar import DiskChangeBar
 from workbench.ui.find_bar import FindBar
 from workbench.ui.go_to_line_bar import GoToLineBar
 
@@ -24,9 +25,11 @@ class CodeEditorFrame(QWidget):
         self.editor = editor
         self.find_bar = FindBar(editor, self)
         self.go_to_line_bar = GoToLineBar(editor, self)
+        self.disk_bar = DiskChangeBar(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.disk_bar)
         if notice is not None:
             layout.addWidget(notice)
         layout.addWidget(editor, 1)

@@ -10,14 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
+from workbench.core.text_diff import unified_difference
 from workbench.ui.code_editor import CodeEditor
 from workbench.ui.code_editor_frame import CodeEditorFrame
+from workbench.ui.disk_watch import DiskWatch, read_bytes_or_none
 from workbench.ui.pygments_highlighter import lexer_name_for_path
 
 DIRTY_MARKER = "•"
+
+
+class ChangedOnDiskError(OSError):
+    """Saving would overwrite a file changed on disk since it was loaded; the user is asked first."""
 
 
 @dataclass
@@ -28,6 +34,7 @@ class _OpenFile:
     page: CodeEditorFrame  # the editor with its find bars, and a notice above it when read-only
     crlf: bool = False
     bom: bool = False
+    disk: bytes | None = None  # the file as last loaded or saved: what "changed on disk" compares to
 
 
 class EditorTabs(QTabWidget):
@@ -47,6 +54,12 @@ class EditorTabs(QTabWidget):
     sig_save_failed = Signal(str, str)
     """save_action could not write a file; carries its path and the system's reason."""
 
+    sig_reloaded = Signal(str)
+    """An open file was loaded again from disk (changed elsewhere); carries its path."""
+
+    sig_changed_on_disk = Signal(str)
+    """A file with unsaved edits changed on disk: its tab now asks Reload / Keep Mine; carries its path."""
+
     sig_close_requested = Signal(str)
     """The close button of a tab with unsaved edits was pressed; carries its path.
 
@@ -61,6 +74,8 @@ class EditorTabs(QTabWidget):
         self.setMovable(True)
         self.setDocumentMode(True)
         self.tabCloseRequested.connect(self._on_tab_close_requested)
+        self._watch = DiskWatch(self)
+        self._watch.sig_changed.connect(self.check_disk)
 
         self.save_action = QAction("&Save", self)
         self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
@@ -80,21 +95,79 @@ class EditorTabs(QTabWidget):
             return self._files[path].editor
         raw = path.read_bytes()
         editor = CodeEditor(language=lexer_name_for_path(path))
-        bom = raw.startswith(codecs.BOM_UTF8)
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text, bom = raw.decode("utf-8", errors="replace"), False
-            editor.setReadOnly(True)
-        crlf = "\r\n" in text
-        editor.setPlainText(text.replace("\r\n", "\n"))
+        text, bom, crlf, readable = _decode(raw)
+        editor.setReadOnly(not readable)
+        editor.setPlainText(text)
         page = CodeEditorFrame(editor, _notice(path) if editor.isReadOnly() else None)
-        self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom)
+        self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom, disk=raw)
         editor.document().modificationChanged.connect(lambda _dirty: self._on_modified(path))
+        page.disk_bar.sig_reload.connect(lambda: self.reload_file(path))
+        page.disk_bar.sig_keep_mine.connect(lambda: self._keep_mine(path))
         index = self.addTab(page, self._title(path))
         self.setTabToolTip(index, str(path))
         self.setCurrentIndex(index)
+        self._watch.watch(path)
         return editor
+
+    @Slot(str)
+    def check_disk(self, path: str) -> None:
+        """Compare an open file with the disk: reload it when it has no edits, else ask in its tab."""
+        path = Path(path).resolve()
+        open_file = self._files.get(path)
+        if open_file is None:
+            return
+        raw = read_bytes_or_none(path)
+        if raw == open_file.disk:
+            open_file.page.disk_bar.hide()
+            return
+        if not open_file.editor.document().isModified() and raw is not None:
+            self.reload_file(path)
+            return
+        mine = open_file.editor.toPlainText()
+        if raw is None:
+            message = f"{path.name} was deleted on disk. Save writes your text back; close the tab to let it go."
+            open_file.page.disk_bar.ask(message, "")
+            open_file.page.disk_bar.reload_button.setEnabled(False)
+        else:
+            theirs = _decode(raw)[0]
+            message = f"{path.name} changed on disk, and you have unsaved edits here. Reload, or keep yours?"
+            open_file.page.disk_bar.ask(message, unified_difference(theirs, mine, path.name))
+            open_file.page.disk_bar.reload_button.setEnabled(True)
+        self.sig_changed_on_disk.emit(str(path))
+
+    def reload_file(self, path: str | Path) -> None:
+        """Load the disk's version into the open tab (unmodified), keeping the cursor's line."""
+        path = Path(path).resolve()
+        open_file = self._files.get(path)
+        raw = read_bytes_or_none(path)
+        if open_file is None or raw is None:
+            return
+        text, bom, crlf, readable = _decode(raw)
+        editor = open_file.editor
+        line, column = editor.textCursor().blockNumber(), editor.textCursor().positionInBlock()
+        scroll = editor.verticalScrollBar().value()
+        # Through a cursor, so Ctrl+Z can bring back what was shown before the reload.
+        cursor = QTextCursor(editor.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        editor.document().setModified(False)
+        block = editor.document().findBlockByNumber(min(line, editor.document().blockCount() - 1))
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + min(column, block.length() - 1))
+        editor.setTextCursor(cursor)
+        editor.verticalScrollBar().setValue(scroll)
+        open_file.crlf, open_file.bom, open_file.disk = crlf, bom, raw
+        editor.setReadOnly(not readable)
+        open_file.page.disk_bar.hide()
+        self._on_modified(path)
+        self.sig_reloaded.emit(str(path))
+
+    def _keep_mine(self, path: Path) -> None:
+        # The user saw the difference and chose their text: the disk's version may be replaced.
+        open_file = self._files.get(path)
+        if open_file is not None:
+            open_file.disk = read_bytes_or_none(path)
+            open_file.editor.document().setModified(True)
 
     def current_frame(self) -> CodeEditorFrame | None:
         open_file = self._files.get(self.current_path()) if self.current_path() else None
@@ -124,11 +197,18 @@ class EditorTabs(QTabWidget):
         document = open_file.editor.document()
         if open_file.editor.isReadOnly() or not document.isModified():
             return None
+        on_disk = read_bytes_or_none(path)
+        if on_disk != open_file.disk:
+            self.check_disk(str(path))
+            raise ChangedOnDiskError(0, "it changed on disk since it was loaded (Reload or Keep Mine first)",
+                                     str(path))
         text = open_file.editor.toPlainText()
         if open_file.crlf:
             text = text.replace("\n", "\r\n")
         data = (codecs.BOM_UTF8 if open_file.bom else b"") + text.encode("utf-8")
         _write_atomically(path, data)
+        open_file.disk = data
+        self._watch.acknowledge(path)
         document.setModified(False)
         self.sig_file_saved.emit(str(path))
         return path
@@ -164,6 +244,7 @@ class EditorTabs(QTabWidget):
         open_file = self._files.pop(Path(path).resolve(), None)
         if open_file is None:
             return
+        self._watch.unwatch(Path(path).resolve())
         self.removeTab(self.indexOf(open_file.page))
         open_file.page.deleteLater()
         self._emit_if_dirty_changed()
@@ -207,6 +288,17 @@ class EditorTabs(QTabWidget):
         if open_file is not None and open_file.editor.document().isModified():
             return f"{DIRTY_MARKER} {path.name}"
         return path.name
+
+
+def _decode(raw: bytes) -> tuple[str, bool, bool, bool]:
+    """(text with \n line ends, had a BOM, had CRLF, is UTF-8): how a file is shown and saved back."""
+    bom = raw.startswith(codecs.BOM_UTF8)
+    try:
+        text, readable = raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        text, bom, readable = raw.decode("utf-8", errors="replace"), False, False
+    crlf = "\r\n" in text
+    return text.replace("\r\n", "\n"), bom, crlf, readable
 
 
 def _notice(path: Path) -> QLabel:

@@ -28,6 +28,7 @@ from .summary_panel import SummaryPanel
 from .preset_session import PresetSession
 from .theme import apply_theme
 from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
+from .workspace_disk_watch import WorkspaceDiskWatch
 from .workspace_tree import WorkspaceTree
 
 class MainWindow(QMainWindow):
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.response_panel = ResponsePanel(self)
         self.summary_panel = SummaryPanel(self)
         self.presets = PresetSession(self.preset_picker, self.event_editor, settings, ask_unsaved, self)
+        self.workspace_watch = WorkspaceDiskWatch(self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -145,6 +147,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.tree.sig_file_activated.connect(self.open_file)
+        self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
+        self.tabs.sig_changed_on_disk.connect(
+            lambda path: self._notice(f"{Path(path).name} changed on disk: Reload or Keep Mine above it"))
         self.toolbar.sig_function_selected.connect(self.select_function)
         self.toolbar.sig_run_requested.connect(self.run)
         self.toolbar.sig_stop_requested.connect(self.stop)
@@ -161,6 +166,7 @@ class MainWindow(QMainWindow):
     def open_workspace(self, folder: str | Path) -> None:
         workspace = load_workspace(folder)
         self.workspace = workspace
+        self.workspace_watch.follow(workspace.folder)
         self.tree.set_root(workspace.folder)
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
@@ -172,6 +178,30 @@ class MainWindow(QMainWindow):
             self._notice(workspace.problem.splitlines()[0])
         if current:
             self.select_function(current)
+
+    @Slot()
+    def _follow_workspace_files(self) -> None:
+        """workbench.json or template.yaml changed elsewhere: the function list and settings follow."""
+        if self.workspace is None:
+            return
+        workspace = load_workspace(self.workspace.folder)
+        self.workspace = workspace
+        names = workspace.function_names
+        current = self.function.config.name if self.function else None
+        self.toolbar.set_functions(names, current)
+        if workspace.problem:
+            self._notice(workspace.problem.splitlines()[0])
+        if current not in names:
+            if names:
+                self.select_function(names[0])
+            return
+        function = workspace.function(current)
+        if function != self.function:
+            self.function = function
+            self.function_settings.set_config(function.config)
+            self.function_settings.set_origins(dict(function.origins))
+            self._show_limits()
+            self._notice(f"{current}: settings reloaded from disk")
 
     @Slot(str)
     def select_function(self, name: str) -> None:
@@ -218,6 +248,7 @@ class MainWindow(QMainWindow):
         except (OSError, ValueError) as error:
             self._notice(f"Settings not saved: {error}")
             return
+        self.workspace_watch.acknowledge(self.workspace.folder)
         self.function = self.workspace.function(config.name)
         self._show_limits()
 

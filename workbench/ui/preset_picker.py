@@ -116,6 +116,10 @@ class PresetPicker(QWidget):
             self._updating = False
         self._update_actions()
 
+    def presets(self) -> list[Preset]:
+        """The presets the picker lists, in its order."""
+        return list(self._presets)
+
     def current_preset(self) -> Preset | None:
         data = self._combo.currentData(PresetRole)
         return data if isinstance(data, Preset) else None

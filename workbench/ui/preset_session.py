@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.preset_store import FUNCTION, Preset, PresetError, PresetStore
 from .app_settings import AppSettings
 from .event_editor import EventEditor
+from .preset_disk_watch import PresetDiskWatch
 from .preset_picker import PresetPicker
 from .unsaved_question import CANCEL, SAVE, AskUnsaved
 
@@ -22,6 +23,7 @@ class PresetSession(QObject):
         super().__init__(parent)
         self._picker = picker
         self._editor = editor
+        self.editor = editor
         self._settings = settings
         self._ask_unsaved = ask_unsaved
         self.store: PresetStore | None = None
@@ -34,6 +36,7 @@ class PresetSession(QObject):
         picker.sig_rename_requested.connect(self.rename)
         picker.sig_delete_requested.connect(self.delete)
         editor.sig_text_changed.connect(lambda: picker.set_modified(editor.is_modified()))
+        self.disk_watch = PresetDiskWatch(self, self)
 
     def set_function(self, folder: str, function_name: str) -> None:
         """Show this function's presets and load the one used last (else the first that parses)."""
@@ -59,6 +62,8 @@ class PresetSession(QObject):
 
     def load(self, preset: Preset | None) -> None:
         self.current = preset
+        if self.store is not None:
+            self.disk_watch.follow([self.store.events_dir, self.store.events_dir / self._function], preset)
         if preset is not None:
             self._settings.remember_preset(self._folder, self._function, preset.name)
         self._editor.set_text(preset.text if preset else "{}")
@@ -96,6 +101,8 @@ class PresetSession(QObject):
         if preset is None:
             self.sig_notice.emit("Choose Save As… to name this event.")
             return False
+        if not self.disk_watch.may_save(preset):
+            return False
         scope = self._function if preset.scope == FUNCTION else None
         # The picker asked before a broken file is replaced.
         return self._store(lambda: self.store.save(preset.name, self._editor.text(), scope,
@@ -132,6 +139,7 @@ class PresetSession(QObject):
             self.sig_notice.emit(str(error))
             return False
         self.current = saved
+        self.disk_watch.follow([self.store.events_dir, self.store.events_dir / self._function], saved)
         self._settings.remember_preset(self._folder, self._function, saved.name)
         self._mark_saved()
         self.reload()
