@@ -70,6 +70,26 @@ def scene_outside_edit(window) -> QWidget:
     return window
 
 
+def scene_template_dialog(window) -> QWidget:
+    """New Event from Template: searched for "s3", S3 put chosen, its parameters as fields."""
+    from workbench.ui.event_template_dialog import EventTemplateDialog
+
+    dialog = EventTemplateDialog(window)
+    dialog.resize(min(980, window.width() - 40), min(600, window.height() - 60))
+    dialog.show()
+    dialog.search.setText("s3")
+    dialog.select("s3", "put")
+    return dialog
+
+
+def scene_new_preset(window) -> QWidget:
+    """The window after choosing the S3 put template: a new, unsaved preset named s3-put."""
+    from workbench.core.event_templates import render_event
+
+    window.presets.start_new("s3-put", render_event("s3", "put"))
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

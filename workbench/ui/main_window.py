@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
     def _new_event_from_template(self) -> None:
         dialog = EventTemplateDialog(self)
         if dialog.exec() and dialog.event_text():
-            self.presets.use_text(dialog.event_text())
+            self.presets.start_new(dialog.suggested_name(), dialog.event_text())
 
     # --- Running -------------------------------------------------------------------------------
 

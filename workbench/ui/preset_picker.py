@@ -11,12 +11,13 @@ from PySide6.QtWidgets import (
     QStyle, QToolButton, QWidget,
 )
 
-from workbench.core.preset_store import FUNCTION, Preset, check_preset_name
+from workbench.core.preset_store import FUNCTION, SHARED, Preset, check_preset_name
 
 PresetRole = Qt.ItemDataRole.UserRole
 _MODIFIED = "• modified"
 AskText = Callable[[QWidget, str, str, str], "tuple[str, bool]"]
 Confirm = Callable[[QWidget, str, str], bool]
+AskScope = Callable[[QWidget, str, str], "str | None"]
 
 
 def ask_text_with_dialog(parent: QWidget, title: str, label: str, text: str) -> tuple[str, bool]:
@@ -28,6 +29,19 @@ def confirm_with_dialog(parent: QWidget, title: str, text: str) -> bool:
         parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_scope_with_dialog(parent: QWidget, preset_name: str, function_name: str) -> str | None:
+    """FUNCTION, SHARED, or None when cancelled: where a new preset's file goes."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Save new preset",
+                      f"Save '{preset_name}' for {function_name or 'this function'} only, or share it with "
+                      "every function of the workspace?", QMessageBox.StandardButton.Cancel, parent)
+    only = box.addButton(f"Only {function_name or 'this function'}", QMessageBox.ButtonRole.AcceptRole)
+    shared = box.addButton("Shared", QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(only)
+    box.setInformativeText(f"events/{function_name}/{preset_name}.json, or events/{preset_name}.json")
+    box.exec()
+    return {only: FUNCTION, shared: SHARED}.get(box.clickedButton())
 
 
 class PresetPicker(QWidget):
@@ -42,6 +56,9 @@ class PresetPicker(QWidget):
     sig_save_as_requested = Signal(str)
     """Save the editor's text as a new preset with this checked name."""
 
+    sig_save_shared_requested = Signal(str)
+    """Save the editor's text as a new preset shared by every function (events/<name>.json)."""
+
     sig_rename_requested = Signal(object, str)
     """Rename this Preset to this checked name, which no preset of its folder uses yet."""
 
@@ -49,11 +66,14 @@ class PresetPicker(QWidget):
     """Delete this Preset; the user has confirmed."""
 
     def __init__(self, parent: QWidget | None = None, *, ask_text: AskText = ask_text_with_dialog,
-                 confirm: Confirm = confirm_with_dialog):
+                 confirm: Confirm = confirm_with_dialog, ask_scope: AskScope = ask_scope_with_dialog):
         super().__init__(parent)
         self._ask_text = ask_text
         self._confirm = confirm
+        self._ask_scope = ask_scope
         self._presets: list[Preset] = []
+        self._pending: str | None = None  # the name of a new, unsaved event (from a template)
+        self._function_name = ""
         self._updating = False
 
         self._combo = QComboBox(objectName="preset_combo")
@@ -96,6 +116,7 @@ class PresetPicker(QWidget):
     def set_presets(self, presets: list[Preset], current_name: str | None) -> None:
         """Show these presets (function's first, then shared) and select `current_name` without signalling."""
         self._presets = list(presets)
+        self._pending = None
         self._updating = True
         try:
             self._combo.clear()
@@ -115,6 +136,27 @@ class PresetPicker(QWidget):
         finally:
             self._updating = False
         self._update_actions()
+
+    def set_function_name(self, name: str) -> None:
+        self._function_name = name
+
+    def show_new(self, name: str) -> None:
+        """List a new, unsaved event named `name` first and select it; Save then asks where it goes."""
+        self._updating = True
+        try:
+            if self._pending is not None:
+                self._combo.removeItem(0)
+            self._pending = name
+            self._combo.insertItem(0, f"{name}  (new, unsaved)", None)
+            self._combo.setItemData(0, "Not saved yet: Save asks for this function only or shared",
+                                    Qt.ItemDataRole.ToolTipRole)
+            self._combo.setCurrentIndex(0)
+        finally:
+            self._updating = False
+        self._update_actions()
+
+    def pending_name(self) -> str | None:
+        return self._pending
 
     def presets(self) -> list[Preset]:
         """The presets the picker lists, in its order."""
@@ -185,6 +227,9 @@ class PresetPicker(QWidget):
     @Slot()
     def _on_save(self) -> None:
         preset = self.current_preset()
+        if preset is None and self._pending is not None:
+            self._save_new(self._pending)
+            return
         if preset is None:
             self._on_save_as()
             return
@@ -203,6 +248,18 @@ class PresetPicker(QWidget):
         name = self._ask_name("Save preset as", "Name of the new preset:", suggestion, taken)
         if name is not None:
             self.sig_save_as_requested.emit(name)
+
+    def _save_new(self, suggestion: str) -> None:
+        taken = {p.name for p in self._presets}
+        name = suggestion if suggestion not in taken and check_preset_name(suggestion) is None else \
+            self._ask_name("Save new preset", "Name of the new preset:", suggestion, taken)
+        if name is None:
+            return
+        scope = self._ask_scope(self, name, self._function_name)
+        if scope == FUNCTION:
+            self.sig_save_as_requested.emit(name)
+        elif scope == SHARED:
+            self.sig_save_shared_requested.emit(name)
 
     @Slot()
     def _on_rename(self) -> None:

@@ -33,6 +33,7 @@ class PresetSession(QObject):
         picker.sig_preset_selected.connect(self.on_selected)
         picker.sig_save_requested.connect(self.save)
         picker.sig_save_as_requested.connect(self.save_as)
+        picker.sig_save_shared_requested.connect(self.save_shared)
         picker.sig_rename_requested.connect(self.rename)
         picker.sig_delete_requested.connect(self.delete)
         editor.sig_text_changed.connect(lambda: picker.set_modified(editor.is_modified()))
@@ -42,6 +43,7 @@ class PresetSession(QObject):
         """Show this function's presets and load the one used last (else the first that parses)."""
         self.store = PresetStore(folder)
         self._folder, self._function = folder, function_name
+        self._picker.set_function_name(function_name)
         self.current = None
         self.reload(select=self._settings.last_preset(folder, function_name), load=True)
 
@@ -79,6 +81,20 @@ class PresetSession(QObject):
         self._picker.set_modified(True)
         self.current = None
 
+    def start_new(self, name: str, text: str) -> bool:
+        """A new, unsaved preset called `name` (made unique) holding `text`; the current one is left as it is
+        on disk (asked about first when edited). Save asks whether it is this function's or shared."""
+        if not self.resolve_unsaved():
+            return False
+        taken = {p.name for p in self.presets()}
+        unique, number = name, 2
+        while unique in taken:
+            unique, number = f"{name}-{number}", number + 1
+        self.use_text(text)
+        self.disk_watch.follow([], None)
+        self._picker.show_new(unique)
+        return True
+
     def resolve_unsaved(self) -> bool:
         """Ask about an edited event; False when the user cancels (or saving fails)."""
         if not self._editor.is_modified():
@@ -111,6 +127,10 @@ class PresetSession(QObject):
     @Slot(str)
     def save_as(self, name: str) -> bool:
         return self._store(lambda: self.store.save(name, self._editor.text(), self._function))
+
+    @Slot(str)
+    def save_shared(self, name: str) -> bool:
+        return self._store(lambda: self.store.save(name, self._editor.text(), None))
 
     @Slot(object, str)
     def rename(self, preset: Preset, new_name: str) -> None:
