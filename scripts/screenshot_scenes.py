@@ -90,6 +90,14 @@ def scene_new_preset(window) -> QWidget:
     return window
 
 
+def scene_two_runs(window) -> QWidget:
+    """Two runs: the first folded to its START and REPORT, the second open; the decoded body shown."""
+    _run(window)
+    _run(window)
+    window.response_panel.show_decoded_body(True)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

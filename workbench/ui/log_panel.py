@@ -9,10 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Slot
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette,
                            QShortcut, QTextCharFormat, QTextCursor)
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QTextEdit,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
+                               QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
+from workbench.core.log_levels import LEVELS
 from workbench.core.log_lines import is_platform_line
+from workbench.ui.log_fold_area import LogFoldArea
 
 # Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
 VIEW_BLOCK_CAP = 5_000
@@ -108,6 +110,7 @@ class LogPanel(QWidget):
         self._view.clear()
         self._shown = 0
         self._follow = True
+        self._folds.apply()
         self._refresh_matches()
         self._update_count()
 
@@ -154,6 +157,8 @@ class LogPanel(QWidget):
             self._show_tail()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._view and event.type() == QEvent.Type.Resize:
+            self._folds.place()
         # QLineEdit reports Enter without its modifiers, so Shift+Enter is caught here.
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -169,7 +174,7 @@ class LogPanel(QWidget):
 
     def _build(self) -> None:
         self._search = QLineEdit(objectName="log_search", placeholderText="Search logs (Ctrl+F)",
-                                 clearButtonEnabled=True, minimumWidth=150, maximumWidth=260)
+                                 clearButtonEnabled=True, minimumWidth=120, maximumWidth=260)
         self._search.installEventFilter(self)
         self._search.textChanged.connect(self._on_search_changed)
         previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: self._step(-1))
@@ -179,26 +184,46 @@ class LogPanel(QWidget):
         self._match_label = QLabel(objectName="log_match_label")
         self._count_label = QLabel("0 lines", objectName="log_count_label")
         self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        wrap = self._tool_button("log_wrap", "Wrap", "Wrap long lines", self._set_wrap)
-        wrap.setCheckable(True)
-        wrap.setChecked(True)
+        # Wrap and Save sit in Copy's menu: the row must fit the log column of a 1024-pixel window.
+        copy = self._tool_button("log_copy", "Copy", "Copy the selection, or the whole log when nothing is "
+                                 "selected (the arrow: wrap lines, save to a file)", self.copy_to_clipboard)
+        copy.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu = QMenu(copy)
+        self.wrap_action = menu.addAction("&Wrap Long Lines")
+        self.wrap_action.setObjectName("log_wrap")
+        self.wrap_action.setCheckable(True)
+        # Off by default: wrapped, every [INFO] line of the Python runtime takes two rows.
+        self.wrap_action.setChecked(False)
+        self.wrap_action.toggled.connect(self._set_wrap)
+        menu.addAction("&Save Log to File…", self._ask_save).setObjectName("log_save")
+        copy.setMenu(menu)
+        self._filter_button = self._tool_button(
+            "log_filter", "Filter", "Show only the lines that contain the search text (each run's START stays)",
+            self._apply_filter)
+        self._filter_button.setCheckable(True)
+        self._level = QComboBox(objectName="log_level")
+        self._level.addItem("All", None)
+        for level in LEVELS:
+            self._level.addItem(f"{level}+" if level != "DEBUG" else level, level)
+        self._level.setToolTip("Level filter: show lines at this level or more severe (a print counts as INFO)")
+        self._level.currentIndexChanged.connect(self._apply_filter)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
-        for widget in (self._search, previous, following, self._match_label):
+        row.setSpacing(2)
+        for widget in (self._search, previous, following, self._match_label, self._filter_button, self._level):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self._count_label)
-        row.addSpacing(8)
-        row.addWidget(wrap)
-        row.addWidget(self._tool_button("log_copy", "Copy", "Copy the selection, or the whole log when nothing "
-                                        "is selected", self.copy_to_clipboard))
-        row.addWidget(self._tool_button("log_save", "Save…", "Save the whole log to a file", self._ask_save))
+        row.addSpacing(4)
+        row.addWidget(copy)
         row.addWidget(self._tool_button("log_clear", "Clear", "Clear the log", self.clear))
 
         self._view = QPlainTextEdit(objectName="log_view", readOnly=True,
                                     placeholderText="Logs appear here while the function runs.")
         self._view.setUndoRedoEnabled(False)
+        self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._folds = LogFoldArea(self._view)
+        self._view.installEventFilter(self)
         self._view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -265,11 +290,14 @@ class LogPanel(QWidget):
             self._view.clear()
         batch = self._pending[:FLUSH_CHUNK]
         del self._pending[:FLUSH_CHUNK]
+        first_new = self._shown
         cursor = QTextCursor(self._view.document())
         cursor.beginEditBlock()
         self._insert(cursor, batch)
-        removed += self._trim(cursor)
+        trimmed = self._trim(cursor)
+        removed += trimmed
         cursor.endEditBlock()
+        self._folds.new_lines(first_new - trimmed, batch)
         bar.setValue(bar.maximum() if self._follow else max(0, value - removed))
         self._flushing = False
         self._update_count()
@@ -342,6 +370,25 @@ class LogPanel(QWidget):
     def _set_wrap(self, wrap: bool) -> None:
         self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if wrap
                                    else QPlainTextEdit.LineWrapMode.NoWrap)
+        # Unwrapped, the view starts at the left edge, where every line begins.
+        self._view.horizontalScrollBar().setValue(0)
+
+    @Slot()
+    def _apply_filter(self) -> None:
+        self._folds.set_level(self._level.currentData())
+        self._folds.set_filter(self._search.text() if self._filter_button.isChecked() else "")
+
+    def folds(self) -> LogFoldArea:
+        return self._folds
+
+    def visible_lines(self) -> list[str]:
+        """The lines the view shows now (collapsed runs and filters applied)."""
+        lines, block = [], self._view.document().firstBlock()
+        while block.isValid():
+            if block.isVisible():
+                lines.append(block.text())
+            block = block.next()
+        return lines
 
     @Slot()
     def _ask_save(self) -> None:
@@ -353,6 +400,8 @@ class LogPanel(QWidget):
 
     @Slot(str)
     def _on_search_changed(self, _text: str) -> None:
+        if self._filter_button.isChecked():
+            self._apply_filter()
         self._current = -1
         self._refresh_matches()
         if self._matches:
@@ -389,6 +438,7 @@ class LogPanel(QWidget):
     def _reveal_current(self) -> None:
         cursor = QTextCursor(self._view.document())
         cursor.setPosition(self._matches[self._current][0])
+        self._folds.reveal(cursor.blockNumber())
         self._view.setTextCursor(cursor)
         self._view.ensureCursorVisible()
         self._update_match_label()

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalett
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextDocumentLayout, QPlainTextEdit, QSizePolicy,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
+from workbench.core.http_body import DecodedBody, decoded_http_body
 from workbench.core.invocation_result import InvocationResult, Status
 from workbench.core.json_check import format_json
 from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
@@ -16,6 +17,7 @@ HIGHLIGHT_LIMIT_CHARS = 50_000
 # Lambda allows 6 MB responses; the view shows the first part, Copy still takes everything.
 VIEW_LIMIT_CHARS = 1_000_000
 VIEW_LINE_CHARS = 10_000
+_PAYLOAD_CAPTION = "Payload as returned, pretty-printed"
 
 
 def _size_text(size: int) -> str:
@@ -52,6 +54,8 @@ class ResponsePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
+        self._payload_shown: tuple[str, bool] = ("", True)
+        self._decoded: DecodedBody | None = None
         self._build()
         # Two documents: a coloured one for JSON of reasonable size, a plain one for text and big payloads,
         # because colouring works line by line in Python and a large payload would freeze the window.
@@ -103,8 +107,34 @@ class ResponsePanel(QWidget):
             box = (total * 3) // 5 if trace else min(self._error_box.sizeHint().height(), total // 2)
             self._splitter.setSizes([box, total - box])
             self._title.setText(f"Error response · {kind} · {_size_text(len(result.payload))}")
-        self._set_payload(text, is_json)
+        self._payload_shown = (text, is_json)
+        self._decoded = decoded_http_body(result.payload_text()) if result.succeeded else None
+        self._body_button.setVisible(self._decoded is not None)
+        self._show_payload_or_body()
         self._copy.setEnabled(bool(text))
+
+    def decoded_body(self) -> DecodedBody | None:
+        """The decoded body of the last response when it is API Gateway-shaped, else None."""
+        return self._decoded
+
+    def show_decoded_body(self, shown: bool) -> None:
+        """Show the response's decoded body (True) or the payload as returned (False)."""
+        self._body_button.setChecked(shown)
+
+    @Slot()
+    def _show_payload_or_body(self) -> None:
+        decoded = self._decoded
+        if decoded is not None and self._body_button.isChecked():
+            how = "base64-decoded, " if decoded.was_base64 else ""
+            self._payload_caption.setText(
+                f"Body of the {decoded.status_code} response ({how}{decoded.content_type or 'no Content-Type'})"
+                + (", pretty-printed" if decoded.is_json else ""))
+            self._payload_caption.show()
+            self._set_payload(decoded.text, decoded.is_json)
+            return
+        self._payload_caption.setText(_PAYLOAD_CAPTION)
+        self._payload_caption.setVisible(not self._error_box.isHidden())
+        self._set_payload(*self._payload_shown)
 
     def payload_text(self) -> str:
         """The payload as shown (pretty-printed when it is JSON)."""
@@ -125,12 +155,20 @@ class ResponsePanel(QWidget):
         title_font = self._title.font()
         title_font.setWeight(QFont.Weight.DemiBold)
         self._title.setFont(title_font)
+        # Wraps rather than widening the whole window when the panel is narrow.
+        self._title.setWordWrap(True)
         self._copy = QToolButton(self, objectName="response_copy", text="Copy", autoRaise=True,
                                  toolTip="Copy the response as shown")
         self._copy.clicked.connect(self._copy_payload)
+        self._body_button = QToolButton(self, objectName="response_body", text="Decoded body", autoRaise=True,
+                                        checkable=True, toolTip="Show the body inside this API Gateway-shaped "
+                                        "response, decoded (JSON pretty-printed, base64 decoded)")
+        self._body_button.hide()
+        self._body_button.toggled.connect(self._show_payload_or_body)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.addWidget(self._title, 1)
+        header.addWidget(self._body_button)
         header.addWidget(self._copy)
 
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -166,8 +204,9 @@ class ResponsePanel(QWidget):
         self._payload.setFont(fixed)
         self._payload.setUndoRedoEnabled(False)
         self._payload.setTabStopDistance(4 * self._payload.fontMetrics().horizontalAdvance(" "))
-        self._payload_caption = QLabel("Payload as returned, pretty-printed", objectName="response_payload_caption")
+        self._payload_caption = QLabel(_PAYLOAD_CAPTION, objectName="response_payload_caption")
         self._payload_caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._payload_caption.setWordWrap(True)
         payload_pane = QWidget()
         payload_layout = QVBoxLayout(payload_pane)
         payload_layout.setContentsMargins(0, 2, 0, 0)
@@ -203,6 +242,8 @@ class ResponsePanel(QWidget):
     # --- Showing
 
     def _show_message(self, title: str, placeholder: str) -> None:
+        self._decoded = None
+        self._body_button.hide()
         self._title.setText(title)
         self._error_box.hide()
         self._payload_caption.hide()
