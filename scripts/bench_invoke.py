@@ -4,13 +4,17 @@
 
 Rows: warm and cold invokes through the engine (Python, and Node.js when `node` is installed),
 `python -c pass` and `node -e 0` as floors for a cold start, and python-lambda-local invoking the same
-handler. This machine is noisy: read the ratios, not the absolute numbers.
+handler; then the Runtime API's peer check: warm and cold invokes with it skipped (the same server,
+patched), and what identifying one connection's process costs, for the environment's own process and
+for one outside it (a scan of every process). This machine is noisy: read the ratios, not the absolute
+numbers.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -22,7 +26,10 @@ from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from workbench.core.function_config import FunctionConfig
 from workbench.engine.engine import Engine, InvokeOptions
+from workbench.engine.loopback_peer import identify_peer
+from workbench.engine.runtime_api_server import RuntimeApiServer
 
+PEER_CHECK_ROUNDS = 5
 PY_HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
 NODE_HANDLER = "exports.handler = async (event) => ({ ok: true });\n"
 
@@ -54,6 +61,38 @@ def time_command(command: list[str], count: int, cwd: str | None = None) -> list
         subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         samples.append((time.perf_counter() - begin) * 1000)
     return samples
+
+
+def time_peer_identification(count: int) -> tuple[list[float], list[float]]:
+    """ms to identify the process behind a loopback connection from a child process: named first
+    among the likely processes (the environment's own), and found by scanning all of /proc."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    host, port = listener.getsockname()
+    child = subprocess.Popen([sys.executable, "-c", CONNECTOR, str(port)], stdout=subprocess.PIPE)
+    connection, address = listener.accept()
+    child.stdout.readline()
+    likely, scanned = [], []
+    for _ in range(count):
+        begin = time.perf_counter()
+        found = identify_peer((host, port), address, [child.pid])
+        likely.append((time.perf_counter() - begin) * 1000)
+        begin = time.perf_counter()
+        found_by_scan = identify_peer((host, port), address)
+        scanned.append((time.perf_counter() - begin) * 1000)
+        assert found.pid == found_by_scan.pid == child.pid, (found, found_by_scan, child.pid)
+    child.kill()
+    child.wait()
+    connection.close()
+    listener.close()
+    return likely, scanned
+
+
+CONNECTOR = """
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print("connected", flush=True)
+time.sleep(600)
+"""
 
 
 def row(name: str, samples: list[float]) -> tuple[str, float, float]:
@@ -96,9 +135,29 @@ def main() -> None:
     cli = row("lambda-workbench invoke, whole process",
               time_command([sys.executable, "-m", "workbench", "invoke", "--handler", "app.handler",
                             "-e", "event.json", "--no-history"], args.cold, cwd=str(work)))
+    # The same invokes with the Runtime API's peer check skipped (the server patched), interleaved in
+    # rounds with checked ones so that the machine's load falls on both alike.
+    checked_warm, checked_cold, skipped_warm, skipped_cold = [], [], [], []
+    check = RuntimeApiServer._admits
+    for _ in range(PEER_CHECK_ROUNDS):
+        checked_warm += time_invokes(engine, python, args.warm // PEER_CHECK_ROUNDS, cold=False)
+        checked_cold += time_invokes(engine, python, max(1, args.cold // PEER_CHECK_ROUNDS), cold=True)
+        RuntimeApiServer._admits = lambda self, connection, address: True
+        skipped_warm += time_invokes(engine, python, args.warm // PEER_CHECK_ROUNDS, cold=False)
+        skipped_cold += time_invokes(engine, python, max(1, args.cold // PEER_CHECK_ROUNDS), cold=True)
+        RuntimeApiServer._admits = check
+    on_warm = row("warm invoke, Python, peer check on", checked_warm)
+    off_warm = row("warm invoke, Python, peer check skipped", skipped_warm)
+    on_cold = row("cold invoke, Python, peer check on", checked_cold)
+    off_cold = row("cold invoke, Python, peer check skipped", skipped_cold)
+    likely, scanned = time_peer_identification(args.cold)
+    row("identify a connection's process (environment's)", likely)
+    row("identify a connection's process (full /proc scan)", scanned)
     engine.shutdown()
 
     print()
+    print(f"peer check: warm invoke {on_warm[1] - off_warm[1]:+.3f} ms, cold invoke "
+          f"{on_cold[1] - off_cold[1]:+.2f} ms (p50, on minus skipped, same run)")
     if peer:
         print(f"warm invoke is {peer[1] / warm[1]:.0f}x faster than python-lambda-local (p50)")
         print(f"cold invoke is {peer[1] / cold[1]:.1f}x faster than python-lambda-local (p50)")

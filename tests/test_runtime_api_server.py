@@ -16,6 +16,7 @@ import pytest
 from workbench.core.child_environment import build_environment
 from workbench.core.function_config import FunctionConfig
 from workbench.core.lambda_errors import MAX_RESPONSE_BYTES
+from workbench.engine.environment_membership import ProcessTreeMembership
 from workbench.engine.runtime_api_server import PendingInvoke, RuntimeApiServer, lambda_headers
 from workbench.resources import runtime_path
 
@@ -25,9 +26,15 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders"
 PREFIX = "/2018-06-01/runtime"
 
 
+def _this_process_and_its_children():
+    """The membership these tests need: they speak to the server themselves, and start runtimes."""
+    return ProcessTreeMembership(os.getpid)
+
+
 @pytest.fixture
 def server(qapp):
-    instance = RuntimeApiServer()
+    membership = _this_process_and_its_children()
+    instance = RuntimeApiServer(peer_allowed=membership, likely_peers=membership.likely_pids)
     yield instance
     instance.close()
 

@@ -6,6 +6,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from .deep_recursion import call_deep
+
 _INDENT = "  "
 
 # A string literal or a bare non-finite constant. json.loads accepts NaN and Infinity, but
@@ -41,7 +43,18 @@ class _Number:
 
 
 def check_json(text: str) -> JsonProblem | None:
-    """The first problem in `text` as strict JSON, or None; an empty text is a problem too."""
+    """The first problem in `text` as strict JSON, or None; an empty text is a problem too.
+
+    Any depth of nesting is checked: Lambda accepts a deeply nested event, and the function's own
+    runtime decides what to make of it (Python's fails it as Runtime.UnmarshalError).
+    """
+    try:
+        return _check_json(text)
+    except RecursionError:
+        return call_deep(_check_json, _depth_bound(text), text)
+
+
+def _check_json(text: str) -> JsonProblem | None:
     if not text.strip():
         return JsonProblem(1, 1, "Empty document: an event is a JSON value, for example {}")
     try:
@@ -64,10 +77,23 @@ def format_json(text: str) -> str:
     problem = check_json(text)
     if problem is not None:
         raise ValueError(str(problem))
+    try:
+        return _format(text)
+    except RecursionError:
+        return call_deep(_format, _depth_bound(text), text)
+
+
+def _format(text: str) -> str:
     parts: list[str] = []
     _write(_parse(text), 0, parts)
     parts.append("\n")
     return "".join(parts)
+
+
+def _depth_bound(text: str) -> int:
+    # A level needs an opening bracket: the text has no more levels than brackets (the formatter
+    # adds a frame or two per level, so twice that).
+    return 2 * (text.count("[") + text.count("{")) + 100
 
 
 def _parse(text: str) -> object:

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.atomic_write import write_text_atomic
+from workbench.core.atomic_write import remove_stale_temp_files, write_text_atomic
 from workbench.core.json_check import check_json
 
 EVENTS_DIR = "events"
@@ -172,6 +172,8 @@ class PresetStore:
 
     @staticmethod
     def _list_dir(folder: Path, scope: str) -> list[Preset]:
+        # Listing is when a workspace opens: leftovers of saves a kill cut short go for good then.
+        remove_stale_temp_files(folder)
         try:
             paths = [p for p in folder.iterdir() if p.suffix == EXTENSION and not p.name.startswith(".")]
         except (FileNotFoundError, NotADirectoryError):

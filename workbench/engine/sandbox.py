@@ -23,6 +23,7 @@ from ..core.invocation_result import InvocationResult, Status
 from ..core.line_splitter import LineSplitter
 from ..core.log_lines import end_line, init_report_line, report_line, start_line
 from ..core.runtime_launch import LaunchCommand
+from .environment_membership import ProcessTreeMembership
 from .process_tree import kill_tree, tree_memory_kb
 from .runtime_api_server import PendingInvoke, RuntimeApiServer, lambda_headers
 
@@ -30,6 +31,8 @@ LOG_FLUSH_MS = 30
 MEMORY_POLL_MS = 10
 # On-demand Lambda gives the init phase 10 s, whatever the function timeout.
 INIT_LIMIT_S = 10.0
+# A Runtime API connection may stay silent this much longer than the longest call or init.
+IDLE_GRACE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,18 @@ class Sandbox(QObject):
         self.init_phase = init_phase
         self.state = "new"
         self._command = command
-        self._server = RuntimeApiServer(self)
+        self._pid = 0
+        # Only the environment's own processes may use its Runtime API. A connection can wait silently
+        # for as long as a call or an init may run, never longer.
+        membership = ProcessTreeMembership(self._runtime_pid)
+        self._server = RuntimeApiServer(self, peer_allowed=membership, likely_peers=membership.likely_pids,
+                                        idle_timeout_s=max(config.timeout_s, INIT_LIMIT_S) + IDLE_GRACE_S)
         self._environment = build_environment(config, self._server.address, host_env, new_environment_id(),
                                               runtime_dir)
         # Unique to this environment and inherited by everything the runtime starts: finds the processes
         # to kill with it, even daemons that left its session and its process tree.
         self._marker = "AWS_LAMBDA_LOG_STREAM_NAME=" + self._environment["AWS_LAMBDA_LOG_STREAM_NAME"]
+        membership.marker = self._marker
         signals = self._server.signals
         signals.next_requested.connect(self._on_next_requested)
         signals.response_posted.connect(self._on_response)
@@ -79,7 +88,7 @@ class Sandbox(QObject):
         signals.init_error_posted.connect(self._on_init_error)
         signals.response_too_large.connect(self._on_response_too_large)
         self._process = QProcess(self)
-        self._splitters = {"out": LineSplitter(), "err": LineSplitter()}
+        self._splitter = LineSplitter()
         self._pending_lines: list[str] = []
         self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
         self._deadline_timer = QTimer(self, singleShot=True, timeout=self._on_deadline)
@@ -93,10 +102,14 @@ class Sandbox(QObject):
         self._dispatched_at = 0.0
         self._peak_kb = 0
         self._planned_end: tuple[Status, bytes, str] | None = None
-        self._pid = 0
         self._runtime_waiting = False
         self._frozen = False
         self._exit: tuple[int | None, int | None] = (None, None)
+
+    def _runtime_pid(self) -> int:
+        # Asked from the Runtime API's threads. The runtime can connect before `started` is
+        # delivered here, but never before start() has forked it, which sets processId().
+        return self._pid or self._process.processId()
 
     @property
     def runtime_api(self) -> str:
@@ -111,7 +124,9 @@ class Sandbox(QObject):
     def start(self) -> None:
         """Start the runtime process; init runs until its first GET /next."""
         process = self._process
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
+        # stdout and stderr share one pipe, as on Lambda (RAPID gives the runtime one writer for both,
+        # so Go's os/exec makes them one pipe): lines reach the log in exactly the order written.
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         process.setUnixProcessParameters(QProcess.UnixProcessFlag.CreateNewSession
                                          | QProcess.UnixProcessFlag.CloseFileDescriptors)
         environment = QProcessEnvironment()
@@ -121,8 +136,7 @@ class Sandbox(QObject):
         process.setWorkingDirectory(self.config.code_dir)
         process.setProgram(self._command.program)
         process.setArguments(list(self._command.arguments))
-        process.readyReadStandardOutput.connect(self._read_stdout)
-        process.readyReadStandardError.connect(self._read_stderr)
+        process.readyReadStandardOutput.connect(self._read_output)
         process.finished.connect(self._on_process_finished)
         process.errorOccurred.connect(self._on_process_error)
         process.started.connect(self._on_started)
@@ -151,10 +165,12 @@ class Sandbox(QObject):
         wait for the next call instead of running (and spending CPU) in between."""
         self._signal_group(signal.SIGSTOP)
         self._frozen = True
+        self._server.pause_idle_clock()
 
     def _thaw(self) -> None:
         if self._frozen:
             self._frozen = False
+            self._server.resume_idle_clock()
             self._signal_group(signal.SIGCONT)
 
     def _signal_group(self, signum: int) -> None:
@@ -401,12 +417,8 @@ class Sandbox(QObject):
     # --- Output --------------------------------------------------------------------------------
 
     @Slot()
-    def _read_stdout(self) -> None:
-        self._queue_lines(self._splitters["out"].feed(self._process.readAllStandardOutput().data()))
-
-    @Slot()
-    def _read_stderr(self) -> None:
-        self._queue_lines(self._splitters["err"].feed(self._process.readAllStandardError().data()))
+    def _read_output(self) -> None:
+        self._queue_lines(self._splitter.feed(self._process.readAllStandardOutput().data()))
 
     def _queue_lines(self, lines: list[str]) -> None:
         if lines:
@@ -419,10 +431,9 @@ class Sandbox(QObject):
         if self._process.state() == QProcess.ProcessState.Running:
             # Polls the pipes now; readAll alone can miss data the event loop has not seen yet.
             self._process.waitForReadyRead(0)
-        self._read_stdout()
-        self._read_stderr()
+        self._read_output()
         if final:
-            self._queue_lines(self._splitters["out"].flush() + self._splitters["err"].flush())
+            self._queue_lines(self._splitter.flush())
 
     def _emit_lines(self, lines: list[str]) -> None:
         self._pending_lines.extend(lines)

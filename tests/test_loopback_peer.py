@@ -1,0 +1,60 @@
+"""Finding the process behind a loopback TCP connection, as the Runtime API does for each new one."""
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from workbench.engine import loopback_peer
+from workbench.engine.loopback_peer import identify_peer
+
+CONNECTOR = """
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print("connected", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture
+def connected_child():
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    child = subprocess.Popen([sys.executable, "-c", CONNECTOR, str(port)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    connection, address = listener.accept()
+    assert child.stdout.readline() == "connected\n"
+    yield child, ("127.0.0.1", port), address
+    child.kill()
+    child.wait()
+    connection.close()
+    listener.close()
+
+
+def test_the_connecting_process_is_found_named_first_or_by_scanning(connected_child):
+    child, ours, theirs = connected_child
+    for likely in ([child.pid], [], [os.getpid(), child.pid]):
+        peer = identify_peer(ours, theirs, likely)
+        assert (peer.pid, peer.uid) == (child.pid, os.getuid()), likely
+
+
+def test_without_netlink_the_proc_table_gives_the_same_answer(connected_child, monkeypatch):
+    """Where sock_diag is refused, /proc/net/tcp is read instead."""
+    child, ours, theirs = connected_child
+
+    def refused(*args):
+        raise PermissionError("netlink refused")
+
+    monkeypatch.setattr(loopback_peer, "_diag_query", refused)
+    assert identify_peer(ours, theirs).pid == child.pid
+
+
+def test_a_connection_whose_process_is_gone_has_no_pid(connected_child):
+    """The client end closed with its process: the kernel may still list the socket, but nobody holds it."""
+    child, ours, theirs = connected_child
+    child.kill()
+    child.wait()
+    peer = identify_peer(ours, theirs, [child.pid])
+    assert peer is None or peer.pid is None
