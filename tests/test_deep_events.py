@@ -85,4 +85,4 @@ def test_a_workspace_with_a_deep_preset_reopens_in_the_window(qtbot, tmp_path):
         assert window.event_editor.text() == deep
         assert window.event_editor.problem() is None
     finally:
-        window.controller.shutdown()
+        window.session.shutdown()
