@@ -2,6 +2,7 @@
 processes outside the environment (another user, another program of the same user) trying it."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -86,11 +87,14 @@ def _finish(qtbot, code, invocation):
     return finished.args[0]
 
 
-def test_a_program_of_the_same_user_outside_the_environment_is_refused(engine, qtbot, tmp_path):
+def test_a_program_of_the_same_user_outside_the_environment_is_refused(engine, qtbot, tmp_path, caplog):
     """During a live call, another program takes no event, forges no result and kills nothing;
-    the real call ends with its own payload."""
+    the real call ends with its own payload, and the workbench says whom it refused."""
     code, invocation, live = _live_call(engine, qtbot, tmp_path, "same-user")
-    outcome = _attack(live["api"], live["id"])
+    with caplog.at_level(logging.WARNING, logger="workbench.engine.runtime_api_server"):
+        outcome = _attack(live["api"], live["id"])
+    refusals = [r.getMessage() for r in caplog.records if "refused a connection" in r.getMessage()]
+    assert len(refusals) == 4 and all(f"uid {os.getuid()}" in message for message in refusals), refusals
     assert outcome["uid"] == os.getuid()
     for name in ("next", "response", "error", "init_error"):
         assert outcome[name] in REFUSED, (name, outcome)
