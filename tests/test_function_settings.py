@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget
 
 from workbench.core.function_config import FunctionConfig
-from workbench.ui.function_settings import MASK, FunctionSettings, looks_secret
+from workbench.core.secret_values import looks_secret
+from workbench.ui.function_settings import MASK, FunctionSettings
 
 CONFIG = FunctionConfig(
     name="OrderConfirmation", handler="lambda_function.lambda_handler", runtime="python3.12",

@@ -14,6 +14,7 @@ SUBCOMMANDS = {
     "generate-event": "generate_event",
     "test": "test",
     "serve": "serve",
+    "history": "history",
 }
 
 

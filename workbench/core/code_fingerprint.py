@@ -9,7 +9,7 @@ import os
 from .run_record import CodeFile
 
 # Folders that hold tools, not the function's code; big and irrelevant to a deploy.
-_SKIPPED_DIRS = {".git", ".venv", "__pycache__", ".aws-sam", ".pytest_cache", "events"}
+_SKIPPED_DIRS = {".git", ".venv", "__pycache__", ".aws-sam", ".pytest_cache", "events", ".workbench"}
 # Folders of installed packages: too many files to walk on every invoke; the folder's own time stamp
 # changes when a package is added or removed, which is what a deploy of new dependencies looks like.
 _SUMMARISED_DIRS = {"node_modules"}

@@ -14,19 +14,13 @@ from PySide6.QtWidgets import (
 
 from workbench.core.child_environment import environment_problems
 from workbench.core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
+from workbench.core.secret_values import looks_secret
 
-SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL")
 MASK = "••••••"
 ValueRole = Qt.ItemDataRole.UserRole
 _FIELDS = ("handler", "runtime", "memory_mb", "timeout_s", "architecture", "interpreter", "environment")
 _NAME, _VALUE, _FROM = 0, 1, 2
 _ORIGIN_WIDTH = 130
-
-
-def looks_secret(name: str) -> bool:
-    """Whether a variable's value is hidden by default, judged by its name (API_KEY, DB_PASSWORD...)."""
-    upper = name.upper()
-    return any(marker in upper for marker in SECRET_MARKERS)
 
 
 class FunctionSettings(QWidget):

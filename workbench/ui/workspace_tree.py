@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QDir, QModelIndex, Signal, Slot
 from PySide6.QtWidgets import QFileSystemModel, QHeaderView, QTreeView, QWidget
 
-_HIDDEN = [".git", ".venv", "__pycache__", "node_modules", ".aws-sam", ".pytest_cache"]
+_HIDDEN = [".git", ".venv", "__pycache__", "node_modules", ".aws-sam", ".pytest_cache", ".workbench"]
 
 
 class WorkspaceTree(QTreeView):

@@ -1,0 +1,103 @@
+"""The history database's tables and the migrations between schema versions (PRAGMA user_version).
+
+Each migration takes the database from version N-1 to N inside one transaction; a database is never
+migrated down (a newer app's file is left alone, see history_store).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1 = """
+CREATE TABLE runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    started_at REAL NOT NULL,
+    function TEXT NOT NULL,
+    source TEXT NOT NULL,
+    preset TEXT,
+    outcome TEXT NOT NULL,
+    error_type TEXT,
+    duration_ms REAL NOT NULL,
+    billed_ms INTEGER NOT NULL,
+    init_ms REAL,
+    memory_mb INTEGER NOT NULL,
+    max_memory_mb INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    cold INTEGER NOT NULL,
+    cold_reason TEXT,
+    stored_bytes INTEGER NOT NULL
+);
+CREATE INDEX runs_by_function ON runs (function, seq);
+CREATE INDEX runs_by_outcome ON runs (outcome, seq);
+CREATE INDEX runs_by_function_outcome ON runs (function, outcome, seq);
+CREATE TABLE run_details (
+    seq INTEGER PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    platform_error_type TEXT,
+    architecture TEXT NOT NULL,
+    config TEXT NOT NULL,
+    event BLOB NOT NULL,
+    payload BLOB NOT NULL,
+    log BLOB NOT NULL,
+    log_truncated INTEGER NOT NULL,
+    code_fingerprint TEXT NOT NULL,
+    code_files TEXT NOT NULL,
+    environment_key TEXT
+);
+-- Counted by triggers, so the retention rule never has to scan 100,000 rows after each run.
+CREATE TABLE totals (only INTEGER PRIMARY KEY CHECK (only = 0), runs INTEGER NOT NULL, bytes INTEGER NOT NULL);
+INSERT INTO totals VALUES (0, 0, 0);
+CREATE TRIGGER run_added AFTER INSERT ON runs BEGIN
+    UPDATE totals SET runs = runs + 1, bytes = bytes + NEW.stored_bytes;
+END;
+CREATE TRIGGER run_removed AFTER DELETE ON runs BEGIN
+    UPDATE totals SET runs = runs - 1, bytes = bytes - OLD.stored_bytes;
+    DELETE FROM run_details WHERE seq = OLD.seq;
+END;
+CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+# MIGRATIONS[n] takes version n to n + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return connection.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Bring the database up to SCHEMA_VERSION; the caller has checked it is not newer."""
+    version = schema_version(connection)
+    if version == SCHEMA_VERSION:
+        return
+    if version == 0:
+        # Must be set before the first table exists; lets retention give space back a little at a time.
+        connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while this one waited for the write lock.
+        version = schema_version(connection)
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[step]):
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows where triggers end)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        if not current and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
