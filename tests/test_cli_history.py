@@ -97,3 +97,18 @@ def test_bad_input_exits_2_and_names_the_problem(tmp_path):
     missing = history("diff", "abcd", "ef01", "--workspace", str(tmp_path))
     assert missing.returncode == 2 and "no run abcd" in missing.stderr
     assert history("--status", "broken", "--workspace", str(tmp_path)).returncode == 2
+
+
+def test_invoke_records_every_run_and_history_lists_it(tmp_path, python_code):
+    """`invoke` in another process records each call (cold first, then warm); --no-history records none."""
+    args = [sys.executable, "-m", "workbench", "invoke", "--code-dir", str(python_code), "--handler",
+            "counter.handler", "--workspace", str(tmp_path), "--repeat", "2"]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    runs = [json.loads(line) for line in history("--workspace", str(tmp_path), "--json").stdout.splitlines()]
+    assert [r["coldStart"] for r in runs] == [False, True]
+    assert runs[1]["coldReason"] and all(r["status"] == "success" for r in runs)
+    shown = json.loads(history("show", runs[0]["id"], "--json", "--workspace", str(tmp_path)).stdout)
+    assert json.loads(shown["response"])["calls"] == 2
+    subprocess.run(args + ["--no-history"], capture_output=True, timeout=60, check=True)
+    assert len(history("--workspace", str(tmp_path), "--json").stdout.splitlines()) == 2
