@@ -95,9 +95,11 @@ def test_selecting_a_run_shows_it_and_compare_names_the_change(qtbot, store):
         assert dock.panel.select_run(last)
     record, summary = shown.args
     assert summary.id == last and json.loads(record.result.payload) == {"total": "61.00"}
-    assert dock.charts.data().run_ids == (first, failed, last)
+    assert dock.charts is None  # built when the Charts tab is first opened
+    assert dock.show_charts().data().run_ids == (first, failed, last)
+    dock.tabs.setCurrentWidget(dock.panel)
     dock.panel.compare_success_action.trigger()
-    assert dock.tabs.currentWidget() is dock.compare
+    assert dock.tabs.currentWidget().layout().itemAt(0).widget() is dock.compare
     table = dock.compare.response_table
     assert [table.item(0, c).text() for c in range(4)] == ["total", "changed", '"59.99"', '"61.00"']
     assert failed not in dock.compare.title.text() and first in dock.compare.title.text()
@@ -169,8 +171,8 @@ def test_chart_points_mark_cold_and_warm_and_a_click_selects_the_run(qtbot, stor
     dock.resize(1000, 500)
     dock.set_store(store)
     dock.show()
-    dock.tabs.setCurrentWidget(dock.charts)
     dock.chart_function("OrderConfirmation")
+    dock.show_charts()
     assert sorted(run for _x, _y, run in dock.charts.point_positions("max_memory_used_mb")) == sorted(
         [first, failed, last])
     qtbot.wait(50)

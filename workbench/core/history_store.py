@@ -16,7 +16,6 @@ import hashlib
 import os
 import secrets
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,15 +49,6 @@ def history_path(workspace_folder: str | Path) -> Path:
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     key = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:16]
     return data_home / "lambda-workbench" / "history" / f"{folder.name}-{key}.sqlite3"
-
-
-def open_history(workspace_folder: str | Path, on_notice: Callable[[str], None] | None = None) -> HistoryStore:
-    """The workspace's history, ready to record; notices (a damaged file moved aside...) go to on_notice,
-    or to stderr for a command line that passes none."""
-    if on_notice is None:
-        def on_notice(text: str) -> None:
-            print(f"lambda-workbench: {text}", file=sys.stderr)
-    return HistoryStore.for_workspace(workspace_folder, on_notice=on_notice)
 
 
 class HistoryStore:

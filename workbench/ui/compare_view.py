@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QHeaderView, QLabel, QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHeaderView, QLabel, QPlainTextEdit, QSplitter, QTableWidget, QTableWidgetItem,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.history_codec import RunSummary
 from ..core.run_diff import ADDED, REMOVED, Change, RunDiff
@@ -34,21 +34,31 @@ class CompareView(QWidget):
         self.figures_table = QTableWidget(0, 4, self, objectName="compare_figures")
         self.figures_table.setHorizontalHeaderLabels(["Figure", "Before", "After", "Change"])
         _style_table(self.figures_table)
+        # Four short columns: they share the width, so the Change column is never cut.
+        self.figures_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.settings_table = _change_table(self, "compare_settings")
         self.log_view = QPlainTextEdit(self, objectName="compare_log")
         self.log_view.setReadOnly(True)
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        for part in (self.response_table, self.figures_table, self.settings_table, self.log_view):
+            part.setMinimumHeight(40)  # the dock must fit under the editors on a small screen
         self.tabs.addTab(self.response_table, "Response")
-        self.tabs.addTab(self.figures_table, "Figures")
-        self.tabs.addTab(self.settings_table, "Configuration && Code")
+        self.tabs.addTab(self.settings_table, "Event, Configuration && Code")
         self.tabs.addTab(self.log_view, "Log")
+        # The figures are always in view beside whichever part is open: six rows, read at a glance.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.figures_table)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         column = QVBoxLayout(self)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.setSpacing(4)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
         column.addWidget(self.title)
         column.addWidget(self.verdict)
-        column.addWidget(self.tabs, 1)
+        column.addWidget(self.splitter, 1)
         self.verdict.hide()
 
     def show_diff(self, diff: RunDiff, before: RunSummary, after: RunSummary) -> None:
@@ -126,24 +136,28 @@ def _prefixed(prefix: str, change: Change) -> Change:
     return Change(f"{prefix}: {change.path}" if change.path else prefix, change.kind, change.before, change.after)
 
 
-def _change_table(parent: QWidget, name: str) -> QTableWidget:
-    table = QTableWidget(0, 4, parent, objectName=name)
-    table.setHorizontalHeaderLabels(["Path", "Change", "Before", "After"])
-    _style_table(table)
-    return table
-
-
 def _style_table(table: QTableWidget) -> None:
     table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
-    header.resizeSection(0, 200)
-    for column in range(1, table.columnCount() - 1):
-        header.resizeSection(column, 160 if table.columnCount() == 4 and column > 1 else 90)
+
+
+def _change_table(parent: QWidget, name: str) -> QTableWidget:
+    table = QTableWidget(0, 4, parent, objectName=name)
+    table.setHorizontalHeaderLabels(["Path", "Change", "Before", "After"])
+    _style_table(table)
+    header = table.horizontalHeader()
+    header.resizeSection(0, 190)
+    header.resizeSection(1, 70)
+    # Before and After share what is left, so both values are seen side by side.
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 def _fill_changes(table: QTableWidget, changes: tuple[Change, ...], empty: str) -> None:

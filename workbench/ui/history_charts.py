@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.run_chart_data import METRICS, ChartData, ChartSeries
@@ -31,6 +31,7 @@ class HistoryCharts(QWidget):
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setObjectName("charts_graphics")
         self.plots: dict[str, pg.PlotItem] = {}
+        self._columns = 2
         self.scatters: dict[str, tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]] = {}
         self.memory_line = pg.PlotDataItem()
         column = QVBoxLayout(self)
@@ -51,8 +52,10 @@ class HistoryCharts(QWidget):
                              "Hover a point to name its run; click it to select it.")
         for series in data.series:
             self._plot_series(series)
-        xs = [index for index, _ in data.memory_size]
-        self.memory_line.setData(xs, [size for _, size in data.memory_size])
+        # A step per run: the size holds for the whole run, and changes between two runs.
+        xs = [index - 0.5 for index, _ in data.memory_size]
+        xs.append(xs[-1] + 1 if xs else 0.5)
+        self.memory_line.setData(xs, [size for _, size in data.memory_size], stepMode="center")
         for plot in self.plots.values():
             plot.enableAutoRange()
 
@@ -69,6 +72,12 @@ class HistoryCharts(QWidget):
 
     # --- Qt overrides -----------------------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # A wide, low dock (the default, under the editors) gets the four charts in one row; a taller
+        # one (floated, or on the side) two by two, so no chart is squeezed to a line.
+        self._arrange(4 if event.size().width() > 2.6 * event.size().height() else 2)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
@@ -79,7 +88,9 @@ class HistoryCharts(QWidget):
     def _build_plots(self) -> None:
         first = None
         for number, (key, title, unit) in enumerate(METRICS):
-            plot = self.graphics.addPlot(row=number // 2, col=number % 2, title=title)
+            plot = self.graphics.addPlot(row=number // 2, col=number % 2)
+            plot.setMinimumSize(120, 60)
+            plot.setTitle(title, size="9pt")
             plot.setLabel("left", unit)
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
@@ -99,7 +110,17 @@ class HistoryCharts(QWidget):
             self.scatters[key] = (warm, cold)
         self.memory_line.setPen(pg.mkPen(_MEMORY_SIZE, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
         self.plots["max_memory_used_mb"].addItem(self.memory_line)
-        self.plots["max_memory_used_mb"].setTitle("Max Memory Used (dashed: Memory Size)")
+        self.plots["max_memory_used_mb"].setTitle("Max Memory Used (dashed: Memory Size)", size="9pt")
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        layout = self.graphics.ci
+        for plot in self.plots.values():
+            layout.removeItem(plot)
+        for number, plot in enumerate(self.plots.values()):
+            layout.addItem(plot, row=number // columns, col=number % columns)
 
     def _plot_series(self, series: ChartSeries) -> None:
         warm, cold = self.scatters[series.key]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ..core.function_config import FunctionConfig
 from ..core.history_store import HistoryStore, RunNotFound
@@ -20,7 +20,6 @@ from ..core.run_chart_data import chart_data
 from ..core.run_diff import diff_runs
 from ..core.secret_values import restore_environment
 from .compare_view import CompareView
-from .history_charts import HistoryCharts
 from .history_panel import HistoryPanel
 
 CHART_RUNS = 500
@@ -43,25 +42,31 @@ class HistoryDock(QDockWidget):
         self.config_for: Callable[[str], FunctionConfig | None] = lambda _name: None
         """The function's current settings by name (the window's workspace), for secrets and commands."""
         self.panel = HistoryPanel(self)
-        self.compare = CompareView(self)
-        self.charts = HistoryCharts(self)
+        # Compare and the charts (pyqtgraph's plots take a few hundred milliseconds) are built when first
+        # needed, so opening the window and the History list waits for neither.
+        self.compare: CompareView | None = None
+        self.charts = None
+        """The HistoryCharts, once the Charts tab was opened."""
+        self._compare_page = _page(self)
+        self._charts_page = _page(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("history_tabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.panel, "Runs")
-        self.tabs.addTab(self.compare, "Compare")
-        self.tabs.addTab(self.charts, "Charts")
+        self.tabs.addTab(self._compare_page, "Compare")
+        self.tabs.addTab(self._charts_page, "Charts")
         self.setWidget(self.tabs)
         self.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
                              | Qt.DockWidgetArea.LeftDockWidgetArea)
         self._charted: str | None = None
+        self._charts_stale = False
         self.panel.sig_run_selected.connect(self.show_run)
         self.panel.sig_compare_requested.connect(self.compare_runs)
         self.panel.sig_run_again_requested.connect(self._run_again)
         self.panel.sig_save_event_requested.connect(self._save_event)
         self.panel.sig_copy_command_requested.connect(self._copy_command)
         self.panel.sig_notice.connect(self.sig_notice)
-        self.charts.sig_run_selected.connect(self.panel.select_run)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
     def set_store(self, store: HistoryStore | None, workspace_folder: str = "") -> None:
         self.store = store
@@ -78,10 +83,34 @@ class HistoryDock(QDockWidget):
             self.chart_function(self._charted)
 
     def chart_function(self, function: str) -> None:
-        if self.store is None:
-            return
+        """Chart one function's runs (now when the Charts tab is open, else when it is next opened)."""
         self._charted = function
-        self.charts.set_data(chart_data(self.store.list(function, limit=CHART_RUNS)), function)
+        self._charts_stale = True
+        if self.tabs.currentWidget() is self._charts_page:
+            self._draw_charts()
+
+    def show_charts(self):
+        """Open the Charts tab (building the charts the first time)."""
+        self.tabs.setCurrentWidget(self._charts_page)
+        return self.charts
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self._compare_page:
+            self._ensure_compare()
+        if self.tabs.currentWidget() is self._charts_page:
+            if self.charts is None:
+                from .history_charts import HistoryCharts  # pyqtgraph and numpy: only when charting
+
+                self.charts = HistoryCharts(self._charts_page)
+                self._charts_page.layout().addWidget(self.charts)
+                self.charts.sig_run_selected.connect(self.panel.select_run)
+            self._draw_charts()
+
+    def _draw_charts(self) -> None:
+        if self.charts is None or self.store is None or self._charted is None or not self._charts_stale:
+            return
+        self._charts_stale = False
+        self.charts.set_data(chart_data(self.store.list(self._charted, limit=CHART_RUNS)), self._charted)
 
     # --- Slots ------------------------------------------------------------------------------------
 
@@ -100,8 +129,14 @@ class HistoryDock(QDockWidget):
         before, after = self._get(before_id), self._get(after_id)
         if before is None or after is None:
             return
-        self.compare.show_diff(diff_runs(before[0], after[0]), before[1], after[1])
-        self.tabs.setCurrentWidget(self.compare)
+        self._ensure_compare().show_diff(diff_runs(before[0], after[0]), before[1], after[1])
+        self.tabs.setCurrentWidget(self._compare_page)
+
+    def _ensure_compare(self) -> CompareView:
+        if self.compare is None:
+            self.compare = CompareView(self._compare_page)
+            self._compare_page.layout().addWidget(self.compare)
+        return self.compare
 
     def _run_again(self, run_id: str) -> None:
         found = self._get(run_id)
@@ -137,3 +172,10 @@ class HistoryDock(QDockWidget):
             self.sig_notice.emit(str(error))
             self.panel.refresh()
             return None
+
+
+def _page(parent: QWidget) -> QWidget:
+    """An empty tab page whose content is added later."""
+    page = QWidget(parent)
+    QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+    return page

@@ -29,8 +29,15 @@ COLUMNS = (
     ("Start", "cold: a new execution environment; warm: an existing one"),
 )
 _NUMERIC = {4, 5, 6, 7}
-_ERROR_RED = QColor("#d32f2f")
-_COLD_AMBER = QColor("#c77700")
+_ERROR_RED, _ERROR_RED_DARK = QColor("#d32f2f"), QColor("#ff6b6b")
+_COLD_AMBER, _COLD_AMBER_DARK = QColor("#c77700"), QColor("#ffb74d")
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_RUN_ID = int(RunIdRole.value)
+_SUMMARY = int(SummaryRole)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 
 def time_text(started_at: float, now: float | None = None) -> str:
@@ -49,6 +56,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._function: str | None = None
         self._outcome: str | None = None
         self._rows: list[RunSummary] = []
+        self._cells: list[tuple[str, ...] | None] = []
         self._total = 0
 
     def set_store(self, store: HistoryStore | None) -> None:
@@ -68,6 +76,7 @@ class HistoryTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._total = self._store.count(self._function, self._outcome) if self._store else 0
         self._rows = self._page(0) if self._total else []
+        self._cells = [None] * len(self._rows)
         self.endResetModel()
 
     def total(self) -> int:
@@ -107,6 +116,7 @@ class HistoryTableModel(QAbstractTableModel):
             return
         self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
         self._rows.extend(page)
+        self._cells.extend([None] * len(page))
         self.endInsertRows()
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -119,26 +129,33 @@ class HistoryTableModel(QAbstractTableModel):
             return COLUMNS[section][1]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        # Called thousands of times per paint: plain ints for roles, cell texts made once per row.
+        row = index.row()
+        if not index.isValid() or row >= len(self._rows):
             return None
-        run = self._rows[index.row()]
+        role = int(role)
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _cell(run, column)
-        if role == RunIdRole:
-            return run.id
-        if role == SummaryRole:
-            return run
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _DISPLAY:
+            cells = self._cells[row]
+            if cells is None:
+                cells = self._cells[row] = tuple(_cell(self._rows[row], c) for c in range(len(COLUMNS)))
+            return cells[column]
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _NUMERIC else None
+        if role == _FOREGROUND:
+            run = self._rows[row]
             if column == 3 and run.outcome in (ERROR, TIMEOUT):
-                return _ERROR_RED if _is_light() else QColor("#ff6b6b")
+                return _ERROR_RED if _is_light() else _ERROR_RED_DARK
             if column == 8 and run.cold:
-                return _COLD_AMBER if _is_light() else QColor("#ffb74d")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(run)
+                return _COLD_AMBER if _is_light() else _COLD_AMBER_DARK
+            return None
+        if role == _RUN_ID:
+            return self._rows[row].id
+        if role == _SUMMARY:
+            return self._rows[row]
+        if role == _TOOLTIP:
+            return _tooltip(self._rows[row])
         return None
 
 

@@ -38,6 +38,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("history_panel")
         self.model = HistoryTableModel(self)
+        self._restoring = False
         self._build()
 
     # --- Public interface -------------------------------------------------------------------------
@@ -52,8 +53,13 @@ class HistoryPanel(QWidget):
         selected = self.selected_ids()
         self._reload_functions()
         self.model.refresh()
-        for run_id in selected:
-            self._select(run_id, QItemSelectionModel.SelectionFlag.Select)
+        # Selecting again is not the user choosing a run: the panels keep showing the latest run.
+        self._restoring = True
+        try:
+            for run_id in selected:
+                self._select(run_id, QItemSelectionModel.SelectionFlag.Select)
+        finally:
+            self._restoring = False
         self._update_count()
 
     def set_function_filter(self, function: str | None) -> None:
@@ -102,12 +108,16 @@ class HistoryPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        widths = {0: 78, 1: 150, 2: 110, 3: 96, 4: 82, 5: 70, 6: 100, 7: 96, 8: 50}
+        # Fixed widths that fit the longest usual text (a cost to the tenth of a micro-dollar); Function
+        # takes what is left, so nothing is cut at 1024 pixels wide.
+        widths = {0: 80, 2: 110, 3: 150, 4: 86, 5: 70, 6: 100, 7: 112, 8: 52}
         for column, width in widths.items():
             header.resizeSection(column, width)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # Small enough that the dock fits under the editors on a 700-pixel-high screen.
+        self.table.setMinimumHeight(self.fontMetrics().height() * 3)
 
         self.run_again_action = QAction("Run Again", self, objectName="history_run_again")
         self.run_again_action.setToolTip("Run this run's event with its configuration again")
@@ -116,8 +126,10 @@ class HistoryPanel(QWidget):
         self.copy_command_action.setToolTip("Copy the `lambda-workbench invoke` line that repeats this run")
         self.compare_action = QAction("Compare Selected", self)
         self.compare_action.setToolTip("Compare the two selected runs (select two with Ctrl+click)")
-        self.compare_previous_action = QAction("Compare with Previous", self)
-        self.compare_success_action = QAction("Compare with Last Success", self)
+        self.compare_previous_action = QAction("Previous", self)
+        self.compare_previous_action.setToolTip("Compare the selected run with the run of its function before it")
+        self.compare_success_action = QAction("Last Success", self)
+        self.compare_success_action.setToolTip("Compare the selected run with its function's last success before it")
         self.delete_action = QAction("Delete", self, objectName="history_delete")
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -128,7 +140,12 @@ class HistoryPanel(QWidget):
         top.addWidget(self.function_filter)
         top.addWidget(self.status_filter)
         top.addWidget(self.count_label, 1)
-        for action in (self.run_again_action, self.compare_previous_action, self.compare_success_action):
+        run_again = QToolButton(self)
+        run_again.setDefaultAction(self.run_again_action)
+        top.addWidget(run_again)
+        top.addSpacing(8)
+        top.addWidget(QLabel("Compare with:", self))
+        for action in (self.compare_previous_action, self.compare_success_action):
             button = QToolButton(self)
             button.setDefaultAction(action)
             top.addWidget(button)
@@ -143,8 +160,8 @@ class HistoryPanel(QWidget):
         more.setMenu(menu)
         top.addWidget(more)
         column = QVBoxLayout(self)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.setSpacing(4)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
         column.addLayout(top)
         column.addWidget(self.table, 1)
 
@@ -210,6 +227,8 @@ class HistoryPanel(QWidget):
     @Slot()
     def _on_selection_changed(self) -> None:
         self._update_actions()
+        if self._restoring:
+            return
         ids = self.selected_ids()
         current = self.table.currentIndex()
         if len(ids) == 1:
@@ -230,10 +249,15 @@ class HistoryPanel(QWidget):
 
     def _show_menu(self, position) -> None:
         menu = QMenu(self)
-        for action in (self.run_again_action, self.save_event_action, self.copy_command_action, None,
-                       self.compare_previous_action, self.compare_success_action, self.compare_action, None,
-                       self.delete_action):
+        for action in (self.run_again_action, self.save_event_action, self.copy_command_action, None):
             menu.addSeparator() if action is None else menu.addAction(action)
+        menu.addAction("Compare with Previous", self.compare_previous_action.trigger).setEnabled(
+            self.compare_previous_action.isEnabled())
+        menu.addAction("Compare with Last Success", self.compare_success_action.trigger).setEnabled(
+            self.compare_success_action.isEnabled())
+        menu.addAction(self.compare_action)
+        menu.addSeparator()
+        menu.addAction(self.delete_action)
         menu.popup(self.table.viewport().mapToGlobal(position))
 
     def _select(self, run_id: str, flag) -> bool:

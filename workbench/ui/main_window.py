@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTab
                                QVBoxLayout, QWidget)
 
 from ..core.cold_reason import FIRST_CALL
+from ..core.history_store import HistoryStore
 from ..core.invocation_request import prepare_invocation
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
 from ..engine.run_session import Run, RunSession
@@ -20,7 +21,9 @@ from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
 from .event_template_dialog import EventTemplateDialog
 from .function_settings import FunctionSettings
+from .history_dock import HistoryDock
 from .log_panel import LogPanel
+from .past_run_banner import PastRunBanner
 from .preset_picker import PresetPicker
 from .response_panel import ResponsePanel
 from .run_toolbar import RunToolbar
@@ -58,6 +61,9 @@ class MainWindow(QMainWindow):
         self.summary_panel = SummaryPanel(self)
         self.presets = PresetSession(self.preset_picker, self.event_editor, settings, ask_unsaved, self)
         self.workspace_watch = WorkspaceDiskWatch(self)
+        self.history = HistoryDock(self)
+        self.history_store: HistoryStore | None = None
+        self.past_run_banner = PastRunBanner(self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -83,8 +89,14 @@ class MainWindow(QMainWindow):
         self.result_tabs.addTab(self.response_panel, "Response")
         self.result_tabs.addTab(self.summary_panel, "Summary")
         self.bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [self.log_panel, self.result_tabs])
-        self.right_splitter = _splitter(Qt.Orientation.Vertical, "right", [self.centre_splitter,
-                                                                          self.bottom_splitter])
+        # The banner says when the panels below show a run from the history rather than the latest one.
+        results = QWidget(self)
+        results_column = QVBoxLayout(results)
+        results_column.setContentsMargins(0, 0, 0, 0)
+        results_column.setSpacing(0)
+        results_column.addWidget(self.past_run_banner)
+        results_column.addWidget(self.bottom_splitter, 1)
+        self.right_splitter = _splitter(Qt.Orientation.Vertical, "right", [self.centre_splitter, results])
         self.main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [self.left_splitter,
                                                                           self.right_splitter])
         self.main_splitter.setSizes([380, 1020])
@@ -93,6 +105,8 @@ class MainWindow(QMainWindow):
         self.right_splitter.setSizes([430, 370])
         self.bottom_splitter.setSizes([640, 450])
         self.setCentralWidget(self.main_splitter)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history)
+        self.resizeDocks([self.history], [210], Qt.Orientation.Vertical)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -123,6 +137,10 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         search = view_menu.addAction("Find in &Logs", self.log_panel.focus_search)
         search.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        history_action = self.history.toggleViewAction()
+        history_action.setText("&History")
+        history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        view_menu.addAction(history_action)
         theme_menu = view_menu.addMenu("&Theme")
         for theme in ("system", "light", "dark"):
             action = QAction(theme.capitalize(), self, checkable=True)
@@ -160,6 +178,10 @@ class MainWindow(QMainWindow):
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         self.session.environment_changed.connect(self._on_environment_changed)
         self.session.history_problem.connect(self._notice)
+        self.history.sig_run_shown.connect(self._show_past_run)
+        self.history.sig_run_again_requested.connect(self._run_again)
+        self.history.sig_save_event_requested.connect(self._save_event_as_preset)
+        self.history.sig_notice.connect(self._notice)
 
     # --- Workspace and function ----------------------------------------------------------------
 
@@ -170,6 +192,7 @@ class MainWindow(QMainWindow):
         self.tree.set_root(workspace.folder)
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
+        self._open_history(workspace)
         names = workspace.function_names
         current = self.settings.last_function(str(workspace.folder))
         current = current if current in names else (names[0] if names else None)
@@ -344,7 +367,48 @@ class MainWindow(QMainWindow):
                                                           if failed else "all succeeded"))
         return outcomes
 
+    # --- History --------------------------------------------------------------------------------
+
+    def _open_history(self, workspace: Workspace) -> None:
+        """The workspace's history: the session records into it, the History dock reads it."""
+        if self.history_store is not None:
+            self.history_store.close()
+        self.history_store = HistoryStore.for_workspace(workspace.folder, on_notice=self._notice)
+        self.session.history = self.history_store
+        self.history.config_for = lambda name: (self.workspace.function(name).config
+                                                if self.workspace and self.workspace.function(name) else None)
+        self.history.set_store(self.history_store, str(workspace.folder))
+
+    @Slot(object, object)
+    def _show_past_run(self, record, summary) -> None:
+        if self.running:
+            self._notice("A call is running: the panels show it until it finishes.")
+            return
+        self.log_panel.clear()
+        self.log_panel.append_lines(list(record.log))
+        self.response_panel.show_result(record.result)
+        self.summary_panel.show_result(record.result)
+        self.past_run_banner.show_run(summary)
+
+    @Slot(object, str, object)
+    def _run_again(self, config, event_text: str, preset) -> None:
+        if self.running:
+            self._notice("A call is already running: stop it first (Shift+F5).")
+            return
+        prepared = prepare_invocation(config, event_text, f"run again ({preset or 'past event'})", preset=preset)
+        if isinstance(prepared, list):
+            self._notice(str(prepared[0]))
+            return
+        self._start(self.session.run(prepared, source="window"))
+
+    @Slot(str)
+    def _save_event_as_preset(self, event_text: str) -> None:
+        if self.presets.resolve_unsaved():
+            self.presets.use_text(event_text)
+            self.preset_picker.ask_save_as()
+
     def _on_run_started(self, run: Run, cold: bool) -> None:
+        self.past_run_banner.hide()
         self.toolbar.set_running(True)
         self.toolbar.set_environment_state("running")
         self.response_panel.show_running()
@@ -357,6 +421,7 @@ class MainWindow(QMainWindow):
         self.current_run = None
         result = record.result
         self.toolbar.set_running(False)
+        self.history.refresh()
         self.response_panel.show_result(result)
         self.summary_panel.show_result(result)
         if not result.succeeded:
@@ -410,6 +475,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.session.shutdown()
+        if self.history_store is not None:
+            self.history_store.close()
         self.settings.save_window(self.saveGeometry(), self.saveState(), self._splitter_states())
         self.settings.sync()
         event.accept()

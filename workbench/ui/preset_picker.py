@@ -240,6 +240,10 @@ class PresetPicker(QWidget):
             return
         self.sig_save_requested.emit()
 
+    def ask_save_as(self) -> None:
+        """Ask for a new preset's name and save the editor's text under it (as the Save As… item does)."""
+        self._on_save_as()
+
     @Slot()
     def _on_save_as(self) -> None:
         current = self.current_preset()

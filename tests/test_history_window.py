@@ -1,0 +1,49 @@
+"""The window keeps every run: the History dock lists it, a past run shows in the usual panels, Run Again repeats it."""
+
+import json
+
+from window_helpers import make_window, workspace  # noqa: F401 - fixtures
+
+RUN_TIMEOUT_MS = 30_000
+
+
+def run_and_wait(qtbot, window, trigger=None):
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        (trigger or window.toolbar.run_action.trigger)()
+    return blocker.args[0]
+
+
+def load_preset(window, name):
+    presets = {p.name: p for p in window.presets.presets()}
+    window.preset_picker.set_presets(list(presets.values()), name)
+    window.presets.load(presets[name])
+
+
+def test_window_runs_are_listed_shown_as_past_and_run_again(qtbot, make_window, workspace):  # noqa: F811
+    """Two runs appear newest first; selecting the older shows its response under a past-run banner; Run Again
+    records a third run with the same event."""
+    window = make_window(workspace)
+    panel = window.history.panel
+    assert panel.model.total() == 0 and window.history.isVisible()
+    load_preset(window, "new-order")
+    first = run_and_wait(qtbot, window)
+    load_preset(window, "big-order")
+    second = run_and_wait(qtbot, window)
+    assert panel.model.total() == 2
+    assert [panel.model.summary(r).preset for r in range(2)] == ["big-order", "new-order"]
+    assert panel.model.data(panel.model.index(1, 8)) == "cold" and panel.model.data(panel.model.index(0, 8)) == "warm"
+    assert (workspace / ".workbench" / ".gitignore").is_file()
+
+    older = panel.model.summary(1).id
+    assert panel.select_run(older)
+    assert window.past_run_banner.isVisible() and older in window.past_run_banner.label.text()
+    assert json.loads(window.response_panel.payload_text()) == json.loads(first.result.payload)
+    assert first.result.request_id in window.log_panel.full_text()
+    assert second.result.request_id not in window.log_panel.full_text()
+
+    again = run_and_wait(qtbot, window, panel.run_again_action.trigger)
+    assert not window.past_run_banner.isVisible()
+    assert again.event == first.event and again.preset == "new-order"
+    assert panel.model.total() == 3 and panel.selected_ids() == [older]
+    stored = window.history_store.get(panel.model.summary(0).id)
+    assert stored.result.request_id == again.result.request_id
