@@ -47,3 +47,18 @@ def test_window_runs_are_listed_shown_as_past_and_run_again(qtbot, make_window, 
     assert panel.model.total() == 3 and panel.selected_ids() == [older]
     stored = window.history_store.get(panel.model.summary(0).id)
     assert stored.result.request_id == again.result.request_id
+
+
+def test_a_past_runs_event_saved_as_a_new_preset(qtbot, make_window, workspace):  # noqa: F811
+    """Save Event as Preset writes the past run's exact event to a new preset file the picker lists."""
+    window = make_window(workspace)
+    load_preset(window, "big-order")
+    ran = run_and_wait(qtbot, window)
+    load_preset(window, "new-order")
+    panel = window.history.panel
+    panel.select_run(panel.model.summary(0).id)
+    window.preset_picker._ask_text = lambda *_args: ("from-history", True)  # the name dialog, answered
+    panel.save_event_action.trigger()
+    saved = workspace / "events" / "OrderConfirmation" / "from-history.json"
+    assert saved.read_bytes() == ran.event
+    assert "from-history" in [p.name for p in window.presets.presets()]

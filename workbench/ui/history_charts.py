@@ -121,6 +121,9 @@ class HistoryCharts(QWidget):
             layout.removeItem(plot)
         for number, plot in enumerate(self.plots.values()):
             layout.addItem(plot, row=number // columns, col=number % columns)
+        for column in range(4):
+            # Equal widths, whatever the length of each chart's title.
+            layout.layout.setColumnStretchFactor(column, 1 if column < columns else 0)
 
     def _plot_series(self, series: ChartSeries) -> None:
         warm, cold = self.scatters[series.key]
