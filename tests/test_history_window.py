@@ -62,3 +62,26 @@ def test_a_past_runs_event_saved_as_a_new_preset(qtbot, make_window, workspace):
     saved = workspace / "events" / "OrderConfirmation" / "from-history.json"
     assert saved.read_bytes() == ran.event
     assert "from-history" in [p.name for p in window.presets.presets()]
+
+
+def test_the_window_and_invoke_in_another_process_record_at_once(qtbot, make_window, workspace):  # noqa: F811
+    """`invoke --repeat` in another process writes the same history while the window runs: every run is kept."""
+    import subprocess
+    import sys
+
+    window = make_window(workspace)
+    notices = []
+    window.history_store._on_notice = notices.append
+    load_preset(window, "new-order")
+    cli = subprocess.Popen([sys.executable, "-m", "workbench", "invoke", "OrderConfirmation", "--workspace",
+                            str(workspace), "-e", str(workspace / "events" / "OrderConfirmation" / "new-order.json"),
+                            "--repeat", "40"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(6):
+        run_and_wait(qtbot, window)
+    _, err = cli.communicate(timeout=60)
+    assert cli.returncode == 0, err.decode()
+    assert b"warning" not in err and notices == []
+    window.history.refresh()
+    sources = [window.history_store.summary(run.id).source for run in window.history_store.list(limit=100)]
+    assert sources.count("window") == 6 and sources.count("cli") == 40
+    assert window.history.panel.model.total() == 46
