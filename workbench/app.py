@@ -37,10 +37,29 @@ def create_window(folder: str | None, settings: QSettings):
     app_settings = AppSettings(settings)
     apply_theme(app_settings.theme())
     window = MainWindow(app_settings)
+    window.serve_controller = attach_serve(window)
     window.open_workspace(choose_workspace(folder, app_settings.last_workspace()))
     window.restore_window()
     window.show()
     return window
+
+
+def attach_serve(window):
+    """Wire the window's Serve panel to a serve controller on the window's run session (they are siblings:
+    neither imports the other)."""
+    from .serve.serve_controller import ServeController
+
+    controller = ServeController(lambda: window.workspace.folder if window.workspace else None, window.session,
+                                 parent=window)
+    panel = window.serve_panel
+    panel.sig_serve_toggled.connect(controller.set_serving)
+    panel.sig_schedule_toggled.connect(controller.set_schedule_enabled)
+    panel.sig_fire_requested.connect(controller.fire)
+    controller.serving_changed.connect(panel.set_serving)
+    controller.call_served.connect(panel.add_call)
+    controller.schedules_listed.connect(panel.set_schedules)
+    controller.problem.connect(window.statusBar().showMessage)
+    return controller
 
 
 def main(argv: list[str]) -> int:
@@ -76,5 +95,7 @@ def main(argv: list[str]) -> int:
     ticker.start()
     with loop:
         loop.run_until_complete(closed.wait())
+        # The environments are gone with the window; the serve ports close here.
+        loop.run_until_complete(window.serve_controller.stop())
     del window
     return 0

@@ -27,6 +27,7 @@ from .past_run_banner import PastRunBanner
 from .preset_picker import PresetPicker
 from .response_panel import ResponsePanel
 from .run_toolbar import RunToolbar
+from .serve_panel import ServePanel
 from .summary_panel import SummaryPanel
 from .preset_session import PresetSession
 from .theme import apply_theme
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel(self)
         self.response_panel = ResponsePanel(self)
         self.summary_panel = SummaryPanel(self)
+        self.serve_panel = ServePanel(self)
         self.presets = PresetSession(self.preset_picker, self.event_editor, settings, ask_unsaved, self)
         self.workspace_watch = WorkspaceDiskWatch(self)
         self.history = HistoryDock(self)
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.result_tabs = QTabWidget(self)
         self.result_tabs.addTab(self.response_panel, "Response")
         self.result_tabs.addTab(self.summary_panel, "Summary")
+        self.result_tabs.addTab(self.serve_panel, "Serve")
         self.bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [self.log_panel, self.result_tabs])
         # The banner says when the panels below show a run from the history rather than the latest one.
         results = QWidget(self)
@@ -129,6 +132,8 @@ class MainWindow(QMainWindow):
         self.run_all_action = run_menu.addAction("Run All &Presets", self._start_run_all_presets)
         self.run_all_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
         self.run_all_action.setToolTip("Run the function once with each of its presets, as before a push")
+        serve = run_menu.addAction("&Serve Workspace…", lambda: self.result_tabs.setCurrentWidget(self.serve_panel))
+        serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
         event_menu = self.menuBar().addMenu("&Event")
         event_menu.addAction(self.event_editor.format_action)
         self.format_action = self.event_editor.format_action

@@ -1,0 +1,81 @@
+"""The Serve toggle in the window: serving the open workspace on the window's run session, every incoming
+call listed live, schedules ticked and fired, and the ports closed when serving stops."""
+
+import asyncio
+import http.client
+import json
+from urllib.parse import urlsplit
+
+import boto3
+import qasync
+from botocore.config import Config
+
+from test_app import settings_in
+from workbench.app import create_window
+from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.serve.server import ServeOptions
+
+
+def _post(base, path, body):
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("POST", path, body=body)
+    response = connection.getresponse()
+    answer = response.status, response.read()
+    connection.close()
+    return answer
+
+
+def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path):
+    """Toggling Serve starts both ports; a boto3 invoke and a curl-style POST /orders show up as rows."""
+    workspace = ensure_sample_workspace(tmp_path / "data")
+    window = create_window(str(workspace), settings_in(tmp_path))
+    qtbot.addWidget(window)
+    controller = window.serve_controller
+    controller.options = ServeOptions(lambda_port=0, api_port=0)
+    panel = window.serve_panel
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+
+    async def scenario():
+        panel.toggle.click()
+        for _ in range(500):
+            if controller.server is not None:
+                break
+            await asyncio.sleep(0.01)
+        server = controller.server
+        assert panel.toggle.isChecked() and server.lambda_url in panel.status.text()
+        client = boto3.client("lambda", endpoint_url=server.lambda_url, region_name="us-east-1",
+                              aws_access_key_id="x", aws_secret_access_key="x",
+                              config=Config(retries={"max_attempts": 1}))
+        order = (workspace / "events" / "OrderConfirmation" / "new-order.json").read_bytes()
+        reply = await asyncio.to_thread(client.invoke, FunctionName="OrderConfirmation", Payload=order)
+        assert reply["StatusCode"] == 200
+        status, body = await asyncio.to_thread(_post, server.api_url, "/orders", order)
+        assert status == 200 and json.loads(body)["total"] == "59.99"
+        status, _ = await asyncio.to_thread(_post, server.api_url, "/nowhere", b"")
+        for _ in range(200):
+            if panel.calls.rowCount() >= 3:
+                break
+            await asyncio.sleep(0.01)
+        rows = panel.row_texts()
+        window.grab().save(str(tmp_path / "serving.png"))
+        panel.toggle.click()
+        for _ in range(500):
+            if controller.server is None and not panel.toggle.isChecked():
+                break
+            await asyncio.sleep(0.01)
+        return rows, server
+
+    try:
+        rows, server = loop.run_until_complete(asyncio.wait_for(scenario(), 60))
+    finally:
+        window.session.shutdown()
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert rows[0][1:3] == ["POST OrderConfirmation", "200"]
+    assert rows[1][1:3] == ["POST /orders", "200"] and rows[1][4] == "OrderConfirmation"
+    assert rows[2][1:3] == ["POST /nowhere", "404"] and "no route matches POST /nowhere" in rows[2][4]
+    assert "no route matches POST /nowhere" in panel.detail.text()
+    assert not panel.toggle.isChecked() and panel.status.text().startswith("Not serving")
+    assert window.session.engine.max_environments == 1  # the window's own runs are one at a time again

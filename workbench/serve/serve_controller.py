@@ -1,0 +1,92 @@
+"""Serving from the window: starts and stops a ServeServer for the open workspace on the window's run session
+(so served calls land in the same history), and reports its state, its calls and its schedules as signals
+the Serve panel shows. The app wires the two; neither imports the other."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..engine.run_session import RunSession
+from .server import ServeOptions, ServeServer, exposure_warning
+
+
+class ServeController(QObject):
+    serving_changed = Signal(bool, str)
+    """serving?, a description for the user (the two base URLs, or why it is off)."""
+    call_served = Signal(object)
+    """A ServedCall, as the server answered it."""
+    schedules_listed = Signal(list, set)
+    """(function, event name, expression) rows and the functions whose schedules are on."""
+    problem = Signal(str)
+
+    def __init__(self, folder: Callable[[], Path | None], session: RunSession,
+                 options: ServeOptions = ServeOptions(), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._folder = folder
+        self._session = session
+        self.options = options
+        self.server: ServeServer | None = None
+        self._busy = False
+
+    @Slot(bool)
+    def set_serving(self, on: bool) -> None:
+        """Start or stop (on the running qasync loop); the panel follows serving_changed."""
+        asyncio.ensure_future(self.start() if on else self.stop())
+
+    async def start(self) -> None:
+        folder = self._folder()
+        if self.server is not None or self._busy:
+            return
+        if folder is None:
+            self.serving_changed.emit(False, "Open a workspace to serve it.")
+            return
+        self._busy = True
+        server = ServeServer(folder, self.options, session=self._session, parent=self)
+        server.call_served.connect(self.call_served)
+        server.problem.connect(self.problem)
+        try:
+            await server.start()
+        except OSError as error:
+            self.serving_changed.emit(False, f"Not serving: cannot listen on {self.options.host} "
+                                             f"({error.strerror or error}).")
+            server.deleteLater()
+            return
+        finally:
+            self._busy = False
+        self.server = server
+        warning = exposure_warning(self.options.host)
+        text = f"Invoke API  {server.lambda_url}\nHTTP routes  {server.api_url}"
+        self.serving_changed.emit(True, f"{warning}\n{text}" if warning else text)
+        self._list_schedules()
+
+    async def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is None:
+            self.serving_changed.emit(False, "Not serving.")
+            return
+        dropped = await server.stop()
+        server.deleteLater()
+        note = f" {dropped} accepted Event call(s) had not run and were dropped." if dropped else ""
+        self.serving_changed.emit(False, f"Not serving.{note}")
+
+    @Slot(str, bool)
+    def set_schedule_enabled(self, function: str, enabled: bool) -> None:
+        if self.server is not None:
+            self.server.schedules.set_enabled(function, enabled)
+
+    @Slot(str, str)
+    def fire(self, function: str, event_name: str) -> None:
+        if self.server is None:
+            self.problem.emit("Serve first: a schedule fires through the running endpoint.")
+            return
+        if self.server.schedules.fire(function, event_name or None) is None:
+            self.problem.emit(f"{function} has no schedule {event_name}.")
+
+    def _list_schedules(self) -> None:
+        schedules = self.server.schedules
+        rows = [(s.function, s.event_name, s.expression) for s in schedules.schedules()]
+        self.schedules_listed.emit(rows, set(schedules.enabled))
