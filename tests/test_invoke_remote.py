@@ -78,7 +78,7 @@ def test_function_name_or_arn_picks_the_deployed_function(served):
 
 def test_the_remote_run_is_recorded_with_source_remote(served, monkeypatch):
     """invoke_remote hands history a RunRecord marked remote, with the REPORT figures."""
-    from workbench.cli.invoke_remote import invoke_remote, remote_client
+    from workbench.serve.remote_invoke import invoke_remote, remote_client
     from workbench.core.invocation_request import prepare_invocation
     from workbench.core.workspace import load_workspace
 

@@ -26,7 +26,7 @@ def _post(base, path, body):
     return answer
 
 
-def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path):
+def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypatch):
     """Toggling Serve starts both ports; a boto3 invoke and a curl-style POST /orders show up as rows."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     window = create_window(str(workspace), settings_in(tmp_path))
@@ -59,16 +59,28 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path):
                 break
             await asyncio.sleep(0.01)
         rows = panel.row_texts()
+        # Run on AWS, pointed at this serve (it speaks the same API): the result lands in the panels.
+        for name, value in (("AWS_ACCESS_KEY_ID", "x"), ("AWS_SECRET_ACCESS_KEY", "x"),
+                            ("AWS_DEFAULT_REGION", "us-east-1")):
+            monkeypatch.setenv(name, value)
+        controller.remote_endpoint_url = server.lambda_url
+        remote = []
+        controller.remote_finished.connect(remote.append)
+        window.run_on_aws_action.trigger()
+        for _ in range(1000):
+            if remote:
+                break
+            await asyncio.sleep(0.01)
         window.grab().save(str(tmp_path / "serving.png"))
         panel.toggle.click()
         for _ in range(500):
             if controller.server is None and not panel.toggle.isChecked():
                 break
             await asyncio.sleep(0.01)
-        return rows, server
+        return rows, server, remote
 
     try:
-        rows, server = loop.run_until_complete(asyncio.wait_for(scenario(), 60))
+        rows, server, remote = loop.run_until_complete(asyncio.wait_for(scenario(), 60))
     finally:
         window.session.shutdown()
         loop.close()
@@ -78,4 +90,8 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path):
     assert rows[2][1:3] == ["POST /nowhere", "404"] and "no route matches POST /nowhere" in rows[2][4]
     assert "no route matches POST /nowhere" in panel.detail.text()
     assert not panel.toggle.isChecked() and panel.status.text().startswith("Not serving")
+    (record,) = remote
+    assert record.source == "remote" and record.result.succeeded and record.result.memory_size_mb == 128
+    assert "on AWS succeeded" in window.statusBar().currentMessage()
+    assert any(line.startswith("REPORT RequestId: ") for line in record.log)
     assert window.session.engine.max_environments == 1  # the window's own runs are one at a time again

@@ -59,6 +59,8 @@ def attach_serve(window):
     controller.call_served.connect(panel.add_call)
     controller.schedules_listed.connect(panel.set_schedules)
     controller.problem.connect(window.statusBar().showMessage)
+    window.sig_run_on_aws_requested.connect(controller.run_remote)
+    controller.remote_finished.connect(window.show_remote_record)
     return controller
 
 

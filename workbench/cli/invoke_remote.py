@@ -4,45 +4,13 @@ source "remote", so a preset's local and cloud runs can be compared."""
 
 from __future__ import annotations
 
-import base64
 import json
-import time
 from typing import TextIO
 
-from ..core.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.invocation_request import PreparedInvocation
-from ..core.report_parse import remote_result
-from ..core.run_record import RunRecord
+from ..serve.remote_invoke import invoke_remote, remote_client
 
 PROG = "lambda-workbench invoke"
-
-
-def remote_client(profile: str | None, region: str | None, endpoint_url: str | None):
-    import boto3
-    from botocore.config import Config
-
-    session = boto3.Session(profile_name=profile, region_name=region)
-    # One attempt, a read timeout past Lambda's 15-minute maximum: a slow function is not retried.
-    return session.client("lambda", endpoint_url=endpoint_url,
-                          config=Config(retries={"max_attempts": 1}, read_timeout=910, connect_timeout=10))
-
-
-def invoke_remote(prepared: PreparedInvocation, function_name: str, client, history=None) -> RunRecord:
-    """One RequestResponse call with the log tail; raises botocore's errors as they come."""
-    started = time.time()
-    reply = client.invoke(FunctionName=function_name, Payload=prepared.event, LogType="Tail")
-    payload = reply["Payload"].read()
-    log = base64.b64decode(reply.get("LogResult", "")).decode("utf-8", errors="replace")
-    request_id = reply.get("ResponseMetadata", {}).get("RequestId", "")
-    result = remote_result(request_id, payload, reply.get("FunctionError"), log, prepared.config.architecture)
-    code = code_snapshot(prepared.config.code_dir)
-    record = RunRecord(started_at=started, source="remote", config=prepared.config, event=prepared.event,
-                       result=result, log=tuple(log.splitlines()), cold=result.init_duration_ms is not None,
-                       cold_reason=None, code_fingerprint=snapshot_fingerprint(code), code_files=code,
-                       preset=prepared.preset)
-    if history is not None:
-        history.record(record)
-    return record
 
 
 def run_remote(prepared: PreparedInvocation, args, stdout: TextIO, stderr: TextIO, report: TextIO | None,

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from ..core import api_gateway_responses as responses
 from ..core.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
-from ..core.function_events import HttpRoute, function_url_path, load_function_events, match_route
+from ..core.function_events import HttpRoute, function_url_path, match_route
 from ..core.lambda_errors import MAX_REQUEST_BYTES
 from ..core.served_call import ServedCall
 from .function_caller import FunctionCaller
@@ -39,7 +39,7 @@ class FrontDoor:
         self.app.router.add_route("*", "/{tail:.*}", self.handle)
 
     def routes(self) -> tuple[HttpRoute, ...]:
-        return load_function_events(self.caller.folder).routes
+        return self.caller.events().routes
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         arrived = time.time()

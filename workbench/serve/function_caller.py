@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..core.function_config import FunctionConfig
+from ..core.function_events import FunctionEvents, load_function_events
 from ..core.invocation_request import RunProblem, prepare_invocation
 from ..core.invocation_result import InvocationResult
 from ..core.run_record import RunRecord
@@ -48,6 +49,7 @@ class CallOutcome:
 class _Cache:
     stamp: tuple = ()
     workspace: Workspace | None = None
+    events: FunctionEvents | None = None
 
 
 class FunctionCaller:
@@ -66,11 +68,20 @@ class FunctionCaller:
         """Hears of every finished call (the server's log, the window's list, history)."""
 
     def workspace(self) -> Workspace:
+        self._refresh()
+        return self._cache.workspace
+
+    def events(self) -> FunctionEvents:
+        """The workspace's routes and schedules, read again when its files change."""
+        self._refresh()
+        return self._cache.events
+
+    def _refresh(self) -> None:
         stamp = tuple(_stamp(path) for path in (find_template(self.folder), workspace_file_path(self.folder)))
         if self._cache.workspace is None or stamp != self._cache.stamp:
             self._cache.workspace = load_workspace(self.folder)
+            self._cache.events = load_function_events(self.folder)
             self._cache.stamp = stamp
-        return self._cache.workspace
 
     def function(self, name: str) -> FunctionConfig | None:
         found = self.workspace().function(name)

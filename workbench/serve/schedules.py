@@ -8,7 +8,7 @@ import asyncio
 from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
-from ..core.function_events import ScheduleEvent, load_function_events
+from ..core.function_events import ScheduleEvent
 from ..core.schedule_expressions import ScheduleError, parse_schedule, schedule_payload
 from .event_queue import EventQueue
 from .function_caller import FunctionCaller
@@ -30,7 +30,7 @@ class ScheduleRunner:
         self._timers: dict[tuple[str, str], asyncio.Task] = {}
 
     def schedules(self) -> tuple[ScheduleEvent, ...]:
-        return load_function_events(self.caller.folder).schedules
+        return self.caller.events().schedules
 
     def set_enabled(self, function: str, enabled: bool) -> None:
         """Start (or stop) the timers of every schedule of `function`."""

@@ -22,6 +22,8 @@ class ServeController(QObject):
     schedules_listed = Signal(list, set)
     """(function, event name, expression) rows and the functions whose schedules are on."""
     problem = Signal(str)
+    remote_finished = Signal(object)
+    """The RunRecord of a Run on AWS (source "remote"), recorded in the session's history."""
 
     def __init__(self, folder: Callable[[], Path | None], session: RunSession,
                  options: ServeOptions = ServeOptions(), parent: QObject | None = None) -> None:
@@ -31,6 +33,8 @@ class ServeController(QObject):
         self.options = options
         self.server: ServeServer | None = None
         self._busy = False
+        self.remote_endpoint_url: str | None = None
+        """Run on AWS against another endpoint (tests: a serve of our own); None: AWS, or AWS_ENDPOINT_URL_LAMBDA."""
 
     @Slot(bool)
     def set_serving(self, on: bool) -> None:
@@ -90,3 +94,31 @@ class ServeController(QObject):
         schedules = self.server.schedules
         rows = [(s.function, s.event_name, s.expression) for s in schedules.schedules()]
         self.schedules_listed.emit(rows, set(schedules.enabled))
+
+    @Slot(object)
+    def run_remote(self, prepared) -> None:
+        asyncio.ensure_future(self.run_remote_and_wait(prepared))
+
+    async def run_remote_and_wait(self, prepared):
+        """The call on a worker thread (boto3 blocks); the record stored on this thread. None on failure."""
+        import botocore.exceptions
+
+        from .remote_invoke import invoke_remote, remote_client
+
+        try:
+            client = remote_client(None, None, self.remote_endpoint_url)
+            record = await asyncio.to_thread(invoke_remote, prepared, prepared.config.name, client)
+        except botocore.exceptions.ClientError as error:
+            details = error.response.get("Error", {})
+            self.problem.emit(f"Run on AWS: {details.get('Code', 'error')}: {details.get('Message', '')}")
+            return None
+        except botocore.exceptions.BotoCoreError as error:
+            self.problem.emit(f"Run on AWS: {error}")
+            return None
+        if self._session.history is not None:
+            try:
+                self._session.history.record(record)
+            except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
+                self.problem.emit(f"History not written: {error}")
+        self.remote_finished.emit(record)
+        return record

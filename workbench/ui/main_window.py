@@ -38,6 +38,8 @@ from .workspace_tree import WorkspaceTree
 class MainWindow(QMainWindow):
     sig_run_finished = Signal(object)
     """A run started here finished and its result is on screen (the RunRecord)."""
+    sig_run_on_aws_requested = Signal(object)
+    """Run on AWS: the PreparedInvocation to send to the deployed function (the app wires who does)."""
 
     def __init__(self, settings: AppSettings, session: RunSession | None = None,
                  ask_unsaved: AskUnsaved = ask_unsaved_with_dialog) -> None:
@@ -132,6 +134,9 @@ class MainWindow(QMainWindow):
         self.run_all_action = run_menu.addAction("Run All &Presets", self._start_run_all_presets)
         self.run_all_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
         self.run_all_action.setToolTip("Run the function once with each of its presets, as before a push")
+        self.run_on_aws_action = run_menu.addAction("Run on &AWS", self._request_run_on_aws)
+        self.run_on_aws_action.setToolTip("The same event against the deployed function (boto3, your AWS "
+                                          "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
         serve = run_menu.addAction("&Serve Workspace…", lambda: self.result_tabs.setCurrentWidget(self.serve_panel))
         serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
         event_menu = self.menuBar().addMenu("&Event")
@@ -299,33 +304,56 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def run(self) -> None:
-        if self.function is None:
-            return
         if self.running:
             self._notice("A call is already running: stop it first (Shift+F5).")
             return
+        prepared = self.prepare_current()
+        if prepared is not None:
+            self._start(self.session.run(prepared, source="window"))
+
+    def prepare_current(self):
+        """The current function and event as a call Lambda would accept (edits saved first), else None
+        with the reason in the status bar."""
+        if self.function is None:
+            return None
         problems = self.function_settings.problems()
         if problems:
             self._notice(f"Fix the function settings first: {problems[0]}")
-            return
+            return None
         problem = self.event_editor.validate_now()
         if problem is not None:
             self._notice(f"Event is not valid JSON: {problem}")
             self.event_editor.setFocus()
-            return
+            return None
         try:
             self.tabs.save_all()
         except OSError as error:
             self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
-            return
+            return None
         current = self.presets.current
         preset = current.name if current is not None and not self.event_editor.is_modified() else None
         prepared = prepare_invocation(self.function.config, self.event_editor.text(),
                                       preset or "the event editor", preset=preset)
         if isinstance(prepared, list):
             self._notice(str(prepared[0]))
-            return
-        self._start(self.session.run(prepared, source="window"))
+            return None
+        return prepared
+
+    def _request_run_on_aws(self) -> None:
+        prepared = self.prepare_current()
+        if prepared is not None:
+            self.statusBar().showMessage(f"Running {prepared.config.name} on AWS…")
+            self.sig_run_on_aws_requested.emit(prepared)
+
+    @Slot(object)
+    def show_remote_record(self, record) -> None:
+        """A run on AWS: its log tail, response and REPORT figures, shown as a local run's are."""
+        self.log_panel.append_lines([f"--- {record.function} on AWS ---", *record.log])
+        self.response_panel.show_result(record.result)
+        self.summary_panel.show_result(record.result)
+        outcome = "succeeded" if record.result.succeeded else f"failed: {record.result.error_type}"
+        self.statusBar().showMessage(f"{record.function} on AWS {outcome} in {record.result.duration_ms:.2f} ms "
+                                     f"(billed {record.result.billed_duration_ms} ms)")
 
     def _start(self, run: Run) -> None:
         self.current_run = run
