@@ -116,13 +116,25 @@ def test_dry_run_answers_204_without_running(served, tmp_path):
 
 
 def test_event_is_accepted_at_once_and_runs(served, tmp_path):
-    """Event: 202 with an empty body, and the call runs afterwards."""
+    """Event: 202 with an empty body; the call runs afterwards and is in the workspace's history (source serve)."""
     marks = tmp_path / "event.txt"
     reply = served.client().invoke(FunctionName="Attempts", InvocationType="Event",
                                    Payload=json.dumps({"file": str(marks)}))
     assert reply["StatusCode"] == 202
     assert reply["Payload"].read() == b""
     assert wait_for(lambda: marks.exists() and len(marks.read_text().splitlines()) == 1)
+    from workbench.core.history_store import HistoryStore
+
+    def recorded():
+        store = HistoryStore.for_workspace(served.workspace)
+        try:
+            runs = [run for run in store.list("Attempts", limit=1000) if run.source == "serve"]
+            return [store.get(run.id) for run in runs if json.loads(store.get(run.id).event) == {"file": str(marks)}]
+        finally:
+            store.close()
+    assert wait_for(lambda: len(recorded()) == 1)
+    (record,) = recorded()
+    assert record.source == "serve" and record.result.succeeded
 
 
 def test_a_failing_event_is_tried_twice_more(served, tmp_path):

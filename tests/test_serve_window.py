@@ -27,7 +27,8 @@ def _post(base, path, body):
 
 
 def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypatch):
-    """Toggling Serve starts both ports; a boto3 invoke and a curl-style POST /orders show up as rows."""
+    """Toggling Serve starts both ports; a boto3 invoke and a curl-style POST /orders show up as rows and in
+    history; Run on AWS (pointed at the same serve) shows its result and is recorded as remote."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     window = create_window(str(workspace), settings_in(tmp_path))
     qtbot.addWidget(window)
@@ -94,4 +95,7 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
     assert record.source == "remote" and record.result.succeeded and record.result.memory_size_mb == 128
     assert "on AWS succeeded" in window.statusBar().currentMessage()
     assert any(line.startswith("REPORT RequestId: ") for line in record.log)
+    # Served calls and the run on AWS are in the window's history, marked by where they came from.
+    sources = [run.source for run in window.history_store.list("OrderConfirmation", limit=100)]
+    assert sources.count("serve") == 3 and sources.count("remote") == 1
     assert window.session.engine.max_environments == 1  # the window's own runs are one at a time again

@@ -67,7 +67,8 @@ def _serve(args, folder: Path) -> int:
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
                            args.retry_delay_scale)
-    server = ServeServer(folder, options, history=None if args.no_history else _open_history(folder))
+    history = None if args.no_history else _open_history(folder)
+    server = ServeServer(folder, options, history=history)
     workspace = server.caller.workspace()
     if workspace.problem:
         print(f"lambda-workbench serve: {workspace.problem}", file=sys.stderr)
@@ -106,13 +107,17 @@ def _serve(args, folder: Path) -> int:
         print(f"Stopped: every environment ended{note}.", file=sys.stderr, flush=True)
         return 0
 
-    with loop:
-        return loop.run_until_complete(run())
+    try:
+        with loop:
+            return loop.run_until_complete(run())
+    finally:
+        if history is not None:
+            history.close()
 
 
 def _open_history(folder: Path):
-    try:
-        from ..core.history_store import open_history
-    except ImportError:  # history is not part of this build yet
-        return None
-    return open_history(folder)
+    """The workspace's history (every served call is recorded there); its notices go to stderr."""
+    from ..core.history_store import HistoryStore
+
+    return HistoryStore.for_workspace(
+        folder, on_notice=lambda text: print(f"lambda-workbench serve: warning: {text}", file=sys.stderr))
