@@ -185,3 +185,6 @@ def test_chart_points_mark_cold_and_warm_and_a_click_selects_the_run(qtbot, stor
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(scene))
     assert shown.args[1].id == failed
     assert dock.panel.selected_ids() == [failed]
+    assert dock.charts.marked_run() == failed
+    ring = dock.charts.rings["duration_ms"].points()
+    assert len(ring) == 1 and (ring[0].pos().x(), ring[0].pos().y()) == (x, y)

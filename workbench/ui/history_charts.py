@@ -13,6 +13,7 @@ from ..core.run_chart_data import METRICS, ChartData, ChartSeries
 _WARM = "#1f77b4"
 _COLD = "#ff7f0e"
 _MEMORY_SIZE = "#8c8c8c"
+_RING = "#d62728"
 
 
 class HistoryCharts(QWidget):
@@ -31,6 +32,8 @@ class HistoryCharts(QWidget):
         self.graphics = pg.GraphicsLayoutWidget(self)
         self.graphics.setObjectName("charts_graphics")
         self.plots: dict[str, pg.PlotItem] = {}
+        self.rings: dict[str, pg.ScatterPlotItem] = {}
+        self._marked: str | None = None
         self._columns = 2
         self.scatters: dict[str, tuple[pg.ScatterPlotItem, pg.ScatterPlotItem]] = {}
         self.memory_line = pg.PlotDataItem()
@@ -52,6 +55,7 @@ class HistoryCharts(QWidget):
                              "Hover a point to name its run; click it to select it.")
         for series in data.series:
             self._plot_series(series)
+        self.mark_run(self._marked)
         # A step per run: the size holds for the whole run, and changes between two runs.
         xs = [index - 0.5 for index, _ in data.memory_size]
         xs.append(xs[-1] + 1 if xs else 0.5)
@@ -61,6 +65,16 @@ class HistoryCharts(QWidget):
 
     def data(self) -> ChartData | None:
         return self._data
+
+    def mark_run(self, run_id: str | None) -> None:
+        """Ring the selected run's point on every chart (nothing when it is not charted)."""
+        self._marked = run_id
+        for key, ring in self.rings.items():
+            spots = [(x, y) for x, y, rid in self.point_positions(key) if rid == run_id] if run_id else []
+            ring.setData(x=[x for x, _ in spots], y=[y for _, y in spots])
+
+    def marked_run(self) -> str | None:
+        return self._marked
 
     def point_positions(self, key: str) -> list[tuple[float, float, str]]:
         """(x, y, run id) of every point on one chart, warm then cold (for tests and the benchmark)."""
@@ -106,6 +120,10 @@ class HistoryCharts(QWidget):
             for scatter in (warm, cold):
                 scatter.sigClicked.connect(self._on_clicked)
                 plot.addItem(scatter)
+            ring = pg.ScatterPlotItem(symbol="o", size=18, brush=pg.mkBrush(None), pen=pg.mkPen(_RING, width=2))
+            ring.setAcceptHoverEvents(False)
+            plot.addItem(ring)
+            self.rings[key] = ring
             self.plots[key] = plot
             self.scatters[key] = (warm, cold)
         self.memory_line.setPen(pg.mkPen(_MEMORY_SIZE, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))

@@ -60,6 +60,7 @@ class HistoryDock(QDockWidget):
                              | Qt.DockWidgetArea.LeftDockWidgetArea)
         self._charted: str | None = None
         self._charts_stale = False
+        self._selected: str | None = None
         self.panel.sig_run_selected.connect(self.show_run)
         self.panel.sig_compare_requested.connect(self.compare_runs)
         self.panel.sig_run_again_requested.connect(self._run_again)
@@ -104,6 +105,7 @@ class HistoryDock(QDockWidget):
                 self.charts = HistoryCharts(self._charts_page)
                 self._charts_page.layout().addWidget(self.charts)
                 self.charts.sig_run_selected.connect(self.panel.select_run)
+                self.charts.mark_run(self._selected)
             self._draw_charts()
 
     def _draw_charts(self) -> None:
@@ -120,8 +122,11 @@ class HistoryDock(QDockWidget):
         if found is None:
             return
         record, summary = found
+        self._selected = summary.id
         if summary.function != self._charted:
             self.chart_function(summary.function)
+        if self.charts is not None:
+            self.charts.mark_run(summary.id)
         self.sig_run_shown.emit(record, summary)
 
     @Slot(str, str)
