@@ -254,3 +254,19 @@ def test_recording_does_not_change_the_code_fingerprint(tmp_path):
     store.record(make_record())
     store.close()
     assert code_fingerprint(str(tmp_path)) == before
+
+
+def test_version_changes_with_runs_from_another_connection(tmp_path):
+    """version() moves when another store records or deletes, so a window can notice runs made elsewhere."""
+    path = tmp_path / "h.sqlite3"
+    window, terminal = HistoryStore(path), HistoryStore(path)
+    before = window.version()
+    run_id = terminal.record(make_record())
+    after = window.version()
+    assert after != before
+    kept = terminal.record(make_record())
+    terminal.delete(run_id)
+    assert window.version() != after and window.version()[1] == 1
+    assert window.summary(kept).id == kept
+    window.close()
+    terminal.close()

@@ -130,6 +130,11 @@ class HistoryStore:
         where, params = _filters(function, outcome)
         return self._read(lambda c: c.execute(f"SELECT COUNT(*) FROM runs{where}", params).fetchone()[0])
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever a run is recorded or deleted, by this process or another (newest seq, count)."""
+        return self._read(lambda c: c.execute(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM runs), runs FROM totals").fetchone())
+
     def functions(self) -> list[str]:
         """Names of the functions that have runs, for the function filter."""
         return [row[0] for row in self._read(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -23,6 +23,7 @@ from .compare_view import CompareView
 from .history_panel import HistoryPanel
 
 CHART_RUNS = 500
+POLL_MS = 1000
 
 
 class HistoryDock(QDockWidget):
@@ -68,17 +69,25 @@ class HistoryDock(QDockWidget):
         self.panel.sig_copy_command_requested.connect(self._copy_command)
         self.panel.sig_notice.connect(self.sig_notice)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        # Runs recorded elsewhere (`invoke` in a terminal, `serve`) appear without the user asking.
+        self._seen_version: tuple[int, int] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._poll_store)
 
     def set_store(self, store: HistoryStore | None, workspace_folder: str = "") -> None:
         self.store = store
         self.workspace_folder = workspace_folder
         self._charted = None
         self.panel.set_store(store)
+        self._seen_version = store.version() if store is not None else None
+        self._poll.start() if store is not None else self._poll.stop()
 
     def refresh(self) -> None:
         """A run was recorded (or the file changed): list it, and chart it when its function is charted."""
         if self.store is None:
             return
+        self._seen_version = self.store.version()
         self.panel.refresh()
         if self._charted is not None:
             self.chart_function(self._charted)
@@ -142,6 +151,16 @@ class HistoryDock(QDockWidget):
             self.compare = CompareView(self._compare_page)
             self._compare_page.layout().addWidget(self.compare)
         return self.compare
+
+    def _poll_store(self) -> None:
+        if self.store is None or not self.isVisible():
+            return
+        try:
+            version = self.store.version()
+        except Exception:  # noqa: BLE001 - a busy or moved file is looked at again on the next tick
+            return
+        if version != self._seen_version:
+            self.refresh()
 
     def _run_again(self, run_id: str) -> None:
         found = self._get(run_id)
