@@ -32,6 +32,7 @@ FUNCTIONS = [
     {"name": "Fails", "handler": "logs.fails"},
     {"name": "Barrier", "handler": "barrier.handler", "timeout": 60},
     {"name": "Attempts", "handler": "attempts.handler"},
+    {"name": "Context", "handler": "context_dump.handler"},
 ]
 
 
@@ -211,3 +212,13 @@ def test_sigterm_stops_cleanly_and_kills_the_environments(tmp_path):
     assert server.stop(signal.SIGINT) == 0
     assert processes_in(workspace / "code") == []
     assert "Stopped: every environment ended" in server.stderr
+
+
+def test_client_context_reaches_the_handler_and_a_bad_one_is_refused(served):
+    """ClientContext (base64 JSON) is the handler's context.client_context; anything else is a 400."""
+    client = served.client()
+    context = base64.b64encode(json.dumps({"custom": {"tenant": "t-1"}, "env": {"locale": "en"}}).encode()).decode()
+    reply = json.loads(client.invoke(FunctionName="Context", ClientContext=context)["Payload"].read())
+    assert "t-1" in reply["client_context"] and reply["function_name"] == "Context"
+    with pytest.raises(client.exceptions.InvalidRequestContentException, match="Client context must be"):
+        client.invoke(FunctionName="Context", ClientContext=base64.b64encode(b"[1]").decode())

@@ -181,9 +181,12 @@ class RunSession(QObject):
     def runs_of(self, function_name: str) -> list[Run]:
         return [run for run in self._active if run.config.name == function_name]
 
-    def run(self, prepared: PreparedInvocation, source: str = "window", cold: bool = False) -> Run:
-        """Start a call now (or after the function's current one); returns at once."""
-        invocation = self.engine.invoke(prepared.config, prepared.event, InvokeOptions(cold=cold))
+    def run(self, prepared: PreparedInvocation, source: str = "window", cold: bool = False,
+            client_context: dict | None = None) -> Run:
+        """Start a call now (or after the function's current one); returns at once. `client_context` is
+        what an Invoke API caller sent in X-Amz-Client-Context (the handler's context.client_context)."""
+        invocation = self.engine.invoke(prepared.config, prepared.event,
+                                        InvokeOptions(cold=cold, client_context=client_context))
         run = Run(prepared, source, invocation, self)
         self._active.append(run)
         self.run_started.emit(run)

@@ -87,14 +87,15 @@ class FunctionCaller:
         found = self.workspace().function(name)
         return found.config if found is not None and found.runnable else None
 
-    async def call(self, config: FunctionConfig, event: bytes) -> CallOutcome | list[RunProblem]:
+    async def call(self, config: FunctionConfig, event: bytes,
+                   client_context: dict | None = None) -> CallOutcome | list[RunProblem]:
         """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it."""
         prepared = prepare_invocation(config, event, "request body")
         if isinstance(prepared, list):
             return prepared
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
-        run = self.session.run(prepared, source=SOURCE)
+        run = self.session.run(prepared, source=SOURCE, client_context=client_context)
         run.finished.connect(lambda record: done.done() or done.set_result(record))
         try:
             record = await done

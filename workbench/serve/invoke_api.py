@@ -110,8 +110,7 @@ class InvokeApi:
         problem = invoke_api.request_too_large(size, invocation_type) or (body is not None and invoke_api.invalid_json(body))
         if problem:
             return error_response(problem), config.name, problem.message
-        # Checked as the service checks it; the run session does not pass a client context on yet.
-        _context, problem = _client_context(request.headers.get("X-Amz-Client-Context"))
+        context, problem = _client_context(request.headers.get("X-Amz-Client-Context"))
         if problem:
             return error_response(problem), config.name, problem.message
         # An empty payload reaches the function as an empty JSON object, as on Lambda.
@@ -121,7 +120,7 @@ class InvokeApi:
         if invocation_type == "Event":
             request_id = self.events.submit(config, body)
             return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
-        outcome = await self.caller.call(config, body)
+        outcome = await self.caller.call(config, body, context)
         if isinstance(outcome, list):
             # A function Lambda would not have accepted at deploy time (a reserved variable, ...).
             problem = InvokeApiError(400, "InvalidParameterValueException", "; ".join(map(str, outcome)))
