@@ -25,8 +25,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from workbench.core.function_config import FunctionConfig
+from workbench.core.history_store import HistoryStore
+from workbench.core.invocation_request import prepare_invocation
 from workbench.engine.engine import Engine, InvokeOptions
 from workbench.engine.loopback_peer import identify_peer
+from workbench.engine.run_session import RunSession
 from workbench.engine.runtime_api_server import RuntimeApiServer
 
 PEER_CHECK_ROUNDS = 5
@@ -51,6 +54,24 @@ def time_invokes(engine: Engine, config: FunctionConfig, count: int, cold: bool)
         samples.append((time.perf_counter() - begin) * 1000)
         if not invocation.result.succeeded:
             raise SystemExit(f"invoke failed: {invocation.result.payload_text()}")
+    return samples
+
+
+def time_session_invokes(sessions: dict[str, RunSession], config: FunctionConfig, count: int,
+                         blocks: int = 10) -> dict[str, list[float]]:
+    """Warm calls through the run session, each session in turn in short blocks so that both meet the
+    same machine noise; wall time from run() to finished, in ms."""
+    prepared = prepare_invocation(config, b"{}")
+    samples: dict[str, list[float]] = {name: [] for name in sessions}
+    for _ in range(blocks):
+        for name, session in sessions.items():
+            for _ in range(max(1, count // blocks)):
+                loop = QEventLoop()
+                begin = time.perf_counter()
+                run = session.run(prepared, source="cli")
+                run.finished.connect(loop.quit)
+                loop.exec()
+                samples[name].append((time.perf_counter() - begin) * 1000)
     return samples
 
 
@@ -121,6 +142,16 @@ def main() -> None:
     warm = row("workbench warm invoke, Python", time_invokes(engine, python, args.warm, cold=False))
     cold = row("workbench cold invoke, Python", time_invokes(engine, python, args.cold, cold=True))
     floor = row("python -c pass (process start floor)", time_command([sys.executable, "-c", "pass"], args.cold))
+    history = HistoryStore.for_workspace(work)
+    sessions = {"off": RunSession(parent=app), "on": RunSession(history=history, parent=app)}
+    for session in sessions.values():  # warm each session's own environment first
+        time_session_invokes({"warm-up": session}, python, 20, blocks=1)
+    recorded = time_session_invokes(sessions, python, args.warm)
+    session_off = row("run session warm invoke, history off", recorded["off"])
+    session_on = row("run session warm invoke, history on", recorded["on"])
+    for session in sessions.values():
+        session.shutdown()
+    history.close()
     if has_node:
         time_invokes(engine, node, 20, cold=False)
         node_warm = row("workbench warm invoke, Node.js", time_invokes(engine, node, args.warm, cold=False))
@@ -164,6 +195,8 @@ def main() -> None:
         print(f"`lambda-workbench invoke` as a whole process runs at {peer[1] / cli[1]:.2f}x the speed of "
               "python-lambda-local (p50; above 1 is faster)")
     print(f"cold invoke costs {cold[1] / floor[1]:.1f}x a bare `python -c pass`")
+    print(f"recording every run in history costs {100 * (session_on[1] / session_off[1] - 1):+.1f}% "
+          "per warm invoke (p50; goal within 10%)")
     if has_node:
         print(f"warm Node.js invoke p50 is {node_warm[1]:.2f} ms; `node -e 0` is {node_floor[1]:.1f} ms "
               f"({node_floor[1] / node_warm[1]:.0f}x the warm invoke)")
