@@ -8,9 +8,13 @@ RUN_TIMEOUT_MS = 30_000
 
 
 def run_and_wait(qtbot, window, trigger=None):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    """Run, and wait until the run is on screen and in the history (it is written in the background)."""
+    finished = []
+    window.sig_run_finished.connect(finished.append)
+    with qtbot.waitSignals([window.sig_run_finished, window.session.run_recorded], timeout=RUN_TIMEOUT_MS):
         (trigger or window.toolbar.run_action.trigger)()
-    return blocker.args[0]
+    window.sig_run_finished.disconnect(finished.append)
+    return finished[0]
 
 
 def load_preset(window, name):
@@ -72,6 +76,7 @@ def test_the_window_and_invoke_in_another_process_record_at_once(qtbot, make_win
     window = make_window(workspace)
     notices = []
     window.history_store._on_notice = notices.append
+    window.session.history_problem.connect(notices.append)  # the writer's store says busy files here
     load_preset(window, "new-order")
     cli = subprocess.Popen([sys.executable, "-m", "workbench", "invoke", "OrderConfirmation", "--workspace",
                             str(workspace), "-e", str(workspace / "events" / "OrderConfirmation" / "new-order.json"),

@@ -165,22 +165,23 @@ def _write_lines(stream: TextIO, lines: list[str], tty: bool) -> None:
 
 
 def _open_history(folder: Path, stderr: TextIO):
-    """The workspace's history, or None when this build has none; its notices (a damaged file moved
-    aside, ...) go to stderr as warnings."""
-    try:
-        from ..core.history_store import HistoryStore
-    except ImportError:
-        return None
+    """The workspace's history store; its notices (a damaged file moved aside, ...) go to stderr."""
+    from ..core.history_store import HistoryStore
+
     return HistoryStore.for_workspace(folder, on_notice=lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
 
 
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
-                    report: TextIO | None, history=None) -> int:
+                    report: TextIO | None, history_folder: Path | None = None) -> int:
+    """Run the calls; with history_folder, each is recorded into that workspace's history (in the
+    background, so recording never lengthens a call; every record is written before this returns)."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
+    from ..engine.history_writer import history_writer_for
     from ..engine.run_session import RunSession
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    history = history_writer_for(history_folder, app) if history_folder is not None else None
     session = RunSession(history=history, parent=app)
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
     failed = False
@@ -265,17 +266,20 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     except OSError as error:
         stderr.write(f"{PROG}: error: cannot write {args.report_json}: {error.strerror}\n")
         return 2
-    history = None if args.no_history else _open_history(_workspace_folder(args), stderr)
+    folder = None if args.no_history else _workspace_folder(args)
     try:
         if args.remote:
             from .invoke_remote import run_remote
-            return run_remote(prepared, args, stdout, stderr, report, history)
-        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, history)
+            history = _open_history(folder, stderr) if folder is not None else None
+            try:
+                return run_remote(prepared, args, stdout, stderr, report, history)
+            finally:
+                if history is not None:
+                    history.close()
+        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder)
     finally:
         if report is not None:
             report.close()
-        if history is not None and hasattr(history, "close"):
-            history.close()
 
 
 if __name__ == "__main__":

@@ -74,9 +74,10 @@ class HistoryStore:
 
     # --- Writing ----------------------------------------------------------------------------------
 
-    def record(self, record: RunRecord) -> str:
-        """Store one run; returns its id at once, even when the file is busy (it is then written later)."""
-        run_id = _new_id()
+    def record(self, record: RunRecord, run_id: str | None = None) -> str:
+        """Store one run (under run_id, from new_run_id(), when given); returns its id at once, even when
+        the file is busy (it is then written later)."""
+        run_id = run_id or new_run_id()
         self._pending.append((run_id, record))
         self.flush()
         return run_id
@@ -326,7 +327,7 @@ def _filters(function: str | None, outcome: str | None) -> tuple[str, tuple]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 
-def _new_id() -> str:
+def new_run_id() -> str:
     return secrets.token_hex(_ID_LENGTH // 2)
 
 

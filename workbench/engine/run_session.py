@@ -4,7 +4,7 @@ serve, tests and tuning alike.
 It owns the Engine, runs single calls and series (presets, repeats), knows why a call starts cold
 (`Run.cold_reason`, said in the log too), and records every finished run into the workspace's history.
 
-    session = RunSession(history=store)            # store: anything with record(RunRecord) -> run id
+    session = RunSession(history=history_writer_for(folder))   # or any object with record(RunRecord) -> id
     run = session.run(prepared, source="cli")       # prepared: core.invocation_request.PreparedInvocation
     run.log_lines.connect(...); run.finished.connect(lambda record: ...)
 
@@ -23,11 +23,12 @@ from ..core.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.invocation_request import PreparedInvocation
 from ..core.run_record import RunRecord
 from .engine import Engine, Invocation, InvokeOptions, release
+from .history_writer import HistoryWriter
 
 
 class History(Protocol):
     def record(self, record: RunRecord) -> str:
-        """Store a run; returns its id."""
+        """Store a run (now, or queued as engine/history_writer.py does); returns its id at once."""
 
 
 def cold_start_line(reason: str) -> str:
@@ -163,6 +164,8 @@ class RunSession(QObject):
     """A Run was started (from any caller)."""
     run_finished = Signal(object)
     """A Run finished; its record is set and, with history on, stored (run_id)."""
+    run_recorded = Signal(str)
+    """A run is in the history now (its id): lists of past runs can show it."""
     history_problem = Signal(str)
     """History could not be written; the run itself is unaffected. One line for the user."""
 
@@ -170,8 +173,9 @@ class RunSession(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine or Engine(self)
-        self.history = history
+        self.history: History | None = None
         self.engine.environment_changed.connect(self.environment_changed)
+        self.set_history(history)
         self._active: list[Run] = []
 
     @property
@@ -220,15 +224,33 @@ class RunSession(QObject):
         for run in list(self._active):
             run.cancel()
         self.engine.shutdown()
+        if isinstance(self.history, HistoryWriter):
+            self.history.close()
+
+    def set_history(self, history: History | None) -> None:
+        """Record into this history from now on (None: stop recording). A writer that works in the
+        background (HistoryWriter) says itself when a run is in, and is closed by the session (at shutdown,
+        or when replaced); a plain store is in when record returns."""
+        previous, self.history = self.history, history
+        if isinstance(previous, HistoryWriter) and previous is not history:
+            previous.close()  # what it has queued still reaches its file
+            previous.recorded.disconnect(self.run_recorded)
+            previous.notice.disconnect(self.history_problem)
+        if isinstance(history, HistoryWriter):
+            history.recorded.connect(self.run_recorded)
+            history.notice.connect(self.history_problem)
 
     def _record(self, record: RunRecord) -> str | None:
         if self.history is None:
             return None
         try:
-            return self.history.record(record)
+            run_id = self.history.record(record)
         except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
             self.history_problem.emit(f"History not written: {error}")
             return None
+        if not isinstance(self.history, HistoryWriter):
+            self.run_recorded.emit(run_id)
+        return run_id
 
     def _run_done(self, run: Run) -> None:
         if run in self._active:

@@ -14,6 +14,7 @@ from ..core.cold_reason import FIRST_CALL
 from ..core.history_store import HistoryStore
 from ..core.invocation_request import prepare_invocation
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
+from ..engine.history_writer import history_writer_for
 from ..engine.run_session import Run, RunSession
 from .app_settings import AppSettings
 from .code_editor_frame import focused_frame
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         self.session.environment_changed.connect(self._on_environment_changed)
         self.session.history_problem.connect(self._notice)
+        self.session.run_recorded.connect(lambda _run_id: self.history.refresh())
         self.history.sig_run_shown.connect(self._show_past_run)
         self.history.sig_run_again_requested.connect(self._run_again)
         self.history.sig_save_event_requested.connect(self._save_event_as_preset)
@@ -407,7 +409,8 @@ class MainWindow(QMainWindow):
         if self.history_store is not None:
             self.history_store.close()
         self.history_store = HistoryStore.for_workspace(workspace.folder, on_notice=self._notice)
-        self.session.history = self.history_store
+        # The session writes on a thread of its own (recording never lengthens a call); the dock reads here.
+        self.session.set_history(history_writer_for(workspace.folder, self))
         self.history.config_for = lambda name: (self.workspace.function(name).config
                                                 if self.workspace and self.workspace.function(name) else None)
         self.history.set_store(self.history_store, str(workspace.folder))
@@ -454,7 +457,6 @@ class MainWindow(QMainWindow):
         self.current_run = None
         result = record.result
         self.toolbar.set_running(False)
-        self.history.refresh()
         self.response_panel.show_result(result)
         self.summary_panel.show_result(result)
         if not result.succeeded:

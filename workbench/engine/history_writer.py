@@ -1,0 +1,119 @@
+"""Writes finished runs into the workspace's history on a thread of its own, so that recording a run
+never lengthens a call: the write (a SQLite transaction, some hundreds of microseconds of CPU and a
+disk write) overlaps with the next call instead of delaying it.
+
+The writer thread owns its own store (SQLite connections stay on the thread that made them) and never
+touches Qt: it queues what happened and writes a byte to a pipe; a QSocketNotifier on the main thread
+wakes and emits `recorded` and `notice` there.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
+
+from ..core.run_record import RunRecord
+
+_STOP = object()
+
+
+class History(Protocol):
+    def record(self, record: RunRecord, run_id: str | None = None) -> str:
+        """Store a run (under run_id when given); returns its id."""
+
+
+class HistoryWriter(QObject):
+    recorded = Signal(str)
+    """A run is in the history now (its id)."""
+    notice = Signal(str)
+    """Something about the history file the user should hear (moved aside, busy, not writable)."""
+
+    def __init__(self, open_history: Callable[[Callable[[str], None]], History], new_id: Callable[[], str],
+                 parent: QObject | None = None) -> None:
+        """open_history(on_notice) makes the store, on the writer thread; new_id() names a run at once."""
+        super().__init__(parent)
+        self._new_id = new_id
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self._notifier = QSocketNotifier(self._wake_read, QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._deliver)
+        self._closed = False
+        self._thread = threading.Thread(target=self._write_all, args=(open_history,), name="history-writer",
+                                        daemon=True)
+        self._thread.start()
+
+    def record(self, record: RunRecord) -> str:
+        """Queue a run for the history; its id, at once."""
+        run_id = self._new_id()
+        self._inbox.put((run_id, record))
+        return run_id
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Write what is queued, then stop (every run of this process reaches the file)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._inbox.put(_STOP)
+        self._thread.join(timeout_s)
+        self._deliver()
+        self._notifier.setEnabled(False)
+        os.close(self._wake_read)
+        os.close(self._wake_write)
+
+    # --- The writer thread (no Qt here) ---------------------------------------------------------
+
+    def _write_all(self, open_history) -> None:
+        try:
+            store = open_history(lambda text: self._post("notice", text))
+        except Exception as error:  # noqa: BLE001 - said to the user; the runs themselves are unaffected
+            self._post("notice", f"History not opened: {error}")
+            store = None
+        while (item := self._inbox.get()) is not _STOP:
+            if store is None:
+                continue
+            run_id, record = item
+            try:
+                store.record(record, run_id)
+            except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
+                self._post("notice", f"History not written: {error}")
+            else:
+                self._post("recorded", run_id)
+        if store is not None and hasattr(store, "close"):
+            store.close()
+
+    def _post(self, kind: str, value: str) -> None:
+        self._outbox.put((kind, value))
+        try:
+            os.write(self._wake_write, b"\0")
+        except (BlockingIOError, OSError):
+            pass  # the pipe is full (the main thread will drain it) or closed (close() drains it)
+
+    # --- Back on the main thread -----------------------------------------------------------------
+
+    @Slot()
+    def _deliver(self) -> None:
+        try:
+            while os.read(self._wake_read, 4096):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+        while True:
+            try:
+                kind, value = self._outbox.get_nowait()
+            except queue.Empty:
+                return
+            (self.recorded if kind == "recorded" else self.notice).emit(value)
+
+
+def history_writer_for(workspace_folder, parent: QObject | None = None) -> HistoryWriter:
+    """A writer into the workspace's own history (core/history_store.py says where it lives)."""
+    from ..core.history_store import HistoryStore, new_run_id
+
+    return HistoryWriter(lambda on_notice: HistoryStore.for_workspace(workspace_folder, on_notice=on_notice),
+                         new_run_id, parent)
