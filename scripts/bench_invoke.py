@@ -25,10 +25,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from workbench.core.function_config import FunctionConfig
-from workbench.core.history_store import HistoryStore
 from workbench.core.invocation_request import prepare_invocation
 from workbench.engine.engine import Engine, InvokeOptions
 from workbench.engine.loopback_peer import identify_peer
+from workbench.engine.history_writer import history_writer_for
 from workbench.engine.run_session import RunSession
 from workbench.engine.runtime_api_server import RuntimeApiServer
 
@@ -142,8 +142,8 @@ def main() -> None:
     warm = row("workbench warm invoke, Python", time_invokes(engine, python, args.warm, cold=False))
     cold = row("workbench cold invoke, Python", time_invokes(engine, python, args.cold, cold=True))
     floor = row("python -c pass (process start floor)", time_command([sys.executable, "-c", "pass"], args.cold))
-    history = HistoryStore.for_workspace(work)
-    sessions = {"off": RunSession(parent=app), "on": RunSession(history=history, parent=app)}
+    # As the window and invoke record: in the background, into the workspace's SQLite history.
+    sessions = {"off": RunSession(parent=app), "on": RunSession(history=history_writer_for(work, app), parent=app)}
     for session in sessions.values():  # warm each session's own environment first
         time_session_invokes({"warm-up": session}, python, 20, blocks=1)
     recorded = time_session_invokes(sessions, python, args.warm)
@@ -151,7 +151,6 @@ def main() -> None:
     session_on = row("run session warm invoke, history on", recorded["on"])
     for session in sessions.values():
         session.shutdown()
-    history.close()
     if has_node:
         time_invokes(engine, node, 20, cold=False)
         node_warm = row("workbench warm invoke, Node.js", time_invokes(engine, node, args.warm, cold=False))
