@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from workbench.app import create_window
+from workbench.core.invoke_api import invalid_json
 from workbench.core.json_check import check_json, format_json
 from workbench.ui.app_settings import AppSettings
 
@@ -57,14 +58,29 @@ def test_a_deep_event_reaches_a_python_function_which_fails_it_as_lambda_does(tm
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_a_deep_event_reaches_a_node_function_which_parses_it(tmp_path):
-    """Node's JSON.parse takes 1,500 levels: the handler gets the whole event."""
+    """Node's JSON.parse takes 1,500 levels: the handler gets the whole event, and a response as deep
+    comes back whole, in --report-json too (as its text)."""
     (tmp_path / "index.js").write_text(
         "exports.handler = async (event) => { let depth = 0;\n"
         "  for (let node = event; node && typeof node === 'object'; node = node.a) depth++;\n"
-        "  return { depth }; };\n")
+        "  return event.echo ? event : { depth }; };\n")
     proc = _invoke(tmp_path, nested(1500), "--handler", "index.handler", "--runtime", "nodejs20.x")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"depth": 1500}
+    deep_echo = '{"echo": true, "a": ' + nested(1499) + "}"
+    proc = _invoke(tmp_path, deep_echo, "--handler", "index.handler", "--runtime", "nodejs20.x",
+                   "--report-json", "report.jsonl")
+    assert proc.returncode == 0, proc.stderr
+    assert check_json(proc.stdout) is None and proc.stdout.count("{") == 1500
+    report = json.loads((tmp_path / "report.jsonl").read_text())
+    assert report["status"] == "success" and report["response"].count("{") == 1500
+
+
+def test_the_invoke_api_accepts_a_deep_event_and_still_names_a_deep_mistake():
+    """serve's Invoke API checks a body as the service does, at any depth."""
+    assert invalid_json(b"[" * 1500 + b"]" * 1500) is None
+    error = invalid_json(b"[" * 1500 + b"x" + b"]" * 1500)
+    assert error.status == 400 and "line 1 column 1501" in error.message
 
 
 def test_a_workspace_with_a_deep_preset_reopens_in_the_window(qtbot, tmp_path):

@@ -145,7 +145,7 @@ def report_document(record: RunRecord) -> dict:
     doc: dict = {"requestId": result.request_id, "status": result.status.value, "errorType": result.error_type}
     try:
         body = json.loads(result.payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep to re-encode: written as its text
         body = result.payload_text()
     doc["error" if result.error_type else "response"] = body
     doc.update({

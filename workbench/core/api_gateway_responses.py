@@ -83,7 +83,7 @@ def map_response(kind: str, payload: bytes, function_error: str | None = None,
 def _json(payload: bytes):
     try:
         return json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _Refused("the function's response is not JSON") from None
 
 

@@ -55,7 +55,7 @@ def response_document(result: InvocationResult) -> tuple[bool, object]:
     """(parsed, value): the response or error payload as JSON, or its text when it is not JSON."""
     try:
         return True, json.loads(result.payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than can be compared: compared as text
         return False, result.payload_text()
 
 

@@ -50,6 +50,6 @@ class InvocationResult:
             return None
         try:
             doc = json.loads(self.payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             return {"errorType": self.error_type, "errorMessage": self.payload_text()}
         return doc if isinstance(doc, dict) else {"errorType": self.error_type, "errorMessage": str(doc)}

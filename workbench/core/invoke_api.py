@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 
+from .json_check import loads_any_depth
 from .lambda_errors import MAX_REQUEST_BYTES
 
 INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
@@ -130,7 +131,7 @@ def invalid_json(payload: bytes) -> InvokeApiError | None:
     if not payload.strip():
         return None
     try:
-        json.loads(payload)
+        loads_any_depth(payload)
     except UnicodeDecodeError:
         return InvokeApiError(400, "InvalidRequestContentException",
                               "Could not parse request body into json: Invalid UTF-8 middle byte")

@@ -68,6 +68,15 @@ def _check_json(text: str) -> JsonProblem | None:
     return None
 
 
+def loads_any_depth(document: str | bytes) -> object:
+    """json.loads at any depth of nesting (the service accepts deep events; Python alone stops near 1,000)."""
+    try:
+        return json.loads(document)
+    except RecursionError:
+        return call_deep(json.loads, _depth_bound(document if isinstance(document, str) else
+                                                  document.decode("utf-8", errors="replace")), document)
+
+
 def format_json(text: str) -> str:
     """`text` re-indented with 2 spaces and a final newline; raises ValueError when it is not JSON.
 

@@ -77,7 +77,7 @@ def error_type_of(payload: bytes, fallback: str) -> str:
     """The errorType inside an error payload, else the header value or fallback Lambda would use."""
     try:
         doc = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):
         return fallback
     if isinstance(doc, dict) and isinstance(doc.get("errorType"), str) and doc["errorType"]:
         return doc["errorType"]
