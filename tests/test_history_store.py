@@ -270,3 +270,11 @@ def test_version_changes_with_runs_from_another_connection(tmp_path):
     assert window.summary(kept).id == kept
     window.close()
     terminal.close()
+
+
+def test_a_closed_store_does_not_open_the_file_again(tmp_path):
+    """After close, reading says the store is closed instead of quietly reconnecting."""
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.count()

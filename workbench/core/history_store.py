@@ -65,6 +65,7 @@ class HistoryStore:
         self._on_notice = on_notice
         self._pending: list[tuple[str, RunRecord]] = []
         self._connection: sqlite3.Connection | None = None
+        self._closed = False
         self._secret_key = b""
         self._open()
 
@@ -111,6 +112,7 @@ class HistoryStore:
 
     def close(self) -> None:
         self.flush()
+        self._closed = True
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -298,6 +300,8 @@ class HistoryStore:
         for attempt in range(_RETRIES):
             try:
                 if self._connection is None:
+                    if self._closed:
+                        raise sqlite3.ProgrammingError(f"the history {self.path} is closed")
                     self._connect()
                 return action()
             except sqlite3.OperationalError as error:
