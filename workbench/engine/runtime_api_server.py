@@ -55,7 +55,7 @@ IDLE_TIMEOUT_S = 60.0
 MAX_CONNECTIONS = 64
 # Held-open connections, a burst of them, must never overflow the listen queue (the kernel then drops
 # SYNs, and each dropped client waits a second to retry).
-_LISTEN_BACKLOG = 128
+_LISTEN_BACKLOG = 1024
 
 log = logging.getLogger(__name__)
 
