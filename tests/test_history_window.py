@@ -91,3 +91,27 @@ def test_the_window_and_invoke_in_another_process_record_at_once(qtbot, make_win
     sources = [window.history_store.summary(run.id).source for run in window.history_store.list(limit=100)]
     assert sources.count("window") == 6 and sources.count("cli") == 40
     assert window.history.panel.model.total() == 46
+
+
+def test_the_copied_command_repeats_the_run(qtbot, make_window, workspace):  # noqa: F811
+    """Copy as Command gives a shell line that, run as is, returns the same response as the past run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtGui import QGuiApplication
+
+    window = make_window(workspace)
+    load_preset(window, "big-order")
+    ran = run_and_wait(qtbot, window)
+    panel = window.history.panel
+    panel.select_run(panel.model.summary(0).id)
+    panel.copy_command_action.trigger()
+    line = QGuiApplication.clipboard().text()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=60, env=env,
+                          cwd=str(Path(workspace).parent))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == json.loads(ran.result.payload)
+    assert "REPORT RequestId:" in proc.stderr and "Memory Size: 128 MB" in proc.stderr
