@@ -58,3 +58,23 @@ def test_a_connection_whose_process_is_gone_has_no_pid(connected_child):
     child.wait()
     peer = identify_peer(ours, theirs, [child.pid])
     assert peer is None or peer.pid is None
+
+
+def test_a_dual_stack_ipv6_client_is_found_too():
+    """A client on an IPv6 socket connected to ::ffff:127.0.0.1 (a dual-stack default) is identified."""
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    client = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    try:
+        client.connect(("::ffff:127.0.0.1", port))
+    except OSError as error:
+        pytest.skip(f"IPv4-mapped addresses are not usable here: {error}")
+    connection, address = listener.accept()
+    try:
+        assert identify_peer(("127.0.0.1", port), address, [os.getpid()]).pid == os.getpid()
+    finally:
+        client.close()
+        connection.close()
+        listener.close()

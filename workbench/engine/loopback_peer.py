@@ -97,7 +97,10 @@ def _diag_query(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, in
 
 def _socket_owner(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, int] | None:
     try:
-        return _diag_query(theirs, ours)
+        found = _diag_query(theirs, ours)
+        if found is not None:
+            return found
+        # Not an IPv4 socket: a dual-stack IPv6 one connected to ::ffff:127.0.0.1 is in the tables below.
     except (OSError, AttributeError):  # no netlink here (AttributeError: no AF_NETLINK off Linux)
         pass
     row = _socket_row("/proc/net/tcp", _ipv4_hex(*theirs), _ipv4_hex(*ours))
