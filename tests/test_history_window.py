@@ -2,6 +2,9 @@
 
 import json
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
 from window_helpers import make_window, workspace  # noqa: F401 - fixtures
 
 RUN_TIMEOUT_MS = 30_000
@@ -44,6 +47,11 @@ def test_window_runs_are_listed_shown_as_past_and_run_again(qtbot, make_window, 
     assert json.loads(window.response_panel.payload_text()) == json.loads(first.result.payload)
     assert first.result.request_id in window.log_panel.full_text()
     assert second.result.request_id not in window.log_panel.full_text()
+    # Closing the banner empties the panels: a past run is never shown unmarked.
+    qtbot.mouseClick(window.past_run_banner.findChild(QToolButton, "past_run_close"), Qt.MouseButton.LeftButton)
+    assert not window.past_run_banner.isVisible() and window.response_panel.payload_text() == ""
+    assert first.result.request_id not in window.log_panel.full_text() and panel.selected_ids() == []
+    assert panel.select_run(older) and window.past_run_banner.isVisible()
 
     again = run_and_wait(qtbot, window, panel.run_again_action.trigger)
     assert not window.past_run_banner.isVisible()

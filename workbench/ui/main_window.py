@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         self.history.sig_run_again_requested.connect(self._run_again)
         self.history.sig_save_event_requested.connect(self._save_event_as_preset)
         self.history.sig_notice.connect(self._notice)
+        self.past_run_banner.sig_dismissed.connect(self._leave_past_run)
 
     # --- Workspace and function ----------------------------------------------------------------
 
@@ -425,6 +426,14 @@ class MainWindow(QMainWindow):
         self.response_panel.show_result(record.result)
         self.summary_panel.show_result(record.result)
         self.past_run_banner.show_run(summary)
+
+    @Slot()
+    def _leave_past_run(self) -> None:
+        # Unmarked, a past run would pass for the latest one: the panels are emptied with the banner.
+        self.history.panel.table.clearSelection()
+        self.log_panel.clear()
+        self.response_panel.clear()
+        self.summary_panel.clear()
 
     @Slot(object, str, object)
     def _run_again(self, config, event_text: str, preset) -> None:
