@@ -98,6 +98,24 @@ def scene_two_runs(window) -> QWidget:
     return window
 
 
+def scene_failure(window) -> QWidget:
+    """The failing preset: the error in the Response panel, relative frames, the raising line marked."""
+    presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}
+    window.presets.on_selected(presets["missing-email"])
+    _run(window)
+    return window
+
+
+def scene_syntax_error(window) -> QWidget:
+    """A syntax error in the handler: the runtime's notice folded in the log, the line marked."""
+    handler = window.tabs.current_path()
+    handler.write_text(handler.read_text().replace("def lambda_handler(event, context):",
+                                                   "def lambda_handler(event, context)"))
+    _wait(400)
+    _run(window)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

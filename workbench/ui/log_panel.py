@@ -6,14 +6,15 @@ import bisect
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette,
                            QShortcut, QTextCharFormat, QTextCursor)
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.core.log_levels import LEVELS
-from workbench.core.log_lines import is_platform_line
+from workbench.core.log_view_text import ERROR, PLAIN, PLATFORM, PLATFORM_FAILED, WARNING, line_kind, view_text
+from workbench.core.stack_frames import FOLDED_WARNING, WARNING_MARK, location_at
 from workbench.ui.log_fold_area import LogFoldArea
 
 # Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
@@ -21,57 +22,20 @@ VIEW_BLOCK_CAP = 5_000
 FLUSH_INTERVAL_MS = 40
 # Lines inserted per turn of the event loop: inserting 5,000 at once blocks it for about 20 ms.
 FLUSH_CHUNK = 2_000
-# Longer lines are cut in the view only, so one huge JSON line cannot stall the layout.
-VIEW_LINE_CHARS = 10_000
 
-PLAIN, PLATFORM, PLATFORM_FAILED, WARNING, ERROR = range(5)
-
-_JSON_LEVEL = re.compile(r'"(?:log_)?level"\s*:\s*"(ERROR|FATAL|CRITICAL|WARN|WARNING)"')
-_ERROR_PREFIXES = ("[ERROR]", "[CRITICAL]", "Traceback (most recent call last):")
-_PLAIN_PREFIXES = ("[INFO]", "[DEBUG]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-def line_kind(line: str) -> int:
-    """How a log event is styled: platform, failed platform, warning, error or plain."""
-    # Called for every line of a stream: the common cases leave after a few C-level checks.
-    if is_platform_line(line):
-        return PLATFORM_FAILED if "\tStatus: " in line else PLATFORM
-    if line.startswith(_ERROR_PREFIXES):
-        return ERROR
-    if line.startswith(_PLAIN_PREFIXES):
-        return PLAIN
-    if line.startswith("[WARNING]"):
-        return WARNING
-    # Node's text format: <timestamp>\t<request id>\t<LEVEL>\t<message>.
-    if "\tERROR\t" in line or "\tWARN\t" in line or "\tFATAL\t" in line:
-        fields = line.split("\t", 3)
-        if len(fields) > 3 and fields[2] in ("ERROR", "FATAL", "WARN"):
-            return WARNING if fields[2] == "WARN" else ERROR
-    if line.startswith("{"):
-        level = _JSON_LEVEL.search(line, 0, 400)
-        if level:
-            return WARNING if level.group(1).startswith("WARN") else ERROR
-    if " Task timed out after " in line or (line.startswith("RequestId: ") and " Error: " in line):
-        return ERROR
-    return PLAIN
-
-
-def _view_text(line: str) -> str:
-    """One event as one block: the runtime's '\\r' between an event's lines becomes a line separator."""
-    if len(line) > VIEW_LINE_CHARS:
-        line = f"{line[:VIEW_LINE_CHARS]} … [{len(line) - VIEW_LINE_CHARS:,} more characters: Copy or Save the log]"
-    if "\r" in line or "\n" in line:
-        line = line.rstrip("\r\n").replace("\r\n", "\u2028").replace("\r", "\u2028").replace("\n", "\u2028")
-    return line
 
 
 class LogPanel(QWidget):
     """Live log view with search, copy, save and clear; `append_lines` may be called as often as batches come."""
 
+    sig_location_clicked = Signal(str, int, int)
+    """A stack frame was clicked: its path (relative to the workspace when inside it), line and column."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lines: list[str] = []      # the full log, one event per item
+        self._prefix = ""                # the workspace folder, written relative in the view
         self._pending: list[str] = []    # received, not yet in the view
         self._shown = 0                  # events in the view
         self._matches: list[tuple[int, int]] = []  # (start, end) in document positions (UTF-16 units)
@@ -113,6 +77,10 @@ class LogPanel(QWidget):
         self._folds.apply()
         self._refresh_matches()
         self._update_count()
+
+    def set_workspace(self, folder: str | Path) -> None:
+        """Show paths inside `folder` relative to it (lines already shown keep theirs)."""
+        self._prefix = str(Path(folder).resolve()).rstrip("/") + "/"
 
     def full_text(self) -> str:
         """Every line received, including those the capped view no longer shows."""
@@ -159,6 +127,16 @@ class LogPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._view and event.type() == QEvent.Type.Resize:
             self._folds.place()
+        if watched is self._view.viewport():
+            if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
+                    and not self._view.textCursor().hasSelection():
+                self.click_at(event.position().toPoint())
+            elif event.type() == QEvent.Type.MouseMove and not event.buttons():
+                cursor = self._view.cursorForPosition(event.position().toPoint())
+                over = location_at(cursor.block().text(), cursor.positionInBlock()) is not None \
+                    or FOLDED_WARNING in cursor.block().text()
+                self._view.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over
+                                                else Qt.CursorShape.IBeamCursor)
         # QLineEdit reports Enter without its modifiers, so Shift+Enter is caught here.
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -169,6 +147,29 @@ class LogPanel(QWidget):
                 self._view.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return True
         return super().eventFilter(watched, event)
+
+    def click_at(self, point: QPoint) -> None:
+        """A click in the view: a stack frame opens its code; the folded runtime notice unfolds."""
+        cursor = self._view.cursorForPosition(point)
+        block = cursor.block()
+        text = block.text()
+        location = location_at(text, cursor.positionInBlock())
+        if location is not None:
+            self.sig_location_clicked.emit(location.path, location.line, location.column)
+        elif FOLDED_WARNING in text:
+            self._unfold_warning(block.blockNumber())
+
+    def _unfold_warning(self, block_number: int) -> None:
+        first_shown = len(self._lines) - len(self._pending) - self._shown
+        original = self._lines[first_shown + block_number]
+        block = self._view.document().findBlockByNumber(block_number)
+        text = block.text()
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor,
+                            text.index(FOLDED_WARNING))
+        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, len(FOLDED_WARNING))
+        notice = original[original.index(WARNING_MARK):].split("\r")[0]
+        cursor.insertText(notice)
 
     # --- Building
 
@@ -224,6 +225,8 @@ class LogPanel(QWidget):
         self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._folds = LogFoldArea(self._view)
         self._view.installEventFilter(self)
+        self._view.viewport().installEventFilter(self)
+        self._view.viewport().setMouseTracking(True)
         self._view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -324,7 +327,7 @@ class LogPanel(QWidget):
                 self._insert_run(cursor, run, run_kind)
                 run = []
             run_kind = kind
-            run.append(_view_text(line))
+            run.append(view_text(line, self._prefix))
         if run:
             self._insert_run(cursor, run, run_kind)
 

@@ -18,6 +18,7 @@ from ..engine.history_writer import history_writer_for
 from ..engine.run_session import Run, RunSession
 from .app_settings import AppSettings
 from .code_editor_frame import focused_frame
+from .code_locations import CodeLocations
 from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
 from .event_template_dialog import EventTemplateDialog
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.history = HistoryDock(self)
         self.history_store: HistoryStore | None = None
         self.past_run_banner = PastRunBanner(self)
+        self.code_locations = CodeLocations(self.tabs, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -177,6 +179,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.tree.sig_file_activated.connect(self.open_file)
         self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
+        self.log_panel.sig_location_clicked.connect(self.code_locations.open)
+        self.response_panel.sig_location_clicked.connect(self.code_locations.open)
+        self.code_locations.sig_notice.connect(self._notice)
         self.tabs.sig_changed_on_disk.connect(
             lambda path: self._notice(f"{Path(path).name} changed on disk: Reload or Keep Mine above it"))
         self.toolbar.sig_function_selected.connect(self.select_function)
@@ -202,6 +207,8 @@ class MainWindow(QMainWindow):
         workspace = load_workspace(folder)
         self.workspace = workspace
         self.workspace_watch.follow(workspace.folder)
+        for panel in (self.log_panel, self.response_panel, self.code_locations):
+            panel.set_workspace(workspace.folder)
         self.tree.set_root(workspace.folder)
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
@@ -470,6 +477,7 @@ class MainWindow(QMainWindow):
         self.summary_panel.show_result(result)
         if not result.succeeded:
             self.result_tabs.setCurrentWidget(self.response_panel)
+        self.code_locations.mark_failure(result)
         state = self.session.environment_state(record.function)
         if self.function is not None and self.function.config.name == record.function:
             self.toolbar.set_environment_state(state)

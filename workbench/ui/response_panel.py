@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette, QTextDocument
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextDocumentLayout, QPlainTextEdit, QSizePolicy,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextDocumentLa
 from workbench.core.http_body import DecodedBody, decoded_http_body
 from workbench.core.invocation_result import InvocationResult, Status
 from workbench.core.json_check import format_json
+from workbench.core.stack_frames import location_at, relative_in
 from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
 
 # Colouring costs about 2 ms per KB: above this size the payload is shown without colours.
@@ -51,9 +54,13 @@ def _trace_text(document: dict) -> str:
 class ResponsePanel(QWidget):
     """Shows one InvocationResult's payload; `show_running` and `clear` cover the time before it."""
 
+    sig_location_clicked = Signal(str, int, int)
+    """A stack frame of the error was clicked: its path (relative to the workspace inside it), line, column."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
+        self._folder: Path | None = None
         self._payload_shown: tuple[str, bool] = ("", True)
         self._decoded: DecodedBody | None = None
         self._build()
@@ -100,6 +107,9 @@ class ResponsePanel(QWidget):
             self._error_message.setText("" if message is None else str(message))
             self._error_message.setVisible(bool(self._error_message.text()))
             trace = _trace_text(document)
+            if self._folder is not None:
+                trace = relative_in(trace, self._folder)
+                self._error_message.setText(relative_in(self._error_message.text(), self._folder))
             self._trace.setPlainText(trace)
             self._trace.setVisible(bool(trace))
             self._error_box.show()
@@ -112,6 +122,33 @@ class ResponsePanel(QWidget):
         self._body_button.setVisible(self._decoded is not None)
         self._show_payload_or_body()
         self._copy.setEnabled(bool(text))
+
+    def set_workspace(self, folder: str | Path) -> None:
+        """Show the error's paths inside `folder` relative to it."""
+        self._folder = Path(folder)
+
+    def trace_text(self) -> str:
+        return self._trace.toPlainText()
+
+    def click_trace_at(self, line_number: int, column: int) -> bool:
+        """Act as a click on the trace at 0-based line and column; True when it was a stack frame."""
+        block = self._trace.document().findBlockByNumber(line_number)
+        location = location_at(block.text(), column)
+        if location is not None:
+            self.sig_location_clicked.emit(location.path, location.line, location.column)
+        return location is not None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._trace.viewport() and event.type() in (QEvent.Type.MouseButtonRelease,
+                                                                 QEvent.Type.MouseMove):
+            cursor = self._trace.cursorForPosition(event.position().toPoint())
+            if event.type() == QEvent.Type.MouseMove:
+                over = location_at(cursor.block().text(), cursor.positionInBlock()) is not None
+                self._trace.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over
+                                                 else Qt.CursorShape.IBeamCursor)
+            elif event.button() == Qt.MouseButton.LeftButton and not self._trace.textCursor().hasSelection():
+                self.click_trace_at(cursor.blockNumber(), cursor.positionInBlock())
+        return super().eventFilter(watched, event)
 
     def decoded_body(self) -> DecodedBody | None:
         """The decoded body of the last response when it is API Gateway-shaped, else None."""
@@ -183,6 +220,9 @@ class ResponsePanel(QWidget):
                                      lineWrapMode=QPlainTextEdit.LineWrapMode.NoWrap)
         self._trace.setFont(fixed)
         self._trace.setUndoRedoEnabled(False)
+        self._trace.setToolTip("Click a frame to open its file at that line")
+        self._trace.viewport().setMouseTracking(True)
+        self._trace.viewport().installEventFilter(self)
         heading = QWidget()
         heading_layout = QVBoxLayout(heading)
         heading_layout.setContentsMargins(8, 6, 8, 6)
