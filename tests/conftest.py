@@ -5,6 +5,45 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+# --- Function environments: a private dependency cache, and no network ------------------------------
+# The runtime's SDK folders are pre-seeded with the test environment's own boto3 (links, not copies), as
+# the download would fill them; credentials are fixed, improbable values, so no test reads ~/.aws.
+
+def _seed_environment_cache() -> None:
+    import importlib.util
+    import shutil
+    import tempfile
+
+    import atexit
+
+    root = tempfile.mkdtemp(prefix="workbench-cache-")
+    atexit.register(shutil.rmtree, root, True)
+    os.environ["LAMBDA_WORKBENCH_CACHE"] = root
+    packages = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "simplejson"]
+    locations = []
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            locations.append(os.path.dirname(spec.origin) if spec.submodule_search_locations else spec.origin)
+    from workbench.core.function_config import PYTHON_RUNTIMES
+    for runtime in PYTHON_RUNTIMES:
+        folder = os.path.join(root, "sdk", runtime)
+        os.makedirs(folder)
+        for location in locations:
+            os.symlink(location, os.path.join(folder, os.path.basename(location)))
+    for runtime in ("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"):
+        os.makedirs(os.path.join(root, "sdk", runtime, "node_modules"))
+    os.environ.update({"AWS_ACCESS_KEY_ID": "AKIAWORKBENCHTESTKEY0", "AWS_SECRET_ACCESS_KEY": "workbench-test-secret-0",
+                       "AWS_SHARED_CREDENTIALS_FILE": os.path.join(root, "no-credentials"),
+                       "AWS_CONFIG_FILE": os.path.join(root, "no-config")})
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
+
+
+if "LAMBDA_WORKBENCH_CACHE" not in os.environ:
+    _seed_environment_cache()
+
+
 # --- The execution engine: a real Engine, real runtime processes, the fixture handlers -------------
 
 import shutil  # noqa: E402

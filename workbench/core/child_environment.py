@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from .function_config import ConfigProblem, FunctionConfig, runtime_family
+from .function_environment import OPT_VARIABLE
 
 # Keys Lambda refuses to let a function set.
 RESERVED_KEYS = frozenset({
@@ -71,11 +72,14 @@ def log_stream_name(environment_id: str, now: datetime.datetime) -> str:
 
 def build_environment(config: FunctionConfig, runtime_api: str, host_env: Mapping[str, str],
                       environment_id: str, runtime_dir: str,
-                      now: datetime.datetime | None = None) -> dict[str, str]:
+                      now: datetime.datetime | None = None,
+                      runtime_variables: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:
     """Variables for one execution environment.
 
-    environment_id is the 32-hex id that names the log stream. The user's variables come last so
-    overridable ones (TZ, LANG, PATH, log level and format) win; reserved ones never do.
+    environment_id is the 32-hex id that names the log stream. runtime_variables come from the built
+    environment (search paths, AWS credentials and region, endpoint URLs). The user's variables come
+    last so overridable ones (TZ, LANG, PATH, log level and format) win; reserved ones never do. With
+    layers, a user value naming /opt names the merged layers folder instead, which is what /opt holds.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
     env = {key: host_env[key] for key in HOST_PASSTHROUGH if key in host_env}
@@ -108,7 +112,17 @@ def build_environment(config: FunctionConfig, runtime_api: str, host_env: Mappin
         env["AWS_EXECUTION_ENV"] = f"AWS_Lambda_{config.runtime}"
     if family == "nodejs":
         env["NODE_PATH"] = f"{config.code_dir}/node_modules:{config.code_dir}"
+    extra = dict(runtime_variables)
+    opt_dir = extra.pop(OPT_VARIABLE, None)
+    env.update(extra)
     for key, value in config.environment:
         if key not in RESERVED_KEYS and not key.startswith("_"):
-            env[key] = value
+            env[key] = _opt_rewritten(value, opt_dir)
     return env
+
+
+def _opt_rewritten(value: str, opt_dir: str | None) -> str:
+    if opt_dir is None:
+        return value
+    return ":".join(opt_dir + part[4:] if part == "/opt" or part.startswith("/opt/") else part
+                    for part in value.split(":"))

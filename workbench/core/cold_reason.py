@@ -25,6 +25,8 @@ class EnvironmentIdentity:
 
     config: FunctionConfig
     code: tuple[CodeFile, ...]
+    environment_key: str = ""
+    """The built environment (interpreter, dependency entry, layers, SDK): see FunctionEnvironment.key."""
 
 
 def after_failure(error_type: str | None) -> str:
@@ -68,4 +70,6 @@ def cold_reason(previous: EnvironmentIdentity | None, current: EnvironmentIdenti
     files = changed_files(previous.code, current.code)
     if files:
         return f"code changed: {_listed(files)}"
+    if previous.environment_key != current.environment_key:
+        return "environment changed: interpreter, dependencies, layers or SDK"
     return ended or FIRST_CALL

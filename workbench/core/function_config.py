@@ -27,6 +27,18 @@ def runtime_family(runtime: str) -> str:
 
 
 @dataclass(frozen=True)
+class LayerRef:
+    """One entry of a function's Layers, in declared order."""
+
+    name: str
+    """The layer's logical id in the template, or its ARN."""
+    content_dir: str | None = None
+    """The layer's local folder (its ContentUri); None for a layer known only by ARN."""
+    build_method: str | None = None
+    """Metadata BuildMethod (python3.12, nodejs20.x, ...): the folder holds sources and a manifest to build."""
+
+
+@dataclass(frozen=True)
 class FunctionConfig:
     """Everything that defines one function's execution environment.
 
@@ -45,6 +57,7 @@ class FunctionConfig:
     interpreter: str | None = None
     region: str = "us-east-1"
     account_id: str = "123456789012"
+    layers: tuple[LayerRef, ...] = ()
 
     @property
     def function_arn(self) -> str:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from .function_config import FunctionConfig, runtime_family
+from .function_environment import FunctionEnvironment
 
 
 @dataclass(frozen=True)
 class LaunchCommand:
     program: str
     arguments: tuple[str, ...]
+    variables: tuple[tuple[str, str], ...] = ()
+    """The built environment's variables (search paths, AWS credentials), before the user's own."""
 
 
 class LaunchError(Exception):
@@ -26,38 +27,33 @@ class LaunchError(Exception):
         self.message = message
 
 
-def find_workspace_python(start: str, levels: int = 3) -> str | None:
-    """A .venv/bin/python in the code folder or one of its parents (the workspace's own venv)."""
-    folder = Path(start).resolve()
-    for candidate in [folder, *folder.parents][: levels + 1]:
-        python = candidate / ".venv" / "bin" / "python"
-        if python.is_file() and os.access(python, os.X_OK):
-            return str(python)
-    return None
+def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | None = None,
+                   environment: FunctionEnvironment | None = None) -> LaunchCommand:
+    """The command for a function's runtime, or LaunchError saying what to install or fix.
 
-
-def python_interpreter(config: FunctionConfig) -> str:
-    """The workspace's venv, else the configured interpreter, else the workbench's own (never a shim)."""
-    return find_workspace_python(config.code_dir) or config.interpreter or sys.executable
-
-
-def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | None = None) -> LaunchCommand:
-    """The command for a function's runtime, or LaunchError saying what to install or fix."""
+    Python runs isolated (-I: no PYTHON* variables, no user site) and without site (-S: none of the
+    interpreter's own packages); the bootstrap then builds sys.path as Lambda's runtime does.
+    """
     family = runtime_family(config.runtime)
+    variables = environment.variables if environment else ()
+    interpreter = environment.interpreter if environment else None
     if family == "python":
-        interpreter = python_interpreter(config)
-        if shutil.which(interpreter, path=path_env) is None:
-            raise LaunchError("Runtime.InvalidEntrypoint",
-                              f"Python interpreter not found: {interpreter}. Install Python 3.9 or later, "
-                              "or set the function's interpreter to one that exists.")
-        return LaunchCommand(interpreter, (os.path.join(runtime_dir, "python", "bootstrap.py"),))
+        if interpreter is None:
+            raise LaunchError("Runtime.InvalidEntrypoint", _missing_python(config))
+        return LaunchCommand(interpreter.path, ("-I", "-S", os.path.join(runtime_dir, "python", "bootstrap.py")),
+                             variables)
     if family == "nodejs":
-        node = config.interpreter or shutil.which("node", path=path_env)
-        if not node or shutil.which(node, path=path_env) is None:
+        node = interpreter.path if interpreter else None
+        if node is None:
+            if config.interpreter:
+                raise LaunchError("Runtime.InvalidEntrypoint", f"node not found or not runnable: {config.interpreter}. "
+                                  "Set the function's interpreter to a Node.js 18 or later that exists.")
             raise LaunchError("Runtime.InvalidEntrypoint",
                               "node was not found on PATH. Install Node.js 18 or later (for example "
                               "`apt-get install nodejs`) to run nodejs functions.")
-        return LaunchCommand(node, (os.path.join(runtime_dir, "node", "bootstrap.mjs"),))
+        return LaunchCommand(node, (os.path.join(runtime_dir, "node", "bootstrap.mjs"),), variables)
+
+
     bootstrap = os.path.join(config.code_dir, "bootstrap")
     if not os.path.exists(bootstrap):
         raise LaunchError("Runtime.InvalidEntrypoint",
@@ -66,7 +62,18 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     if not os.access(bootstrap, os.X_OK):
         raise LaunchError("Runtime.InvalidEntrypoint",
                           f"fork/exec {bootstrap}: permission denied. Make it executable: chmod +x {bootstrap}")
-    return shell_script_command(bootstrap, path_env) or LaunchCommand(bootstrap, ())
+    command = shell_script_command(bootstrap, path_env) or LaunchCommand(bootstrap, ())
+    return LaunchCommand(command.program, command.arguments, variables)
+
+
+def _missing_python(config: FunctionConfig) -> str:
+    if config.interpreter and not os.path.exists(config.interpreter) and os.sep in config.interpreter:
+        return (f"Python interpreter not found: {config.interpreter}. Install Python 3.9 or later, "
+                "or set the function's interpreter to one that exists.")
+    if config.interpreter:
+        return (f"Python interpreter {config.interpreter} cannot run (it does not report a version). "
+                "Set the function's interpreter to a working Python 3.9 or later.")
+    return "No Python interpreter found. Install Python 3.9 or later (for example `uv python install 3.12`)."
 
 
 def shell_script_command(bootstrap: str, path_env: str | None) -> LaunchCommand | None:

@@ -10,12 +10,13 @@ from typing import Any
 from workbench.core.cfn_intrinsics import NO_VALUE, Placeholder, Resolver, scalar_text
 from workbench.core.cfn_yaml import MarkedDict, TemplateError
 from workbench.core.function_config import (
-    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RUNTIMES, FunctionConfig, runtime_family,
+    DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RUNTIMES, FunctionConfig, LayerRef, runtime_family,
 )
 
 SAM_DEFAULT = "SAM default"
 LAMBDA_DEFAULT = "Lambda default"
 GLOBALS = "Globals.Function"
+LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class FunctionContext:
     globals_function: MarkedDict
     region: str
     account_id: str
+    resources: MarkedDict | None = None
+    """The template's Resources, where a function's Layers find their LayerVersion resources."""
 
 
 def is_intrinsic(value: Any) -> bool:
@@ -232,6 +235,7 @@ def build_function(logical_id: str, resource: MarkedDict, context: FunctionConte
         environment=builder.environment(),
         region=context.region,
         account_id=context.account_id,
+        layers=_layers(builder),
     )
     order = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture"]
     origins = [(key, builder.origins[key]) for key in order if key in builder.origins]
@@ -286,3 +290,38 @@ def _lambda_code(builder: _Builder, resource: MarkedDict, code: Any) -> Any:
         builder.problems.append("no Code is set")
         return None
     return code
+
+
+def _layers(builder: _Builder) -> tuple[LayerRef, ...]:
+    """The function's Layers in declared order: local LayerVersion resources with their folders, the
+    rest by ARN (they are not available offline; the engine says so and runs without them)."""
+    raw = builder.merged.get("Layers")
+    if not isinstance(raw, list):
+        return ()
+    resources = builder.context.resources or MarkedDict()
+    layers = []
+    for item in raw:
+        name = item.get("Ref") if isinstance(item, dict) and len(item) == 1 else None
+        resource = resources.get(name) if isinstance(name, str) else None
+        if isinstance(resource, dict) and resource.get("Type") in LAYER_TYPES:
+            layers.append(_local_layer(builder, str(name), resource))
+            continue
+        resolved = builder.context.resolver.resolve(item)
+        layers.append(LayerRef(scalar_text(resolved)))
+    return tuple(layers)
+
+
+def _local_layer(builder: _Builder, name: str, resource: dict) -> LayerRef:
+    properties = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
+    metadata = resource.get("Metadata") if isinstance(resource.get("Metadata"), dict) else {}
+    content = properties.get("ContentUri", properties.get("Content"))
+    if isinstance(metadata.get("aws:asset:path"), str):
+        content = metadata["aws:asset:path"]
+    content = builder.context.resolver.resolve(content) if content is not None else None
+    build_method = metadata.get("BuildMethod")
+    if not isinstance(content, str) or isinstance(content, Placeholder) or content.startswith("s3://"):
+        return LayerRef(name)  # in Amazon S3 only: like an ARN, not available offline
+    folder = os.path.normpath(builder.context.template_path.parent / content)
+    if not os.path.isdir(folder):
+        builder.problems.append(f"layer {name}: ContentUri {content} does not exist")
+    return LayerRef(name, folder, build_method if isinstance(build_method, str) else None)

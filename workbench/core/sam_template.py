@@ -91,7 +91,7 @@ def load_template(
 
     context = FunctionContext(
         template_path=path, resolver=resolver, parameter_sources=sources,
-        globals_function=globals_function, region=region, account_id=account_id,
+        globals_function=globals_function, region=region, account_id=account_id, resources=resources,
     )
     functions = []
     for logical_id, resource in resources.items():

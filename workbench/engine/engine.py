@@ -12,7 +12,7 @@ import os
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -24,8 +24,10 @@ from ..core.cold_reason import EnvironmentIdentity
 from ..core.function_config import FunctionConfig
 from ..core.invocation_result import InvocationResult, Status
 from ..core.log_lines import end_line, report_line, start_line
+from ..core.function_environment import FunctionEnvironment, redact
 from ..core.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
+from .environment_builder import BuildFailure, EnvironmentBuild, EnvironmentBuilder
 from .sandbox import InvokeRequest, Sandbox, new_trace_id
 
 
@@ -61,6 +63,10 @@ class Invocation(QObject):
         self.started_at: float | None = None
         self._engine = engine
         self._sandbox: Sandbox | None = None
+        self.environment: FunctionEnvironment | None = None
+        """What the environment was built from (interpreter, dependencies, layers, SDK), once known."""
+        self._build: EnvironmentBuild | None = None
+        self._after_build: tuple = (False, "init", True, None)
 
     def cancel(self) -> None:
         """Stop the call; its environment is killed, as on a timeout."""
@@ -71,14 +77,41 @@ class Invocation(QObject):
         else:
             self._engine._drop_queued(self)
             self._finish_early(lambda_errors.stopped_payload(self.request_id), "Sandbox.Stopped")
+            if self._build is not None:
+                self._build.cancel()
 
     # --- Engine side ---------------------------------------------------------------------------
 
-    def _attach(self, sandbox: Sandbox, cold: bool, announce: bool = True) -> None:
+    def _await_build(self, build: EnvironmentBuild, force_cold: bool, init_phase: str, announce: bool,
+                     requested: bool | None) -> None:
+        self._build = build
+        self._after_build = (force_cold, init_phase, announce, requested)
+        build.output.connect(self.log_lines)
+        build.finished.connect(self._on_environment_built)
+
+    @Slot(object)
+    def _on_environment_built(self, outcome) -> None:
+        self._build = None
+        if self.result is not None:
+            return
+        if isinstance(outcome, BuildFailure):
+            self._finish_early(lambda_errors.start_failure_payload(self.request_id, outcome.error_type,
+                                                                   outcome.message), outcome.error_type)
+        else:
+            self._engine._begin(self, *self._after_build)
+
+    def _attach(self, sandbox: Sandbox, cold: bool, announce: bool = True,
+                environment: FunctionEnvironment | None = None) -> None:
         self._sandbox = sandbox
         self.cold = cold
+        self.environment = environment
         self.started_at = time.monotonic()
-        sandbox.sig_log_lines.connect(self.log_lines)
+        if cold and environment is not None and environment.notices:
+            self.log_lines.emit(list(environment.notices))
+        if environment is not None and environment.secrets:
+            sandbox.sig_log_lines.connect(self._on_lines_with_secrets)
+        else:
+            sandbox.sig_log_lines.connect(self.log_lines)
         sandbox.sig_finished.connect(self._on_sandbox_finished)
         sandbox.sig_lost.connect(self._on_sandbox_lost)
         sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
@@ -89,14 +122,28 @@ class Invocation(QObject):
 
     def _detach(self) -> None:
         sandbox = self._sandbox
-        sandbox.sig_log_lines.disconnect(self.log_lines)
+        if self.environment is not None and self.environment.secrets:
+            sandbox.sig_log_lines.disconnect(self._on_lines_with_secrets)
+        else:
+            sandbox.sig_log_lines.disconnect(self.log_lines)
         sandbox.sig_finished.disconnect(self._on_sandbox_finished)
         sandbox.sig_lost.disconnect(self._on_sandbox_lost)
         sandbox.sig_init_failed.disconnect(self._on_sandbox_init_failed)
 
+    @Slot(list)
+    def _on_lines_with_secrets(self, lines: list) -> None:
+        # Credentials reach the function as on Lambda, but never a log or the history.
+        secrets = self.environment.secrets
+        self.log_lines.emit([redact(line, secrets) for line in lines])
+
     @Slot(object)
     def _on_sandbox_finished(self, result: InvocationResult) -> None:
         self._detach()
+        if self.environment is not None and self.environment.secrets and result.payload:
+            text = result.payload.decode("utf-8", errors="surrogateescape")
+            cleaned = redact(text, self.environment.secrets)
+            if cleaned != text:
+                result = replace(result, payload=cleaned.encode("utf-8", errors="surrogateescape"))
         self._deliver(result)
 
     @Slot(object)
@@ -147,6 +194,8 @@ class Engine(QObject):
         # Per function: what its last environment was started from, and how it went away (for cold reasons).
         self._last_identity: dict[str, EnvironmentIdentity] = {}
         self._ended: dict[str, str] = {}
+        self.builder = EnvironmentBuilder(self._host_env, self)
+        """Builds each function's interpreter, dependencies, layers and SDK before its first cold start."""
 
     def invoke(self, config: FunctionConfig, event: bytes | str | object,
                options: InvokeOptions | None = None) -> Invocation:
@@ -188,6 +237,10 @@ class Engine(QObject):
 
     def shutdown(self) -> None:
         """Kill every environment and wait for them: nothing is left running."""
+        for running in list(self._running.values()):
+            for invocation in list(running):
+                if invocation._build is not None:
+                    invocation.cancel()
         for pool in self._pools.values():
             for _identity, sandbox in pool:
                 sandbox.shutdown()
@@ -196,8 +249,8 @@ class Engine(QObject):
 
     # --- Internals -----------------------------------------------------------------------------
 
-    def _identity(self, config: FunctionConfig) -> EnvironmentIdentity:
-        return EnvironmentIdentity(config, code_snapshot(config.code_dir))
+    def _identity(self, config: FunctionConfig, environment: FunctionEnvironment) -> EnvironmentIdentity:
+        return EnvironmentIdentity(config, code_snapshot(config.code_dir), environment.key)
 
     def _busy_sandboxes(self, name: str) -> list[Sandbox]:
         return [invocation._sandbox for invocation in self._running.get(name, ()) if invocation._sandbox]
@@ -218,28 +271,38 @@ class Engine(QObject):
             invocation._finish_early(lambda_errors.compact_json(
                 {"Message": lambda_errors.request_too_large_message(size)}), "RequestEntityTooLargeException")
             return
-        try:
-            sandbox, cold = self._sandbox_for(invocation, invocation.options.cold)
-        except LaunchError as error:
-            invocation._finish_early(lambda_errors.start_failure_payload(
-                invocation.request_id, error.error_type, error.message), error.error_type)
-            return
-        invocation._attach(sandbox, cold)
+        self._begin(invocation, invocation.options.cold, "init", True)
 
     def _restart_cold(self, invocation: Invocation, init_phase: str = "init") -> None:
         self._ended[invocation.config.name] = reasons.INIT_RETRY if init_phase == "invoke" else reasons.EXITED
+        self._begin(invocation, True, init_phase, False, requested=False)
+
+    def _begin(self, invocation: Invocation, force_cold: bool, init_phase: str, announce: bool,
+               requested: bool | None = None) -> None:
+        """Start the call in an environment: built first (off this thread, in child processes) when the
+        function's dependencies, layers or SDK are not in the cache yet."""
+        outcome = self.builder.ready(invocation.config)
+        if outcome is None:
+            self.environment_changed.emit(invocation.config.name, "building")
+            invocation._await_build(self.builder.build(invocation.config), force_cold, init_phase, announce,
+                                    requested)
+            return
+        if isinstance(outcome, BuildFailure):
+            invocation._finish_early(lambda_errors.start_failure_payload(
+                invocation.request_id, outcome.error_type, outcome.message), outcome.error_type)
+            return
         try:
-            sandbox, _cold = self._sandbox_for(invocation, True, init_phase, requested=False)
+            sandbox, cold = self._sandbox_for(invocation, force_cold, init_phase, requested, outcome)
         except LaunchError as error:
             invocation._finish_early(lambda_errors.start_failure_payload(
                 invocation.request_id, error.error_type, error.message), error.error_type)
             return
-        invocation._attach(sandbox, True, announce=False)
+        invocation._attach(sandbox, cold, announce, outcome)
 
-    def _sandbox_for(self, invocation: Invocation, force_cold: bool, init_phase: str = "init",
-                     requested: bool | None = None) -> tuple[Sandbox, bool]:
+    def _sandbox_for(self, invocation: Invocation, force_cold: bool, init_phase: str,
+                     requested: bool | None, environment: FunctionEnvironment) -> tuple[Sandbox, bool]:
         config = invocation.config
-        identity = self._identity(config)
+        identity = self._identity(config, environment)
         invocation.identity = identity
         pool = self._pools.setdefault(config.name, [])
         busy = self._busy_sandboxes(config.name)
@@ -263,7 +326,7 @@ class Engine(QObject):
             entry[1].shutdown()
             entry[1].deleteLater()
         runtime_dir = str(runtime_path())
-        command = launch_command(config, runtime_dir, self._host_env.get("PATH"))
+        command = launch_command(config, runtime_dir, self._host_env.get("PATH"), environment)
         sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, init_phase)
         # A bound slot, not a lambda holding self: no reference cycle, so the engine is freed (and its
         # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens

@@ -76,7 +76,7 @@ class Sandbox(QObject):
         self._server = RuntimeApiServer(self, peer_allowed=membership, likely_peers=membership.likely_pids,
                                         idle_timeout_s=max(config.timeout_s, INIT_LIMIT_S) + IDLE_GRACE_S)
         self._environment = build_environment(config, self._server.address, host_env, new_environment_id(),
-                                              runtime_dir)
+                                              runtime_dir, runtime_variables=command.variables)
         # Unique to this environment and inherited by everything the runtime starts: finds the processes
         # to kill with it, even daemons that left its session and its process tree.
         self._marker = "AWS_LAMBDA_LOG_STREAM_NAME=" + self._environment["AWS_LAMBDA_LOG_STREAM_NAME"]

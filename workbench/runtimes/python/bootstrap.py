@@ -521,13 +521,20 @@ def update_trace_id(headers):
         os.environ.pop("_X_AMZN_TRACE_ID", None)
 
 
+def set_search_path():
+    """sys.path as Lambda's runtime has it: the task root, the dependencies, the layers and the runtime's
+    SDK (given by the workbench, in that order), then the standard library. The interpreter runs isolated
+    and without site, so nothing of the machine's own packages is there; this file's folder is not either."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    stdlib = [p for p in sys.path if p and os.path.abspath(p) != here]
+    given = os.environ.pop("_LAMBDA_WORKBENCH_SYS_PATH", None)
+    first = given.split(os.pathsep) if given else [os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())]
+    sys.path[:] = first + [p for p in stdlib if p not in first]
+
+
 def main():
     global _current_request_id, _current_tenant_id
-    # The user's code directory comes first on sys.path; this file's own folder must not be there.
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
-    sys.path.insert(0, task_root)
+    set_search_path()
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])

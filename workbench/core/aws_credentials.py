@@ -1,0 +1,78 @@
+"""AWS credentials for a function, resolved the way `sam local invoke` passes them: botocore's own chain
+(environment, AWS_PROFILE or the chosen profile, ~/.aws/config and credentials, the SSO cache), handed to
+the runtime as Lambda hands over its execution role's keys. Values are secrets: callers redact them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NO_CREDENTIALS_WARNING = (
+    "WARNING: no AWS credentials found (environment, profile, ~/.aws/credentials, SSO cache): the function "
+    "runs, but AWS SDK calls will fail. Configure them with `aws configure` or `aws sso login`, or choose a "
+    "profile (--profile on the command line, Profile in the workspace's AWS settings).")
+# Where calls go instead of AWS (a local emulator): passed through as the SDKs read them.
+ENDPOINT_PREFIX = "AWS_ENDPOINT_URL"
+
+
+@dataclass(frozen=True)
+class AwsAccess:
+    variables: tuple[tuple[str, str], ...]
+    """AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN as the runtime gets them."""
+    secrets: tuple[str, ...]
+    method: str
+    """Where botocore found them ("shared-credentials-file", "env", "sso", ...), "" when none."""
+    region: str | None
+    """The profile's region, when it has one."""
+    problem: str = ""
+
+    @property
+    def warning(self) -> str | None:
+        if self.variables:
+            return None
+        return NO_CREDENTIALS_WARNING + (f" ({self.problem})" if self.problem else "")
+
+
+_CACHE: dict[tuple, object] = {}
+
+
+def resolve_aws_access(profile: str | None, host_env: dict[str, str]) -> AwsAccess:
+    """Credentials from botocore's chain; never the instance-metadata or container endpoints (no network
+    wait on a laptop). A refreshable source (SSO, assume-role) is refreshed when it is about to expire."""
+    key = (profile, host_env.get("AWS_SHARED_CREDENTIALS_FILE"), host_env.get("AWS_CONFIG_FILE"))
+    try:
+        import botocore.exceptions
+        import botocore.session
+    except ImportError:
+        return AwsAccess((), (), "", None, "botocore is not installed")
+    try:
+        if key not in _CACHE:
+            session = botocore.session.Session(profile=profile or None)
+            for variable, name in (("AWS_SHARED_CREDENTIALS_FILE", "credentials_file"),
+                                   ("AWS_CONFIG_FILE", "config_file")):
+                if host_env.get(variable):
+                    session.set_config_variable(name, host_env[variable])
+            resolver = session.get_component("credential_provider")
+            for provider in ("iam-role", "container-role"):
+                try:
+                    resolver.remove(provider)
+                except Exception:  # noqa: BLE001 - absent in some botocore versions
+                    pass
+            _CACHE[key] = (session.get_credentials(), session.get_config_variable("region"))
+        credentials, region = _CACHE[key]
+        if credentials is None:
+            return AwsAccess((), (), "", region)
+        frozen = credentials.get_frozen_credentials()
+    except botocore.exceptions.BotoCoreError as error:
+        _CACHE.pop(key, None)
+        return AwsAccess((), (), "", None, str(error))
+    variables = [("AWS_ACCESS_KEY_ID", frozen.access_key), ("AWS_SECRET_ACCESS_KEY", frozen.secret_key)]
+    if frozen.token:
+        variables.append(("AWS_SESSION_TOKEN", frozen.token))
+    secrets = tuple(value for _name, value in variables)
+    return AwsAccess(tuple(variables), secrets, getattr(credentials, "method", "") or "", region)
+
+
+def endpoint_variables(endpoints: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """AWS_ENDPOINT_URL and its per-service forms (AWS_ENDPOINT_URL_S3, ...) set for a workspace."""
+    return tuple((name, url) for name, url in sorted(endpoints.items())
+                 if name == ENDPOINT_PREFIX or name.startswith(ENDPOINT_PREFIX + "_"))
