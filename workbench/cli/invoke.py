@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from ..core.aws_settings import AwsSettings, load_aws_settings
 from ..core.function_config import RUNTIMES, FunctionConfig
 from ..core.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
                                        prepare_invocation)
@@ -62,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     remote = parser.add_argument_group("on AWS", "--remote runs the same call against the deployed function "
                                                  "(boto3, LogType=Tail; --function-name is its name or ARN)")
     remote.add_argument("--remote", action="store_true", help="invoke the deployed function instead")
-    remote.add_argument("--profile", help="AWS profile (default: boto3's own choice)")
-    remote.add_argument("--region", help="AWS region (default: the profile's)")
+    remote.add_argument("--profile", help="AWS profile: the deployed function's with --remote; otherwise the one whose "
+                                          "credentials the local function gets (default: the workspace's, else "
+                                          "botocore's chain: environment, AWS_PROFILE, ~/.aws)")
+    remote.add_argument("--region", help="AWS region (default: the workspace's, else the profile's)")
     remote.add_argument("--endpoint-url", metavar="URL", help="another Lambda endpoint, e.g. lambda-workbench serve")
     return parser
 
@@ -128,7 +131,9 @@ def prepare(args: argparse.Namespace, stdin: BinaryIO) -> PreparedInvocation:
     if args.repeat < 1:
         raise UsageError(f"--repeat {args.repeat}: must be 1 or more")
     function = resolve_function(args)
+    region = args.region or load_aws_settings(_workspace_folder(args)).region
     overrides = Overrides(memory_mb=args.memory, timeout_s=args.timeout, architecture=args.architecture,
+                          region=region,
                           runtime=args.runtime if args.handler is None else None,
                           environment=_key_values(args.env, "--env"))
     event, source = read_event(args.event, stdin)
@@ -139,8 +144,14 @@ def prepare(args: argparse.Namespace, stdin: BinaryIO) -> PreparedInvocation:
     return prepared
 
 
-def report_document(record: RunRecord) -> dict:
-    """One machine-readable line of --report-json."""
+def aws_settings(args: argparse.Namespace) -> AwsSettings:
+    """--profile and --region over the workspace's own AWS settings."""
+    saved = load_aws_settings(_workspace_folder(args))
+    return AwsSettings(args.profile or saved.profile, args.region or saved.region, saved.endpoints)
+
+
+def report_document(record: RunRecord, environment=None) -> dict:
+    """One machine-readable line of --report-json; environment is the run's FunctionEnvironment."""
     result = record.result
     doc: dict = {"requestId": result.request_id, "status": result.status.value, "errorType": result.error_type}
     try:
@@ -155,6 +166,9 @@ def report_document(record: RunRecord) -> dict:
         "architecture": result.architecture, "costUSD": result.cost_usd, "coldStart": record.cold,
         "coldReason": record.cold_reason,
     })
+    interpreter = environment.interpreter if environment is not None else None
+    doc["interpreter"] = interpreter.report() if interpreter is not None else {
+        "requested": record.config.runtime, "version": None, "path": None, "matches": False}
     return doc
 
 
@@ -172,9 +186,11 @@ def _open_history(folder: Path, stderr: TextIO):
 
 
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
-                    report: TextIO | None, history_folder: Path | None = None) -> int:
+                    report: TextIO | None, history_folder: Path | None = None,
+                    aws: AwsSettings = AwsSettings()) -> int:
     """Run the calls; with history_folder, each is recorded into that workspace's history (in the
-    background, so recording never lengthens a call; every record is written before this returns)."""
+    background, so recording never lengthens a call; every record is written before this returns).
+    aws: the profile, region and endpoints whose credentials and settings the function gets."""
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from ..engine.history_writer import history_writer_for
@@ -183,6 +199,7 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     app = QCoreApplication.instance() or QCoreApplication([])
     history = history_writer_for(history_folder, app) if history_folder is not None else None
     session = RunSession(history=history, parent=app)
+    session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints))
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
     failed = False
     # Lambda joins a Python error's lines with CR; on a terminal that would overwrite itself.
@@ -202,7 +219,7 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
             stdout.write(record.result.payload_text().replace("\n", "\\n") + "\n")
             stdout.flush()
             if report is not None:
-                report.write(json.dumps(report_document(record)) + "\n")
+                report.write(json.dumps(report_document(record, run.invocation.environment)) + "\n")
             failed = failed or not record.result.succeeded
     finally:
         session.shutdown()
@@ -276,7 +293,8 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             finally:
                 if history is not None:
                     history.close()
-        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder)
+        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder,
+                               aws_settings(args))
     finally:
         if report is not None:
             report.close()

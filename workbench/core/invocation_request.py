@@ -43,9 +43,11 @@ class Overrides:
     runtime: str | None = None
     environment: tuple[tuple[str, str], ...] = ()
     """Variables set on top of the function's (same name: this value wins)."""
+    region: str | None = None
+    """The AWS region the function runs in (AWS_REGION, its ARN)."""
 
     def apply(self, config: FunctionConfig) -> FunctionConfig:
-        changes: dict = {key: value for key in ("memory_mb", "timeout_s", "architecture", "runtime")
+        changes: dict = {key: value for key in ("memory_mb", "timeout_s", "architecture", "runtime", "region")
                          if (value := getattr(self, key)) is not None}
         if self.environment:
             env = config.env_dict()

@@ -100,7 +100,8 @@ class Run(QObject):
             started_at=self.started_at, source=self.source, config=self.config, event=self.prepared.event,
             result=result, log=tuple(self._lines), cold=bool(invocation.cold),
             cold_reason=invocation.cold_reason if invocation.cold else None,
-            code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset)
+            code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset,
+            environment_key=invocation.environment.key if invocation.environment is not None else None)
         self.run_id = self._session._record(self.record)
         self.finished.emit(self.record)
         self._session._run_done(self)
