@@ -227,11 +227,14 @@ def test_credentials_from_a_profile_reach_the_handler_and_never_the_log(tmp_path
                            "aws_secret_access_key = profile-secret-value-123\n")
     config = tmp_path / "config"
     config.write_text("[profile dev]\nregion = eu-central-1\n")
+    import hashlib
+    digest = hashlib.sha256(b"profile-secret-value-123").hexdigest()  # the code must not hold the secret itself
     code = write(tmp_path / "code", {"app.py": (
-        "import os\ndef handler(event, context):\n"
+        "import hashlib, os\ndef handler(event, context):\n"
         "    print('secret is', os.environ['AWS_SECRET_ACCESS_KEY'])\n"
+        "    secret = hashlib.sha256(os.environ['AWS_SECRET_ACCESS_KEY'].encode()).hexdigest()\n"
         "    return {'key': os.environ['AWS_ACCESS_KEY_ID'] == 'AKIAPROFILEKEY000001',\n"
-        "            'secret': os.environ['AWS_SECRET_ACCESS_KEY'] == 'profile-secret-value-123',\n"
+        f"            'secret': secret == '{digest}',\n"
         "            'region': os.environ['AWS_REGION']}\n")})
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_CONFIG_FILE=str(config))

@@ -34,5 +34,5 @@ def make_wheel(folder: Path, name: str, version: str, files: dict[str, str], tag
 
 def offline_index(folder: Path) -> dict[str, str]:
     """Variables that make uv (and pip) install only from `folder`, never from the network."""
-    return {"UV_NO_INDEX": "1", "UV_FIND_LINKS": str(folder), "UV_OFFLINE": "1",
+    return {"UV_FIND_LINKS": str(folder), "UV_OFFLINE": "1",
             "UV_CACHE_DIR": str(folder / ".uv-cache"), "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(folder)}

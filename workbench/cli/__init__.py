@@ -15,6 +15,7 @@ SUBCOMMANDS = {
     "test": "test",
     "serve": "serve",
     "history": "history",
+    "deps": "deps",
 }
 
 

@@ -76,3 +76,17 @@ def endpoint_variables(endpoints: dict[str, str]) -> tuple[tuple[str, str], ...]
     """AWS_ENDPOINT_URL and its per-service forms (AWS_ENDPOINT_URL_S3, ...) set for a workspace."""
     return tuple((name, url) for name, url in sorted(endpoints.items())
                  if name == ENDPOINT_PREFIX or name.startswith(ENDPOINT_PREFIX + "_"))
+
+
+def available_profiles(host_env: dict[str, str]) -> list[str]:
+    """The profile names of ~/.aws/config and credentials (botocore reads them), [] when it cannot."""
+    try:
+        import botocore.session
+        session = botocore.session.Session()
+        for variable, name in (("AWS_SHARED_CREDENTIALS_FILE", "credentials_file"),
+                               ("AWS_CONFIG_FILE", "config_file")):
+            if host_env.get(variable):
+                session.set_config_variable(name, host_env[variable])
+        return sorted(session.available_profiles)
+    except Exception:  # noqa: BLE001 - a malformed file must not take the window down
+        return []

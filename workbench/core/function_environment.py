@@ -17,6 +17,14 @@ OPT_VARIABLE = "_LAMBDA_WORKBENCH_OPT"
 
 
 @dataclass(frozen=True)
+class BuildFailure:
+    """An environment build that failed: the error type the call gets, and the installer's own words."""
+
+    error_type: str
+    message: str
+
+
+@dataclass(frozen=True)
 class FunctionEnvironment:
     """Everything besides the code that one execution environment of a function starts from."""
 

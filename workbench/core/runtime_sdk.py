@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .function_config import runtime_family
 
-PYTHON_SDK = ("boto3==1.40.4", "botocore==1.40.4")
+PYTHON_SDK = ("boto3==1.40.4", "botocore==1.40.4", "simplejson==3.20.1")
 # The AWS SDK for JavaScript v3 is modular; the clients most functions import, at one release.
 NODE_SDK_VERSION = "3.896.0"
 NODE_SDK_CLIENTS = ("client-s3", "client-dynamodb", "lib-dynamodb", "client-sqs", "client-sns",

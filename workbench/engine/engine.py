@@ -87,11 +87,17 @@ class Invocation(QObject):
         self._build = build
         self._after_build = (force_cold, init_phase, announce, requested)
         build.output.connect(self.log_lines)
+        build.progress.connect(self._on_build_progress)
         build.finished.connect(self._on_environment_built)
+
+    @Slot(str)
+    def _on_build_progress(self, text: str) -> None:
+        self._engine.build_progress.emit(self.config.name, text)
 
     @Slot(object)
     def _on_environment_built(self, outcome) -> None:
         self._build = None
+        self._engine.build_progress.emit(self.config.name, "")
         if self.result is not None:
             return
         if isinstance(outcome, BuildFailure):
@@ -179,7 +185,9 @@ class Engine(QObject):
     """Runs invocations in warm environments: per function, up to `max_environments` at once, the rest queued."""
 
     environment_changed = Signal(str, str)
-    """function name, state: "cold" (none), "starting", "ready" (warm), "running", "dead"."""
+    """function name, state: "cold" (none), "building", "starting", "ready" (warm), "running", "dead"."""
+    build_progress = Signal(str, str)
+    """function name, what its environment build is doing ("installing requirements.txt ..."); "" when done."""
 
     def __init__(self, parent: QObject | None = None, host_env: dict[str, str] | None = None,
                  max_environments: int = 1) -> None:

@@ -23,9 +23,10 @@ from ..core.aws_credentials import endpoint_variables, resolve_aws_access
 from ..core.code_fingerprint import code_fingerprint
 from ..core.dependency_cache import (ENTRY_FILE, Manifest, cache_root, entry_built, entry_key, entry_metadata,
                                      entry_path, find_manifest, node_install_commands, python_install_commands)
+from ..core.environment_report import EnvironmentReport, build_report
 from ..core.function_config import FunctionConfig, LayerRef, runtime_family
-from ..core.function_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, FunctionEnvironment, node_path,
-                                         python_search_path)
+from ..core.function_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
+                                         node_path, python_search_path)
 from ..core.interpreter_choice import Interpreter, choose_interpreter
 from ..core.line_splitter import LineSplitter
 from ..core.package_report import MAX_LAYERS
@@ -34,14 +35,6 @@ from ..resources import runtime_path
 
 # An SDK download that failed is not retried for this long (offline laptops start at once).
 SDK_RETRY_S = 600
-
-
-@dataclass(frozen=True)
-class BuildFailure:
-    """A build that failed: what Lambda-side error the call gets, and the installer's own words."""
-
-    error_type: str
-    message: str
 
 
 @dataclass
@@ -273,6 +266,14 @@ class EnvironmentBuilder(QObject):
         build.start()
         return build
 
+    def rebuild(self, config: FunctionConfig) -> EnvironmentBuild:
+        """Discard the function's dependency entry (and its layers' entries) and build them again."""
+        plan = self._plan(config)
+        entries = [plan.dependencies] + [entry for _layer, entry in plan.layer_parts]
+        for entry in filter(None, entries):
+            shutil.rmtree(entry, ignore_errors=True)
+        return self.build(config)
+
     def dependency_entry(self, config: FunctionConfig) -> tuple[Manifest | None, Path | None]:
         """The function's manifest and its cache entry folder (built or not)."""
         interpreter = self._interpreter(config)
@@ -281,6 +282,14 @@ class EnvironmentBuilder(QObject):
             return manifest, None
         return manifest, entry_path(self.root, entry_key(manifest, config.runtime, config.architecture,
                                                           interpreter.version))
+
+    def describe(self, config: FunctionConfig) -> EnvironmentReport:
+        """What the function's environment is made of, built or not (for the Dependencies section and
+        `lambda-workbench deps`)."""
+        plan = self._plan(config)
+        opt_dir = self._merged_layers(plan.layer_parts) if plan.layer_parts and not plan.steps else None
+        sdk_dir = plan.sdk_dir if plan.sdk_dir and Path(plan.sdk_dir).is_dir() else None
+        return build_report(config, plan.interpreter, plan.manifest, plan.dependencies, opt_dir, sdk_dir)
 
     def sdk_folder(self, runtime: str) -> Path:
         return self.root / "sdk" / runtime

@@ -169,6 +169,8 @@ class RunSession(QObject):
     """A run is in the history now (its id): lists of past runs can show it."""
     history_problem = Signal(str)
     """History could not be written; the run itself is unaffected. One line for the user."""
+    environment_building = Signal(str, str)
+    """function name, what its environment build is doing (installing its requirements, ...); "" when done."""
 
     def __init__(self, history: History | None = None, engine: Engine | None = None,
                  parent: QObject | None = None) -> None:
@@ -176,6 +178,7 @@ class RunSession(QObject):
         self.engine = engine or Engine(self)
         self.history: History | None = None
         self.engine.environment_changed.connect(self.environment_changed)
+        self.engine.build_progress.connect(self.environment_building)
         self.set_history(history)
         self._active: list[Run] = []
 
@@ -219,6 +222,23 @@ class RunSession(QObject):
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments: the next call starts cold (and says "environment reset")."""
         self.engine.reset(function_name)
+
+    # --- Function environments (interpreter, dependencies, layers, SDK, AWS access) -----------------
+
+    def describe_environment(self, config):
+        """The function's EnvironmentReport: what its environment is made of, built or not."""
+        return self.engine.builder.describe(config)
+
+    def rebuild_environment(self, config):
+        """Discard the function's dependency entries and build them now (an EnvironmentBuild: output,
+        progress, finished); its next call starts cold."""
+        self.engine.reset(config.name)
+        return self.engine.builder.rebuild(config)
+
+    def set_aws(self, profile: str | None, region: str | None, endpoints: dict[str, str]) -> None:
+        """The workspace's AWS profile, region and endpoint URLs, for the environments started from now on."""
+        self.engine.builder.set_aws(profile, region, endpoints)
+        self.engine.reset()
 
     def shutdown(self) -> None:
         """Kill every environment; nothing is left running."""

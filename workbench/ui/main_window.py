@@ -36,6 +36,8 @@ from .theme import apply_theme
 from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
 from .workspace_disk_watch import WorkspaceDiskWatch
 from .workspace_tree import WorkspaceTree
+from .dependencies_panel import DependenciesPanel
+from .environment_section import EnvironmentSection
 
 class MainWindow(QMainWindow):
     sig_run_finished = Signal(object)
@@ -71,6 +73,8 @@ class MainWindow(QMainWindow):
         self.history_store: HistoryStore | None = None
         self.past_run_banner = PastRunBanner(self)
         self.code_locations = CodeLocations(self.tabs, self)
+        self.dependencies_panel = DependenciesPanel(self)
+        self.environment = EnvironmentSection(self.dependencies_panel, self.toolbar, self.log_panel, self.session, self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -96,6 +100,7 @@ class MainWindow(QMainWindow):
         self.result_tabs.addTab(self.response_panel, "Response")
         self.result_tabs.addTab(self.summary_panel, "Summary")
         self.result_tabs.addTab(self.serve_panel, "Serve")
+        self.result_tabs.addTab(self.dependencies_panel, "Dependencies")
         self.bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [self.log_panel, self.result_tabs])
         # The banner says when the panels below show a run from the history rather than the latest one.
         results = QWidget(self)
@@ -190,6 +195,7 @@ class MainWindow(QMainWindow):
         self.toolbar.sig_reset_requested.connect(self._reset_environment)
         self.function_settings.sig_config_changed.connect(self._on_config_changed)
         self.presets.sig_notice.connect(self._notice)
+        self.environment.sig_notice.connect(self._notice)
         self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         self.session.environment_changed.connect(self._on_environment_changed)
@@ -213,6 +219,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
         self._open_history(workspace)
+        self.environment.set_workspace(workspace.folder)
         names = workspace.function_names
         current = self.settings.last_function(str(workspace.folder))
         current = current if current in names else (names[0] if names else None)
@@ -256,6 +263,7 @@ class MainWindow(QMainWindow):
         self.function_settings.set_config(config)
         self.function_settings.set_origins(dict(self.function.origins))
         self._show_limits()
+        self.environment.set_function(config)
         self.toolbar.set_environment_state(self.session.environment_state(name))
         self.presets.set_function(str(self.workspace.folder), name)
         handler_file = _handler_file(config.code_dir, config.handler)
@@ -294,6 +302,7 @@ class MainWindow(QMainWindow):
         self.workspace_watch.acknowledge(self.workspace.folder)
         self.function = self.workspace.function(config.name)
         self._show_limits()
+        self.environment.set_function(self.function.config)
 
     def _show_limits(self) -> None:
         config = self.function.config
@@ -487,6 +496,8 @@ class MainWindow(QMainWindow):
             how = f"; cold start: {record.cold_reason}"
         self.statusBar().showMessage(f"{record.function} {outcome} in {result.duration_ms:.2f} ms "
                                      f"(billed {result.billed_duration_ms} ms{how})")
+        if record.cold:
+            self.environment.refresh()
         self.sig_run_finished.emit(record)
 
     @Slot(str, str)

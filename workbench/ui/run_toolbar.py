@@ -9,7 +9,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QSizePolicy, QToolBar, QWidget
 
 _BADGE_STYLE = "QLabel {{ background: {bg}; color: white; border-radius: 4px; padding: 2px 8px; font-weight: 600; }}"
-_BADGE_COLOURS = {"cold": "#5b6b7f", "starting": "#b7791f", "warm": "#2f855a", "running": "#2b6cb0"}
+_BADGE_COLOURS = {"cold": "#5b6b7f", "building": "#805ad5", "starting": "#b7791f", "warm": "#2f855a",
+                  "running": "#2b6cb0"}
 
 
 class RunToolbar(QToolBar):
@@ -37,6 +38,10 @@ class RunToolbar(QToolBar):
         self.limits_label = QLabel(self)
         self.limits_label.setContentsMargins(10, 0, 10, 0)
         self.addWidget(self.limits_label)
+        self.interpreter_marker = QLabel(self, objectName="interpreter_marker")
+        self.interpreter_marker.setStyleSheet("color: #b7791f; font-weight: bold;")
+        self.interpreter_marker.setVisible(False)
+        self.addWidget(self.interpreter_marker)
         self.addSeparator()
         self.run_action = QAction("Run", self)
         self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"), QKeySequence("F5")])
@@ -85,6 +90,12 @@ class RunToolbar(QToolBar):
         self._timeout_s = timeout_s
         self.limits_label.setText(f"{runtime}  ·  {memory_mb} MB  ·  {timeout_s} s  ·  {architecture}")
 
+    def set_interpreter_warning(self, warning: str | None, version: str = "") -> None:
+        """A marker beside the runtime when the function runs on another interpreter version than its own."""
+        self.interpreter_marker.setVisible(bool(warning))
+        self.interpreter_marker.setText(f"⚠ runs on {version}" if warning else "")
+        self.interpreter_marker.setToolTip(warning or "")
+
     def set_running(self, running: bool) -> None:
         self.run_action.setEnabled(not running)
         self.stop_action.setEnabled(running)
@@ -106,6 +117,7 @@ class RunToolbar(QToolBar):
         self.badge.setToolTip({"cold": "No environment: the next run starts cold (Init Duration counted)",
                                "warm": "A warm environment is waiting: the next run reuses it",
                                "starting": "The runtime is initialising",
+                               "building": "Installing the function's dependencies (see the log)",
                                "running": "An invocation is running"}.get(label, label))
 
     def elapsed_fraction(self) -> float:
