@@ -6,13 +6,16 @@ Rows: warm and cold invokes through the engine (Python, and Node.js when `node` 
 `python -c pass` and `node -e 0` as floors for a cold start, and python-lambda-local invoking the same
 handler; then the Runtime API's peer check: warm and cold invokes with it skipped (the same server,
 patched), and what identifying one connection's process costs, for the environment's own process and
-for one outside it (a scan of every process). This machine is noisy: read the ratios, not the absolute
-numbers.
+for one outside it (a scan of every process); then a function with three pure-Python requirements
+(wheels built here, installed offline into a private cache): its first call with a cold cache (the
+install included), its cold starts with a warm cache and its warm calls, beside the same handler
+without requirements. This machine is noisy: read the ratios, not the absolute numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import socket
 import statistics
@@ -122,12 +125,61 @@ def row(name: str, samples: list[float]) -> tuple[str, float, float]:
     return name, p50, p99
 
 
+DEPS_HANDLER = ("import colour_names, slugs, tiny_units\n"
+                "def handler(event, context):\n    return {'ok': True}\n")
+
+
+def dependency_rows(count: int, warm_count: int) -> None:
+    """Three pure-Python requirements: cold cache, warm cache, warm invoke, and the same without them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from wheels import make_wheel, offline_index
+
+    work = Path(tempfile.mkdtemp(prefix="bench-deps-"))
+    wheels = work / "wheels"
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(200))
+    for name in ("colour_names", "slugs", "tiny_units"):
+        make_wheel(wheels, name.replace("_", "-"), "1.0.0", {f"{name}/__init__.py": body})
+    with_deps, without = work / "with", work / "without"
+    with_deps.mkdir()
+    without.mkdir()
+    (with_deps / "app.py").write_text(DEPS_HANDLER)
+    (with_deps / "requirements.txt").write_text("colour-names\nslugs\ntiny-units\n")
+    (without / "app.py").write_text(PY_HANDLER)
+    first = []
+    for attempt in range(3):  # a fresh cache each time: the install is part of the call
+        cache = work / f"cache-{attempt}"
+        host_env = dict(os.environ, LAMBDA_WORKBENCH_CACHE=str(cache), **offline_index(wheels))
+        # The runtime's SDK is not what is measured: an empty folder stands in, so nothing is downloaded.
+        (cache / "sdk" / "python3.12").mkdir(parents=True)
+        engine = Engine(host_env=host_env)
+        config = FunctionConfig(f"deps-{attempt}", "app.handler", "python3.12", str(with_deps))
+        first += time_invokes(engine, config, 1, cold=True)
+        engine.shutdown()
+    engine = Engine(host_env=host_env)
+    deps = FunctionConfig("deps", "app.handler", "python3.12", str(with_deps))
+    bare = FunctionConfig("bare", "app.handler", "python3.12", str(without))
+    row("3 requirements, first call, cold cache", first)
+    cold_deps = row("3 requirements, cold start, warm cache", time_invokes(engine, deps, count, cold=True))
+    cold_bare = row("no requirements, cold start", time_invokes(engine, bare, count, cold=True))
+    warm_deps = row("3 requirements, warm invoke", time_invokes(engine, deps, warm_count, cold=False))
+    warm_bare = row("no requirements, warm invoke", time_invokes(engine, bare, warm_count, cold=False))
+    engine.shutdown()
+    print(f"with a warm cache, 3 requirements add {cold_deps[1] - cold_bare[1]:+.1f} ms to a cold start (p50) "
+          f"and {warm_deps[1] - warm_bare[1]:+.2f} ms to a warm invoke")
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warm", type=int, default=1000)
     parser.add_argument("--cold", type=int, default=20)
+    parser.add_argument("--only-deps", action="store_true", help="only the dependency rows")
     args = parser.parse_args()
     app = QCoreApplication([])
+    if args.only_deps:
+        print(f"{'what (ms)':<44} {'p50':>9} {'p99':>9} {'runs':>6}")
+        dependency_rows(args.cold, args.warm)
+        return
     engine = Engine(app)
     work = Path(tempfile.mkdtemp(prefix="bench-invoke-"))
     (work / "app.py").write_text(PY_HANDLER)
@@ -200,6 +252,8 @@ def main() -> None:
         print(f"warm Node.js invoke p50 is {node_warm[1]:.2f} ms; `node -e 0` is {node_floor[1]:.1f} ms "
               f"({node_floor[1] / node_warm[1]:.0f}x the warm invoke)")
     shutil.rmtree(work, ignore_errors=True)
+    print()
+    dependency_rows(args.cold, args.warm)
 
 
 if __name__ == "__main__":

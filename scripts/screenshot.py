@@ -1,6 +1,7 @@
 """Render the window after a run of the sample to a PNG (offscreen; no display needed).
 
-    .venv/bin/python scripts/screenshot.py [OUT.png] [--theme light|dark] [--preset NAME]
+    .venv/bin/python scripts/screenshot.py [OUT.png] [--theme light|dark] [--preset NAME] [--size WxH]
+                                           [--tab Response|Summary|Dependencies]
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def main() -> None:
     parser.add_argument("out", nargs="?", default="docs/window.png")
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
     parser.add_argument("--preset", default="new-order")
+    parser.add_argument("--size", default="1400x880", help="window size, e.g. 1024x700")
+    parser.add_argument("--tab", default=None, help="the result tab to show after the run")
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
@@ -32,7 +35,8 @@ def main() -> None:
     settings.setValue("view/theme", args.theme)
     workspace = ensure_sample_workspace(scratch)
     window = create_window(str(workspace), settings)
-    window.resize(1400, 880)
+    width, height = (int(part) for part in args.size.split("x"))
+    window.resize(width, height)
     presets = {p.name: p for p in window.presets.presets()}
     window.preset_picker.set_presets(list(presets.values()), args.preset)
     window.presets.load(presets[args.preset])
@@ -41,6 +45,9 @@ def main() -> None:
     QTimer.singleShot(200, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
+    if args.tab:
+        tabs = window.result_tabs
+        tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == args.tab))
     app.processEvents()
     window.grab().save(args.out)
     print(f"wrote {args.out}")

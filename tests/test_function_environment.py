@@ -252,11 +252,26 @@ def test_credentials_from_a_profile_reach_the_handler_and_never_the_log(tmp_path
 
 
 def test_no_credentials_still_runs_with_one_warning(tmp_path):
-    """Nothing configured: the function runs, and one WARNING line says SDK calls will fail and how to fix it."""
-    code = write(tmp_path / "code", {"app.py": "def handler(e, c):\n    return 'ran'\n"})
+    """Nothing configured, and the function uses the SDK: it runs, and one WARNING line says SDK calls will
+    fail and how to fix it."""
+    code = write(tmp_path / "code", {"app.py": "import boto3\ndef handler(e, c):\n    return 'ran'\n"})
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"))
     done = cli("--code-dir", str(code), "--handler", "app.handler", "--no-history", env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == "ran"
     assert done.stderr.count("WARNING: no AWS credentials found") == 1
     assert "aws configure" in done.stderr
+
+
+def test_the_sdk_is_installed_on_first_need_only(tmp_path, qapp):
+    """With no SDK folder yet, a function that never imports boto3 starts at once (nothing to download);
+    one that imports it needs a build first (the SDK install)."""
+    from workbench.core.function_environment import FunctionEnvironment
+    from workbench.engine.environment_builder import EnvironmentBuilder
+
+    builder = EnvironmentBuilder(dict(os.environ, LAMBDA_WORKBENCH_CACHE=str(tmp_path / "empty-cache")))
+    plain = write(tmp_path / "plain", {"app.py": "def handler(e, c):\n    return 1\n"})
+    ready = builder.ready(function(plain))
+    assert isinstance(ready, FunctionEnvironment) and ready.sdk_dir is None
+    uses = write(tmp_path / "uses", {"app.py": "import json\nfrom boto3 import client\ndef handler(e, c):\n    return 1\n"})
+    assert builder.ready(function(uses, name="uses")) is None

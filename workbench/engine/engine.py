@@ -229,6 +229,7 @@ class Engine(QObject):
 
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments (all, or one function's): the next call starts cold."""
+        self.builder.forget()
         names = [function_name] if function_name else list(self._pools)
         for name in names:
             pool = self._pools.pop(name, None)

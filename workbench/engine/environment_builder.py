@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 from ..core.aws_credentials import endpoint_variables, resolve_aws_access
 from ..core.code_fingerprint import code_fingerprint
-from ..core.dependency_cache import (ENTRY_FILE, Manifest, cache_root, entry_built, entry_key, entry_metadata,
+from ..core.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built, entry_key, entry_metadata,
                                      entry_path, find_manifest, node_install_commands, python_install_commands)
 from ..core.environment_report import EnvironmentReport, build_report
 from ..core.function_config import FunctionConfig, LayerRef, runtime_family
@@ -30,11 +30,13 @@ from ..core.function_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, Bui
 from ..core.interpreter_choice import Interpreter, choose_interpreter
 from ..core.line_splitter import LineSplitter
 from ..core.package_report import MAX_LAYERS
-from ..core.runtime_sdk import sdk_install_arguments, sdk_label
+from ..core.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
 from ..resources import runtime_path
 
 # An SDK download that failed is not retried for this long (offline laptops start at once).
 SDK_RETRY_S = 600
+# How long a ready environment is reused without looking again (credentials are re-read after it).
+READY_MEMO_S = 300
 
 
 @dataclass
@@ -61,6 +63,8 @@ class _Plan:
     layer_parts: list[tuple[LayerRef, str | None]] = field(default_factory=list)
     """(layer, its dependency entry) in declared order."""
     sdk_dir: str | None = None
+    uses_sdk: bool = False
+    """The function's (or a layer's) source imports the runtime's SDK."""
     notices: list[str] = field(default_factory=list)
     failure: BuildFailure | None = None
 
@@ -242,6 +246,8 @@ class EnvironmentBuilder(QObject):
         self.region: str | None = None
         self.endpoints: dict[str, str] = {k: v for k, v in host_env.items() if k.startswith("AWS_ENDPOINT_URL")}
         self._uv = uv_executable()
+        # config -> (stamp, environment, when): the warm path answers from here without probing anything.
+        self._memo: dict[FunctionConfig, tuple[tuple, FunctionEnvironment, float]] = {}
 
     def set_aws(self, profile: str | None = None, region: str | None = None,
                 endpoints: dict[str, str] | None = None) -> None:
@@ -250,16 +256,44 @@ class EnvironmentBuilder(QObject):
         self.region = region or None
         if endpoints is not None:
             self.endpoints = dict(endpoints)
+        self._memo.clear()
+
+    def forget(self) -> None:
+        """Look at interpreters, manifests and credentials afresh on the next call (after a reset)."""
+        self._memo.clear()
 
     def ready(self, config: FunctionConfig) -> FunctionEnvironment | BuildFailure | None:
         """The environment when everything it needs is in the cache, a failure that no build can fix, or
         None when build() has work to do."""
+        stamp = self._stamp(config)
+        memo = self._memo.get(config)
+        if memo is not None and memo[0] == stamp and time.monotonic() - memo[2] < READY_MEMO_S \
+                and (memo[1].dependencies is None or os.path.isdir(memo[1].dependencies)):
+            return memo[1]
         plan = self._plan(config)
         if plan.failure is not None:
             return plan.failure
         if plan.steps:
             return None
-        return self._assemble(config, plan)
+        environment = self._assemble(config, plan)
+        self._memo[config] = (stamp, environment, time.monotonic())
+        return environment
+
+    def _stamp(self, config: FunctionConfig) -> tuple:
+        """What a ready environment depends on besides the config: its manifests and its layers' files."""
+        names = [name for _kind, files in PYTHON_MANIFESTS + NODE_MANIFESTS for name in files] + ["node_modules"]
+        stamp = []
+        for name in names:
+            try:
+                status = os.stat(os.path.join(config.code_dir, name))
+                stamp.append((status.st_mtime_ns, status.st_size))
+            except OSError:
+                stamp.append(None)
+        stamp += [code_fingerprint(layer.content_dir) for layer in config.layers if layer.content_dir]
+        if not self.sdk_folder(config.runtime).is_dir():
+            # Until the SDK is installed, an edit that starts importing it is its first need.
+            stamp.append(code_fingerprint(config.code_dir))
+        return tuple(stamp)
 
     def build(self, config: FunctionConfig) -> EnvironmentBuild:
         build = EnvironmentBuild(self, config, self._plan(config))
@@ -375,12 +409,14 @@ class EnvironmentBuilder(QObject):
         return plan
 
     def _plan_sdk(self, config: FunctionConfig, interpreter: Interpreter, plan: _Plan) -> None:
+        sources = [config.code_dir] + [layer.content_dir for layer in config.layers if layer.content_dir]
+        plan.uses_sdk = any(code_uses_sdk(source, config.runtime) for source in sources)
         folder = self.sdk_folder(config.runtime)
         if folder.is_dir():
             plan.sdk_dir = str(folder)
             return
         arguments = sdk_install_arguments(config.runtime)
-        if arguments is None:
+        if arguments is None or not plan.uses_sdk:
             return
         marker = folder.parent / f"{config.runtime}.failed"
         try:
@@ -433,7 +469,7 @@ class EnvironmentBuilder(QObject):
             variables += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]
         variables += list(endpoint_variables(self.endpoints))
         notices = list(plan.notices)
-        if access.warning:
+        if access.warning and plan.uses_sdk:
             notices.append(access.warning)
         return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
                                    tuple(variables), tuple(notices), access.secrets)

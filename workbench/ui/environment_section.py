@@ -80,6 +80,9 @@ class EnvironmentSection(QObject):
         if self._config is not None and name == self._config.name:
             self._panel.set_building(text)
             if text:
+                # The call waits for its environment: Stop cancels the install.
+                self._toolbar.set_environment_state("building")
+                self._toolbar.stop_action.setEnabled(True)
                 self.sig_notice.emit(f"{name}: {text}…")
             else:
                 self.refresh()

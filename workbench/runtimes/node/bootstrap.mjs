@@ -9,6 +9,13 @@ import { beforeExit } from './context.mjs';
 import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
 import { installAwsLambdaGlobal } from './response-stream.mjs';
+import * as nodeModule from 'node:module';
+
+// ES-module imports of packages in NODE_PATH (layers, the SDK, the dependency cache), as Lambda's runtime
+// resolves them; plain node searches NODE_PATH only for require(). module.register: Node 18.19 / 20.6 on.
+if (typeof nodeModule.register === 'function' && process.env.NODE_PATH) {
+  nodeModule.register('./node-path-hooks.mjs', import.meta.url);
+}
 
 const CALLBACK_WARNING =
   'AWS Lambda plans to remove support for callback-based function handlers starting with Node.js 24. You will ' +
