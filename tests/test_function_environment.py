@@ -275,3 +275,41 @@ def test_the_sdk_is_installed_on_first_need_only(tmp_path, qapp):
     assert isinstance(ready, FunctionEnvironment) and ready.sdk_dir is None
     uses = write(tmp_path / "uses", {"app.py": "import json\nfrom boto3 import client\ndef handler(e, c):\n    return 1\n"})
     assert builder.ready(function(uses, name="uses")) is None
+
+
+def test_a_build_can_be_cancelled_and_leaves_nothing_behind(tmp_path, qapp, qtbot, cache):
+    """An install stuck on an index that never answers: Stop ends the call at once (Sandbox.Stopped), the
+    installer process is gone, and no entry or temporary folder is left in the cache."""
+    import socket
+    from workbench.engine.engine import Engine
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections (the kernel does), never answers
+    host_env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PIP_"))}
+    host_env.update(LAMBDA_WORKBENCH_CACHE=str(cache), UV_INDEX_URL=f"http://127.0.0.1:{silent.getsockname()[1]}/simple",
+                    UV_CACHE_DIR=str(tmp_path / "uv-cache"))
+    engine = Engine(host_env=host_env)
+    code = write(tmp_path / "code", {"app.py": USES_PACKAGES, "requirements.txt": "shouting\n"})
+    try:
+        invocation = engine.invoke(function(code), {})
+        lines = []
+        invocation.log_lines.connect(lines.extend)
+        qtbot.waitUntil(lambda: any(line.startswith("[build]") for line in lines), timeout=20_000)
+        qtbot.wait(300)
+        with qtbot.waitSignal(invocation.finished, timeout=5_000) as blocker:
+            invocation.cancel()
+        assert blocker.args[0].error_type == "Sandbox.Stopped"
+    finally:
+        engine.shutdown()
+        silent.close()
+    assert built_entries(cache) == []
+    leftovers = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if str(cache).encode() in handle.read():
+                    leftovers.append(pid)
+        except OSError:
+            pass
+    assert leftovers == []

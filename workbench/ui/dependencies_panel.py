@@ -30,6 +30,8 @@ class DependenciesPanel(QScrollArea):
         super().__init__(parent)
         self.setObjectName("dependencies_panel")
         self.setWidgetResizable(True)
+        # Everything wraps to the panel's width: a narrow window never hides a finding to the right.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -60,6 +62,9 @@ class DependenciesPanel(QScrollArea):
 
         self.packages = QListWidget(body, objectName="dep_packages")
         self.packages.setMinimumHeight(90)
+        self.packages.setWordWrap(True)
+        self.packages.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.packages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(QLabel("Packages, layers and parity findings", body))
         layout.addWidget(self.packages, 1)
 
@@ -67,6 +72,8 @@ class DependenciesPanel(QScrollArea):
         form = QFormLayout(aws)
         self.profile = QComboBox(aws, objectName="aws_profile")
         self.profile.setEditable(True)
+        self.profile.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.profile.setMinimumContentsLength(8)
         self.profile.lineEdit().setPlaceholderText("default chain (environment, AWS_PROFILE, ~/.aws)")
         self.region = QLineEdit(aws, objectName="aws_region")
         self.region.setPlaceholderText("the function's (us-east-1)")
@@ -98,20 +105,20 @@ class DependenciesPanel(QScrollArea):
                                           == "provided" else "none found")
             values["interpreter"].setToolTip("")
         else:
-            text = f"{interpreter.version} ({interpreter.source}) {interpreter.path}"
+            text = f"{interpreter.version} ({interpreter.source}) {_breakable(interpreter.path)}"
             if interpreter.warning:
                 text = f"<span style='color:{_WARNING_COLOUR}'>⚠ {text}: not {report.runtime}</span>"
             values["interpreter"].setText(text)
             values["interpreter"].setToolTip(interpreter.warning or "")
-        values["manifest"].setText(report.manifest or "none (requirements.txt, pyproject.toml + uv.lock, "
+        values["manifest"].setText(_breakable(report.manifest) if report.manifest else "none (requirements.txt, pyproject.toml + uv.lock, "
                                    "package.json + lock file)")
         if report.entry is None:
             values["entry"].setText("—")
         else:
             when = (datetime.datetime.fromtimestamp(report.entry_built_at).strftime("built %Y-%m-%d %H:%M")
                     if report.entry_built_at else "not built yet: the next run installs it")
-            values["entry"].setText(f"{when}\n{report.entry}")
-        values["sdk"].setText(report.sdk)
+            values["entry"].setText(f"{when}\n{_breakable(report.entry)}")
+        values["sdk"].setText(_breakable(report.sdk))
         megabytes = report.size_bytes / 1024 / 1024
         size = f"{megabytes:.1f} MB of 250 MB unzipped (code, dependencies, layers)"
         values["size"].setText(f"<span style='color:{_ERROR_COLOUR}'>{size}: over Lambda's limit</span>"
@@ -176,3 +183,8 @@ class DependenciesPanel(QScrollArea):
             endpoints.pop("AWS_ENDPOINT_URL", None)
         self.sig_aws_changed.emit(AwsSettings(self.profile.currentText().strip() or None,
                                               self.region.text().strip() or None, tuple(sorted(endpoints.items()))))
+
+
+def _breakable(path: str) -> str:
+    """A path that may wrap after each slash (a label wraps only at spaces otherwise)."""
+    return path.replace("/", "/\u200b")

@@ -40,8 +40,9 @@ class RunToolbar(QToolBar):
         self.addWidget(self.limits_label)
         self.interpreter_marker = QLabel(self, objectName="interpreter_marker")
         self.interpreter_marker.setStyleSheet("color: #b7791f; font-weight: bold;")
-        self.interpreter_marker.setVisible(False)
-        self.addWidget(self.interpreter_marker)
+        # A widget in a toolbar is shown and hidden through its action.
+        self._marker_action = self.addWidget(self.interpreter_marker)
+        self._marker_action.setVisible(False)
         self.addSeparator()
         self.run_action = QAction("Run", self)
         self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"), QKeySequence("F5")])
@@ -92,7 +93,7 @@ class RunToolbar(QToolBar):
 
     def set_interpreter_warning(self, warning: str | None, version: str = "") -> None:
         """A marker beside the runtime when the function runs on another interpreter version than its own."""
-        self.interpreter_marker.setVisible(bool(warning))
+        self._marker_action.setVisible(bool(warning))
         self.interpreter_marker.setText(f"⚠ runs on {version}" if warning else "")
         self.interpreter_marker.setToolTip(warning or "")
 
