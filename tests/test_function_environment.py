@@ -313,3 +313,20 @@ def test_a_build_can_be_cancelled_and_leaves_nothing_behind(tmp_path, qapp, qtbo
         except OSError:
             pass
     assert leftovers == []
+
+
+def test_pyproject_with_uv_lock_installs_the_locked_versions(tmp_path, invoke, wheelhouse):
+    """pyproject.toml + uv.lock (locked here, offline): the locked version is installed, not the newest."""
+    import subprocess
+    from workbench.engine.environment_builder import uv_executable
+
+    code = write(tmp_path / "code", {"app.py": "import greeting\ndef handler(e, c):\n    return greeting.WORD\n",
+                                     "pyproject.toml": '[project]\nname = "fn"\nversion = "0.1.0"\n'
+                                                       'requires-python = ">=3.9"\ndependencies = ["greeting==1.0.0"]\n'})
+    done = subprocess.run([uv_executable(), "lock", "--no-index"], cwd=code, capture_output=True, text=True,
+                          env=dict(os.environ, **offline_index(wheelhouse)), timeout=60)
+    assert done.returncode == 0, done.stderr
+    ran = invoke(function(code))
+    assert ran.result.status is Status.SUCCESS, ran.text
+    assert json.loads(ran.result.payload) == "hello"
+    assert any("installing uv.lock" in line for line in ran.lines)

@@ -100,12 +100,6 @@ def entry_metadata(manifest: Manifest, runtime: str, architecture: str, installe
                        "architecture": architecture, "installer": installer, "built_at": time.time()}, indent=1)
 
 
-def install_folder(root: Path, key: str, manifest: Manifest) -> str:
-    """Where, inside a (temporary) entry, packages land: the entry itself for Python, node_modules' parent
-    for Node.js (npm ci installs into the folder holding package.json)."""
-    return "" if manifest.kind in ("requirements.txt", "uv.lock") else "nodejs"
-
-
 def python_install_commands(manifest: Manifest, target: str, python: str, uv: str | None) -> list[list[str]]:
     """The installer commands for a Python manifest into target, uv first (pip as the fallback)."""
     if manifest.kind == "uv.lock":

@@ -153,6 +153,22 @@ def node_candidates(env: dict[str, str]) -> list[tuple[str, str]]:
     return found
 
 
+def _named_version(path: str) -> str | None:
+    """"3.12" for .../python3.12 or a venv whose pyvenv.cfg says 3.12.x, "20" for nvm's v20 folder; None
+    when only running it would tell."""
+    name = os.path.basename(path)
+    match = re.fullmatch(r"python(\d+\.\d+)", name)
+    if match:
+        return match.group(1)
+    config = Path(path).parent.parent / "pyvenv.cfg"
+    try:
+        text = config.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    found = re.search(r"^\s*version(?:_info)?\s*=\s*(\d+\.\d+)", text, re.MULTILINE)
+    return found.group(1) if found else None
+
+
 def _distance(runtime: str, version: str) -> tuple[int, int]:
     """How far a version is from the runtime's: the nearest wins, the newer one on a tie."""
     wanted = int(runtime_version(runtime).split(".")[-1])
@@ -181,14 +197,18 @@ def choose_interpreter(config: FunctionConfig, env: dict[str, str]) -> Interpret
     else:
         candidates = node_candidates(env)
         searched = "searched PATH and nvm"
+    # The name (python3.12) or a venv's pyvenv.cfg tells the version without starting anything: only the
+    # likely matches are run first, the rest only when none of them matches.
+    wanted = runtime_version(runtime)
+    likely = [item for item in candidates if _named_version(item[0]) in (wanted, None)]
+    for path, source in likely:
+        version = interpreter_version(path)
+        if version is not None and version_matches(runtime, version):
+            return Interpreter(runtime, path, version, source, True)
     versions: list[tuple[str, str, str]] = []
     for path, source in candidates:
         version = interpreter_version(path)
-        if version is None:
-            continue
-        if version_matches(runtime, version):
-            return Interpreter(runtime, path, version, source, True)
-        if source != "workspace .venv":
+        if version is not None and source != "workspace .venv":
             versions.append((path, source, version))
     if not versions:
         return None

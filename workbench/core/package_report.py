@@ -104,6 +104,3 @@ def folder_size(folder: str | Path) -> int:
                 pass
     return total
 
-
-def size_text(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB of Lambda's 250 MB (unzipped: code, dependencies and layers)"

@@ -131,7 +131,7 @@ class EnvironmentBuild(QObject):
         self._temporary.mkdir(parents=True)
         for source in step.copy_in:
             shutil.copy2(source, self._temporary)
-        self._commands = [[str(self._temporary) if part == "{target}" else part for part in command]
+        self._commands = [[part.replace("{target}", str(self._temporary)) for part in command]
                           for command in step.commands]
         self.progress.emit(step.description)
         self.output.emit([f"[build] {step.description}"])
