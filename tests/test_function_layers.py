@@ -121,3 +121,12 @@ def test_more_than_five_layers_is_refused_as_lambda_does(project, layer_engine, 
     ran = invoke_and_wait(layer_engine, qtbot, config)
     assert ran.result.status is Status.ERROR
     assert "more than 5 layers" in json.loads(ran.result.payload)["errorMessage"]
+
+
+def test_a_config_with_layers_comes_back_from_history_whole(project):
+    """History stores the configuration as JSON; its layers come back as LayerRef, equal to what ran."""
+    import dataclasses
+    from workbench.core.history_codec import config_from_json
+
+    config = load_template(project / "template.yaml").functions[0].config
+    assert config_from_json(json.dumps(dataclasses.asdict(config))) == config

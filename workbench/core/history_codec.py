@@ -11,7 +11,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from .function_config import FunctionConfig
+from .function_config import FunctionConfig, LayerRef
 from .invocation_result import InvocationResult, Status
 from .run_record import CodeFile, RunRecord
 from .secret_values import conceal_environment
@@ -137,6 +137,8 @@ def config_from_json(text: str) -> FunctionConfig:
     known = {f.name for f in dataclasses.fields(FunctionConfig)}
     data = {key: value for key, value in data.items() if key in known}
     data["environment"] = tuple((name, value) for name, value in data.get("environment", ()))
+    data["layers"] = tuple(LayerRef(**layer) if isinstance(layer, dict) else LayerRef(*layer)
+                           for layer in data.get("layers", ()))
     return FunctionConfig(**data)
 
 
