@@ -116,6 +116,51 @@ def scene_syntax_error(window) -> QWidget:
     return window
 
 
+def scene_serve(window) -> QWidget:
+    """Serving the sample: an invoke, two POST /orders (one refused by the handler) and an unknown route."""
+    import asyncio
+    import http.client
+    from urllib.parse import urlsplit
+
+    import qasync
+
+    from workbench.serve.server import ServeOptions
+
+    def post(base, path, body):
+        parts = urlsplit(base)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection.request("POST", path, body=body)
+        connection.getresponse().read()
+        connection.close()
+
+    controller = window.serve_controller
+    controller.options = ServeOptions(lambda_port=0, api_port=0)
+    order = (window.workspace.folder / "events" / "OrderConfirmation" / "new-order.json").read_bytes()
+    shown = {}
+
+    async def serve_some():
+        await controller.start()
+        server = controller.server
+        await asyncio.to_thread(post, server.lambda_url, "/2015-03-31/functions/OrderConfirmation/invocations", order)
+        for path, body in (("/orders", order), ("/orders", b'{"order_id": "X"}'), ("/nowhere", b"")):
+            await asyncio.to_thread(post, server.api_url, path, body)
+        await asyncio.sleep(0.3)
+        shown["status"] = window.serve_panel.status.text()
+        await controller.stop()
+
+    loop = qasync.QEventLoop(QApplication.instance(), already_running=False)
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(serve_some())
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    # Pictured as it was while serving (the ports it had); the stop above only closes them before the picture.
+    window.serve_panel.set_serving(True, shown["status"])
+    window.result_tabs.setCurrentWidget(window.serve_panel)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 
