@@ -222,3 +222,17 @@ def test_client_context_reaches_the_handler_and_a_bad_one_is_refused(served):
     assert "t-1" in reply["client_context"] and reply["function_name"] == "Context"
     with pytest.raises(client.exceptions.InvalidRequestContentException, match="Client context must be"):
         client.invoke(FunctionName="Context", ClientContext=base64.b64encode(b"[1]").decode())
+
+
+def test_functions_can_be_listed_and_looked_up_as_sdk_tools_do(served):
+    """ListFunctions, GetFunction(Configuration): the served functions in the API's shape; unknown is a 404."""
+    client = served.client()
+    names = [function["FunctionName"] for function in client.list_functions()["Functions"]]
+    assert names == [function["name"] for function in FUNCTIONS]
+    configuration = client.get_function_configuration(FunctionName="Success")
+    assert configuration["FunctionArn"] == "arn:aws:lambda:us-east-1:123456789012:function:Success"
+    assert (configuration["Runtime"], configuration["Handler"], configuration["MemorySize"],
+            configuration["Timeout"], configuration["State"]) == ("python3.12", "success.handler", 128, 3, "Active")
+    assert client.get_function(FunctionName="Barrier")["Configuration"]["Timeout"] == 60
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.get_function(FunctionName="Nope")

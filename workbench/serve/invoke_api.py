@@ -12,6 +12,7 @@ from typing import Callable
 from aiohttp import web
 
 from ..core import invoke_api
+from ..core.function_configuration import function_configuration
 from ..core.invoke_api import InvokeApiError
 from ..core.lambda_errors import MAX_REQUEST_BYTES
 from ..core.served_call import ServedCall
@@ -54,15 +55,48 @@ class InvokeApi:
         self.app = web.Application(client_max_size=MAX_REQUEST_BYTES * 2)
         self.app.router.add_post(INVOKE_PATH, self.invoke)
         self.app.router.add_post(FIRE_SCHEDULE_PATH, self.fire)
+        for path in ("/2015-03-31/functions", "/2015-03-31/functions/"):
+            self.app.router.add_get(path, self.list_functions)
+        self.app.router.add_get("/2015-03-31/functions/{name}/configuration", self.get_configuration)
+        self.app.router.add_get("/2015-03-31/functions/{name}", self.get_function)
         self.app.router.add_route("*", "/{tail:.*}", self.unknown_operation)
 
     async def unknown_operation(self, request: web.Request) -> web.Response:
         # What the service answers for an operation it does not have (the Invoke API is the one served here).
         error = InvokeApiError(404, "UnknownOperationException",
                                f"{request.method} {request.path} is not an operation this endpoint serves "
-                               "(it serves Invoke: POST /2015-03-31/functions/{name}/invocations)")
+                               "(it serves Invoke, GetFunction, GetFunctionConfiguration and ListFunctions)")
         self._tell(request, time.time(), request.path, None, error.status, error.message)
         return error_response(error)
+
+    async def list_functions(self, request: web.Request) -> web.Response:
+        """ListFunctions: every runnable function of the workspace, in one page."""
+        configs = [f.config for f in self.caller.workspace().functions if f.runnable]
+        return web.json_response({"Functions": [function_configuration(config) for config in configs]})
+
+    async def get_configuration(self, request: web.Request) -> web.Response:
+        found = self._lookup(request)
+        return found if isinstance(found, web.Response) else web.json_response(function_configuration(found))
+
+    async def get_function(self, request: web.Request) -> web.Response:
+        found = self._lookup(request)
+        if isinstance(found, web.Response):
+            return found
+        # No package to download locally: the code is the folder itself.
+        return web.json_response({"Configuration": function_configuration(found),
+                                  "Code": {"RepositoryType": "S3", "Location": f"file://{found.code_dir}"}})
+
+    def _lookup(self, request: web.Request):
+        """The named function's config, or the service's error answer."""
+        reference = invoke_api.parse_function_reference(request.match_info["name"], request.query.get("Qualifier"))
+        if isinstance(reference, InvokeApiError):
+            return error_response(reference)
+        region, account = self._home()
+        config = self.caller.function(reference.name)
+        problem = invoke_api.not_served_qualifier(reference, region, account)
+        if problem is None and config is None:
+            problem = invoke_api.function_not_found(reference, region, account)
+        return error_response(problem) if problem else config
 
     async def fire(self, request: web.Request) -> web.Response:
         """Fire a function's schedule (?event=NAME picks one of several) once, now: 202, or 404."""
