@@ -141,3 +141,31 @@ def test_a_burst_of_1000_requests_is_answered_in_full_with_bounded_memory(served
           f"serve RSS {before:.0f} MB -> {after:.0f} MB")
     assert after < before + 150, (before, after)
     assert still_answers(served)
+
+
+def test_a_flood_of_events_is_throttled_once_the_queue_is_full(tmp_path):
+    """With 1 MB of queue, slow 300 KB events: the first three are accepted, the next gets 429
+    TooManyRequestsException (boto3's class), and once the queue drains events are accepted again."""
+    workspace = write_workspace(tmp_path, FUNCTIONS)
+    server = start_serve(workspace, "--max-queued-event-mb", "1", "--quiet", "--max-environments", "1")
+    try:
+        client = server.client()
+        folder = tmp_path / "marks"
+        folder.mkdir()
+        slow = json.dumps({"folder": str(folder), "count": 99, "wait_s": 2, "pad": "x" * 300_000})
+        accepted = [client.invoke(FunctionName="Barrier", InvocationType="Event", Payload=slow)["StatusCode"]
+                    for _ in range(3)]
+        assert accepted == [202, 202, 202]
+        with pytest.raises(client.exceptions.TooManyRequestsException, match="Rate Exceeded"):
+            client.invoke(FunctionName="Barrier", InvocationType="Event", Payload=slow)
+        assert wait_for(lambda: len(list(folder.iterdir())) == 3, seconds=60)
+        assert wait_for(lambda: _accepted(client, slow), seconds=30)
+    finally:
+        assert server.stop() == 0
+
+
+def _accepted(client, payload) -> bool:
+    try:
+        return client.invoke(FunctionName="Barrier", InvocationType="Event", Payload=payload)["StatusCode"] == 202
+    except client.exceptions.TooManyRequestsException:
+        return False

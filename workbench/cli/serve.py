@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run this function's Schedule/ScheduleV2 events on time (repeatable; off by default)")
     parser.add_argument("--retry-delay-scale", type=float, default=1.0, metavar="FACTOR",
                         help="multiply Lambda's Event retry delays (1 and 2 minutes), e.g. 0.01 for tests")
+    parser.add_argument("--max-queued-event-mb", type=float, default=256, metavar="MB",
+                        help="Event calls held at most (default 256 MB); beyond, 429 TooManyRequestsException")
     parser.add_argument("--quiet", action="store_true", help="do not print the functions' log lines")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     return parser
@@ -66,7 +68,7 @@ def _serve(args, folder: Path) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
-                           args.retry_delay_scale)
+                           args.retry_delay_scale, int(args.max_queued_event_mb * 1024 * 1024))
     history = None if args.no_history else _open_history(folder)
     server = ServeServer(folder, options, history=history)
     workspace = server.caller.workspace()

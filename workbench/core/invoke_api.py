@@ -151,3 +151,8 @@ def log_tail(lines: list[str] | tuple[str, ...]) -> str:
 def retry_delays(scale: float = 1.0) -> tuple[float, ...]:
     """The waits before the second and third attempt of a failed Event call; `scale` shrinks them for tests."""
     return tuple(delay * scale for delay in ASYNC_RETRY_DELAYS_S)
+
+
+def too_many_requests() -> InvokeApiError:
+    """429 TooManyRequestsException: the service's throttle answer (Reason as in API_Invoke's errors)."""
+    return InvokeApiError(429, "TooManyRequestsException", "Rate Exceeded.")

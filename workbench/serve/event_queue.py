@@ -18,11 +18,18 @@ class EventQueue:
     """Runs accepted Event calls as tasks; `on_call` hears of each attempt."""
 
     def __init__(self, caller: FunctionCaller, on_call: Callable[[ServedCall], None],
-                 delay_scale: float = 1.0) -> None:
+                 delay_scale: float = 1.0, max_queued_bytes: int = 256 * 1024 * 1024) -> None:
         self.caller = caller
         self.on_call = on_call
         self.delays = retry_delays(delay_scale)
+        self.max_queued_bytes = max_queued_bytes
+        """Events held (waiting, running or between retries) stop being accepted past this many bytes."""
+        self.queued_bytes = 0
         self._tasks: set[asyncio.Task] = set()
+
+    def has_room(self, size: int) -> bool:
+        """Whether an event of `size` bytes may be accepted now (memory stays bounded under a flood)."""
+        return self.queued_bytes + size <= self.max_queued_bytes
 
     @property
     def pending(self) -> int:
@@ -34,8 +41,13 @@ class EventQueue:
         request_id = str(uuid.uuid4())
         task = asyncio.get_running_loop().create_task(self._run(config, event, entry))
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.queued_bytes += len(event)
+        task.add_done_callback(lambda done, size=len(event): self._done(done, size))
         return request_id
+
+    def _done(self, task: asyncio.Task, size: int) -> None:
+        self._tasks.discard(task)
+        self.queued_bytes -= size
 
     async def _run(self, config: FunctionConfig, event: bytes, entry: str) -> None:
         for attempt, delay in enumerate((0.0, *self.delays), start=1):

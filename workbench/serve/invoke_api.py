@@ -152,6 +152,11 @@ class InvokeApi:
         if invocation_type == "DryRun":
             return web.Response(status=204), config.name, None
         if invocation_type == "Event":
+            if not self.events.has_room(len(body)):
+                problem = invoke_api.too_many_requests()
+                return error_response(problem), config.name, (
+                    f"{problem.message} (the Event queue holds {self.events.queued_bytes} bytes, its limit is "
+                    f"{self.events.max_queued_bytes}: later calls are accepted as it drains)")
             request_id = self.events.submit(config, body)
             return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
         outcome = await self.caller.call(config, body, context)

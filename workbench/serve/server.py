@@ -33,6 +33,8 @@ class ServeOptions:
     """Environments per function at once; calls beyond them queue."""
     retry_delay_scale: float = 1.0
     """Multiplies Lambda's Event retry delays (1 and 2 minutes); small values make tests quick."""
+    max_queued_event_bytes: int = 256 * 1024 * 1024
+    """Event calls held in memory at most; beyond, 429 TooManyRequestsException until the queue drains."""
 
 
 def exposure_warning(host: str) -> str | None:
@@ -62,7 +64,8 @@ class ServeServer(QObject):
         self.options = options
         self.caller = FunctionCaller(folder, session, options.max_environments, history)
         self.caller.on_outcome = self.run_finished.emit
-        self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale)
+        self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale,
+                                 options.max_queued_event_bytes)
         self.schedules = ScheduleRunner(self.caller, self.events, self.problem.emit)
         self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit, self.schedules.fire)
         self.front_door = FrontDoor(self.caller, self.call_served.emit, lambda: self.api_port)
