@@ -99,3 +99,39 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
     sources = [run.source for run in window.history_store.list("OrderConfirmation", limit=100)]
     assert sources.count("serve") == 3 and sources.count("remote") == 1
     assert window.session.engine.max_environments == 1  # the window's own runs are one at a time again
+
+
+def test_serving_follows_the_workspace_the_window_opens(qapp, qtbot, tmp_path):
+    """Open another folder while serving: the endpoint now serves that folder's functions."""
+    first = ensure_sample_workspace(tmp_path / "data")
+    other = tmp_path / "other"
+    (other / "fn").mkdir(parents=True)
+    (other / "fn" / "app.py").write_text("def handler(event, context):\n    return 'other'\n")
+    (other / "workbench.json").write_text(json.dumps({"functions": [
+        {"name": "Other", "handler": "app.handler", "runtime": "python3.12", "codeUri": "fn"}]}))
+    window = create_window(str(first), settings_in(tmp_path))
+    qtbot.addWidget(window)
+    controller = window.serve_controller
+    controller.options = ServeOptions(lambda_port=0, api_port=0)
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+
+    async def scenario():
+        await controller.start()
+        window.open_workspace(other)
+        for _ in range(500):
+            if controller.server is not None and controller.server.caller.folder == other.resolve():
+                break
+            await asyncio.sleep(0.01)
+        client = boto3.client("lambda", endpoint_url=controller.server.lambda_url, region_name="us-east-1",
+                              aws_access_key_id="x", aws_secret_access_key="x")
+        reply = await asyncio.to_thread(client.invoke, FunctionName="Other")
+        await controller.stop()
+        return json.loads(reply["Payload"].read())
+
+    try:
+        assert loop.run_until_complete(asyncio.wait_for(scenario(), 60)) == "other"
+    finally:
+        window.session.shutdown()
+        loop.close()
+        asyncio.set_event_loop(None)

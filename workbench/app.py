@@ -60,6 +60,7 @@ def attach_serve(window):
     controller.schedules_listed.connect(panel.set_schedules)
     controller.problem.connect(window.statusBar().showMessage)
     window.sig_run_on_aws_requested.connect(controller.run_remote)
+    window.sig_workspace_opened.connect(controller.follow_workspace)
     controller.remote_finished.connect(window.show_remote_record)
     return controller
 

@@ -77,6 +77,16 @@ class ServeController(QObject):
         note = f" {dropped} accepted Event call(s) had not run and were dropped." if dropped else ""
         self.serving_changed.emit(False, f"Not serving.{note}")
 
+    @Slot(str)
+    def follow_workspace(self, folder: str) -> None:
+        """Another workspace opened while serving: serve that one instead (same ports when they were fixed)."""
+        if self.server is not None and Path(folder).resolve() != self.server.caller.folder:
+            asyncio.ensure_future(self._restart())
+
+    async def _restart(self) -> None:
+        await self.stop()
+        await self.start()
+
     @Slot(str, bool)
     def set_schedule_enabled(self, function: str, enabled: bool) -> None:
         if self.server is not None:

@@ -44,6 +44,8 @@ class MainWindow(QMainWindow):
     """A run started here finished and its result is on screen (the RunRecord)."""
     sig_run_on_aws_requested = Signal(object)
     """Run on AWS: the PreparedInvocation to send to the deployed function (the app wires who does)."""
+    sig_workspace_opened = Signal(str)
+    """Another workspace folder is open (serving follows it)."""
 
     def __init__(self, settings: AppSettings, session: RunSession | None = None,
                  ask_unsaved: AskUnsaved = ask_unsaved_with_dialog) -> None:
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
             self._notice(workspace.problem.splitlines()[0])
         if current:
             self.select_function(current)
+        self.sig_workspace_opened.emit(str(workspace.folder))
 
     @Slot()
     def _follow_workspace_files(self) -> None:
