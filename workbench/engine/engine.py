@@ -223,6 +223,13 @@ class Engine(QObject):
         states = {sandbox.state for _, sandbox in self._pools.get(function_name, ())}
         return next((state for state in ("running", "starting", "ready") if state in states), "cold")
 
+    def next_cold_reason(self, config: FunctionConfig) -> str | None:
+        """Why the next call of `config` would start a new environment; None when a warm one would take it."""
+        identity = self._identity(config)
+        if any(entry[0] == identity and entry[1].state != "dead" for entry in self._pools.get(config.name, ())):
+            return None
+        return reasons.cold_reason(self._last_identity.get(config.name), identity, self._ended.get(config.name))
+
     def environment_count(self, function_name: str) -> int:
         """How many live environments the function has now."""
         return sum(1 for _, sandbox in self._pools.get(function_name, ()) if sandbox.state != "dead")

@@ -219,6 +219,10 @@ class RunSession(QObject):
     def environment_state(self, function_name: str) -> str:
         return self.engine.environment_state(function_name)
 
+    def next_cold_reason(self, config) -> str | None:
+        """Why the next call would start cold (a change since the warm one started, a reset); None if warm."""
+        return self.engine.next_cold_reason(config)
+
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments: the next call starts cold (and says "environment reset")."""
         self.engine.reset(function_name)

@@ -34,6 +34,7 @@ from .summary_panel import SummaryPanel
 from .preset_session import PresetSession
 from .theme import apply_theme
 from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
+from .window_indicators import WindowIndicators
 from .workspace_disk_watch import WorkspaceDiskWatch
 from .workspace_tree import WorkspaceTree
 from .dependencies_panel import DependenciesPanel
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._connect()
+        self.indicators = WindowIndicators(self)
         self.statusBar().showMessage("Ready")
         # A first launch fits the screen; later launches restore what the user chose.
         available = self.screen().availableGeometry()
@@ -493,7 +495,8 @@ class MainWindow(QMainWindow):
         state = self.session.environment_state(record.function)
         if self.function is not None and self.function.config.name == record.function:
             self.toolbar.set_environment_state(state)
-        outcome = "succeeded" if result.succeeded else f"failed: {result.error_type}"
+        outcome = "succeeded" if result.succeeded else (
+            "was stopped" if result.error_type == "Sandbox.Stopped" else f"failed: {result.error_type}")
         how = ""
         if record.cold and record.cold_reason and record.cold_reason != FIRST_CALL:
             how = f"; cold start: {record.cold_reason}"

@@ -61,6 +61,7 @@ class ResponsePanel(QWidget):
         super().__init__(parent)
         self._text = ""
         self._folder: Path | None = None
+        self._stopped = False
         self._payload_shown: tuple[str, bool] = ("", True)
         self._decoded: DecodedBody | None = None
         self._build()
@@ -113,10 +114,12 @@ class ResponsePanel(QWidget):
             self._trace.setPlainText(trace)
             self._trace.setVisible(bool(trace))
             self._error_box.show()
+            self._apply_palette(stopped=result.error_type == "Sandbox.Stopped")
             total = sum(self._splitter.sizes()) or self.height()
             box = (total * 3) // 5 if trace else min(self._error_box.sizeHint().height(), total // 2)
             self._splitter.setSizes([box, total - box])
-            self._title.setText(f"Error response · {kind} · {_size_text(len(result.payload))}")
+            self._title.setText(("Stopped by you" if result.error_type == "Sandbox.Stopped" else "Error response")
+                                + f" · {kind} · {_size_text(len(result.payload))}")
         self._payload_shown = (text, is_json)
         self._decoded = decoded_http_body(result.payload_text()) if result.succeeded else None
         self._body_button.setVisible(self._decoded is not None)
@@ -264,13 +267,18 @@ class ResponsePanel(QWidget):
         layout.addLayout(header)
         layout.addWidget(self._splitter, 1)
 
-    def _apply_palette(self) -> None:
-        """An error box tinted red and a red heading, both derived from the current palette."""
+    def _apply_palette(self, stopped: bool | None = None) -> None:
+        """An error box tinted red and a red heading, both derived from the current palette; a call the
+        user stopped is not a crash, so it reads in neutral colours."""
+        self._stopped = self._stopped if stopped is None else stopped
         palette = self.palette()
         base = palette.color(QPalette.ColorRole.Base)
         dark = base.lightness() < 128
         red = QColor("#ff7b72" if dark else "#b71c1c")
         tint = QColor("#3d1d1f" if dark else "#fdecea")
+        if self._stopped:
+            red = palette.color(QPalette.ColorRole.Text)
+            tint = palette.color(QPalette.ColorRole.AlternateBase)
         box = self._error_box.palette()
         box.setColor(QPalette.ColorRole.Window, tint)
         box.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.Text))

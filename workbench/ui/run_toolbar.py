@@ -75,6 +75,7 @@ class RunToolbar(QToolBar):
         self._elapsed_timer = QTimer(self, interval=50, timeout=self._tick)
         self._run_started = 0.0
         self._timeout_s = 3
+        self._show_idle()
         self.set_environment_state("cold")
 
     # --- Public interface ----------------------------------------------------------------------
@@ -89,6 +90,8 @@ class RunToolbar(QToolBar):
 
     def set_limits(self, runtime: str, memory_mb: int, timeout_s: int, architecture: str) -> None:
         self._timeout_s = timeout_s
+        if not self._elapsed_timer.isActive():
+            self._show_idle()
         self.limits_label.setText(f"{runtime}  ·  {memory_mb} MB  ·  {timeout_s} s  ·  {architecture}")
 
     def set_interpreter_warning(self, warning: str | None, version: str = "") -> None:
@@ -103,23 +106,40 @@ class RunToolbar(QToolBar):
         self.function_combo.setEnabled(not running)
         if running:
             self._run_started = time.monotonic()
+            self.progress.setEnabled(True)
             self.progress.setValue(0)
             self._elapsed_timer.start()
             self._tick()
         else:
             self._elapsed_timer.stop()
+            last = time.monotonic() - self._run_started
+            self._show_idle(f"The last run took {last:.1f} s of its {self._timeout_s} s timeout")
+
+    def _show_idle(self, tip: str = "") -> None:
+        # Idle: empty and greyed, naming the timeout the next run gets (it follows the settings).
+        self.progress.setValue(0)
+        self.progress.setEnabled(False)
+        self.progress.setFormat(f"timeout {self._timeout_s} s")
+        self.progress.setToolTip(tip or "The bar fills while a run goes, against the function's timeout")
 
     @Slot(str)
-    def set_environment_state(self, state: str) -> None:
-        """cold, starting, warm (ready) or running."""
+    def set_environment_state(self, state: str, cold_reason: str | None = None) -> None:
+        """cold, starting, warm (ready) or running; with `cold_reason`, a warm environment that the next
+        run will not use (the code or a setting changed, say) reads "cold next" and says why."""
         label = {"ready": "warm", "dead": "cold"}.get(state, state)
+        if label == "warm" and cold_reason:
+            self.badge.setText("cold next")
+            self.badge.setStyleSheet(_BADGE_STYLE.format(bg=_BADGE_COLOURS["starting"]))
+            self.badge.setToolTip(f"The next run starts a new environment: {cold_reason}")
+            return
         self.badge.setText(label)
         self.badge.setStyleSheet(_BADGE_STYLE.format(bg=_BADGE_COLOURS.get(label, "#5b6b7f")))
-        self.badge.setToolTip({"cold": "No environment: the next run starts cold (Init Duration counted)",
-                               "warm": "A warm environment is waiting: the next run reuses it",
-                               "starting": "The runtime is initialising",
-                               "building": "Installing the function's dependencies (see the log)",
-                               "running": "An invocation is running"}.get(label, label))
+        tip = {"cold": "No environment: the next run starts cold (Init Duration counted)",
+               "warm": "A warm environment is waiting: the next run reuses it",
+               "starting": "The runtime is initialising",
+               "building": "Installing the function's dependencies (see the log)",
+               "running": "An invocation is running"}.get(label, label)
+        self.badge.setToolTip(tip + (f" ({cold_reason})" if label == "cold" and cold_reason else ""))
 
     def elapsed_fraction(self) -> float:
         return self.progress.value() / 1000
