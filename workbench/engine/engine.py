@@ -225,10 +225,14 @@ class Engine(QObject):
 
     def next_cold_reason(self, config: FunctionConfig) -> str | None:
         """Why the next call of `config` would start a new environment; None when a warm one would take it."""
-        identity = self._identity(config)
-        if any(entry[0] == identity and entry[1].state != "dead" for entry in self._pools.get(config.name, ())):
+        # The dependency environment is known only once a call builds it: judged by config and code here.
+        code = code_snapshot(config.code_dir)
+        if any(entry[0].config == config and entry[0].code == code and entry[1].state != "dead"
+               for entry in self._pools.get(config.name, ())):
             return None
-        return reasons.cold_reason(self._last_identity.get(config.name), identity, self._ended.get(config.name))
+        previous = self._last_identity.get(config.name)
+        current = EnvironmentIdentity(config, code, previous.environment_key if previous else "")
+        return reasons.cold_reason(previous, current, self._ended.get(config.name))
 
     def environment_count(self, function_name: str) -> int:
         """How many live environments the function has now."""
