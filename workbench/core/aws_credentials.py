@@ -5,6 +5,7 @@ the runtime as Lambda hands over its execution role's keys. Values are secrets: 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 NO_CREDENTIALS_WARNING = (
     "WARNING: no AWS credentials found (environment, profile, ~/.aws/credentials, SSO cache): the function "
@@ -35,9 +36,39 @@ class AwsAccess:
 _CACHE: dict[tuple, object] = {}
 
 
+def _files_botocore_reads(host_env: dict[str, str]) -> list[Path]:
+    """The files botocore's chain can take credentials or a region from, where they exist."""
+    home = Path(host_env.get("HOME") or Path.home())
+    candidates = [host_env.get("AWS_SHARED_CREDENTIALS_FILE") or home / ".aws" / "credentials",
+                  host_env.get("AWS_CONFIG_FILE") or home / ".aws" / "config",
+                  host_env.get("BOTO_CONFIG") or home / ".boto", "/etc/boto.cfg"]
+    return [Path(c) for c in candidates if Path(c).expanduser().exists()]
+
+
+def _without_botocore(profile: str | None, host_env: dict[str, str]) -> AwsAccess | None:
+    """What botocore's chain would find when nothing but the environment can hold credentials (no profile
+    chosen, no AWS file on the machine, no web identity): then its first link, the environment, is the
+    answer, and importing botocore (about 100 ms) is not needed. None when botocore must look."""
+    if profile or host_env.get("AWS_PROFILE") or host_env.get("AWS_WEB_IDENTITY_TOKEN_FILE"):
+        return None
+    if _files_botocore_reads(host_env):
+        return None
+    region = host_env.get("AWS_DEFAULT_REGION") or None
+    key, secret = host_env.get("AWS_ACCESS_KEY_ID"), host_env.get("AWS_SECRET_ACCESS_KEY")
+    if not (key and secret):
+        return AwsAccess((), (), "", region)
+    variables = [("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret)]
+    token = host_env.get("AWS_SESSION_TOKEN") or host_env.get("AWS_SECURITY_TOKEN")
+    if token:
+        variables.append(("AWS_SESSION_TOKEN", token))
+    return AwsAccess(tuple(variables), tuple(value for _name, value in variables), "env", region)
+
+
 def resolve_aws_access(profile: str | None, host_env: dict[str, str]) -> AwsAccess:
     """Credentials from botocore's chain; never the instance-metadata or container endpoints (no network
     wait on a laptop). A refreshable source (SSO, assume-role) is refreshed when it is about to expire."""
+    if (found := _without_botocore(profile, host_env)) is not None:
+        return found
     key = (profile, host_env.get("AWS_SHARED_CREDENTIALS_FILE"), host_env.get("AWS_CONFIG_FILE"))
     try:
         import botocore.exceptions
