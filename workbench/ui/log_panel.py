@@ -175,7 +175,7 @@ class LogPanel(QWidget):
 
     def _build(self) -> None:
         self._search = QLineEdit(objectName="log_search", placeholderText="Search logs (Ctrl+F)",
-                                 clearButtonEnabled=True, minimumWidth=120, maximumWidth=260)
+                                 clearButtonEnabled=True, minimumWidth=100, maximumWidth=260)
         self._search.installEventFilter(self)
         self._search.textChanged.connect(self._on_search_changed)
         previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: self._step(-1))

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -17,7 +17,11 @@ from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_
 from ..engine.history_writer import history_writer_for
 from ..engine.run_session import Run, RunSession
 from .app_settings import AppSettings
+from ..resources import resource_path
+from .about_dialog import AboutDialog
 from .code_editor_frame import focused_frame
+from .recent_workspaces_menu import RecentWorkspacesMenu
+from .shortcuts_dialog import ShortcutsDialog
 from .code_locations import CodeLocations
 from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
@@ -52,6 +56,7 @@ class MainWindow(QMainWindow):
                  ask_unsaved: AskUnsaved = ask_unsaved_with_dialog) -> None:
         super().__init__()
         self.setObjectName("main_window")
+        self.setWindowIcon(QIcon(str(resource_path("icons", "lambda-workbench.svg"))))
         self.settings = settings
         self.session = session or RunSession(parent=self)
         self.current_run: Run | None = None
@@ -131,6 +136,9 @@ class MainWindow(QMainWindow):
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         file_menu.addAction("Use &Env-Vars File…", self._choose_env_vars_file).setToolTip(
             "A SAM-format env-vars file applied to the template's functions, variables it does not declare too")
+        self.recent_menu = RecentWorkspacesMenu(self.settings, self)
+        self.recent_menu.sig_open_requested.connect(self._open_recent)
+        file_menu.addMenu(self.recent_menu)
         file_menu.addAction(self.tabs.save_action)
         save_all = file_menu.addAction("Save A&ll", self.save_all)
         save_all.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -164,11 +172,17 @@ class MainWindow(QMainWindow):
         history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
         view_menu.addAction(history_action)
         theme_menu = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)  # one theme at a time: radio items
         for theme in ("system", "light", "dark"):
-            action = QAction(theme.capitalize(), self, checkable=True)
+            action = QAction(theme.capitalize(), self.theme_group, checkable=True)
             action.setChecked(self.settings.theme() == theme)
             action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
             theme_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("&Keyboard Shortcuts", lambda: ShortcutsDialog(self).exec()).setShortcut(
+            QKeySequence("Ctrl+F1"))
+        help_menu.addAction("&About Lambda Workbench", lambda: AboutDialog(
+            self, self.workspace.folder if self.workspace else None).exec())
 
     def _build_edit_menu(self) -> None:
         # The keys themselves belong to each editor frame; these entries act on the focused one
@@ -187,6 +201,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.tree.sig_file_activated.connect(self.open_file)
+        self.tree.file_actions.sig_notice.connect(self._notice)
         self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
         self.log_panel.sig_location_clicked.connect(self.code_locations.open)
         self.response_panel.sig_location_clicked.connect(self.code_locations.open)
@@ -575,6 +590,11 @@ class MainWindow(QMainWindow):
         return {s.objectName(): s.saveState() for s in self._splitters()}
 
     # --- Small helpers -------------------------------------------------------------------------
+
+    @Slot(str)
+    def _open_recent(self, folder: str) -> None:
+        if Path(folder).is_dir() and (not self.has_unsaved() or self._ask_and_save()):
+            self.open_workspace(folder)
 
     def _choose_workspace(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open Workspace Folder")

@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QSizePolicy, QStyle, QToolBar, QWidget
 
 _BADGE_STYLE = "QLabel {{ background: {bg}; color: white; border-radius: 4px; padding: 2px 8px; font-weight: 600; }}"
 _BADGE_COLOURS = {"cold": "#5b6b7f", "building": "#805ad5", "starting": "#b7791f", "warm": "#2f855a",
@@ -54,15 +54,28 @@ class RunToolbar(QToolBar):
         self.stop_action.setEnabled(False)
         self.stop_action.triggered.connect(self.sig_stop_requested)
         self.reset_action = QAction("Reset environment", self)
-        self.reset_action.setToolTip("Discard the warm environment: the next run is a cold start")
+        self.reset_action.setToolTip("Reset environment: discard the warm environment; the next run is a cold start")
+        self.reset_action.setIconText("Reset")  # the toolbar's short label; menus keep the full text
         self.reset_action.triggered.connect(self.sig_reset_requested)
+        style = self.style()
+        # Qt's standard icons: one consistent set on every platform, nothing to license or ship.
+        self.run_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.stop_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.reset_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.run_action, self.stop_action, self.reset_action):
             self.addAction(action)
+        # Run is the primary action: its button reads bold.
+        run_button = self.widgetForAction(self.run_action)
+        font = run_button.font()
+        font.setBold(True)
+        run_button.setFont(font)
+        run_button.setObjectName("run_button")
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.addWidget(spacer)
         self.progress = QProgressBar(self)
-        self.progress.setFixedWidth(180)
+        self.progress.setFixedWidth(140)
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
         self.progress.setRange(0, 1000)

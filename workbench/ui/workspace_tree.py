@@ -1,18 +1,20 @@
-"""The workspace's files, as a tree; activating a file asks for it to be opened."""
+"""The workspace's files, as a tree; a click opens a file, the context menu creates, renames and deletes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QModelIndex, Signal, Slot
+from PySide6.QtCore import QDir, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileSystemModel, QHeaderView, QTreeView, QWidget
+
+from .file_actions import FileActions
 
 _HIDDEN = [".git", ".venv", "__pycache__", "node_modules", ".aws-sam", ".pytest_cache", ".workbench"]
 
 
 class WorkspaceTree(QTreeView):
     sig_file_activated = Signal(str)
-    """A file was double-clicked or Enter was pressed on it: open it in the editor."""
+    """A file was clicked, or Enter was pressed on it: open it in the editor."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,9 +28,17 @@ class WorkspaceTree(QTreeView):
         self.setHeaderHidden(True)
         self.setAnimated(False)
         self.activated.connect(self._on_activated)
+        # One click opens a file, as in VS Code's explorer.
+        self.clicked.connect(self._on_activated)
+        self.file_actions = FileActions(self)
+        self.file_actions.sig_file_created.connect(self.sig_file_activated)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu)
+        self._root = Path()
         self._model.directoryLoaded.connect(lambda _path: self.refresh_filter())
 
     def set_root(self, folder: str | Path) -> None:
+        self._root = Path(folder)
         root = self._model.setRootPath(str(folder))
         self.setRootIndex(root)
 
@@ -43,3 +53,11 @@ class WorkspaceTree(QTreeView):
     def _on_activated(self, index: QModelIndex) -> None:
         if not self._model.isDir(index):
             self.sig_file_activated.emit(self._model.filePath(index))
+
+    def path_at(self, point: QPoint) -> Path:
+        index = self.indexAt(point)
+        return Path(self._model.filePath(index)) if index.isValid() else self._root
+
+    @Slot(QPoint)
+    def _on_context_menu(self, point: QPoint) -> None:
+        self.file_actions.menu_for(self.path_at(point), self._root).exec(self.viewport().mapToGlobal(point))

@@ -1,0 +1,53 @@
+"""Help > About: the version, and where the app keeps its data, settings and caches."""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+
+
+def app_version() -> str:
+    try:
+        return version("lambda-workbench")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def storage_places(workspace: Path | None) -> list[tuple[str, str]]:
+    """(what, where) for everything the app writes outside the code itself."""
+    location = QStandardPaths.writableLocation
+    places = [
+        ("Settings (window, theme, recent workspaces)", QSettings().fileName()),
+        ("App data (the sample workspace copy)", location(QStandardPaths.StandardLocation.AppDataLocation)),
+        ("Caches (dependency environments)", location(QStandardPaths.StandardLocation.CacheLocation)),
+    ]
+    if workspace is not None:
+        places.append(("This workspace's functions and presets", str(workspace)))
+    return places
+
+
+class AboutDialog(QDialog):
+    """Version and storage places, selectable so they can be pasted into a bug report."""
+
+    def __init__(self, parent: QWidget | None = None, workspace: Path | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About Lambda Workbench")
+        rows = "".join(f"<tr><td><b>{what}</b>&nbsp;&nbsp;</td><td>{where}</td></tr>"
+                       for what, where in storage_places(workspace))
+        self.text = QLabel(
+            f"<h3>Lambda Workbench {app_version()}</h3>"
+            "<p>Runs AWS Lambda functions on this machine as Lambda runs them.</p>"
+            f"<p>Python {sys.version.split()[0]} · PySide6 {pyside_version}</p>"
+            f"<table>{rows}</table>", self)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
