@@ -33,6 +33,7 @@ FUNCTIONS = [
     {"name": "Barrier", "handler": "barrier.handler", "timeout": 60},
     {"name": "Attempts", "handler": "attempts.handler"},
     {"name": "Context", "handler": "context_dump.handler"},
+    {"name": "Recorder", "handler": "record_context.handler"},
 ]
 
 
@@ -215,11 +216,15 @@ def test_sigterm_stops_cleanly_and_kills_the_environments(tmp_path):
 
 
 def test_client_context_reaches_the_handler_and_a_bad_one_is_refused(served):
-    """ClientContext (base64 JSON) is the handler's context.client_context; anything else is a 400."""
+    """ClientContext (base64 JSON) is the handler's context.client_context, for Event calls too; anything
+    else is a 400."""
     client = served.client()
     context = base64.b64encode(json.dumps({"custom": {"tenant": "t-1"}, "env": {"locale": "en"}}).encode()).decode()
     reply = json.loads(client.invoke(FunctionName="Context", ClientContext=context)["Payload"].read())
     assert "t-1" in reply["client_context"] and reply["function_name"] == "Context"
+    marks = served.workspace / "context-event.jsonl"
+    client.invoke(FunctionName="Recorder", InvocationType="Event", ClientContext=context, Payload=b"{}")
+    assert wait_for(lambda: marks.exists() and "t-1" in marks.read_text())
     with pytest.raises(client.exceptions.InvalidRequestContentException, match="Client context must be"):
         client.invoke(FunctionName="Context", ClientContext=base64.b64encode(b"[1]").decode())
 

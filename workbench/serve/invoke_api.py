@@ -157,7 +157,7 @@ class InvokeApi:
                 return error_response(problem), config.name, (
                     f"{problem.message} (the Event queue holds {self.events.queued_bytes} bytes, its limit is "
                     f"{self.events.max_queued_bytes}: later calls are accepted as it drains)")
-            request_id = self.events.submit(config, body)
+            request_id = self.events.submit(config, body, client_context=context)
             return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
         outcome = await self.caller.call(config, body, context)
         if isinstance(outcome, list):
