@@ -90,6 +90,14 @@ def test_rest_event_carries_path_parameters_queries_and_multi_value_headers(serv
     assert "version" not in event
 
 
+def test_a_rest_route_answers_under_its_stage_too(served):
+    """/Prod/rest/7 (the invoke URL's form) reaches the same route; the event's path has no stage in it."""
+    status, _, body = request(served.api_url, "GET", "/Prod/rest/7")
+    event = json.loads(body)
+    assert status == 200 and event["path"] == "/rest/7" and event["pathParameters"] == {"id": "7"}
+    assert event["requestContext"]["path"] == "/Prod/rest/7"
+
+
 def test_rest_refuses_unknown_response_keys_with_502_and_the_log_says_why(served):
     """502 {"message": "Internal server error"}, and serve's log names the rule and the key."""
     status, _, body = request(served.api_url, "GET", "/rest/bad-key")

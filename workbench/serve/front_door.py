@@ -13,7 +13,7 @@ from aiohttp import web
 
 from ..core import api_gateway_responses as responses
 from ..core.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
-from ..core.function_events import HttpRoute, function_url_path, match_route
+from ..core.function_events import REST_STAGE, HttpRoute, function_url_path, match_route
 from ..core.lambda_errors import MAX_REQUEST_BYTES
 from ..core.served_call import ServedCall
 from .function_caller import FunctionCaller
@@ -53,7 +53,15 @@ class FrontDoor:
 
     async def _answer(self, request: web.Request, arrived: float) -> tuple[responses.HttpAnswer, str | None, str | None]:
         routes = self.routes()
-        found = match_route(routes, request.method, request.path)
+        path = request.path
+        found = match_route(routes, request.method, path)
+        stage_prefix = f"/{REST_STAGE}/"
+        if found is None and path.startswith(stage_prefix):
+            # A REST API's invoke URL carries its stage (.../Prod/orders): accepted too, the stage taken off
+            # as API Gateway does before routing.
+            path = path[len(stage_prefix) - 1:]
+            rest_routes = tuple(route for route in routes if route.kind == "rest")
+            found = match_route(rest_routes, request.method, path)
         if found is None:
             kind = routes[0].kind if routes and routes[0].kind == "rest" else "http2"
             return responses.not_found(kind, request.method, request.path), None, None
@@ -68,7 +76,7 @@ class FrontDoor:
                                         b'{"message":"Request Entity Too Large"}',
                                         f"the body is {size} bytes, over API Gateway's {API_GATEWAY_MAX_BODY}"), \
                 config.name, None
-        event = self._event(request, route, match, body, arrived, config.account_id)
+        event = self._event(request, path, route, match, body, arrived, config.account_id)
         payload = json.dumps(event).encode("utf-8")
         if len(payload) > MAX_REQUEST_BYTES:
             return responses.failure(route.kind, f"the event is {len(payload)} bytes, over Lambda's "
@@ -91,9 +99,9 @@ class FrontDoor:
                                         route.binary_media_types)
         return answer, config.name, outcome.result.request_id
 
-    def _event(self, request: web.Request, route: HttpRoute, match: RouteMatch, body: bytes, arrived: float,
+    def _event(self, request: web.Request, path: str, route: HttpRoute, match: RouteMatch, body: bytes, arrived: float,
                account_id: str) -> dict:
-        path = function_url_path(route, request.path) if route.kind == "url" else request.path
+        path = function_url_path(route, path) if route.kind == "url" else path
         raw_path = request.raw_path.split("?", 1)[0]
         if route.kind == "url":
             raw_path = function_url_path(route, raw_path)
