@@ -2,7 +2,9 @@
 
     .venv/bin/python scripts/bench_invoke.py [--warm N] [--cold N]
 
-Rows: warm and cold invokes through the engine (Python, and Node.js when `node` is installed),
+Rows: warm and cold invokes with containment (a cgroup per environment) on and off, the warm invoke
+at 128 MB with Lambda's CPU share; then, at full CPU, warm and cold invokes through the engine
+(Python, and Node.js when `node` is installed),
 `python -c pass` and `node -e 0` as floors for a cold start, and python-lambda-local invoking the same
 handler; then the Runtime API's peer check: warm and cold invokes with it skipped (the same server,
 patched), and what identifying one connection's process costs, for the environment's own process and
@@ -15,6 +17,7 @@ without requirements. This machine is noisy: read the ratios, not the absolute n
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import socket
@@ -27,8 +30,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
+from workbench.core.containment import NO_CGROUPS_VARIABLE
 from workbench.core.function_config import FunctionConfig
 from workbench.core.invocation_request import prepare_invocation
+from workbench.engine import environment_group
 from workbench.engine.engine import Engine, InvokeOptions
 from workbench.engine.loopback_peer import identify_peer
 from workbench.engine.history_writer import history_writer_for
@@ -119,6 +124,38 @@ time.sleep(600)
 """
 
 
+def use_cgroups(on: bool) -> None:
+    """Environments started from now on get a cgroup (when the machine allows) or the fallback."""
+    os.environ[NO_CGROUPS_VARIABLE] = "" if on else "1"
+    environment_group.reset_host()
+
+
+def containment_rows(engine: Engine, config: FunctionConfig, warm: int, cold: int) -> None:
+    """Warm and cold invokes with containment on and off, in alternating blocks so drift hits both.
+
+    Both at full CPU, so the rows differ only by what holds the environment (cgroup join, freezer,
+    group meters) and not by Lambda's CPU share, which the row after them shows on its own."""
+    use_cgroups(True)
+    if isinstance(environment_group.cgroup_host(), str):
+        print(f"containment: no cgroup here ({environment_group.cgroup_host()}); on/off rows skipped")
+        return
+    configs = {on: dataclasses.replace(config, name=f"bench-{'cgroup' if on else 'fallback'}", scale_cpu=False)
+               for on in (True, False)}
+    samples: dict[tuple[bool, bool], list[float]] = {(on, c): [] for on in (True, False) for c in (True, False)}
+    blocks = 5
+    for _ in range(blocks):
+        for on in (True, False):
+            use_cgroups(on)
+            time_invokes(engine, configs[on], 1, cold=True)  # this mode's environment, and its host found
+            samples[on, False] += time_invokes(engine, configs[on], max(1, warm // blocks), cold=False)
+            samples[on, True] += time_invokes(engine, configs[on], max(1, cold // blocks), cold=True)
+    use_cgroups(True)
+    rows = {key: row(f"{'cold' if key[1] else 'warm'} invoke, {'cgroup' if key[0] else 'no cgroup'} (full CPU)",
+                     values) for key, values in samples.items()}
+    print(f"containment adds {rows[True, False][1] - rows[False, False][1]:+.3f} ms per warm invoke (p50, goal "
+          f"<= +0.3) and {rows[True, True][1] - rows[False, True][1]:+.1f} ms per cold start (goal <= +15)")
+
+
 def row(name: str, samples: list[float]) -> tuple[str, float, float]:
     p50, p99 = statistics.median(samples), percentile(samples, 0.99)
     print(f"{name:<44} {p50:>9.2f} {p99:>9.2f} {len(samples):>6}")
@@ -198,6 +235,10 @@ def main() -> None:
     has_node = shutil.which("node") is not None and Path("workbench/runtimes/node/bootstrap.mjs").exists()
 
     print(f"{'what (ms)':<44} {'p50':>9} {'p99':>9} {'runs':>6}")
+    containment_rows(engine, python, args.warm, args.cold)
+    time_invokes(engine, python, 5, cold=False)
+    row("warm invoke at 128 MB, Lambda's CPU share", time_invokes(engine, python, 200, cold=False))
+    python = dataclasses.replace(python, scale_cpu=False)
     time_invokes(engine, python, 20, cold=False)  # warm up the environment and the caches
     warm = row("workbench warm invoke, Python", time_invokes(engine, python, args.warm, cold=False))
     cold = row("workbench cold invoke, Python", time_invokes(engine, python, args.cold, cold=True))

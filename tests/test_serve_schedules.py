@@ -96,6 +96,9 @@ def test_a_schedule_fires_once_by_hand_with_the_scheduled_event(workspace):
         assert server.stop() == 0
 
 
+FIRST_FIRES = ["2026-12-07T08:55:00Z", "2026-12-07T09:00:00Z", "2026-12-07T09:05:00Z"]
+
+
 def test_enabled_schedules_fire_on_time_and_disabled_ones_never(qapp, workspace):
     """With a clock that runs fast: Nightly (enabled) fires every five minutes of schedule time; the others never."""
     import qasync
@@ -115,8 +118,11 @@ def test_enabled_schedules_fire_on_time_and_disabled_ones_never(qapp, workspace)
         await server.start()
         try:
             server.schedules.set_enabled("Nightly", True)
+            # Calls run in several environments at once and may finish in any order: wait for the first
+            # three fire times themselves, not merely for four lines.
             for _ in range(3000):
-                if len(lines(workspace / "nightly.jsonl")) >= 4:
+                recorded = {event.get("time") for event in lines(workspace / "nightly.jsonl")}
+                if len(recorded) >= 4 and set(FIRST_FIRES) <= recorded:
                     break
                 await asyncio.sleep(0.01)
             server.schedules.set_enabled("Nightly", False)
@@ -138,6 +144,6 @@ def test_enabled_schedules_fire_on_time_and_disabled_ones_never(qapp, workspace)
     events = lines(workspace / "nightly.jsonl")
     assert len(events) >= 4
     times = sorted(event["time"] for event in events if "time" in event)
-    assert times[:3] == ["2026-12-07T08:55:00Z", "2026-12-07T09:00:00Z", "2026-12-07T09:05:00Z"]
+    assert times[:3] == FIRST_FIRES
     assert not (workspace / "other.jsonl").exists()
     assert not (workspace / "weekly.jsonl").exists()

@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cold", action="store_true", help="a new environment for every invocation")
     parser.add_argument("--report-json", metavar="FILE", help="write one JSON object per invocation to FILE")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
+    parser.add_argument("--full-cpu", action="store_true",
+                        help="run with this machine's full CPU instead of Lambda's share of the memory size")
     remote = parser.add_argument_group("on AWS", "--remote runs the same call against the deployed function "
                                                  "(boto3, LogType=Tail; --function-name is its name or ARN)")
     remote.add_argument("--remote", action="store_true", help="invoke the deployed function instead")
@@ -135,7 +137,7 @@ def prepare(args: argparse.Namespace, stdin: BinaryIO) -> PreparedInvocation:
     overrides = Overrides(memory_mb=args.memory, timeout_s=args.timeout, architecture=args.architecture,
                           region=region,
                           runtime=args.runtime if args.handler is None else None,
-                          environment=_key_values(args.env, "--env"))
+                          environment=_key_values(args.env, "--env"), scale_cpu=False if args.full_cpu else None)
     event, source = read_event(args.event, stdin)
     prepared = prepare_invocation(function, event, source, overrides,
                                   preset=Path(args.event).stem if args.event not in (None, "-") else None)
@@ -165,6 +167,7 @@ def report_document(record: RunRecord, environment=None) -> dict:
         "memorySizeMB": result.memory_size_mb, "maxMemoryUsedMB": result.max_memory_used_mb,
         "architecture": result.architecture, "costUSD": result.cost_usd, "coldStart": record.cold,
         "coldReason": record.cold_reason,
+        "containment": result.containment.as_json() if result.containment else None,
     })
     interpreter = environment.interpreter if environment is not None else None
     doc["interpreter"] = interpreter.report() if interpreter is not None else {

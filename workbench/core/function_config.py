@@ -58,6 +58,9 @@ class FunctionConfig:
     region: str = "us-east-1"
     account_id: str = "123456789012"
     layers: tuple[LayerRef, ...] = ()
+    # Lambda's CPU share of the memory size (1,769 MB = one vCPU). Off: the machine's full CPU, e.g. to
+    # debug without waiting; Duration then no longer says what Lambda would bill.
+    scale_cpu: bool = True
 
     @property
     def function_arn(self) -> str:

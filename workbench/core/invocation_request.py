@@ -45,9 +45,12 @@ class Overrides:
     """Variables set on top of the function's (same name: this value wins)."""
     region: str | None = None
     """The AWS region the function runs in (AWS_REGION, its ARN)."""
+    scale_cpu: bool | None = None
+    """False: this machine's full CPU instead of Lambda's share of the memory size (--full-cpu)."""
 
     def apply(self, config: FunctionConfig) -> FunctionConfig:
-        changes: dict = {key: value for key in ("memory_mb", "timeout_s", "architecture", "runtime", "region")
+        changes: dict = {key: value for key in ("memory_mb", "timeout_s", "architecture", "runtime", "region",
+                                                "scale_cpu")
                          if (value := getattr(self, key)) is not None}
         if self.environment:
             env = config.env_dict()

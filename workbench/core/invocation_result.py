@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 
+from .containment import Containment
+
 
 class Status(str, Enum):
     """REPORT's Status field: absent on success, else error or timeout."""
@@ -32,6 +34,8 @@ class InvocationResult:
     max_memory_used_mb: int
     architecture: str = "x86_64"
     cost_usd: float = 0.0
+    # What held the environment and what CPU it had (None for a call that never reached one).
+    containment: Containment | None = None
 
     @property
     def succeeded(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 
 MAX_REQUEST_BYTES = 6291456
@@ -82,3 +83,16 @@ def error_type_of(payload: bytes, fallback: str) -> str:
     if isinstance(doc, dict) and isinstance(doc.get("errorType"), str) and doc["errorType"]:
         return doc["errorType"]
     return fallback
+
+
+_REPORTED_TYPE = re.compile(r"(Runtime|Function)\.[A-Z][a-zA-Z]+")
+
+
+def reported_error_type(header_value: str, fallback: str = "Runtime.Unknown") -> str:
+    """The Error Type INIT_REPORT and REPORT show for a runtime's Lambda-Runtime-Function-Error-Type.
+
+    RAPID keeps the header only if it contains a match for (Runtime|Function).[A-Z][a-zA-Z]+ (unanchored),
+    else Runtime.Unknown (RIE fatalerror.go): a KeyError raised at import shows as Runtime.Unknown, while
+    the payload keeps the runtime's own errorType.
+    """
+    return header_value if header_value and _REPORTED_TYPE.search(header_value) else fallback

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 
 from .function_config import FunctionConfig, runtime_family
@@ -25,6 +26,30 @@ class LaunchError(Exception):
         super().__init__(message)
         self.error_type = error_type
         self.message = message
+
+
+def exec_format_problem(path: str) -> str | None:
+    """Lambda's "fork/exec PATH: exec format error" when the kernel would refuse to run path: neither a
+    script (#!) nor an ELF program for this machine (its header must match the running interpreter's).
+
+    Checked before the start because the runtime is launched through a small prefix (to join its cgroup
+    and get a parent-death signal) whose exec falls back to running such a file as a shell script.
+    (Interpreters are run before, to learn their version, so this matters for a custom bootstrap.)
+    """
+    try:
+        with open(path, "rb") as program:
+            head = program.read(20)
+        with open(sys.executable, "rb") as own:
+            own_head = own.read(20)
+    except OSError:
+        return None  # unreadable: the start itself says what is wrong
+    if head.startswith(b"#!"):
+        return None
+    # e_ident: magic, class, byte order, version; then e_type (executable or shared) and e_machine.
+    if (len(head) == 20 and head[:7] == own_head[:7] and own_head[:4] == b"\x7fELF"
+            and head[16:17] in (b"\x02", b"\x03") and head[18:20] == own_head[18:20]):
+        return None
+    return f"fork/exec {path}: exec format error"
 
 
 def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | None = None,
@@ -62,6 +87,9 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     if not os.access(bootstrap, os.X_OK):
         raise LaunchError("Runtime.InvalidEntrypoint",
                           f"fork/exec {bootstrap}: permission denied. Make it executable: chmod +x {bootstrap}")
+    problem = exec_format_problem(bootstrap)
+    if problem is not None:
+        raise LaunchError("Runtime.InvalidEntrypoint", problem)
     command = shell_script_command(bootstrap, path_env) or LaunchCommand(bootstrap, ())
     return LaunchCommand(command.program, command.arguments, variables)
 

@@ -16,7 +16,7 @@ WORKSPACE_FILE_NAME = "workbench.json"
 _DEFAULTS = FunctionConfig(name="", handler="", runtime="", code_dir="")
 # Key order of each function entry as written; a stable order keeps diffs in git small.
 _KEYS = ("name", "handler", "runtime", "codeUri", "memorySize", "timeout", "architecture",
-         "environment", "interpreter", "region", "accountId")
+         "environment", "interpreter", "region", "accountId", "scaleCpu")
 _REQUIRED = ("name", "handler", "runtime")
 # validate_config reports fields by Lambda's API names; the file spells two of them differently.
 _FILE_KEY_OF_PROBLEM = {"memorySize": "memorySize", "timeout": "timeout", "runtime": "runtime",
@@ -98,6 +98,8 @@ def _function_entry(folder: Path, config: FunctionConfig) -> dict:
         entry["region"] = config.region
     if config.account_id != _DEFAULTS.account_id:
         entry["accountId"] = config.account_id
+    if config.scale_cpu != _DEFAULTS.scale_cpu:
+        entry["scaleCpu"] = config.scale_cpu
     return entry
 
 
@@ -134,6 +136,9 @@ def _parse_function(path: Path, folder: Path, index: int, entry: object) -> Func
     for key, problem in (("memorySize", validate_memory(memory)), ("timeout", validate_timeout(timeout))):
         if problem:
             raise WorkspaceFileError(path, problem.message, field=f"{where}.{key}")
+    scale_cpu = entry.get("scaleCpu", _DEFAULTS.scale_cpu)
+    if not isinstance(scale_cpu, bool):
+        raise WorkspaceFileError(path, f"expected true or false, got {json.dumps(scale_cpu)}", field=f"{where}.scaleCpu")
     config = FunctionConfig(
         name=entry["name"],
         handler=entry["handler"],
@@ -146,6 +151,7 @@ def _parse_function(path: Path, folder: Path, index: int, entry: object) -> Func
         interpreter=text("interpreter", None) or None,
         region=text("region", _DEFAULTS.region) or _DEFAULTS.region,
         account_id=text("accountId", _DEFAULTS.account_id) or _DEFAULTS.account_id,
+        scale_cpu=scale_cpu,
     )
     for problem in validate_config(config):
         key = _FILE_KEY_OF_PROBLEM.get(problem.field, problem.field)

@@ -28,7 +28,8 @@ from ..core.function_environment import FunctionEnvironment, redact
 from ..core.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
 from .environment_builder import BuildFailure, EnvironmentBuild, EnvironmentBuilder
-from .sandbox import InvokeRequest, Sandbox, new_trace_id
+from .invoke_request import InvokeRequest, new_trace_id
+from .sandbox import Sandbox
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,16 @@ class Engine(QObject):
             pool.remove(entry)
             entry[1].shutdown()
             entry[1].deleteLater()
+        ran = next((entry for entry in pool if entry[1] is invocation._sandbox), None)
+        if ran is not None:
+            # Lambda's /var/task is read-only; here a function can write into its code folder (a cache
+            # file). What changed while its call ran is the function's doing, not a deploy: the
+            # environments of that deploy stay warm, and only later edits start them cold.
+            identity = EnvironmentIdentity(ran[0].config, code_snapshot(ran[0].config.code_dir),
+                                           ran[0].environment_key)
+            if identity != ran[0]:
+                pool[:] = [(identity if entry[0] == ran[0] else entry[0], entry[1]) for entry in pool]
+                self._last_identity[name] = identity
         QTimer.singleShot(0, lambda: self._run_next(name))
         # The engine is done with it: from now on only the caller's references keep it, and its
         # payload, alive. Deferred, so it is never deleted inside the signal that finished it.

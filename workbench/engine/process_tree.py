@@ -1,4 +1,11 @@
-"""A runtime process and everything it started: their memory, and killing them all (Linux /proc)."""
+"""A runtime process and everything it started, found through /proc (Linux): the fallback where no
+cgroup holds the environment. Their memory, whether a process belongs, and killing them all.
+
+Pids are reused (pid_max is 32,768 on some machines), so nothing here signals a pid it has not just
+seen belong to the environment: the runtime's own pid and process group only while it is not reaped,
+its session only through processes found in it. Linux never hands out a pid that is still some live
+process's session or process-group id, so a member found that way is a real member.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +55,14 @@ def tree_memory_kb(pid: int) -> int:
     return _status_kb(pid, "VmHWM:") + sum(_status_kb(child, "VmRSS:") for child in descendants(pid))
 
 
+def _has_marker(pid: int | str, entry: bytes) -> bool:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return entry in f.read().split(b"\0")
+    except OSError:
+        return False
+
+
 def marked_processes(marker: str) -> list[int]:
     """Processes whose environment holds marker, a NAME=value entry unique to one environment.
 
@@ -55,31 +70,62 @@ def marked_processes(marker: str) -> list[int]:
     having been adopted by init; it still carries the environment it was started with.
     """
     entry = marker.encode()
-    found: list[int] = []
+    return [int(name) for name in os.listdir("/proc") if name.isdigit() and _has_marker(name, entry)]
+
+
+def _session_and_group(pid: int | str) -> tuple[int, int] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[3]), int(fields[2])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def session_members(leader: int) -> list[int]:
+    """Processes whose session or process group is leader's (the runtime's, made at its start)."""
+    found = []
     for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/environ", "rb") as f:
-                if entry in f.read().split(b"\0"):
-                    found.append(int(name))
-        except OSError:
-            continue
+        if name.isdigit():
+            ids = _session_and_group(name)
+            if ids and leader in ids:
+                found.append(int(name))
     return found
 
 
-def kill_tree(pid: int, marker: str | None = None) -> None:
-    """SIGKILL the runtime's session, any descendant that escaped it and, given the environment's
-    marker, any process that still carries it."""
-    escaped = descendants(pid)
-    if marker:
-        escaped += [found for found in marked_processes(marker) if found != os.getpid()]
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for child in escaped:
+def kill_marked(marker: str) -> None:
+    _kill([found for found in marked_processes(marker) if found != os.getpid()])
+
+
+def kill_tree(pid: int, marker: str | None = None, session: int = 0) -> None:
+    """SIGKILL the environment's processes.
+
+    pid: the runtime, not yet reaped (0 once it is): it, its process group and its descendants.
+    session: the runtime's pid even after it was reaped: the members of its session still running.
+    marker: any process that still carries the environment's marker.
+    """
+    victims: set[int] = set()
+    if pid:
+        victims.update(descendants(pid))
+        victims.update(session_members(pid))
         try:
-            os.kill(child, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        victims.add(pid)
+    elif session and not os.path.exists(f"/proc/{session}"):
+        # The reaped runtime's pid is free only once its session and group are empty: while nothing has
+        # that pid, the processes that still name it as their session are the runtime's.
+        victims.update(session_members(session))
+    if marker:
+        victims.update(marked_processes(marker))
+    victims.discard(os.getpid())
+    _kill(sorted(victims))
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass

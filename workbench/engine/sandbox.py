@@ -1,4 +1,4 @@
-"""One execution environment: a runtime process in its own session, its Runtime API, its limits.
+"""One execution environment: a runtime process in its own session and cgroup, its Runtime API, its limits.
 
 A Sandbox runs invocations one at a time, stays warm between them, and dies (for good) on a timeout,
 an out-of-memory kill, a crash or a stop. Every invocation it accepts ends in exactly one
@@ -7,24 +7,22 @@ sig_finished, whatever happens.
 
 from __future__ import annotations
 
-import os
-import signal
 import time
-import uuid
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal, Slot
 
 from ..core import lambda_errors
-from ..core.child_environment import build_environment
 from ..core.billing import billed_duration_ms, invocation_cost_usd
+from ..core.child_environment import build_environment
+from ..core.containment import PIDS_LIMIT_LINE
 from ..core.function_config import FunctionConfig
 from ..core.invocation_result import InvocationResult, Status
 from ..core.line_splitter import LineSplitter
 from ..core.log_lines import end_line, init_report_line, report_line, start_line
 from ..core.runtime_launch import LaunchCommand
+from .environment_group import EXEC_FAILURE, EnvironmentGroup
 from .environment_membership import ProcessTreeMembership
-from .process_tree import kill_tree, tree_memory_kb
+from .invoke_request import InvokeRequest, new_environment_id
 from .runtime_api_server import PendingInvoke, RuntimeApiServer, lambda_headers
 
 LOG_FLUSH_MS = 30
@@ -33,19 +31,6 @@ MEMORY_POLL_MS = 10
 INIT_LIMIT_S = 10.0
 # A Runtime API connection may stay silent this much longer than the longest call or init.
 IDLE_GRACE_S = 5.0
-
-
-@dataclass(frozen=True)
-class InvokeRequest:
-    request_id: str
-    event: bytes
-    trace_id: str
-    client_context: dict | None = None
-
-
-def new_trace_id(now: float | None = None) -> str:
-    epoch = int(now if now is not None else time.time())
-    return f"Root=1-{epoch:08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0"
 
 
 class Sandbox(QObject):
@@ -70,17 +55,21 @@ class Sandbox(QObject):
         self.state = "new"
         self._command = command
         self._pid = 0
-        # Only the environment's own processes may use its Runtime API. A connection can wait silently
-        # for as long as a call or an init may run, never longer.
-        membership = ProcessTreeMembership(self._runtime_pid)
-        self._server = RuntimeApiServer(self, peer_allowed=membership, likely_peers=membership.likely_pids,
+        self._group: EnvironmentGroup | None = None
+        # Only the environment's own processes may use its Runtime API: its cgroup's members (without
+        # one, its tree, session or marker). A connection can wait silently for as long as a call or an
+        # init may run, never longer.
+        self._server = RuntimeApiServer(self, peer_allowed=self.owns_peer, likely_peers=self._likely_peers,
                                         idle_timeout_s=max(config.timeout_s, INIT_LIMIT_S) + IDLE_GRACE_S)
-        self._environment = build_environment(config, self._server.address, host_env, new_environment_id(),
+        environment_id = new_environment_id()
+        self._environment = build_environment(config, self._server.address, host_env, environment_id,
                                               runtime_dir, runtime_variables=command.variables)
-        # Unique to this environment and inherited by everything the runtime starts: finds the processes
-        # to kill with it, even daemons that left its session and its process tree.
+        # Unique to this environment and inherited by everything the runtime starts: without a cgroup,
+        # finds the processes to kill with it, even daemons that left its session and its process tree.
         self._marker = "AWS_LAMBDA_LOG_STREAM_NAME=" + self._environment["AWS_LAMBDA_LOG_STREAM_NAME"]
-        membership.marker = self._marker
+        self._group = EnvironmentGroup(config, environment_id, self._marker,
+                                       ProcessTreeMembership(self._runtime_pid, self._marker))
+        self.containment = self._group.containment
         signals = self._server.signals
         signals.next_requested.connect(self._on_next_requested)
         signals.response_posted.connect(self._on_response)
@@ -97,13 +86,17 @@ class Sandbox(QObject):
         self._started_at = 0.0
         self._init_ms: float | None = None
         self._init_reported = False
-        self._init_error: tuple[bytes, str] | None = None
+        # (payload, the payload's errorType, the Error Type INIT_REPORT and REPORT show)
+        self._init_error: tuple[bytes, str, str] | None = None
+        self._init_timed_out = False
         self._request: InvokeRequest | None = None
         self._dispatched_at = 0.0
         self._peak_kb = 0
         self._planned_end: tuple[Status, bytes, str] | None = None
         self._runtime_waiting = False
         self._frozen = False
+        self._exec_failure: str | None = None
+        self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
 
     def _runtime_pid(self) -> int:
@@ -118,6 +111,16 @@ class Sandbox(QObject):
     @property
     def busy(self) -> bool:
         return self._request is not None
+
+    def owns_peer(self, pid: int) -> bool:
+        """Whether process pid belongs to this environment (the Runtime API answers only those).
+        Asked from the server's threads; nothing belongs before the environment exists."""
+        group = self._group
+        return group is not None and group.owns(pid)
+
+    def _likely_peers(self) -> list[int]:
+        group = self._group
+        return group.likely_pids() if group is not None else []
 
     # --- Public interface ----------------------------------------------------------------------
 
@@ -134,15 +137,24 @@ class Sandbox(QObject):
             environment.insert(key, value)
         process.setProcessEnvironment(environment)
         process.setWorkingDirectory(self.config.code_dir)
-        process.setProgram(self._command.program)
-        process.setArguments(list(self._command.arguments))
+        # Lambda's runtimes read nothing from stdin: a handler that does gets end-of-file at once.
+        process.setStandardInputFile(QProcess.nullDevice())
+        command = self._group.launch(self._command)
+        process.setProgram(command.program)
+        process.setArguments(list(command.arguments))
         process.readyReadStandardOutput.connect(self._read_output)
         process.finished.connect(self._on_process_finished)
         process.errorOccurred.connect(self._on_process_error)
         process.started.connect(self._on_started)
         self._set_state("starting")
+        if self._group.warning:
+            self._queue_lines([self._group.warning])
         self._started_at = time.monotonic()
-        self._deadline_timer.start(int(INIT_LIMIT_S * 1000))
+        # The retry of a failed init inside the first call is bounded by the function's timeout.
+        init_limit_s = INIT_LIMIT_S if self.init_phase == "init" else float(self.config.timeout_s)
+        self._deadline_timer.start(int(init_limit_s * 1000))
+        if self.init_phase == "invoke":
+            self._group.init_done()
         self._memory_timer.start()
         process.start()
 
@@ -161,24 +173,18 @@ class Sandbox(QObject):
         # asks, and one that exits after its last response never gets it.
 
     def _freeze(self) -> None:
-        """Between calls Lambda freezes the environment: timers and threads the handler left running
-        wait for the next call instead of running (and spending CPU) in between."""
-        self._signal_group(signal.SIGSTOP)
-        self._frozen = True
-        self._server.pause_idle_clock()
+        """Between calls Lambda freezes the environment: timers, threads and daemons the handler left
+        running wait for the next call instead of running (and spending CPU) in between."""
+        if self._pid and self._process.state() == QProcess.ProcessState.Running:
+            self._group.freeze()
+            self._frozen = True
+            self._server.pause_idle_clock()
 
     def _thaw(self) -> None:
         if self._frozen:
             self._frozen = False
             self._server.resume_idle_clock()
-            self._signal_group(signal.SIGCONT)
-
-    def _signal_group(self, signum: int) -> None:
-        if self._pid and self._process.state() == QProcess.ProcessState.Running:
-            try:
-                os.killpg(self._pid, signum)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self._group.thaw()
 
     def stop(self) -> None:
         """Kill the environment; an invocation in progress ends as stopped."""
@@ -194,6 +200,8 @@ class Sandbox(QObject):
         self._flush_timer.stop()
         if self._process.state() != QProcess.ProcessState.NotRunning:
             self._process.waitForFinished(2000)
+        self._group.kill(runtime_alive=False)
+        self._group.release(wait_s=0.5)
 
     # --- Invocation lifecycle ------------------------------------------------------------------
 
@@ -222,6 +230,8 @@ class Sandbox(QObject):
         self._check_memory()
         if self.state != "dead":
             self._memory_timer.stop()
+            # Frozen first, then read: everything written before the freeze lands in this invocation.
+            self._freeze()
         self._drain_output(final=True)
         if timed_out:
             duration_ms = self.config.timeout_s * 1000.0
@@ -244,22 +254,28 @@ class Sandbox(QObject):
             platform_error_type=platform_error_type, duration_ms=duration_ms, billed_duration_ms=billed,
             init_duration_ms=init_ms, memory_size_mb=self.config.memory_mb, max_memory_used_mb=memory_mb,
             architecture=self.config.architecture,
-            cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture))
+            cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture),
+            containment=self.containment)
         self._emit_lines([end_line(request.request_id), report_line(result)])
         self._request = None
         self._dispatched_at = 0.0
         if self.state != "dead":
             self._set_state("ready")
-            self._freeze()
         self.sig_finished.emit(result)
 
     def _finish_without_runtime(self) -> None:
         """An invoke on an environment that died before it could run (failed init, failed start)."""
         request = self._request
-        payload, error_type = self._init_error or (
-            lambda_errors.exit_error_payload(request.request_id, *self._exit_details()), "Runtime.ExitError")
         self._emit_lines([start_line(request.request_id)])
-        self._complete(Status.ERROR, payload, error_type, error_type, time.monotonic())
+        if self._init_timed_out:
+            payload = lambda_errors.timeout_payload(request.request_id, float(self.config.timeout_s))
+            self._complete(Status.TIMEOUT, payload, "Sandbox.Timedout", "Sandbox.Timedout", time.monotonic(),
+                           timed_out=True)
+            return
+        payload, error_type, reported_type = self._init_error or (
+            lambda_errors.exit_error_payload(request.request_id, *self._exit), "Runtime.ExitError",
+            "Runtime.ExitError")
+        self._complete(Status.ERROR, payload, error_type, reported_type, time.monotonic())
 
     # --- Runtime API events --------------------------------------------------------------------
 
@@ -271,6 +287,7 @@ class Sandbox(QObject):
         if self._init_ms is None:
             self._init_ms = (at - self._started_at) * 1000
             self._deadline_timer.stop()
+            self._group.init_done()
             self._set_state("ready")
         if self._request is not None and not self._dispatched_at:
             self._begin_invoke()
@@ -291,7 +308,7 @@ class Sandbox(QObject):
     @Slot(object, str, float)
     def _on_init_error(self, body: bytes, header_type: str, at: float) -> None:
         error_type = lambda_errors.error_type_of(body, header_type or "Runtime.Unknown")
-        self._init_error = (body, error_type)
+        self._init_error = (body, error_type, lambda_errors.reported_error_type(header_type))
         # Lambda ends an environment whose init failed, whether or not the runtime exits by itself.
         self._kill(None, b"", "")
 
@@ -307,9 +324,9 @@ class Sandbox(QObject):
     @Slot()
     def _on_deadline(self) -> None:
         if self._init_ms is None:
-            # Init ran past its 10 s limit.
-            request_id = self._request.request_id if self._request else ""
-            self._kill(Status.TIMEOUT, lambda_errors.timeout_payload(request_id, INIT_LIMIT_S), "Sandbox.Timedout")
+            # Init ran past its limit (10 s; the function's timeout for the retry inside the call).
+            self._init_timed_out = True
+            self._kill(None, b"", "")
             return
         if self._request is not None:
             payload = lambda_errors.timeout_payload(self._request.request_id, float(self.config.timeout_s))
@@ -317,11 +334,13 @@ class Sandbox(QObject):
 
     @Slot()
     def _check_memory(self) -> None:
-        pid = self._pid
-        if not pid or self._process.state() != QProcess.ProcessState.Running:
+        if not self._pid or self._process.state() != QProcess.ProcessState.Running:
             return
-        self._peak_kb = max(self._peak_kb, tree_memory_kb(pid))
-        if self._peak_kb > self.config.memory_mb * 1024 and self.state != "dead":
+        self._peak_kb = max(self._peak_kb, self._group.memory_kb())
+        if self._group.new_pids_limit_hits() and not self._pids_warned:
+            self._pids_warned = True
+            self._queue_lines([PIDS_LIMIT_LINE])
+        if self.state != "dead" and self._group.out_of_memory():
             request_id = self._request.request_id if self._request else ""
             self._kill(Status.ERROR, lambda_errors.out_of_memory_payload(request_id), "Runtime.OutOfMemory")
 
@@ -335,7 +354,7 @@ class Sandbox(QObject):
         self._memory_timer.stop()
         self._server.close()
         if pid:
-            kill_tree(pid, self._marker)
+            self._group.kill(runtime_alive=True)
         elif self._request is not None and self._process.state() == QProcess.ProcessState.NotRunning:
             self._end_after_death()
 
@@ -344,11 +363,14 @@ class Sandbox(QObject):
     @Slot()
     def _on_started(self) -> None:
         self._pid = self._process.processId()
+        self._group.started(self._pid)
 
     @Slot(int, QProcess.ExitStatus)
     def _on_process_finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
-        # A result or init error posted just before the exit must be handled before the exit is.
+        # A result or init error posted just before the exit must be handled before the exit is, and
+        # the launcher's last words read.
         self._server.deliver_pending()
+        self._read_output()
         crashed = exit_status == QProcess.ExitStatus.CrashExit
         self._exit = (None if crashed else exit_code, exit_code if crashed else None)
         was_dead = self.state == "dead"
@@ -356,9 +378,17 @@ class Sandbox(QObject):
         self._deadline_timer.stop()
         self._memory_timer.stop()
         self._server.close()
-        # Anything the runtime left running in its session goes with it, as when Lambda reclaims a sandbox.
-        if self._pid:
-            kill_tree(self._pid, self._marker)
+        if not was_dead and self._group.out_of_memory():
+            # The kernel killed the runtime (or one of its processes) at the group's memory limit.
+            self._planned_end = self._planned_end or (Status.ERROR, lambda_errors.out_of_memory_payload(
+                self._request.request_id if self._request else ""), "Runtime.OutOfMemory")
+        if self._exec_failure and self._init_ms is None:
+            self._init_error = (lambda_errors.start_failure_payload(
+                self._request.request_id if self._request else "", "Runtime.InvalidEntrypoint",
+                self._exec_failure), "Runtime.InvalidEntrypoint", "Runtime.InvalidEntrypoint")
+        # Anything the runtime left running goes with it, as when Lambda reclaims a sandbox.
+        self._group.kill(runtime_alive=False)
+        self._release_group()
         if not was_dead and self._init_ms is None and self._request is None:
             return  # died during init with nobody waiting; the next invoke() reports it
         self._end_after_death()
@@ -370,16 +400,14 @@ class Sandbox(QObject):
         self._exit = (None, None)
         self._init_error = (lambda_errors.start_failure_payload(
             self._request.request_id if self._request else "", "Runtime.InvalidEntrypoint",
-            f"fork/exec {self._command.program}: {self._process.errorString()}"), "Runtime.InvalidEntrypoint")
+            f"fork/exec {self._command.program}: {self._process.errorString()}"), "Runtime.InvalidEntrypoint",
+            "Runtime.InvalidEntrypoint")
         self._set_state("dead")
         self._deadline_timer.stop()
         self._memory_timer.stop()
         self._server.close()
         if self._request is not None:
             self._finish_without_runtime()
-
-    def _exit_details(self) -> tuple[int | None, int | None]:
-        return self._exit
 
     def _end_after_death(self) -> None:
         if self._request is None:
@@ -405,14 +433,19 @@ class Sandbox(QObject):
                 return
             self._finish_without_runtime()
             return
-        payload = lambda_errors.exit_error_payload(self._request.request_id, *self._exit_details())
+        payload = lambda_errors.exit_error_payload(self._request.request_id, *self._exit)
         self._complete(Status.ERROR, payload, "Runtime.ExitError", "Runtime.ExitError", now)
 
     def _report_failed_init(self, now: float) -> None:
-        error_type = self._init_error[1] if self._init_error else "Runtime.ExitError"
+        error_type = self._init_error[2] if self._init_error else "Runtime.ExitError"
+        status = Status.TIMEOUT if self._init_timed_out else Status.ERROR
         self._drain_output()
-        self._emit_lines([init_report_line((now - self._started_at) * 1000, self.init_phase, Status.ERROR,
-                                           error_type)])
+        self._emit_lines([init_report_line((now - self._started_at) * 1000, self.init_phase, status, error_type)])
+
+    def _release_group(self, tries: int = 20) -> None:
+        """Remove the cgroup once its killed processes have left it (they take a moment to exit)."""
+        if not self._group.release() and tries:
+            QTimer.singleShot(50, self, lambda: self._release_group(tries - 1))
 
     # --- Output --------------------------------------------------------------------------------
 
@@ -421,6 +454,13 @@ class Sandbox(QObject):
         self._queue_lines(self._splitter.feed(self._process.readAllStandardOutput().data()))
 
     def _queue_lines(self, lines: list[str]) -> None:
+        if lines and self._init_ms is None:
+            # The launcher could not exec the runtime: Lambda's Runtime.InvalidEntrypoint, not a log line.
+            failed = [line for line in lines if EXEC_FAILURE.match(line)]
+            if failed:
+                match = EXEC_FAILURE.match(failed[-1])
+                self._exec_failure = f"fork/exec {match['program']}: {match['reason'].lower()}"
+                lines = [line for line in lines if line not in failed]
         if lines:
             self._pending_lines.extend(lines)
             if not self._flush_timer.isActive():
@@ -451,6 +491,3 @@ class Sandbox(QObject):
             self.state = state
             self.sig_state_changed.emit(self.config.name, state)
 
-
-def new_environment_id() -> str:
-    return os.urandom(16).hex()

@@ -47,6 +47,10 @@ class FunctionSettings(QWidget):
         self._architecture.addItems(ARCHITECTURES)
         self._interpreter = QLineEdit(objectName="interpreter", placeholderText="default")
         self._interpreter.setToolTip("Python or Node executable for this function; empty for the default")
+        self._scale_cpu = QCheckBox("Lambda's share of the memory size", objectName="scale_cpu")
+        self._scale_cpu.setToolTip(
+            "As on Lambda, CPU in proportion to memory (1,769 MB = one vCPU; 128 MB gets 7% of one), so "
+            "Duration and cost are Lambda's. Off: this machine's full CPU.")
 
         self._env = QTableWidget(0, 3, objectName="environment")
         self._env.setHorizontalHeaderLabels(["Name", "Value", "From"])
@@ -94,6 +98,8 @@ class FunctionSettings(QWidget):
             else:
                 grid.addWidget(editor, row, 1)
             grid.addWidget(self._origin_label(field), row, 2)
+        grid.addWidget(QLabel("CPU:", buddy=self._scale_cpu), len(labels), 0)
+        grid.addWidget(self._scale_cpu, len(labels), 1)
 
         env_title = QLabel("Environment variables")
         bold = QFont(env_title.font())
@@ -131,6 +137,7 @@ class FunctionSettings(QWidget):
         self._architecture.currentIndexChanged.connect(self._on_edited)
         self._memory.valueChanged.connect(self._on_edited)
         self._timeout.valueChanged.connect(self._on_edited)
+        self._scale_cpu.toggled.connect(self._on_edited)
         self._env.itemChanged.connect(self._on_item_changed)
         self._add_row.clicked.connect(self._on_add_row)
         self._remove_row.clicked.connect(self._on_remove_row)
@@ -158,6 +165,7 @@ class FunctionSettings(QWidget):
                 self._architecture.addItem(config.architecture)
             self._architecture.setCurrentText(config.architecture)
             self._interpreter.setText(config.interpreter or "")
+            self._scale_cpu.setChecked(config.scale_cpu)
             self._env.setRowCount(0)
             for name, value in config.environment:
                 self._append_row(name, value)
@@ -209,6 +217,7 @@ class FunctionSettings(QWidget):
             architecture=self._architecture.currentText(),
             environment=tuple(self._rows()),
             interpreter=self._interpreter.text().strip() or None,
+            scale_cpu=self._scale_cpu.isChecked(),
         )
 
     def _rows(self) -> list[tuple[str, str]]:

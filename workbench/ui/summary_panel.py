@@ -90,6 +90,7 @@ class SummaryPanel(QWidget):
         values["cost"].setToolTip(tip)
         values["cost_per_million"].setToolTip("A million calls like this one. " + tip)
         values["architecture"].setText(result.architecture)
+        self._show_containment(result)
 
     # --- Qt overrides
 
@@ -120,6 +121,8 @@ class SummaryPanel(QWidget):
         self._init_note = QLabel(objectName="summary_init_note")
         self._init_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._add_row(left, "init_duration", "Init Duration", self._init_note)
+        self._add_row(left, "cpu", "CPU")
+        self._add_row(left, "containment", "Environment")
         self._add_row(right, "memory_size", "Memory Size")
         self._memory_bar = QProgressBar(objectName="summary_memory_bar", textVisible=True, maximumHeight=16)
         self._memory_bar.setMinimumWidth(90)
@@ -179,6 +182,31 @@ class SummaryPanel(QWidget):
             row.addStretch(1)
         form.addRow(name, row)
         return value
+
+    def _show_containment(self, result: InvocationResult) -> None:
+        """What CPU the call had and what held its environment; missing guarantees in amber, listed."""
+        containment = result.containment
+        cpu, held = self._values["cpu"], self._values["containment"]
+        palette = self.palette()
+        if containment is None:
+            cpu.setText(NONE)
+            cpu.setToolTip("")
+            held.setText(NONE)
+            held.setToolTip("")
+        else:
+            cpu.setText(containment.cpu_text())
+            cpu.setToolTip(containment.cpu_explanation())
+            if containment.missing:
+                count = len(containment.missing)
+                held.setText(f"{containment.mechanism}, {count} guarantee{'s' if count > 1 else ''} missing")
+                palette.setColor(QPalette.ColorRole.WindowText, self._colours()[2])
+                lines = [f"Why: {containment.reason}"] if containment.reason else []
+                held.setToolTip("\n".join(lines + [f"• {item}" for item in containment.missing]))
+            else:
+                held.setText(containment.mechanism)
+                held.setToolTip("Its own cgroup: the memory limit, CPU share, freeze, process limit and kill "
+                                "hold for every process the function starts, as on Lambda.")
+        held.setPalette(palette)
 
     # --- Colours
 
