@@ -21,7 +21,8 @@ def test_success_prints_response_and_logs():
                   stdin='{"name": "Ada"}')
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == {"hello": "Ada", "greeting": "a=b", "memory": "256"}
-    lines = proc.stderr.splitlines()
+    # Without a cgroup, the workbench's own notice of what is missing comes first (one line; not Lambda's).
+    lines = [line for line in proc.stderr.splitlines() if not line.startswith("[workbench] No cgroup")]
     assert lines[0] == "init phase"
     assert lines[1].startswith("START RequestId: ") and lines[1].endswith(" Version: $LATEST")
     assert lines[2] == "handling Ada"
