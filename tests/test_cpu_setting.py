@@ -78,7 +78,7 @@ def test_the_summary_says_which_cpu_and_what_held_the_environment(qtbot):
     cpu, held = panel.findChild(QLabel, "summary_cpu"), panel.findChild(QLabel, "summary_containment")
     assert cpu.text() == "0.072 vCPU (scaled)" and held.text() == CGROUP_V1
     panel.show_result(_result(fallback_containment("turned off by LAMBDA_WORKBENCH_NO_CGROUPS")))
-    assert cpu.text() == "full, not scaled (no cgroup)"
-    assert held.text() == "process tree, 5 guarantees missing"
+    assert cpu.text() == "full (no cgroup)"
+    assert held.text() == "no cgroup: 5 missing"
     assert "Why: turned off by LAMBDA_WORKBENCH_NO_CGROUPS" in held.toolTip()
     assert "memory of detached children not counted" in held.toolTip()

@@ -54,7 +54,7 @@ class Containment:
         if self.cpu_scaled and self.cpu_vcpus is not None:
             return f"{self.cpu_vcpus:.3g} vCPU (scaled)"
         if not self.has_cgroup:
-            return "full, not scaled (no cgroup)"
+            return "full (no cgroup)"
         return "full (scaling off)"
 
     def cpu_explanation(self) -> str:

@@ -197,8 +197,10 @@ class SummaryPanel(QWidget):
             cpu.setText(containment.cpu_text())
             cpu.setToolTip(containment.cpu_explanation())
             if containment.missing:
+                # Short enough for the narrow Summary of a 1024-pixel window; the tooltip has the list.
                 count = len(containment.missing)
-                held.setText(f"{containment.mechanism}, {count} guarantee{'s' if count > 1 else ''} missing")
+                where = "no cgroup" if not containment.has_cgroup else containment.mechanism
+                held.setText(f"{where}: {count} missing")
                 palette.setColor(QPalette.ColorRole.WindowText, self._colours()[2])
                 lines = [f"Why: {containment.reason}"] if containment.reason else []
                 held.setToolTip("\n".join(lines + [f"• {item}" for item in containment.missing]))
