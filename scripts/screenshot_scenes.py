@@ -161,6 +161,24 @@ def scene_serve(window) -> QWidget:
     return window
 
 
+def scene_shortcuts(window) -> QWidget:
+    """Help > Keyboard Shortcuts."""
+    from workbench.ui.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window)
+    dialog.show()
+    return dialog
+
+
+def scene_about(window) -> QWidget:
+    """Help > About: version and where settings, data and caches live."""
+    from workbench.ui.about_dialog import AboutDialog
+
+    dialog = AboutDialog(window, window.workspace.folder)
+    dialog.show()
+    return dialog
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

@@ -10,6 +10,7 @@ import json
 from .atomic_write import write_text_atomic
 from .env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
 from .function_config import FunctionConfig
+from .new_function import detect_handler
 from .sam_template import TemplateError, find_template, load_template
 from .workspace_file import (WorkspaceFileError, load_workspace_functions, save_workspace_functions,
                              workspace_file_path)
@@ -47,9 +48,9 @@ class Workspace:
 
 
 def default_function(folder: Path) -> FunctionConfig:
-    """What a plain folder runs: the Lambda console's default Python handler."""
-    return FunctionConfig(name=folder.name or "function", handler="lambda_function.lambda_handler",
-                          runtime="python3.12", code_dir=str(folder))
+    """What a plain folder runs: the handler its one source file defines, else the Lambda console's default."""
+    handler, runtime = detect_handler(folder) or ("lambda_function.lambda_handler", "python3.12")
+    return FunctionConfig(name=folder.name or "function", handler=handler, runtime=runtime, code_dir=str(folder))
 
 
 def _file_origins(config: FunctionConfig, overrides_template: bool) -> tuple[tuple[str, str], ...]:

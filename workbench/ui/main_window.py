@@ -17,9 +17,11 @@ from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_
 from ..engine.history_writer import history_writer_for
 from ..engine.run_session import Run, RunSession
 from .app_settings import AppSettings
+from ..core.new_function import create_function
 from ..resources import resource_path
 from .about_dialog import AboutDialog
 from .code_editor_frame import focused_frame
+from .new_function_dialog import NewFunctionDialog
 from .recent_workspaces_menu import RecentWorkspacesMenu
 from .shortcuts_dialog import ShortcutsDialog
 from .code_locations import CodeLocations
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         file_menu.addAction("Use &Env-Vars File…", self._choose_env_vars_file).setToolTip(
             "A SAM-format env-vars file applied to the template's functions, variables it does not declare too")
+        file_menu.addAction("New &Function…", self._new_function)
         self.recent_menu = RecentWorkspacesMenu(self.settings, self)
         self.recent_menu.sig_open_requested.connect(self._open_recent)
         file_menu.addMenu(self.recent_menu)
@@ -320,8 +323,11 @@ class MainWindow(QMainWindow):
             self._notice(f"Settings not saved: {error}")
             return
         self.workspace_watch.acknowledge(self.workspace.folder)
+        previous_handler = self.function.config.handler
         self.function = self.workspace.function(config.name)
         self._show_limits()
+        if config.handler != previous_handler and (handler_file := _handler_file(config.code_dir, config.handler)):
+            self.open_file(str(handler_file))  # the new handler's file is what one edits next
         self.environment.set_function(self.function.config)
 
     def _show_limits(self) -> None:
@@ -590,6 +596,24 @@ class MainWindow(QMainWindow):
         return {s.objectName(): s.saveState() for s in self._splitters()}
 
     # --- Small helpers -------------------------------------------------------------------------
+
+    def _new_function(self, dialog: NewFunctionDialog | None = None) -> str | None:
+        """Ask for a function, write its starter handler and workbench.json entry, and select it."""
+        if self.workspace is None:
+            return None
+        dialog = dialog or NewFunctionDialog(self, set(self.workspace.function_names))
+        if dialog.result() != NewFunctionDialog.DialogCode.Accepted and not dialog.exec():
+            return None
+        name, runtime, handler, folder = dialog.values()
+        try:
+            create_function(self.workspace.folder, name, runtime, handler, folder)
+        except (OSError, ValueError) as error:
+            self._notice(f"Function not created: {error}")
+            return None
+        self.settings.remember_function(str(self.workspace.folder), name)
+        self.open_workspace(self.workspace.folder)
+        self._notice(f"Created {name}: its handler is in the open tab, its settings in workbench.json")
+        return name
 
     @Slot(str)
     def _open_recent(self, folder: str) -> None:

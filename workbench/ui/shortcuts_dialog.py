@@ -50,8 +50,9 @@ class ShortcutsDialog(QDialog):
         self.table.setRootIsDecorated(False)
         seen = set()
         for row in window_shortcuts(window) + EDITOR_KEYS:
-            if row[1:] not in seen:
-                seen.add(row[1:])
+            key = (row[1].lower(), row[2])
+            if key not in seen:
+                seen.add(key)
                 QTreeWidgetItem(self.table, list(row))
         self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
