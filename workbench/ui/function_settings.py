@@ -132,6 +132,8 @@ class FunctionSettings(QWidget):
 
     def _connect(self) -> None:
         self._handler.textChanged.connect(self._on_edited)
+        # A long handler does not fit a narrow column: the whole of it is in the tooltip.
+        self._handler.textChanged.connect(lambda text: self._handler.setToolTip(text))
         self._interpreter.textChanged.connect(self._on_edited)
         self._runtime.currentIndexChanged.connect(self._on_edited)
         self._architecture.currentIndexChanged.connect(self._on_edited)

@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.left_splitter = _splitter(Qt.Orientation.Vertical, "left", [self.tree, self.function_settings])
         event_column = QWidget(self)
         column = QVBoxLayout(event_column)
-        column.setContentsMargins(0, 0, 0, 0)
+        column.setContentsMargins(0, 0, 4, 0)  # room for the Save button's menu arrow at the right edge
         column.setSpacing(2)
         event_title = QLabel("<b>Event</b>", event_column)
         column.addWidget(event_title)
