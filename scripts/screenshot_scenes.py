@@ -179,6 +179,21 @@ def scene_about(window) -> QWidget:
     return dialog
 
 
+def scene_tests(window) -> QWidget:
+    """Run Tests with one expectation broken on purpose: the Tests panel, its failing row selected."""
+    expectation = window.workspace.folder / "events" / "OrderConfirmation" / "new-order.expect.yaml"
+    expectation.write_text(expectation.read_text().replace('"total": "59.99"', '"total": "59.90"'))
+    loop = QEventLoop()
+    window.tests_dock.tests.sig_finished.connect(lambda _results: QTimer.singleShot(300, loop.quit))
+    QTimer.singleShot(100, window.run_tests)
+    QTimer.singleShot(30000, loop.quit)
+    loop.exec()
+    panel = window.tests_dock.panel
+    failed = next(row for row in range(panel.model.rowCount()) if panel.model.state(row) == "failed")
+    panel.select_row(failed)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

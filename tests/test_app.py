@@ -58,23 +58,30 @@ def test_new_event_from_template_uses_the_catalogue(qtbot):
     assert event["Records"][0]["eventSource"] == "aws:s3"
 
 
-def test_run_all_presets_as_a_coroutine(qapp, qtbot, tmp_path):
-    """Run All Presets awaits each call on qasync's loop; the sample's failing preset is reported."""
+def test_run_tests_on_the_apps_event_loop(qapp, qtbot, tmp_path):
+    """Run Tests fills the Tests table on qasync's loop, as in the real app; the sample passes out of the box."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     window = create_window(str(workspace), settings_in(tmp_path))
     qtbot.addWidget(window)
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
+
+    async def run_tests():
+        future = loop.create_future()
+        window.tests_dock.tests.sig_finished.connect(lambda results: future.done() or future.set_result(results))
+        window.run_tests_action.trigger()
+        return await future
+
     try:
-        outcomes = loop.run_until_complete(asyncio.wait_for(window.run_all_presets(), 60))
+        results = loop.run_until_complete(asyncio.wait_for(run_tests(), 60))
     finally:
         asyncio.set_event_loop(None)
         loop.close()
         window.session.shutdown()
-    by_name = {name: result for name, result in outcomes}
-    assert set(by_name) == {"new-order", "big-order", "missing-email", "empty"}
-    assert by_name["new-order"].succeeded and not by_name["missing-email"].succeeded
-    assert "1 failed" in window.statusBar().currentMessage() or "2 failed" in window.statusBar().currentMessage()
+    assert len(results) == 8 and all(item.status == "passed" for item in results)
+    assert window.tests_dock.isVisible()
+    assert window.tests_dock.panel.summary_label.text().startswith("8 passed, 0 failed")
+    assert "8 passed, 0 failed" in window.statusBar().currentMessage()
 
 
 def test_theme_switches_to_dark_and_back_to_the_system_palette(qapp):

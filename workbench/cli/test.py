@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--junit", metavar="FILE", help="write JUnit XML for CI")
     parser.add_argument("--json", metavar="FILE", help="write every case's result and figures as JSON")
     parser.add_argument("--cold", action="store_true", help="a new environment for every case (default: warm per function)")
+    parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     parser.add_argument("--update", action="store_true",
                         help="record each failing case's run into its expectation (and create missing ones)")
     return parser
@@ -74,13 +75,15 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
 
     from ..core.junit_report import write_junit
     from ..core.test_report import FAILED, case_line, report_document, summarise
-    from ..engine.engine import Engine
-    from ..engine.test_run import TestRun, engine_starter
+    from ..engine.run_session import RunSession
+    from ..engine.test_run import TestRun, session_starter
+    from .invoke import _open_history
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    engine = Engine(app)
-    configs = {f.config.name: f.config for f in workspace.functions}
-    run = TestRun(list(plan.cases), configs, engine_starter(engine), cold=args.cold, update=args.update)
+    history = None if args.no_history else _open_history(workspace.folder, stderr)
+    session = RunSession(history=history, parent=app)
+    session.history_problem.connect(lambda text: stderr.write(f"lambda-workbench test: warning: {text}\n"))
+    run = TestRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
     width = max((len(f"{c.function} {c.name}") for c in plan.cases), default=0)
 
     def on_case(item) -> None:
@@ -112,7 +115,9 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
         loop.exec()
     finally:
         ticker.stop()
-        engine.shutdown()
+        session.shutdown()
+        if history is not None and hasattr(history, "close"):
+            history.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     summary = summarise(run.results, run.seconds)

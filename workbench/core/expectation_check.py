@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from dataclasses import dataclass
 
@@ -229,7 +230,23 @@ def _describe(report: str, item) -> str:
         return f"missing (expected {_show(item.t1)})"
     if report == "type_changes":
         return f"expected {json_type(item.t1)} {_show(item.t1)}, got {json_type(item.t2)} {_show(item.t2)}"
+    if isinstance(item.t1, str) and isinstance(item.t2, str):
+        return _text_difference(item.t1, item.t2)
     return f"expected {_show(item.t1)}, got {_show(item.t2)}"
+
+
+def _text_difference(expected: str, actual: str) -> str:
+    """Two texts that differ, shown around the first character where they part (a long body stays readable)."""
+    if len(expected) <= _SHOWN_CHARACTERS // 2 and len(actual) <= _SHOWN_CHARACTERS // 2:
+        return f"expected {_show(expected)}, got {_show(actual)}"
+    start = len(os.path.commonprefix([expected, actual]))
+    begin = max(0, start - 12)
+
+    def around(text: str) -> str:
+        part = text[begin:start + 24]
+        return ("…" if begin else "") + json.dumps(part, ensure_ascii=False)[1:-1] + ("…" if start + 24 < len(text) else "")
+
+    return f"text differs at character {start + 1}: expected \"{around(expected)}\", got \"{around(actual)}\""
 
 
 def _json_path(steps: list) -> str:

@@ -3,11 +3,13 @@ files (named with line and column) that stop the run before anything starts."""
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
 from .expectation import SUFFIX, Expectation, ExpectationError, expectation_path, load_expectation_file
+from .invocation_request import PreparedInvocation, prepare_invocation
 from .json_check import check_json
 from .preset_store import SHARED, Preset, PresetStore
 from .workspace import Workspace
@@ -37,10 +39,15 @@ class TestCase:
     expectation: Expectation | None
     expectation_path: Path
     """Where the expectation is, or would be written by a recording."""
+    prepared: PreparedInvocation | None = None
+    """The call, accepted by every rule Lambda applies (None for a skipped case)."""
     shared_by: int = 1
     """How many of the run's functions share this preset (1 for a function's own)."""
     skip_reason: str = ""
     """Set when the case cannot run here (e.g. a function that cannot run locally)."""
+
+    def with_expectation(self, expectation: Expectation | None) -> "TestCase":
+        return dataclasses.replace(self, expectation=expectation)
 
     @property
     def name(self) -> str:
@@ -94,9 +101,19 @@ def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_
                     problems.append(PlanProblem(file.path, file.line, file.column, file.message))
                 continue
             expectation = file.for_function(name) if file is not None else None
-            skip = "" if function.runnable else f"cannot run locally: {function.not_runnable_reason}"
-            cases.append(TestCase(name, preset, expectation, sidecar,
-                                  shared_count if preset.scope == SHARED else 1, skip))
+            shared_by = shared_count if preset.scope == SHARED else 1
+            if not function.runnable:
+                cases.append(TestCase(name, preset, expectation, sidecar, None, shared_by,
+                                      f"cannot run locally: {function.not_runnable_reason}"))
+                continue
+            prepared = prepare_invocation(function.config, preset.text, str(preset.path), preset=preset.name)
+            if isinstance(prepared, list):
+                for refused in prepared:
+                    problem = _refused(refused, preset, workspace)
+                    if problem not in problems:
+                        problems.append(problem)
+                continue
+            cases.append(TestCase(name, preset, expectation, sidecar, prepared, shared_by))
     return TestPlan(tuple(cases), tuple(problems), tuple(_orphans(store.events_dir, workspace.folder)))
 
 
@@ -107,6 +124,15 @@ def _load(path: Path):
         return load_expectation_file(path)
     except ExpectationError as error:
         return error
+
+
+def _refused(refused, preset: Preset, workspace: Workspace) -> PlanProblem:
+    """A call Lambda would refuse: an event problem names the preset; a setting names the function's file."""
+    if refused.file is not None:
+        return PlanProblem(Path(refused.file), refused.line or 1, refused.column or 1, refused.message)
+    source = workspace.template or (workspace.folder / "workbench.json")
+    where = f" ({refused.field})" if refused.field else ""
+    return PlanProblem(source, 1, 1, f"{refused.message}{where}")
 
 
 def _preset_problem(preset: Preset) -> PlanProblem:

@@ -14,13 +14,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ..core.expectation import ExpectationError, load_expectation_file
 from ..core.expectation_check import evaluate
 from ..core.expectation_record import save_recording
-from ..core.function_config import FunctionConfig
+from ..core.invocation_request import PreparedInvocation
 from ..core.test_plan import TestCase
 from ..core.test_report import CANCELLED, SKIPPED, CaseResult, judged
 
-# starter(config, event, preset name, cold) -> a call with log_lines(list) and finished(result or record)
-# signals and cancel().
-Starter = Callable[[FunctionConfig, bytes, str, bool], QObject]
+# starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
+Starter = Callable[[PreparedInvocation, bool], QObject]
 
 
 def finished_result(payload):
@@ -40,14 +39,13 @@ class TestRun(QObject):
     finished = Signal(object)
     """Every CaseResult, in plan order (cancelled ones included)."""
 
-    def __init__(self, cases: list[TestCase], configs: dict[str, FunctionConfig], starter: Starter,
-                 cold: bool = False, update: bool = False, parent: QObject | None = None) -> None:
+    def __init__(self, cases: list[TestCase], starter: Starter, cold: bool = False, update: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.cases = list(cases)
         self.results: list[CaseResult] = []
         self.started_at = 0.0
         self.seconds = 0.0
-        self._configs = configs
         self._starter = starter
         self._cold = cold
         self._update = update
@@ -88,11 +86,12 @@ class TestRun(QObject):
             self._record(CaseResult(case, SKIPPED, reason=case.skip_reason))
             return self._next()
         self._lines = []
-        self.case_started.emit(case)
-        call = self._starter(self._configs[case.function], case.preset.text.encode("utf-8"), case.name, self._cold)
+        call = self._starter(case.prepared, self._cold)
         self._current = call
         call.log_lines.connect(self._on_lines)
         call.finished.connect(lambda payload, case=case: self._on_finished(case, payload))
+        # After the call exists, so that a Stop pressed on this signal stops it.
+        self.case_started.emit(case)
 
     def _on_lines(self, lines: list) -> None:
         self._lines.extend(lines)
@@ -102,17 +101,18 @@ class TestRun(QObject):
         self._current = None
         result = finished_result(payload)
         log = tuple(getattr(payload, "log", None) or self._lines)
+        cold = bool(getattr(payload, "cold", result.cold))
         if self._cancelled:
             self._record(CaseResult(case, CANCELLED, result, log, reason="stopped while running"))
         else:
             verdict = evaluate(case.expectation, result, log)
-            item = judged(case, result, log, verdict, result.cold)
+            item = judged(case, result, log, verdict, cold)
             if self._update and (not verdict.passed or case.expectation is None):
-                item = self._recorded(case, result, log)
+                item = self._recorded(case, result, log, cold)
             self._record(item)
         QTimer.singleShot(0, self._next)
 
-    def _recorded(self, case: TestCase, result, log) -> CaseResult:
+    def _recorded(self, case: TestCase, result, log, cold: bool) -> CaseResult:
         """--update: write the run into the expectation, then judge the run again by what the file now says."""
         existed = case.expectation_path.is_file()
         try:
@@ -120,14 +120,13 @@ class TestRun(QObject):
             expectation = load_expectation_file(case.expectation_path).for_function(case.function)
         except (ExpectationError, OSError) as error:
             verdict = evaluate(case.expectation, result, log)
-            item = judged(case, result, log, verdict, result.cold)
-            return CaseResult(case, item.status, result, log, verdict, result.cold,
-                              reason=f"expectation not written: {error}")
-        case = TestCase(case.function, case.preset, expectation, case.expectation_path, case.shared_by)
+            item = judged(case, result, log, verdict, cold)
+            return CaseResult(case, item.status, result, log, verdict, cold, reason=f"expectation not written: {error}")
+        case = case.with_expectation(expectation)
         verdict = evaluate(expectation, result, log)
-        item = judged(case, result, log, verdict, result.cold)
+        item = judged(case, result, log, verdict, cold)
         note = "expectation updated" if existed else "expectation recorded"
-        return CaseResult(case, item.status, result, log, verdict, result.cold, reason=note)
+        return CaseResult(case, item.status, result, log, verdict, cold, reason=note)
 
     def _record(self, item: CaseResult) -> None:
         self.results.append(item)
@@ -145,11 +144,10 @@ def _label(case: TestCase) -> str:
     return "/".join(parts[parts.index("events"):]) if "events" in parts else case.preset.path.name
 
 
-def engine_starter(engine) -> Starter:
-    """A starter on a bare Engine (for callers without a run session)."""
-    from .engine import InvokeOptions
+def session_starter(session, source: str = "test") -> Starter:
+    """Cases run through the run session, so each is recorded in history like any other run."""
 
-    def start(config: FunctionConfig, event: bytes, _preset: str, cold: bool):
-        return engine.invoke(config, event, InvokeOptions(cold=cold))
+    def start(prepared: PreparedInvocation, cold: bool):
+        return session.run(prepared, source, cold=cold)
 
     return start

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -16,6 +15,7 @@ from ..core.invocation_request import prepare_invocation
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
 from ..engine.history_writer import history_writer_for
 from ..engine.run_session import Run, RunSession
+from ..engine.test_run import session_starter
 from .app_settings import AppSettings
 from ..core.new_function import create_function
 from ..resources import resource_path
@@ -37,6 +37,7 @@ from .response_panel import ResponsePanel
 from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
 from .summary_panel import SummaryPanel
+from .tests_dock import TestsDock
 from .preset_session import PresetSession
 from .theme import apply_theme
 from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.code_locations = CodeLocations(self.tabs, self)
         self.dependencies_panel = DependenciesPanel(self)
         self.environment = EnvironmentSection(self.dependencies_panel, self.toolbar, self.log_panel, self.session, self)
+        self.tests_dock = TestsDock(session_starter(self.session), self)
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -131,6 +133,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_splitter)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history)
         self.resizeDocks([self.history], [210], Qt.Orientation.Vertical)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.tests_dock)
+        # Tests share the History's place at the bottom, one tab each, rather than halving its width.
+        self.tabifyDockWidget(self.history, self.tests_dock)
+        self.tests_dock.hide()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -162,12 +168,17 @@ class MainWindow(QMainWindow):
                                           "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
         serve = run_menu.addAction("&Serve Workspace…", lambda: self.result_tabs.setCurrentWidget(self.serve_panel))
         serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
+        self.run_tests_action = run_menu.addAction("Run &Tests", self.run_tests)
+        self.run_tests_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
+        self.run_tests_action.setToolTip("Run every preset of every function against its expectation, as before a push")
+        run_menu.addAction(self.tests_dock.save_run_action)
         event_menu = self.menuBar().addMenu("&Event")
         event_menu.addAction(self.event_editor.format_action)
         self.format_action = self.event_editor.format_action
         new_from_template = event_menu.addAction("&New from Template…", self._new_event_from_template)
         new_from_template.setShortcut(QKeySequence("Ctrl+Shift+N"))
         view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.tests_dock.toggleViewAction())
         search = view_menu.addAction("Find in &Logs", self.log_panel.focus_search)
         search.setShortcut(QKeySequence("Ctrl+Shift+L"))
         history_action = self.history.toggleViewAction()
@@ -218,6 +229,10 @@ class MainWindow(QMainWindow):
         self.function_settings.sig_config_changed.connect(self._on_config_changed)
         self.presets.sig_notice.connect(self._notice)
         self.environment.sig_notice.connect(self._notice)
+        self.tests_dock.sig_notice.connect(self._notice)
+        self.tests_dock.sig_run_requested.connect(self.run_tests)
+        self.tests_dock.sig_case_selected.connect(self._show_case)
+        self.sig_run_finished.connect(lambda record: self.tests_dock.remember_run(record, self.workspace))
         self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         self.session.environment_changed.connect(self._on_environment_changed)
@@ -411,39 +426,19 @@ class MainWindow(QMainWindow):
         if self.current_run is not None:
             self.current_run.cancel()
 
-    def _start_run_all_presets(self) -> None:
-        # Needs the application's qasync loop; the coroutine runs on it while the window stays live.
-        asyncio.ensure_future(self.run_all_presets())
+    @Slot()
+    def run_tests(self):
+        """Save edited files, then run every preset as a test in the Tests dock; the TestRun, or None."""
+        if self.workspace is None or not self.save_all():
+            return None
+        return self.tests_dock.run(self.workspace)
 
-    async def run_all_presets(self) -> list[tuple[str, object]]:
-        """Run every valid preset of the function in turn; returns (preset name, result) pairs."""
-        if self.function is None or self.running:
-            return []
-        try:
-            self.tabs.save_all()
-        except OSError as error:
-            self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
-            return []
-        outcomes = []
-        config = self.function.config
-        for preset in self.presets.presets():
-            if preset.is_broken:
-                continue
-            self.log_panel.append_lines([f"--- preset {preset.name} ---"])
-            prepared = prepare_invocation(config, preset.text, str(preset.path), preset=preset.name)
-            if isinstance(prepared, list):
-                self.log_panel.append_lines([f"not run: {problem}" for problem in prepared])
-                continue
-            run = self.session.run(prepared, source="window")
-            self._start(run)
-            future = asyncio.get_running_loop().create_future()
-            run.finished.connect(lambda record: future.done() or future.set_result(record))
-            record = await future
-            outcomes.append((preset.name, record.result))
-        failed = [name for name, result in outcomes if not result.succeeded]
-        self._notice(f"Ran {len(outcomes)} presets: " + (f"{len(failed)} failed ({', '.join(failed)})"
-                                                          if failed else "all succeeded"))
-        return outcomes
+    @Slot(object)
+    def _show_case(self, item) -> None:
+        self.log_panel.clear()
+        self.log_panel.append_lines(list(item.log))
+        self.response_panel.show_result(item.result)
+        self.summary_panel.show_result(item.result)
 
     # --- History --------------------------------------------------------------------------------
 
