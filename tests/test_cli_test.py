@@ -62,13 +62,14 @@ def test_a_failing_case_exits_1_and_junit_names_the_first_difference(qapp, sampl
     code, out, _err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation", "--junit", str(junit))
     assert code == 1
     fail = next(line for line in out.splitlines() if line.startswith("FAIL"))
-    assert "OrderConfirmation new-order" in fail and "response $.body: expected" in fail
+    assert "OrderConfirmation new-order" in fail and "response $.body: text differs at character " in fail
+    assert '\\"total\\": \\"60.00\\"' in fail and '\\"total\\": \\"59.99\\"' in fail
     assert out.splitlines()[-1].startswith("3 passed, 1 failed")
     xml = JUnitXml.fromfile(str(junit))
     assert (xml.tests, xml.failures) == (4, 1)
     failed = next(c for c in ElementTree.parse(junit).getroot().iter("testcase") if c.find("failure") is not None)
     assert failed.get("name") == "new-order" and failed.get("classname") == "OrderConfirmation"
-    assert failed.find("failure").get("message").startswith("response $.body: expected ")
+    assert failed.find("failure").get("message").startswith("response $.body: text differs at character ")
     assert "START RequestId:" in failed.find("system-out").text and "REPORT RequestId:" in failed.find("system-out").text
 
 

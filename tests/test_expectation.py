@@ -234,3 +234,12 @@ def test_success_to_error_and_back():
     expectation = parse_expectation(text).default
     assert expectation.outcome == "success" and expectation.error_type is None
     assert expectation.assertions == () and expectation.has_response
+
+
+def test_a_long_text_difference_is_shown_where_the_texts_part():
+    body = '{"message": "Thank you for your order at Workbench Books!", "order_id": "ORD-1", "total": "59.99"}'
+    expected = dict(RESPONSE, body=body)
+    actual = dict(RESPONSE, body=body.replace("59.99", "59.90"))
+    verdict = evaluate(parse_expectation(f"response: {json.dumps(expected)}\n").default, result(actual), [])
+    assert verdict.first == ('response $.body: text differs at character 96: expected "…otal\\": \\"59.99\\"}", '
+                             'got "…otal\\": \\"59.90\\"}"')

@@ -16,6 +16,7 @@ SUBCOMMANDS = {
     "serve": "serve",
     "history": "history",
     "deps": "deps",
+    "tune": "tune",
 }
 
 

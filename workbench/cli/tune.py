@@ -1,0 +1,149 @@
+"""`lambda-workbench tune FUNCTION --preset NAME`: run one preset N times at each memory size and say which
+size is fastest, cheapest and balanced — a local estimate, with Lambda's CPU share of each size applied
+where this machine allows it (and said plainly where it does not).
+
+Exit status: 0 when at least one size ran, 1 when every size failed, 2 for bad input (nothing run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..core.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
+
+PROG = "lambda-workbench tune"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Run a preset at several memory sizes and compare Duration and cost (local estimate).")
+    parser.add_argument("function", metavar="FUNCTION", help="the workspace's function")
+    parser.add_argument("--preset", required=True, metavar="NAME", help="the preset to run (the function's own or shared)")
+    parser.add_argument("--workspace", default=".", metavar="DIR", help="the workspace folder (default: .)")
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), metavar="MB,MB,...",
+                        help=f"memory sizes (default {','.join(map(str, DEFAULT_SIZES))})")
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, metavar="N",
+                        help=f"calls at each size, the first cold (default {DEFAULT_RUNS})")
+    parser.add_argument("--json", metavar="FILE", help="write one object per size (memoryMB, p50DurationMs, "
+                                                       "p90DurationMs, avgCostUSD, failed, ...)")
+    parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
+    return parser
+
+
+def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:
+        return 0 if exit_.code == 0 else 2
+    try:
+        sizes = parse_sizes(args.sizes)
+    except ValueError as error:
+        return _bad_input(stderr, f"--sizes: {error}")
+    if args.runs < 1:
+        return _bad_input(stderr, f"--runs {args.runs}: must be 1 or more")
+    if args.json and not Path(args.json).resolve().parent.is_dir():
+        return _bad_input(stderr, f"cannot write {args.json}: no such folder")
+    prepared = _prepare(args, stderr)
+    if isinstance(prepared, int):
+        return prepared
+    return _run(prepared, sizes, args, stdout, stderr)
+
+
+def _prepare(args, stderr: TextIO):
+    from ..core.invocation_request import RunProblem, find_function, prepare_invocation
+    from ..core.preset_store import PresetStore
+    from ..core.workspace import load_workspace
+
+    folder = Path(args.workspace)
+    if not folder.is_dir():
+        return _bad_input(stderr, f"--workspace {args.workspace}: no such folder")
+    workspace = load_workspace(folder)
+    config = find_function(workspace, args.function)
+    if isinstance(config, RunProblem):
+        return _bad_input(stderr, str(config))
+    presets = PresetStore(workspace.folder).list(config.name)
+    preset = next((p for p in presets if p.name == args.preset), None)
+    if preset is None:
+        names = ", ".join(dict.fromkeys(p.name for p in presets)) or "none"
+        return _bad_input(stderr, f"{config.name} has no preset {args.preset!r} (its presets: {names})")
+    prepared = prepare_invocation(config, preset.text, str(preset.path.relative_to(workspace.folder)),
+                                  preset=preset.name)
+    if isinstance(prepared, list):
+        return _bad_input(stderr, str(prepared[0]))
+    return prepared
+
+
+def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from ..core.memory_sweep import recommend
+    from ..core.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
+    from ..engine.run_session import RunSession
+    from ..engine.test_run import session_starter
+    from ..engine.tune_run import TuneRun
+    from .invoke import _open_history
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    history = None if args.no_history else _open_history(Path(args.workspace), stderr)
+    session = RunSession(history=history, parent=app)
+    session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
+    run = TuneRun(prepared, sizes, args.runs, session_starter(session, source="tune"))
+    results = []
+    architecture = prepared.config.architecture
+    for line in header_lines(prepared, sizes, args.runs):
+        stdout.write(line + "\n")
+    stdout.flush()
+
+    def on_size(figures) -> None:
+        stdout.write(figures_line(figures, architecture) + "\n")
+        stdout.flush()
+
+    run.size_finished.connect(on_size)
+    run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
+    loop = QEventLoop()
+    run.finished.connect(loop.quit)
+    interrupted = []
+
+    def on_signal(_signum, _frame) -> None:
+        interrupted.append(True)
+        run.cancel()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    ticker = QTimer(interval=100)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+    try:
+        run.start()
+        loop.exec()
+    finally:
+        ticker.stop()
+        session.shutdown()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if history is not None and hasattr(history, "close"):
+            history.close()
+    recommendation = recommend(run.figures, architecture, cpu_note(results))
+    for line in recommendation_lines(recommendation, run.cancelled):
+        stdout.write(line + "\n")
+    if args.json:
+        document = sweep_document(run.figures, recommendation, architecture)
+        Path(args.json).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    if interrupted:
+        stderr.write(f"{PROG}: interrupted; the sizes measured so far are above\n")
+        return 130
+    return 0 if any(f.failed is None for f in run.figures) else 1
+
+
+def _bad_input(stderr: TextIO, message: str) -> int:
+    stderr.write(f"{PROG}: error: {message}\n")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
