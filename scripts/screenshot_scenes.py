@@ -194,6 +194,23 @@ def scene_tests(window) -> QWidget:
     return window
 
 
+def scene_tune(window) -> QWidget:
+    """Tune Memory on big-order at four sizes, three calls each, after the sweep."""
+    presets = {p.name: p for p in window.presets.presets()}
+    window.preset_picker.set_presets(list(presets.values()), "big-order")
+    window.presets.load(presets["big-order"])
+    view = window.tune_memory()
+    view.sizes_field.setText("128,512,1024,3008")
+    view.runs_field.setValue(3)
+    view.resize(window.width() - 40, window.height() - 40)
+    loop = QEventLoop()
+    view.sig_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
+    QTimer.singleShot(100, view.start)
+    QTimer.singleShot(60000, loop.quit)
+    loop.exec()
+    return view
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

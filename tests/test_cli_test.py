@@ -148,3 +148,20 @@ def test_the_installed_command_exits_with_the_status(sample):
                             capture_output=True, text=True, timeout=60)
     assert failed.returncode == 1
     assert "FAIL  OrderConfirmation missing-email" in failed.stdout
+
+
+def test_every_case_is_recorded_in_history_as_a_test_run(qapp, sample, monkeypatch):
+    """Each case goes through the run session, which hands its RunRecord to the workspace's history."""
+    recorded = []
+
+    class History:
+        def record(self, record):
+            recorded.append(record)
+            return str(len(recorded))
+
+    monkeypatch.setattr("workbench.cli.invoke._open_history", lambda folder, stderr: History())
+    code, _out, _err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation")
+    assert code == 0
+    assert sorted(r.preset for r in recorded) == ["big-order", "empty", "missing-email", "new-order"]
+    assert {r.source for r in recorded} == {"test"} and all(r.function == "OrderConfirmation" for r in recorded)
+    assert run_cli(qapp, "--workspace", str(sample), "--no-history")[0] == 0 and len(recorded) == 4

@@ -38,6 +38,7 @@ from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
 from .summary_panel import SummaryPanel
 from .tests_dock import TestsDock
+from .tune_view import TuneView
 from .preset_session import PresetSession
 from .theme import apply_theme
 from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.dependencies_panel = DependenciesPanel(self)
         self.environment = EnvironmentSection(self.dependencies_panel, self.toolbar, self.log_panel, self.session, self)
         self.tests_dock = TestsDock(session_starter(self.session), self)
+        self.tune_view: TuneView | None = None
         self._build_layout()
         self._build_menus()
         self._connect()
@@ -172,6 +174,8 @@ class MainWindow(QMainWindow):
         self.run_tests_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
         self.run_tests_action.setToolTip("Run every preset of every function against its expectation, as before a push")
         run_menu.addAction(self.tests_dock.save_run_action)
+        self.tune_action = run_menu.addAction("Tune &Memory…", self.tune_memory)
+        self.tune_action.setToolTip("Run the event at each memory size and compare Duration and cost (local estimate)")
         event_menu = self.menuBar().addMenu("&Event")
         event_menu.addAction(self.event_editor.format_action)
         self.format_action = self.event_editor.format_action
@@ -432,6 +436,22 @@ class MainWindow(QMainWindow):
         if self.workspace is None or not self.save_all():
             return None
         return self.tests_dock.run(self.workspace)
+
+    @Slot()
+    def tune_memory(self) -> TuneView | None:
+        """Open the Tune view on the current preset (or the edited event)."""
+        if self.function is None:
+            return None
+        current = self.presets.current
+        preset = current.name if current is not None and not self.event_editor.is_modified() else None
+        prepared = prepare_invocation(self.function.config, self.event_editor.text(), preset or "the event editor",
+                                      preset=preset)
+        if isinstance(prepared, list):
+            self._notice(str(prepared[0]))
+            return None
+        self.tune_view = TuneView(prepared, session_starter(self.session, source="tune"), self)
+        self.tune_view.show()
+        return self.tune_view
 
     @Slot(object)
     def _show_case(self, item) -> None:
