@@ -165,3 +165,11 @@ def test_every_case_is_recorded_in_history_as_a_test_run(qapp, sample, monkeypat
     assert sorted(r.preset for r in recorded) == ["big-order", "empty", "missing-email", "new-order"]
     assert {r.source for r in recorded} == {"test"} and all(r.function == "OrderConfirmation" for r in recorded)
     assert run_cli(qapp, "--workspace", str(sample), "--no-history")[0] == 0 and len(recorded) == 4
+
+
+def test_a_per_function_expectation_for_an_unknown_function_is_named(qapp, sample):
+    shared = sample / "events" / "empty.expect.yaml"
+    shared.write_text(shared.read_text().replace("  OrderConfirmationNode:", "  OrderConfirmationNod:"))
+    code, out, err = run_cli(qapp, "--workspace", str(sample))
+    assert code == 2 and out == ""
+    assert "events/empty.expect.yaml:8:3: functions: no function 'OrderConfirmationNod' in this workspace" in err

@@ -85,6 +85,8 @@ class ExpectationFile:
     default: Expectation | None
     """None when the file only holds per-function expectations."""
     functions: tuple[tuple[str, Expectation], ...] = field(default=())
+    function_positions: tuple[tuple[str, int, int], ...] = ()
+    """(function name, line, column) of each per-function key, so an unknown name can be pointed at."""
 
     def for_function(self, name: str) -> Expectation | None:
         return dict(self.functions).get(name, self.default)
@@ -134,14 +136,16 @@ def parse_expectation(text: str, path: Path | str = "<expectation>") -> Expectat
     reader = _Reader(path)
     root = reader.mapping(document, None, "the file")
     functions: list[tuple[str, Expectation]] = []
+    positions: list[tuple[str, int, int]] = []
     if "functions" in root:
         per_function = reader.mapping(root["functions"], (root, "functions"), "functions")
         for name in per_function:
             functions.append((str(name), reader.expectation(per_function[name], (per_function, name),
                                                             allow_functions=False)))
+            positions.append((str(name), *reader.position(per_function, name)))
     has_default = any(key in root for key in TOP_KEYS if key != "functions")
     default = reader.expectation(root, None, allow_functions=True) if has_default or not functions else None
-    return ExpectationFile(path, default, tuple(functions))
+    return ExpectationFile(path, default, tuple(functions), tuple(positions))
 
 
 def _first_line(message: str) -> str:
@@ -171,6 +175,9 @@ class _Reader:
         if lc is not None and lc.line is not None:
             return lc.line + 1, (lc.col or 0) + 1
         return 1, 1
+
+    def position(self, container: CommentedMap, key: object) -> tuple[int, int]:
+        return self._position(container[key], (container, key), at_key=True)
 
     def fail(self, node: object, parent: tuple | None, message: str, at_key: bool = False) -> None:
         line, column = self._position(node, parent, at_key)

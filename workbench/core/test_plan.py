@@ -100,6 +100,10 @@ def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_
                 if not any(p.path == file.path for p in problems):
                     problems.append(PlanProblem(file.path, file.line, file.column, file.message))
                 continue
+            if file is not None:
+                for unknown in _unknown_functions(file, names):
+                    if unknown not in problems:
+                        problems.append(unknown)
             expectation = file.for_function(name) if file is not None else None
             shared_by = shared_count if preset.scope == SHARED else 1
             if not function.runnable:
@@ -124,6 +128,13 @@ def _load(path: Path):
         return load_expectation_file(path)
     except ExpectationError as error:
         return error
+
+
+def _unknown_functions(file, names: list[str]) -> list[PlanProblem]:
+    """A per-function expectation for a function the workspace does not have: a typo that would go unnoticed."""
+    return [PlanProblem(file.path, line, column, f"functions: no function '{name}' in this workspace "
+                                                 f"(functions: {', '.join(names)})")
+            for name, line, column in file.function_positions if name not in names]
 
 
 def _refused(refused, preset: Preset, workspace: Workspace) -> PlanProblem:
