@@ -144,3 +144,21 @@ def test_save_run_as_expectation_after_a_single_run(qtbot, make_window, workspac
     assert "outcome: success" in text and "ORD-1001" in text
     results = run_tests(qtbot, window)
     assert all(item.status == PASSED for item in results)
+
+
+def test_save_a_run_picked_in_history_as_expectation(qtbot, make_window, workspace):
+    """A past run selected in History is what Save Run as Expectation records."""
+    expectation = Path(workspace) / "events" / "OrderConfirmation" / "big-order.expect.yaml"
+    expectation.unlink()
+    window = make_window(workspace)
+    for name in ("big-order", "new-order"):
+        presets = {p.name: p for p in window.presets.presets()}
+        window.preset_picker.set_presets(list(presets.values()), name)
+        window.presets.load(presets[name])
+        with qtbot.waitSignals([window.sig_run_finished, window.session.run_recorded], timeout=RUN_TIMEOUT_MS):
+            window.toolbar.run_action.trigger()
+    panel = window.history.panel
+    older = panel.model.summary(1).id
+    assert panel.model.summary(1).preset == "big-order" and panel.select_run(older)
+    window.tests_dock.save_run_action.trigger()
+    assert "ORD-1002" in expectation.read_text() and "outcome: success" in expectation.read_text()

@@ -50,6 +50,7 @@ class TestRun(QObject):
         self._cold = cold
         self._update = update
         self._current = None
+        self._current_case: TestCase | None = None
         self._lines: list[str] = []
         self._cancelled = False
         self._done = False
@@ -88,8 +89,11 @@ class TestRun(QObject):
         self._lines = []
         call = self._starter(case.prepared, self._cold)
         self._current = call
+        self._current_case = case
+        # Bound slots, never a lambda holding self: no reference cycle through the call, so nothing of it
+        # is freed by a garbage collection that happens to run on another thread.
         call.log_lines.connect(self._on_lines)
-        call.finished.connect(lambda payload, case=case: self._on_finished(case, payload))
+        call.finished.connect(self._on_finished)
         # After the call exists, so that a Stop pressed on this signal stops it.
         self.case_started.emit(case)
 
@@ -97,8 +101,9 @@ class TestRun(QObject):
         self._lines.extend(lines)
         self.log_lines.emit(lines)
 
-    def _on_finished(self, case: TestCase, payload) -> None:
-        self._current = None
+    def _on_finished(self, payload) -> None:
+        case = self._current_case
+        self._current = self._current_case = None
         result = finished_result(payload)
         log = tuple(getattr(payload, "log", None) or self._lines)
         cold = bool(getattr(payload, "cold", result.cold))

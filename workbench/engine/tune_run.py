@@ -69,10 +69,12 @@ class TuneRun(QObject):
         cold = len(self._calls) < self.cold_runs
         call = self._starter(prepared, cold)
         self._current = call
-        call.finished.connect(lambda payload, size=size: self._on_finished(size, payload))
+        # A bound slot, not a lambda holding self: no reference cycle through the call (see TestRun).
+        call.finished.connect(self._on_finished)
 
-    def _on_finished(self, size: int, payload) -> None:
+    def _on_finished(self, payload) -> None:
         self._current = None
+        size = self.sizes[self._index]
         result = finished_result(payload)
         cold = bool(getattr(payload, "cold", result.cold))
         if self.cancelled and result.error_type == "Sandbox.Stopped":

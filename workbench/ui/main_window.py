@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
         self.tests_dock.sig_notice.connect(self._notice)
         self.tests_dock.sig_run_requested.connect(self.run_tests)
         self.tests_dock.sig_case_selected.connect(self._show_case)
-        self.sig_run_finished.connect(lambda record: self.tests_dock.remember_run(record, self.workspace))
+        self.sig_run_finished.connect(self._remember_run)
+        self.history.sig_run_shown.connect(self._remember_run)
         self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
         self.tabs.sig_close_requested.connect(self._close_dirty_tab)
         self.session.environment_changed.connect(self._on_environment_changed)
@@ -449,6 +450,10 @@ class MainWindow(QMainWindow):
         self.tune_view = TuneView(prepared, session_starter(self.session, source="tune"), self)
         self.tune_view.show()
         return self.tune_view
+
+    def _remember_run(self, record, _summary=None) -> None:
+        """The run on screen (the last one, or one picked in History) is what Save Run as Expectation records."""
+        self.tests_dock.remember_run(record, self.workspace)
 
     @Slot(object)
     def _show_case(self, item) -> None:

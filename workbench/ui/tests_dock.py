@@ -32,8 +32,8 @@ class TestsDock(QDockWidget):
         self.panel.sig_case_selected.connect(self.sig_case_selected)
         self.panel.sig_run_requested.connect(self.sig_run_requested)
         self.save_run_action = QAction("Save Run as E&xpectation", self)
-        self.save_run_action.setToolTip("Record the last run of a preset into its .expect.yaml, as Save as "
-                                        "Expectation does for a test case")
+        self.save_run_action.setToolTip("Record the run on screen (the last run of a preset, or one picked in "
+                                        "History) into its preset's .expect.yaml")
         self.save_run_action.setEnabled(False)
         self.save_run_action.triggered.connect(self.save_last_run)
         self._last_run = None

@@ -125,7 +125,7 @@ class TuneView(QDialog):
         self.note_label.setText(ESTIMATE_NOTE)
         run = TuneRun(self.prepared, sizes, self.runs_field.value(), self._starter, parent=self)
         self.run = run
-        run.call_finished.connect(lambda _size, sweep_run: self._results.append(sweep_run.result))
+        run.call_finished.connect(self._on_call)
         run.size_finished.connect(self._on_size)
         run.finished.connect(self._on_finished)
         self.start_button.setEnabled(False)
@@ -136,6 +136,9 @@ class TuneView(QDialog):
     def stop(self) -> None:
         if self.run is not None:
             self.run.cancel()
+
+    def _on_call(self, _size: int, sweep_run) -> None:
+        self._results.append(sweep_run.result)
 
     def _on_size(self, figures: SizeFigures) -> None:
         self.figures.append(figures)
