@@ -75,7 +75,8 @@ class TuneView(QDialog):
             plot.setLabel("left", unit)
             plot.getAxis("bottom").enableAutoSIPrefix(False)
             plot.showGrid(x=True, y=True, alpha=0.25)
-            plot.addLegend(offset=(-10, 10))
+            # Duration usually falls with memory and cost rises: each legend sits in the emptier corner.
+            plot.addLegend(offset=(-10, 10) if plot is self.duration_plot else (10, 10))
             plot.setMouseEnabled(x=False, y=False)
         self.cost_plot.getAxis("left").enableAutoSIPrefix(False)
         self.duration_plot.getAxis("left").enableAutoSIPrefix(False)
