@@ -101,7 +101,7 @@ def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
     config = dataclasses.replace(record.config,
                                  environment=conceal_environment(record.config.environment, secret_key))
     return (result.request_id, result.status.value, result.platform_error_type, result.architecture,
-            json.dumps(dataclasses.asdict(config)), record.event, result.payload,
+            json.dumps(_config_document(config)), record.event, result.payload,
             zlib.compress(json.dumps(list(log_lines)).encode("utf-8"), 1), int(truncated),
             record.code_fingerprint,
             json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key)
@@ -129,6 +129,14 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
         cold=brief.cold, cold_reason=brief.cold_reason, code_fingerprint=fingerprint,
         code_files=tuple(CodeFile(path, size, mtime) for path, size, mtime in json.loads(code_files_json)),
         preset=brief.preset, environment_key=environment_key)
+
+
+def _config_document(config: FunctionConfig) -> dict:
+    """The configuration as JSON-ready data, as dataclasses.asdict gives it, without its deep copies
+    (a quarter of the time a run takes to write)."""
+    document = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
+    document["layers"] = [dataclasses.asdict(layer) for layer in config.layers]
+    return document
 
 
 def config_from_json(text: str) -> FunctionConfig:
