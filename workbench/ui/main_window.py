@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from ..core.cold_reason import FIRST_CALL
 from ..core.history_store import HistoryStore
 from ..core.invocation_request import prepare_invocation
-from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function, set_env_vars_file
-from ..engine.history_writer import history_writer_for
+from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
 from ..engine.run_session import Run, RunSession
 from ..engine.test_run import session_starter
 from .app_settings import AppSettings
-from ..core.new_function import create_function
 from ..resources import resource_path
-from .about_dialog import AboutDialog
-from .code_editor_frame import focused_frame
-from .new_function_dialog import NewFunctionDialog
-from .recent_workspaces_menu import RecentWorkspacesMenu
-from .shortcuts_dialog import ShortcutsDialog
 from .code_locations import CodeLocations
 from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
@@ -44,11 +36,14 @@ from .theme import apply_theme
 from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
 from .window_indicators import WindowIndicators
 from .workspace_disk_watch import WorkspaceDiskWatch
+from .window_history import WindowHistoryMixin
+from .window_layout import build_layout, build_menus
+from .workspace_actions import WorkspaceActionsMixin
 from .workspace_tree import WorkspaceTree
 from .dependencies_panel import DependenciesPanel
 from .environment_section import EnvironmentSection
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
     sig_run_finished = Signal(object)
     """A run started here finished and its result is on screen (the RunRecord)."""
     sig_run_on_aws_requested = Signal(object)
@@ -101,118 +96,10 @@ class MainWindow(QMainWindow):
     # --- Composition ---------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        self.left_splitter = _splitter(Qt.Orientation.Vertical, "left", [self.tree, self.function_settings])
-        event_column = QWidget(self)
-        column = QVBoxLayout(event_column)
-        column.setContentsMargins(0, 0, 4, 0)  # room for the Save button's menu arrow at the right edge
-        column.setSpacing(2)
-        event_title = QLabel("<b>Event</b>", event_column)
-        column.addWidget(event_title)
-        column.addWidget(self.preset_picker)
-        column.addWidget(self.event_editor, 1)
-        self.centre_splitter = _splitter(Qt.Orientation.Horizontal, "centre", [self.tabs, event_column])
-        self.result_tabs = QTabWidget(self)
-        self.result_tabs.addTab(self.response_panel, "Response")
-        self.result_tabs.addTab(self.summary_panel, "Summary")
-        self.result_tabs.addTab(self.serve_panel, "Serve")
-        self.result_tabs.addTab(self.dependencies_panel, "Dependencies")
-        self.bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [self.log_panel, self.result_tabs])
-        # The banner says when the panels below show a run from the history rather than the latest one.
-        results = QWidget(self)
-        results_column = QVBoxLayout(results)
-        results_column.setContentsMargins(0, 0, 0, 0)
-        results_column.setSpacing(0)
-        results_column.addWidget(self.past_run_banner)
-        results_column.addWidget(self.bottom_splitter, 1)
-        self.right_splitter = _splitter(Qt.Orientation.Vertical, "right", [self.centre_splitter, results])
-        self.main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [self.left_splitter,
-                                                                          self.right_splitter])
-        self.main_splitter.setSizes([380, 1020])
-        self.left_splitter.setSizes([330, 470])
-        self.centre_splitter.setSizes([600, 420])
-        self.right_splitter.setSizes([430, 370])
-        self.bottom_splitter.setSizes([640, 450])
-        self.setCentralWidget(self.main_splitter)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history)
-        self.resizeDocks([self.history], [210], Qt.Orientation.Vertical)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.tests_dock)
-        # Tests share the History's place at the bottom, one tab each, rather than halving its width.
-        self.tabifyDockWidget(self.history, self.tests_dock)
-        self.tests_dock.hide()
+        build_layout(self)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = file_menu.addAction("&Open Folder…", self._choose_workspace)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        file_menu.addAction("Use &Env-Vars File…", self._choose_env_vars_file).setToolTip(
-            "A SAM-format env-vars file applied to the template's functions, variables it does not declare too")
-        file_menu.addAction("New &Function…", self._new_function)
-        self.recent_menu = RecentWorkspacesMenu(self.settings, self)
-        self.recent_menu.sig_open_requested.connect(self._open_recent)
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self.tabs.save_action)
-        save_all = file_menu.addAction("Save A&ll", self.save_all)
-        save_all.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit", self.close)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self._build_edit_menu()
-        run_menu = self.menuBar().addMenu("&Run")
-        for action in (self.toolbar.run_action, self.toolbar.stop_action, self.toolbar.reset_action):
-            run_menu.addAction(action)
-            self.addAction(action)
-        run_menu.addSeparator()
-        self.run_tests_action = run_menu.addAction("Run &Tests", self.run_tests)
-        self.run_tests_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
-        self.run_tests_action.setToolTip("Run every preset of every function against its expectation, as before a push")
-        run_menu.addAction(self.tests_dock.save_run_action)
-        self.tune_action = run_menu.addAction("Tune &Memory…", self.tune_memory)
-        self.tune_action.setToolTip("Run the event at each memory size and compare Duration and cost (local estimate)")
-        self.run_on_aws_action = run_menu.addAction("Run on &AWS", self._request_run_on_aws)
-        self.run_on_aws_action.setToolTip("The same event against the deployed function (boto3, your AWS "
-                                          "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
-        serve = run_menu.addAction("&Serve Workspace…", lambda: self.result_tabs.setCurrentWidget(self.serve_panel))
-        serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
-        event_menu = self.menuBar().addMenu("&Event")
-        event_menu.addAction(self.event_editor.format_action)
-        self.format_action = self.event_editor.format_action
-        new_from_template = event_menu.addAction("&New from Template…", self._new_event_from_template)
-        new_from_template.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.tests_dock.toggleViewAction())
-        search = view_menu.addAction("Find in &Logs", self.log_panel.focus_search)
-        search.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        history_action = self.history.toggleViewAction()
-        history_action.setText("&History")
-        history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
-        view_menu.addAction(history_action)
-        theme_menu = view_menu.addMenu("&Theme")
-        self.theme_group = QActionGroup(self)  # one theme at a time: radio items
-        for theme in ("system", "light", "dark"):
-            action = QAction(theme.capitalize(), self.theme_group, checkable=True)
-            action.setChecked(self.settings.theme() == theme)
-            action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
-            theme_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction("&Keyboard Shortcuts", lambda: ShortcutsDialog(self).exec()).setShortcut(
-            QKeySequence("Ctrl+F1"))
-        help_menu.addAction("&About Lambda Workbench", lambda: AboutDialog(
-            self, self.workspace.folder if self.workspace else None).exec())
-
-    def _build_edit_menu(self) -> None:
-        # The keys themselves belong to each editor frame; these entries act on the focused one
-        # (else the current code tab), and only show the keys, so no shortcut is ambiguous.
-        edit_menu = self.menuBar().addMenu("&Edit")
-        for label, keys, act in (("&Find…", "Ctrl+F", lambda f: f.open_find()),
-                                 ("&Replace…", "Ctrl+H", lambda f: f.open_replace()),
-                                 ("&Go to Line…", "Ctrl+G", lambda f: f.open_go_to_line()),
-                                 ("Toggle &Comment", "Ctrl+/", lambda f: f.editor.toggle_comment())):
-            edit_menu.addAction(f"{label}\t{keys}", lambda act=act: self._in_focused_editor(act))
-
-    def _in_focused_editor(self, act) -> None:
-        frame = focused_frame() or self.tabs.current_frame()
-        if frame is not None:
-            act(frame)
+        build_menus(self)
 
     def _connect(self) -> None:
         self.tree.sig_file_activated.connect(self.open_file)
@@ -462,55 +349,6 @@ class MainWindow(QMainWindow):
         self.response_panel.show_result(item.result)
         self.summary_panel.show_result(item.result)
 
-    # --- History --------------------------------------------------------------------------------
-
-    def _open_history(self, workspace: Workspace) -> None:
-        """The workspace's history: the session records into it, the History dock reads it."""
-        if self.history_store is not None:
-            self.history_store.close()
-        self.history_store = HistoryStore.for_workspace(workspace.folder, on_notice=self._notice)
-        # The session writes on a thread of its own (recording never lengthens a call); the dock reads here.
-        self.session.set_history(history_writer_for(workspace.folder, self))
-        self.history.config_for = lambda name: (self.workspace.function(name).config
-                                                if self.workspace and self.workspace.function(name) else None)
-        self.history.set_store(self.history_store, str(workspace.folder))
-
-    @Slot(object, object)
-    def _show_past_run(self, record, summary) -> None:
-        if self.running:
-            self._notice("A call is running: the panels show it until it finishes.")
-            return
-        self.log_panel.clear()
-        self.log_panel.append_lines(list(record.log))
-        self.response_panel.show_result(record.result)
-        self.summary_panel.show_result(record.result)
-        self.past_run_banner.show_run(summary)
-
-    @Slot()
-    def _leave_past_run(self) -> None:
-        # Unmarked, a past run would pass for the latest one: the panels are emptied with the banner.
-        self.history.panel.table.clearSelection()
-        self.log_panel.clear()
-        self.response_panel.clear()
-        self.summary_panel.clear()
-
-    @Slot(object, str, object)
-    def _run_again(self, config, event_text: str, preset) -> None:
-        if self.running:
-            self._notice("A call is already running: stop it first (Shift+F5).")
-            return
-        prepared = prepare_invocation(config, event_text, f"run again ({preset or 'past event'})", preset=preset)
-        if isinstance(prepared, list):
-            self._notice(str(prepared[0]))
-            return
-        self._start(self.session.run(prepared, source="window"))
-
-    @Slot(str)
-    def _save_event_as_preset(self, event_text: str) -> None:
-        if self.presets.resolve_unsaved():
-            self.presets.use_text(event_text)
-            self.preset_picker.ask_save_as()
-
     def _on_run_started(self, run: Run, cold: bool) -> None:
         self.past_run_banner.hide()
         self.toolbar.set_running(True)
@@ -614,58 +452,6 @@ class MainWindow(QMainWindow):
 
     # --- Small helpers -------------------------------------------------------------------------
 
-    def _new_function(self, dialog: NewFunctionDialog | None = None) -> str | None:
-        """Ask for a function, write its starter handler and workbench.json entry, and select it."""
-        if self.workspace is None:
-            return None
-        dialog = dialog or NewFunctionDialog(self, set(self.workspace.function_names))
-        if dialog.result() != NewFunctionDialog.DialogCode.Accepted and not dialog.exec():
-            return None
-        name, runtime, handler, folder = dialog.values()
-        try:
-            create_function(self.workspace.folder, name, runtime, handler, folder)
-        except (OSError, ValueError) as error:
-            self._notice(f"Function not created: {error}")
-            return None
-        self.settings.remember_function(str(self.workspace.folder), name)
-        self.open_workspace(self.workspace.folder)
-        self._notice(f"Created {name}: its handler is in the open tab, its settings in workbench.json")
-        return name
-
-    @Slot(str)
-    def _open_recent(self, folder: str) -> None:
-        if Path(folder).is_dir() and (not self.has_unsaved() or self._ask_and_save()):
-            self.open_workspace(folder)
-
-    def _choose_workspace(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open Workspace Folder")
-        if folder and (not self.has_unsaved() or self._ask_and_save()):
-            self.open_workspace(folder)
-
-    def _choose_env_vars_file(self) -> None:
-        if self.workspace is None:
-            return
-        path, _ = QFileDialog.getOpenFileName(self, "Env-Vars File", str(self.workspace.folder), "JSON (*.json)")
-        if path:
-            self.use_env_vars_file(path)
-
-    def use_env_vars_file(self, path: str | None) -> None:
-        """Apply a SAM-format env-vars file to this workspace's functions (remembered in workbench.json)."""
-        try:
-            set_env_vars_file(self.workspace.folder, path)
-        except (OSError, ValueError) as error:
-            self._notice(f"Env-vars file not used: {error}")
-            return
-        current = self.function.config.name if self.function else None
-        self.open_workspace(self.workspace.folder)
-        if current:
-            self.toolbar.set_functions(self.workspace.function_names, current)
-            self.select_function(current)
-
-    def _ask_and_save(self) -> bool:
-        answer = self._ask_unsaved(self, "This workspace has unsaved changes.")
-        return answer == DISCARD or (answer == SAVE and self._save_before_close())
-
     def _set_theme(self, theme: str) -> None:
         self.settings.set_theme(theme)
         apply_theme(theme)
@@ -673,15 +459,6 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
-
-
-def _splitter(orientation: Qt.Orientation, name: str, widgets: list[QWidget]) -> QSplitter:
-    splitter = QSplitter(orientation)
-    splitter.setObjectName(f"splitter_{name}")
-    splitter.setChildrenCollapsible(False)
-    for widget in widgets:
-        splitter.addWidget(widget)
-    return splitter
 
 
 def _handler_file(code_dir: str, handler: str) -> Path | None:
