@@ -83,17 +83,23 @@ class HistoryStore:
         self.flush()
         return run_id
 
+    def record_many(self, items: list[tuple[str, RunRecord]]) -> None:
+        """Store several runs (id, record) in one transaction: much cheaper per run than one by one."""
+        self._pending.extend(items)
+        self.flush()
+
     def flush(self) -> bool:
-        """Write the runs kept in memory; True when none is left waiting."""
-        while self._pending:
-            run_id, record = self._pending[0]
-            try:
-                self._with_retries(lambda: self._insert(run_id, record))
-            except sqlite3.OperationalError as error:
-                self._notice(f"History is busy ({error}); {len(self._pending)} run(s) kept in memory "
-                             "and written with the next run.")
-                return False
-            self._pending.pop(0)
+        """Write the runs kept in memory, in one transaction; True when none is left waiting."""
+        if not self._pending:
+            return True
+        waiting = list(self._pending)
+        try:
+            self._with_retries(lambda: self._insert(waiting))
+        except sqlite3.OperationalError as error:
+            self._notice(f"History is busy ({error}); {len(self._pending)} run(s) kept in memory "
+                         "and written with the next run.")
+            return False
+        del self._pending[:len(waiting)]
         return True
 
     def delete(self, run_id: str) -> bool:
@@ -259,18 +265,19 @@ class HistoryStore:
 
     # --- Statements -------------------------------------------------------------------------------
 
-    def _insert(self, run_id: str, record: RunRecord) -> None:
-        details = detail_values(record, self._secret_key)
+    def _insert(self, items: list[tuple[str, RunRecord]]) -> None:
+        rows = [(run_id, record, detail_values(record, self._secret_key)) for run_id, record in items]
         connection = self._connection
         connection.execute("BEGIN IMMEDIATE")
         try:
-            cursor = connection.execute(
-                f"INSERT INTO runs (id, {', '.join(SUMMARY_COLUMNS)}, stored_bytes) "
-                f"VALUES ({', '.join('?' * (len(SUMMARY_COLUMNS) + 2))})",
-                (run_id, *summary_values(record), stored_size(details)))
-            connection.execute(f"INSERT INTO run_details (seq, {', '.join(DETAIL_COLUMNS)}) "
-                               f"VALUES ({', '.join('?' * (len(DETAIL_COLUMNS) + 1))})",
-                               (cursor.lastrowid, *details))
+            for run_id, record, details in rows:
+                cursor = connection.execute(
+                    f"INSERT INTO runs (id, {', '.join(SUMMARY_COLUMNS)}, stored_bytes) "
+                    f"VALUES ({', '.join('?' * (len(SUMMARY_COLUMNS) + 2))})",
+                    (run_id, *summary_values(record), stored_size(details)))
+                connection.execute(f"INSERT INTO run_details (seq, {', '.join(DETAIL_COLUMNS)}) "
+                                   f"VALUES ({', '.join('?' * (len(DETAIL_COLUMNS) + 1))})",
+                                   (cursor.lastrowid, *details))
             pruned = self._apply_retention(connection)
             connection.execute("COMMIT")
         except BaseException:

@@ -1,17 +1,17 @@
 """Writes finished runs into the workspace's history on a thread of its own, so that recording a run
-never lengthens a call: the write (a SQLite transaction, some hundreds of microseconds of CPU and a
-disk write) overlaps with the next call instead of delaying it.
+never lengthens a call: runs that finish close together are written in one transaction once the calls
+pause (or within a second), instead of one SQLite transaction per run beside the next call.
 
 The writer thread owns its own store (SQLite connections stay on the thread that made them) and never
 touches Qt: it queues what happened and writes a byte to a pipe; a QSocketNotifier on the main thread
-wakes and emits `recorded` and `notice` there.
-"""
+wakes and emits `recorded` and `notice` there. close() writes whatever is still waiting."""
 
 from __future__ import annotations
 
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -20,11 +20,16 @@ from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
 from ..core.run_record import RunRecord
 
 _STOP = object()
+# Runs are written once calls pause this long, or at the latest this long after the first one waiting.
+QUIET_S = 0.05
+MAX_DELAY_S = 1.0
+MAX_BATCH = 1000
 
 
 class History(Protocol):
     def record(self, record: RunRecord, run_id: str | None = None) -> str:
-        """Store a run (under run_id when given); returns its id."""
+        """Store a run (under run_id when given); returns its id. A store may also offer
+        record_many([(run_id, record), ...]) to write several in one transaction."""
 
 
 class HistoryWriter(QObject):
@@ -74,18 +79,45 @@ class HistoryWriter(QObject):
         except Exception as error:  # noqa: BLE001 - said to the user; the runs themselves are unaffected
             self._post("notice", f"History not opened: {error}")
             store = None
-        while (item := self._inbox.get()) is not _STOP:
-            if store is None:
+        stopping = False
+        while not stopping:
+            batch, stopping = self._next_batch()
+            if store is None or not batch:
                 continue
-            run_id, record = item
             try:
-                store.record(record, run_id)
+                if hasattr(store, "record_many"):
+                    store.record_many(batch)
+                else:
+                    for run_id, record in batch:
+                        store.record(record, run_id)
             except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
                 self._post("notice", f"History not written: {error}")
             else:
-                self._post("recorded", run_id)
+                for run_id, _record in batch:
+                    self._post("recorded", run_id)
         if store is not None and hasattr(store, "close"):
             store.close()
+
+    def _next_batch(self) -> tuple[list, bool]:
+        """The runs to write together, and whether close() asked to stop. Runs arriving close together
+        (a series, serve under load) are written once the calls pause for QUIET_S, or after MAX_DELAY_S:
+        one transaction for all of them, and no write competing with a call in flight."""
+        first = self._inbox.get()
+        if first is _STOP:
+            return [], True
+        batch, started = [first], time.monotonic()
+        while len(batch) < MAX_BATCH:
+            wait = min(QUIET_S, MAX_DELAY_S - (time.monotonic() - started))
+            if wait <= 0:
+                break
+            try:
+                item = self._inbox.get(timeout=wait)
+            except queue.Empty:
+                break
+            if item is _STOP:
+                return batch, True
+            batch.append(item)
+        return batch, False
 
     def _post(self, kind: str, value: str) -> None:
         self._outbox.put((kind, value))
