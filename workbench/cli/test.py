@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -71,12 +70,13 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from ..core.junit_report import write_junit
     from ..core.test_report import FAILED, case_line, report_document, summarise
     from ..engine.run_session import RunSession
     from ..engine.test_run import TestRun, session_starter
+    from .interrupt import cancel_on_interrupt
     from .invoke import _open_history
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -99,27 +99,14 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
     run.case_finished.connect(on_case)
     loop = QEventLoop()
     run.finished.connect(loop.quit)
-    interrupted = []
-
-    def on_signal(_signum, _frame) -> None:
-        interrupted.append(True)
-        run.cancel()
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    # Python runs signal handlers only between bytecodes: a tick lets them in while Qt waits.
-    ticker = QTimer(interval=100)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
     try:
-        run.start()
-        loop.exec()
+        with cancel_on_interrupt(run.cancel) as interrupted:
+            run.start()
+            loop.exec()
     finally:
-        ticker.stop()
         session.shutdown()
         if history is not None and hasattr(history, "close"):
             history.close()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
     summary = summarise(run.results, run.seconds)
     stdout.write(f"{summary}\n")
     if args.junit:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -80,13 +79,14 @@ def _prepare(args, stderr: TextIO):
 
 
 def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+    from PySide6.QtCore import QCoreApplication, QEventLoop
 
     from ..core.memory_sweep import recommend
     from ..core.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
     from ..engine.run_session import RunSession
     from ..engine.test_run import session_starter
     from ..engine.tune_run import TuneRun
+    from .interrupt import cancel_on_interrupt
     from .invoke import _open_history
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -108,24 +108,12 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
     run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
     loop = QEventLoop()
     run.finished.connect(loop.quit)
-    interrupted = []
-
-    def on_signal(_signum, _frame) -> None:
-        interrupted.append(True)
-        run.cancel()
-
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    ticker = QTimer(interval=100)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
     try:
-        run.start()
-        loop.exec()
+        with cancel_on_interrupt(run.cancel) as interrupted:
+            run.start()
+            loop.exec()
     finally:
-        ticker.stop()
         session.shutdown()
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
         if history is not None and hasattr(history, "close"):
             history.close()
     recommendation = recommend(run.figures, architecture, cpu_note(results))
