@@ -4,52 +4,15 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel
 
 from processes import process_gone
 from workbench.core.invocation_result import Status
-from workbench.core.sample_workspace import ensure_sample_workspace
-from workbench.ui.app_settings import AppSettings
-from workbench.ui.main_window import CANCEL, DISCARD, SAVE, MainWindow
+from window_helpers import Answers, make_window, workspace  # noqa: F401 - fixtures
+from workbench.ui.main_window import CANCEL, DISCARD, SAVE
 
 RUN_TIMEOUT_MS = 20000
-
-
-class Answers:
-    """Scripted answers to the unsaved-changes question, recording what was asked."""
-
-    def __init__(self, answer=DISCARD):
-        self.answer = answer
-        self.asked = []
-
-    def __call__(self, parent, what):
-        self.asked.append(what)
-        return self.answer
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    return ensure_sample_workspace(tmp_path / "data")
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    windows = []
-
-    def make(folder, answers=None):
-        settings = AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(settings, ask_unsaved=answers or Answers())
-        qtbot.addWidget(window)
-        window.open_workspace(folder)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.session.shutdown()
 
 
 def run_and_wait(qtbot, window):

@@ -30,3 +30,16 @@ def cancel_on_interrupt(cancel: Callable[[], None]) -> Iterator[list[bool]]:
         ticker.stop()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def run_until_finished(run) -> bool:
+    """Start a run (an object with start(), cancel() and a finished signal) and wait for it in a Qt event
+    loop; True when Ctrl+C or SIGTERM stopped it."""
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    run.finished.connect(loop.quit)
+    with cancel_on_interrupt(run.cancel) as interrupted:
+        run.start()
+        loop.exec()
+    return bool(interrupted)

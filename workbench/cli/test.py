@@ -70,13 +70,13 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtCore import QCoreApplication
 
     from ..core.junit_report import write_junit
     from ..core.test_report import FAILED, case_line, report_document, summarise
     from ..engine.run_session import RunSession
     from ..engine.test_run import TestRun, session_starter
-    from .interrupt import cancel_on_interrupt
+    from .interrupt import run_until_finished
     from .invoke import _open_history
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -97,12 +97,8 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.flush()
 
     run.case_finished.connect(on_case)
-    loop = QEventLoop()
-    run.finished.connect(loop.quit)
     try:
-        with cancel_on_interrupt(run.cancel) as interrupted:
-            run.start()
-            loop.exec()
+        interrupted = run_until_finished(run)
     finally:
         session.shutdown()
         if history is not None and hasattr(history, "close"):

@@ -79,14 +79,14 @@ def _prepare(args, stderr: TextIO):
 
 
 def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtCore import QCoreApplication
 
     from ..core.memory_sweep import recommend
     from ..core.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
     from ..engine.run_session import RunSession
     from ..engine.test_run import session_starter
     from ..engine.tune_run import TuneRun
-    from .interrupt import cancel_on_interrupt
+    from .interrupt import run_until_finished
     from .invoke import _open_history
 
     app = QCoreApplication.instance() or QCoreApplication([])
@@ -106,12 +106,8 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
 
     run.size_finished.connect(on_size)
     run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
-    loop = QEventLoop()
-    run.finished.connect(loop.quit)
     try:
-        with cancel_on_interrupt(run.cancel) as interrupted:
-            run.start()
-            loop.exec()
+        interrupted = run_until_finished(run)
     finally:
         session.shutdown()
         if history is not None and hasattr(history, "close"):
