@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
 from workbench.core.child_environment import environment_problems
 from workbench.core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
 from workbench.core.secret_values import looks_secret
+from workbench.ui.elided_label import ElidedLabel
 
 MASK = "••••••"
 ValueRole = Qt.ItemDataRole.UserRole
 _FIELDS = ("handler", "runtime", "memory_mb", "timeout_s", "architecture", "interpreter", "environment")
 _NAME, _VALUE, _FROM = 0, 1, 2
-_ORIGIN_WIDTH = 130
 
 
 class FunctionSettings(QWidget):
@@ -47,10 +47,10 @@ class FunctionSettings(QWidget):
         self._architecture.addItems(ARCHITECTURES)
         self._interpreter = QLineEdit(objectName="interpreter", placeholderText="default")
         self._interpreter.setToolTip("Python or Node executable for this function; empty for the default")
-        self._scale_cpu = QCheckBox("Lambda's share of the memory size", objectName="scale_cpu")
+        self._scale_cpu = QCheckBox("Scaled to memory", objectName="scale_cpu")
         self._scale_cpu.setToolTip(
-            "As on Lambda, CPU in proportion to memory (1,769 MB = one vCPU; 128 MB gets 7% of one), so "
-            "Duration and cost are Lambda's. Off: this machine's full CPU.")
+            "Lambda's share of the memory size: CPU in proportion to memory (1,769 MB = one vCPU; 128 MB gets "
+            "7% of one), so Duration and cost are Lambda's. Off: this machine's full CPU.")
 
         self._env = QTableWidget(0, 3, objectName="environment")
         self._env.setHorizontalHeaderLabels(["Name", "Value", "From"])
@@ -99,7 +99,8 @@ class FunctionSettings(QWidget):
                 grid.addWidget(editor, row, 1)
             grid.addWidget(self._origin_label(field), row, 2)
         grid.addWidget(QLabel("CPU:", buddy=self._scale_cpu), len(labels), 0)
-        grid.addWidget(self._scale_cpu, len(labels), 1)
+        # No origin beside it: it may take that column too, and so does not widen the editors' one.
+        grid.addWidget(self._scale_cpu, len(labels), 1, 1, 2)
 
         env_title = QLabel("Environment variables")
         bold = QFont(env_title.font())
@@ -124,7 +125,9 @@ class FunctionSettings(QWidget):
         layout.addWidget(self._problems)
 
     def _origin_label(self, field: str) -> QLabel:
-        label = QLabel(objectName=f"origin_{field}")
+        # Elided where the column is narrow, so a long template path never squeezes the editors nor widens
+        # the window; the tooltip has it whole.
+        label = ElidedLabel(objectName=f"origin_{field}", minimum_text="Globals…", mode=Qt.TextElideMode.ElideMiddle)
         label.setStyleSheet("color: palette(placeholder-text);")
         label.hide()
         self._origins[field] = label
@@ -192,8 +195,7 @@ class FunctionSettings(QWidget):
         """Say where each setting comes from, by FunctionConfig field: {"memory_mb": "Globals.Function"}."""
         for field, label in self._origins.items():
             origin = origins.get(field, "")
-            # Elided so a long template path never squeezes the editors; the tooltip has it whole.
-            label.setText(label.fontMetrics().elidedText(origin, Qt.TextElideMode.ElideMiddle, _ORIGIN_WIDTH))
+            label.setText(origin)
             label.setToolTip(f"Set in {origin}" if origin else "")
             label.setVisible(bool(origin))
             self._editors[field].setToolTip(f"Set in {origin}" if origin else self._tooltips[field])

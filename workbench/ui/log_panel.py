@@ -9,12 +9,13 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette,
                            QShortcut, QTextCharFormat, QTextCursor)
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QMenu, QPlainTextEdit,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from workbench.core.log_levels import LEVELS
 from workbench.core.log_view_text import ERROR, PLAIN, PLATFORM, PLATFORM_FAILED, WARNING, line_kind, view_text
 from workbench.core.stack_frames import FOLDED_WARNING, WARNING_MARK, location_at
+from workbench.ui.elided_label import ElidedLabel
 from workbench.ui.log_fold_area import LogFoldArea
 
 # Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
@@ -175,15 +176,18 @@ class LogPanel(QWidget):
 
     def _build(self) -> None:
         self._search = QLineEdit(objectName="log_search", placeholderText="Search logs (Ctrl+F)",
-                                 clearButtonEnabled=True, minimumWidth=100, maximumWidth=260)
+                                 clearButtonEnabled=True, minimumWidth=80, maximumWidth=260)
         self._search.installEventFilter(self)
         self._search.textChanged.connect(self._on_search_changed)
         previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: self._step(-1))
         previous.setArrowType(Qt.ArrowType.UpArrow)
         following = self._tool_button("log_next", "", "Next match (Enter)", lambda: self._step(1))
         following.setArrowType(Qt.ArrowType.DownArrow)
-        self._match_label = QLabel(objectName="log_match_label")
-        self._count_label = QLabel("0 lines", objectName="log_count_label")
+        # Both counts grow with the log: elided rather than widening the row, so the splitters beside the log
+        # never move as lines arrive (and the row fits the log column of a 1024-pixel window).
+        self._match_label = ElidedLabel(objectName="log_match_label", minimum_text="9 of 99")
+        self._count_label = ElidedLabel("0 lines", objectName="log_count_label", minimum_text="999 lines",
+                                        mode=Qt.TextElideMode.ElideLeft)
         self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         # Wrap and Save sit in Copy's menu: the row must fit the log column of a 1024-pixel window.
         copy = self._tool_button("log_copy", "Copy", "Copy the selection, or the whole log when nothing is "

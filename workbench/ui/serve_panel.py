@@ -39,6 +39,8 @@ class ServePanel(QWidget):
                                "(boto3, the AWS CLI, SDKs with an endpoint URL) and the HTTP routes of its Events")
         self.toggle.toggled.connect(self.sig_serve_toggled)
         self.status = QLabel("Not serving.", self)
+        # Wrapped: the addresses served are long, and must not widen the window past a 1024-pixel screen.
+        self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         clear = QPushButton("Clear", self)
         clear.clicked.connect(self.clear_calls)

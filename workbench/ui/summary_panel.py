@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QResizeEvent
 from PySide6.QtWidgets import (QBoxLayout, QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea,
-                               QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from workbench.core.billing import GB_SECOND_PRICE_USD, REQUEST_PRICE_USD, format_cost, invocation_cost_usd
 from workbench.core.invocation_result import InvocationResult, Status
+from workbench.ui.elided_label import ElidedLabel
 
 NONE = "—"
 # Below this width the two columns stack.
@@ -118,17 +119,17 @@ class SummaryPanel(QWidget):
         status.setFont(bold)
         self._add_row(left, "duration", "Duration")
         self._add_row(left, "billed_duration", "Billed Duration")
-        self._init_note = QLabel(objectName="summary_init_note")
+        self._init_note = ElidedLabel(objectName="summary_init_note", minimum_text="cold")
         self._init_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._add_row(left, "init_duration", "Init Duration", self._init_note)
         self._add_row(left, "cpu", "CPU")
         self._add_row(left, "containment", "Environment")
         self._add_row(right, "memory_size", "Memory Size")
         self._memory_bar = QProgressBar(objectName="summary_memory_bar", textVisible=True, maximumHeight=16)
-        self._memory_bar.setMinimumWidth(90)
+        self._memory_bar.setMinimumWidth(50)
         # The share is written beside the bar, not on it: text over the filled part is hard to read.
         self._memory_bar.setTextVisible(False)
-        self._memory_share = QLabel(objectName="summary_memory_share")
+        self._memory_share = ElidedLabel(objectName="summary_memory_share", minimum_text="100%")
         memory = QWidget()
         memory_row = QHBoxLayout(memory)
         memory_row.setContentsMargins(0, 0, 0, 0)
@@ -162,12 +163,15 @@ class SummaryPanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(6)
+        # In a narrow Summary a row whose figures do not fit beside their name goes under it, never clipped.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         return form
 
     def _add_row(self, form: QFormLayout, key: str, caption: str, extra: QWidget | None = None,
                  stretch: bool = False) -> QLabel:
-        value = QLabel(NONE, objectName=f"summary_{key}",
-                       textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Elided in a narrow Summary (a 1024-pixel window) rather than scrolled out of sight; whole in the tooltip.
+        value = ElidedLabel(NONE, objectName=f"summary_{key}", minimum_text="0.00 ms")
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._values[key] = value
         name = QLabel(caption)
         name.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -176,6 +180,8 @@ class SummaryPanel(QWidget):
             return value
         row = QHBoxLayout()
         row.setSpacing(8)
+        # The figure keeps its width; what follows it (a note, the memory bar) gives way first.
+        value.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         row.addWidget(value)
         row.addWidget(extra, 1 if stretch else 0)
         if not stretch:
