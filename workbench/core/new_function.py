@@ -59,15 +59,30 @@ def default_handler(runtime: str) -> str:
     return "index.handler" if runtime_family(runtime) == "nodejs" else "lambda_function.lambda_handler"
 
 
-def create_function(folder: Path, name: str, runtime: str, handler: str, code_subdir: str = "") -> FunctionConfig:
+def handler_file(code_dir: str, handler: str) -> Path | None:
+    """The source file a handler string points at (app.handler -> app.py / app.js / app.mjs), if it exists."""
+    module = handler.rsplit(".", 1)[0] if "." in handler else ""
+    for suffix in (".py", ".mjs", ".js", ".cjs", ""):
+        candidate = Path(code_dir) / f"{module}{suffix}"
+        if module and candidate.is_file():
+            return candidate
+    bootstrap = Path(code_dir) / "bootstrap"
+    return bootstrap if bootstrap.is_file() else None
+
+
+def create_function(folder: Path, name: str, runtime: str, handler: str, code_subdir: str = "",
+                    keep: tuple[FunctionConfig, ...] = ()) -> FunctionConfig:
     """Write the handler's starter file (unless it exists) and add the function to workbench.json.
 
+    `keep` are functions shown but written nowhere yet (a folder's detected handler): they are written
+    with the new one, so that adding a function never takes one away.
     Raises ValueError for a name already taken or a handler without a module, OSError when writing fails.
     """
     folder = Path(folder)
     existing = load_workspace_functions(folder)
+    existing = [*existing, *(config for config in keep if config.name not in {c.name for c in existing})]
     if any(config.name == name for config in existing):
-        raise ValueError(f"A function named {name} already exists in workbench.json.")
+        raise ValueError(f"A function named {name} already exists in this workspace.")
     module, _, function = handler.rpartition(".")
     if not module or not function:
         raise ValueError(f"Handler {handler!r} must read module.function (e.g. app.lambda_handler).")

@@ -10,7 +10,7 @@ import json
 from .atomic_write import write_text_atomic
 from .env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
 from .function_config import FunctionConfig
-from .new_function import detect_handler
+from .new_function import create_function, detect_handler, handler_file
 from .sam_template import TemplateError, find_template, load_template
 from .workspace_file import (WorkspaceFileError, load_workspace_functions, save_workspace_functions,
                              workspace_file_path)
@@ -29,6 +29,8 @@ class WorkspaceFunction:
     origins: tuple[tuple[str, str], ...] = ()
     runnable: bool = True
     not_runnable_reason: str = ""
+    # The folder's default function: proposed from its files, written to no file yet.
+    proposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def load_workspace(folder: Path | str, template: Path | str | None = None,
         problems.append(str(error))
     if not functions and not problems:
         config = default_function(folder)
-        functions[config.name] = WorkspaceFunction(config, ())
+        functions[config.name] = WorkspaceFunction(config, (), proposed=True)
     return Workspace(folder, tuple(functions.values()), template, "\n".join(problems))
 
 
@@ -109,6 +111,19 @@ def save_function(workspace: Workspace, config: FunctionConfig) -> Workspace:
     saved[config.name] = config
     save_workspace_functions(workspace.folder, list(saved.values()))
     return load_workspace(workspace.folder)
+
+
+def add_function(workspace: Workspace, name: str, runtime: str, handler: str, code_subdir: str = "") -> FunctionConfig:
+    """New Function: its starter file and workbench.json entry.
+
+    A proposed default whose handler file exists (app.py defining handler) is what the user has been
+    running; once workbench.json exists it alone lists the functions, so the default is written into it
+    too, as editing its settings would have. A default pointing at no file (an empty folder's
+    lambda_function.lambda_handler) is only a placeholder and goes.
+    """
+    keep = tuple(f.config for f in workspace.functions
+                 if f.proposed and handler_file(f.config.code_dir, f.config.handler) is not None)
+    return create_function(workspace.folder, name, runtime, handler, code_subdir, keep)
 
 
 def _workspace_document(folder: Path) -> dict:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter
 from ..core.cold_reason import FIRST_CALL
 from ..core.history_store import HistoryStore
 from ..core.invocation_request import prepare_invocation
+from ..core.new_function import handler_file
 from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
 from ..engine.run_session import Run, RunSession
 from ..engine.test_run import session_starter
@@ -193,9 +194,9 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.environment.set_function(config)
         self.toolbar.set_environment_state(self.session.environment_state(name))
         self.presets.set_function(str(self.workspace.folder), name)
-        handler_file = _handler_file(config.code_dir, config.handler)
-        if handler_file is not None:
-            self.open_file(str(handler_file))
+        source = handler_file(config.code_dir, config.handler)
+        if source is not None:
+            self.open_file(str(source))
 
     @Slot(str)
     def open_file(self, path: str) -> None:
@@ -230,8 +231,8 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         previous_handler = self.function.config.handler
         self.function = self.workspace.function(config.name)
         self._show_limits()
-        if config.handler != previous_handler and (handler_file := _handler_file(config.code_dir, config.handler)):
-            self.open_file(str(handler_file))  # the new handler's file is what one edits next
+        if config.handler != previous_handler and (source := handler_file(config.code_dir, config.handler)):
+            self.open_file(str(source))  # the new handler's file is what one edits next
         self.environment.set_function(self.function.config)
 
     def _show_limits(self) -> None:
@@ -460,13 +461,3 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
     def _notice(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
 
-
-def _handler_file(code_dir: str, handler: str) -> Path | None:
-    """The source file a handler string points at (app.handler -> app.py / app.js / app.mjs)."""
-    module = handler.rsplit(".", 1)[0] if "." in handler else ""
-    for suffix in (".py", ".mjs", ".js", ".cjs", ""):
-        candidate = Path(code_dir) / f"{module}{suffix}"
-        if module and candidate.is_file():
-            return candidate
-    bootstrap = Path(code_dir) / "bootstrap"
-    return bootstrap if bootstrap.is_file() else None

@@ -8,8 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.new_function import create_function
-from ..core.workspace import set_env_vars_file
+from ..core.workspace import add_function, set_env_vars_file
 from .new_function_dialog import NewFunctionDialog
 from .unsaved_question import DISCARD, SAVE
 
@@ -24,7 +23,7 @@ class WorkspaceActionsMixin:
             return None
         name, runtime, handler, folder = dialog.values()
         try:
-            create_function(self.workspace.folder, name, runtime, handler, folder)
+            add_function(self.workspace, name, runtime, handler, folder)
         except (OSError, ValueError) as error:
             self._notice(f"Function not created: {error}")
             return None
