@@ -70,6 +70,19 @@ def scene_outside_edit(window) -> QWidget:
     return window
 
 
+def scene_preview_tab(window) -> QWidget:
+    """The tree after one click on workbench.json: it shows in the preview tab (italic), next to the handler."""
+    tree, model = window.tree, window.tree.model()
+    path = str(window.workspace.folder / "workbench.json")
+    for _ in range(40):
+        if tree.visualRect(model.index(path)).isValid():
+            break
+        _wait(50)
+    tree.setCurrentIndex(model.index(path))
+    tree.clicked.emit(model.index(path))
+    return window
+
+
 def scene_template_dialog(window) -> QWidget:
     """New Event from Template: searched for "s3", S3 put chosen, its parameters as fields."""
     from workbench.ui.event_template_dialog import EventTemplateDialog

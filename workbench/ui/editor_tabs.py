@@ -17,9 +17,12 @@ from workbench.core.text_diff import unified_difference
 from workbench.ui.code_editor import CodeEditor
 from workbench.ui.code_editor_frame import CodeEditorFrame
 from workbench.ui.disk_watch import DiskWatch, read_bytes_or_none
+from workbench.ui.editor_tab_bar import EditorTabBar
 from workbench.ui.pygments_highlighter import lexer_name_for_path
 
 DIRTY_MARKER = "•"
+PREVIEW_TIP = ("Preview: the next file you open from the tree takes this tab. "
+               "Edit the file or double-click the tab to keep it open.")
 
 
 class ChangedOnDiskError(OSError):
@@ -39,6 +42,10 @@ class _OpenFile:
 
 class EditorTabs(QTabWidget):
     """One CodeEditor tab per open file; saving writes atomically and never pops a dialog.
+
+    As in VS Code, a file can open as the preview: one tab, in italics, that the next preview replaces.
+    Editing it, double-clicking its tab or opening it as an ordinary tab keeps it (pins it); a preview
+    therefore never holds unsaved edits, so replacing it can never lose any.
 
     Save errors are raised as OSError for the caller to show (from save_action, sig_save_failed
     carries them). A file that is not UTF-8 opens
@@ -70,6 +77,10 @@ class EditorTabs(QTabWidget):
         super().__init__(parent)
         self._files: dict[Path, _OpenFile] = {}
         self._any_dirty = False
+        self._preview: Path | None = None
+        self._reloading = False
+        self.setTabBar(EditorTabBar(self))
+        self.tabBarDoubleClicked.connect(self._on_tab_double_clicked)
         self.setTabsClosable(True)
         self.setMovable(True)
         self.setDocumentMode(True)
@@ -84,16 +95,26 @@ class EditorTabs(QTabWidget):
         self.save_action.triggered.connect(self._on_save_triggered)
         self.addAction(self.save_action)
 
-    def open_file(self, path: str | Path) -> CodeEditor:
+    def open_file(self, path: str | Path, preview: bool = False) -> CodeEditor:
         """Show `path` in a tab (the existing one if it is open) and return its editor.
 
-        Raises OSError when the file cannot be read.
+        With `preview`, a file not open yet takes the preview tab (replacing the file previewed before);
+        without, the file gets an ordinary tab, and a preview of it is kept open. Raises OSError when the
+        file cannot be read.
         """
         path = Path(path).resolve()
         if path in self._files:
+            if not preview:
+                self.keep_open(path)
             self.setCurrentWidget(self._files[path].page)
             return self._files[path].editor
         raw = path.read_bytes()
+        index = self.count()
+        if preview and self._preview is not None and self._files[self._preview].editor.document().isModified():
+            self.keep_open(self._preview)  # edits are never dropped by a preview: it becomes an ordinary tab
+        if preview and self._preview is not None:
+            index = self.indexOf(self._files[self._preview].page)
+            self.close_file(self._preview)
         editor = CodeEditor(language=lexer_name_for_path(path))
         text, bom, crlf, readable = _decode(raw)
         editor.setReadOnly(not readable)
@@ -101,13 +122,44 @@ class EditorTabs(QTabWidget):
         page = CodeEditorFrame(editor, _notice(path) if editor.isReadOnly() else None)
         self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom, disk=raw)
         editor.document().modificationChanged.connect(lambda _dirty: self._on_modified(path))
+        editor.document().contentsChanged.connect(lambda: self._on_edited(path))
         page.disk_bar.sig_reload.connect(lambda: self.reload_file(path))
         page.disk_bar.sig_keep_mine.connect(lambda: self._keep_mine(path))
-        index = self.addTab(page, self._title(path))
+        index = self.insertTab(index, page, self._title(path))
         self.setTabToolTip(index, str(path))
+        if preview:
+            self._set_preview(path)
         self.setCurrentIndex(index)
         self._watch.watch(path)
         return editor
+
+    def preview_path(self) -> Path | None:
+        """The file in the preview tab, if one is open."""
+        return self._preview
+
+    def keep_open(self, path: str | Path) -> None:
+        """Make the preview of `path` an ordinary tab, which the next preview leaves alone."""
+        if self._preview == Path(path).resolve():
+            self._set_preview(None)
+
+    def _set_preview(self, path: Path | None) -> None:
+        for previous in (self._preview, path):
+            if previous is not None and previous in self._files:
+                index = self.indexOf(self._files[previous].page)
+                self.tabBar().set_preview(index, previous == path)
+                self.setTabToolTip(index, f"{previous}\n{PREVIEW_TIP}" if previous == path else str(previous))
+        self._preview = path
+
+    @Slot(int)
+    def _on_tab_double_clicked(self, index: int) -> None:
+        path = self._path_of(self.widget(index))
+        if path is not None:
+            self.keep_open(path)
+
+    def _on_edited(self, path: Path) -> None:
+        # Typing in a preview keeps it: the next preview must never take a tab with edits away.
+        if not self._reloading and path == self._preview:
+            self.keep_open(path)
 
     @Slot(str)
     def check_disk(self, path: str) -> None:
@@ -149,7 +201,11 @@ class EditorTabs(QTabWidget):
         # Through a cursor, so Ctrl+Z can bring back what was shown before the reload.
         cursor = QTextCursor(editor.document())
         cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(text)
+        self._reloading = True  # the disk's text is no edit: a preview stays a preview
+        try:
+            cursor.insertText(text)
+        finally:
+            self._reloading = False
         editor.document().setModified(False)
         block = editor.document().findBlockByNumber(min(line, editor.document().blockCount() - 1))
         cursor = QTextCursor(block)
@@ -174,7 +230,9 @@ class EditorTabs(QTabWidget):
         return open_file.page if open_file else None
 
     def current_path(self) -> Path | None:
-        page = self.currentWidget()
+        return self._path_of(self.currentWidget())
+
+    def _path_of(self, page: QWidget | None) -> Path | None:
         return next((path for path, f in self._files.items() if f.page is page), None)
 
     def editor_for(self, path: str | Path) -> CodeEditor | None:
@@ -244,6 +302,8 @@ class EditorTabs(QTabWidget):
         open_file = self._files.pop(Path(path).resolve(), None)
         if open_file is None:
             return
+        if self._preview == Path(path).resolve():
+            self._preview = None
         self._watch.unwatch(Path(path).resolve())
         self.removeTab(self.indexOf(open_file.page))
         open_file.page.deleteLater()
@@ -251,8 +311,7 @@ class EditorTabs(QTabWidget):
 
     @Slot(int)
     def _on_tab_close_requested(self, index: int) -> None:
-        page = self.widget(index)
-        path = next((p for p, f in self._files.items() if f.page is page), None)
+        path = self._path_of(self.widget(index))
         if path is None:
             return
         if self._files[path].editor.document().isModified():
@@ -271,6 +330,8 @@ class EditorTabs(QTabWidget):
 
     def _on_modified(self, path: Path) -> None:
         open_file = self._files.get(path)
+        if open_file is not None and open_file.editor.document().isModified():
+            self._on_edited(path)
         if open_file is not None:
             self.setTabText(self.indexOf(open_file.page), self._title(path))
         self._emit_if_dirty_changed()

@@ -104,6 +104,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
 
     def _connect(self) -> None:
         self.tree.sig_file_activated.connect(self.open_file)
+        self.tree.sig_file_previewed.connect(lambda path: self.open_file(path, preview=True))
         self.tree.file_actions.sig_notice.connect(self._notice)
         self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
         self.log_panel.sig_location_clicked.connect(self.code_locations.open)
@@ -198,10 +199,10 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         if source is not None:
             self.open_file(str(source))
 
-    @Slot(str)
-    def open_file(self, path: str) -> None:
+    def open_file(self, path: str, preview: bool = False) -> None:
+        """Open a file in a tab (the handler's file, one double-clicked), or with `preview` in the preview tab."""
         try:
-            self.tabs.open_file(path)
+            self.tabs.open_file(path, preview)
         except OSError as error:
             self._notice(f"Could not open {path}: {error.strerror or error}")
 

@@ -1,10 +1,12 @@
-"""The workspace's files, as a tree; a click opens a file, the context menu creates, renames and deletes."""
+"""The workspace's files, as a tree; a click previews a file, a double-click opens it, the context menu
+creates, renames and deletes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFileSystemModel, QHeaderView, QTreeView, QWidget
 
 from .file_actions import FileActions
@@ -13,8 +15,11 @@ _HIDDEN = [".git", ".venv", "__pycache__", "node_modules", ".aws-sam", ".pytest_
 
 
 class WorkspaceTree(QTreeView):
+    sig_file_previewed = Signal(str)
+    """A file was clicked once: show it in the preview tab, which the next click replaces (as in VS Code)."""
+
     sig_file_activated = Signal(str)
-    """A file was clicked, or Enter was pressed on it: open it in the editor."""
+    """A file was double-clicked, Enter was pressed on it, or it was just created: open it in an ordinary tab."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,9 +32,9 @@ class WorkspaceTree(QTreeView):
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.setHeaderHidden(True)
         self.setAnimated(False)
-        self.activated.connect(self._on_activated)
-        # One click opens a file, as in VS Code's explorer.
-        self.clicked.connect(self._on_activated)
+        # Not `activated`: with some styles it fires on a single click, which must stay a preview.
+        self.doubleClicked.connect(self._on_activated)
+        self.clicked.connect(self._on_clicked)
         self.file_actions = FileActions(self)
         self.file_actions.sig_file_created.connect(self.sig_file_activated)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -50,9 +55,20 @@ class WorkspaceTree(QTreeView):
             self.setRowHidden(row, root, self._model.fileName(index) in _HIDDEN)
 
     @Slot(QModelIndex)
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and not self._model.isDir(index):
+            self.sig_file_previewed.emit(self._model.filePath(index))
+
+    @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
-        if not self._model.isDir(index):
+        if index.isValid() and not self._model.isDir(index):
             self.sig_file_activated.emit(self._model.filePath(index))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._model.isDir(self.currentIndex()):
+            self._on_activated(self.currentIndex())
+            return
+        super().keyPressEvent(event)
 
     def path_at(self, point: QPoint) -> Path:
         index = self.indexAt(point)
