@@ -236,12 +236,12 @@ def test_closing_an_edited_tab_asks(qtbot, make_window, workspace, answer):
 
 
 def test_files_open_from_the_workspace_tree(qtbot, make_window, workspace):
-    """Activating a file in the workspace tree opens it in a tab."""
+    """Double-clicking a file in the workspace tree opens it in a tab."""
     window = make_window(workspace)
     target = workspace / "workbench.json"
     model = window.tree.model()
     qtbot.waitUntil(lambda: model.index(str(target)).isValid(), timeout=5000)
-    window.tree.activated.emit(model.index(str(target)))
+    window.tree.doubleClicked.emit(model.index(str(target)))
     assert window.tabs.current_path() == target
     assert '"functions"' in window.tabs.editor_for(target).toPlainText()
 
