@@ -4,6 +4,7 @@ after selection and after each run, a build's progress, Rebuild, and the workspa
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -59,8 +60,9 @@ class EnvironmentSection(QObject):
             return
         self._build = build = self._session.rebuild_environment(self._config)
         name = self._config.name
-        self._log.append_lines([f"--- rebuilding {name}'s environment ---"])
-        build.output.connect(self._log.append_lines)
+        # To the function's own log, whichever the panel shows while the build goes on.
+        self._log.append_to(name, [f"--- rebuilding {name}'s environment ---"])
+        build.output.connect(partial(self._log.append_to, name))
         build.progress.connect(self._panel.set_building)
         build.finished.connect(self._on_rebuilt)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Slot
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette, QTextBlock
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
@@ -12,6 +14,15 @@ from workbench.core.log_levels import log_level, shown_at
 EXPANDED, COLLAPSED = 1, 2
 _START = "START RequestId: "
 _REPORT = "REPORT RequestId: "
+
+
+@dataclass(frozen=True)
+class FoldState:
+    """The filters a document's line visibility was set with; kept with each log the panel switches between."""
+
+    filter: str = ""
+    level: str | None = None
+    newest_collapsed: bool = False
 
 
 class LogFoldArea(QWidget):
@@ -44,6 +55,14 @@ class LogFoldArea(QWidget):
         """Show only lines at `threshold` or more severe (ERROR, WARN, INFO, DEBUG); None shows all."""
         self._level = threshold
         self.apply()
+
+    def state(self) -> FoldState:
+        return FoldState(self._filter, self._level, self._newest_collapsed)
+
+    def restore(self, state: FoldState) -> None:
+        """The view now shows another document, whose lines were folded and filtered with `state`."""
+        self._filter, self._level, self._newest_collapsed = state.filter, state.level, state.newest_collapsed
+        self.update()
 
     def filtering(self) -> bool:
         return bool(self._filter) or self._level is not None

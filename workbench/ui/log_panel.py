@@ -1,22 +1,22 @@
-"""The Logs panel: the function's log stream, appended in batches to a capped view while the full log is kept."""
+"""The Logs panel: each function's log stream, appended in batches to a capped view while the full log is kept."""
 
 from __future__ import annotations
 
-import bisect
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette,
                            QShortcut, QTextCharFormat, QTextCursor)
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QMenu, QPlainTextEdit,
-                               QTextEdit, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QMenu, QPlainTextEdit, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from workbench.core.log_levels import LEVELS
 from workbench.core.log_view_text import ERROR, PLAIN, PLATFORM, PLATFORM_FAILED, WARNING, line_kind, view_text
 from workbench.core.stack_frames import FOLDED_WARNING, WARNING_MARK, location_at
 from workbench.ui.elided_label import ElidedLabel
 from workbench.ui.log_fold_area import LogFoldArea
+from workbench.ui.log_page import LogPage
+from workbench.ui.log_search import LogSearch
 
 # Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
 VIEW_BLOCK_CAP = 5_000
@@ -24,59 +24,90 @@ FLUSH_INTERVAL_MS = 40
 # Lines inserted per turn of the event loop: inserting 5,000 at once blocks it for about 20 ms.
 FLUSH_CHUNK = 2_000
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
 
 class LogPanel(QWidget):
-    """Live log view with search, copy, save and clear; `append_lines` may be called as often as batches come."""
+    """Live log view with search, copy, save and clear; `append_lines` may be called as often as batches come.
+
+    It holds one log per key (a function's name, or a recorded run) and shows one at a time. Each keeps
+    its whole log, its runs' folds, and its own search, filter, level and scroll: `show_log` switches
+    between them without losing a line, and lines for a log not shown wait for it (`append_to`).
+    """
 
     sig_location_clicked = Signal(str, int, int)
     """A stack frame was clicked: its path (relative to the workspace when inside it), line and column."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._lines: list[str] = []      # the full log, one event per item
         self._prefix = ""                # the workspace folder, written relative in the view
-        self._pending: list[str] = []    # received, not yet in the view
-        self._shown = 0                  # events in the view
-        self._matches: list[tuple[int, int]] = []  # (start, end) in document positions (UTF-16 units)
-        self._current = -1
-        self._follow = True              # stick to the newest line; off once the user scrolls up
         self._flushing = False
         self._formats: dict[int, QTextCharFormat] = {}
-        self._match_format = QTextCharFormat()
-        self._current_format = QTextCharFormat()
         self._flush_timer = QTimer(self, singleShot=True)
         self._flush_timer.timeout.connect(self._flush)
-        # Streaming re-counts matches at most a few times a second.
-        self._research_timer = QTimer(self, singleShot=True, interval=250)
-        self._research_timer.timeout.connect(self._refresh_matches)
         self._build()
         self._build_formats()
 
     # --- Public interface
 
+    def show_log(self, key: str) -> None:
+        """Show `key`'s log (a function's name, say) as it was left; an empty one the first time."""
+        if key == self._key:
+            return
+        self._leave_page()
+        self._key, self._page = key, self._page_for(key)
+        self._enter_page()
+
+    def current_log(self) -> str:
+        """The key of the log on screen."""
+        return self._key
+
+    def append_to(self, key: str, lines: list[str]) -> None:
+        """Queue log events for `key`'s log, on screen or not."""
+        if key == self._key:
+            self.append_lines(lines)
+        elif lines:
+            page = self._page_for(key)
+            page.lines.extend(lines)
+            page.pending.extend(lines)
+
+    def clear_log(self, key: str) -> None:
+        """Forget `key`'s whole log."""
+        if key == self._key:
+            self.clear()
+        elif (page := self._pages.pop(key, None)) is not None:
+            page.forget()
+
+    def forget_logs(self) -> None:
+        """Forget every log (another workspace is open): an empty one stays on screen."""
+        for key in [key for key in self._pages if key != self._key]:
+            self._pages.pop(key).forget()
+        self.clear()
+
+    def log_text(self, key: str) -> str:
+        """Every line `key`'s log received, as full_text gives the one on screen."""
+        page = self._pages.get(key)
+        return _joined(page.lines) if page is not None else ""
+
     @Slot(list)
     def append_lines(self, lines: list[str]) -> None:
-        """Queue log events (no trailing newline); they reach the view on the next flush."""
+        """Queue log events (no trailing newline) for the log on screen; they reach the view on the next flush."""
         if not lines:
             return
-        self._lines.extend(lines)
-        self._pending.extend(lines)
+        self._page.lines.extend(lines)
+        self._page.pending.extend(lines)
         if not self._flush_timer.isActive():
             self._flush_timer.start(FLUSH_INTERVAL_MS)
 
     @Slot()
     def clear(self) -> None:
         """Forget the whole log, shown and kept."""
-        self._lines.clear()
-        self._pending.clear()
+        self._page.lines.clear()
+        self._page.pending.clear()
         self._flush_timer.stop()
         self._view.clear()
-        self._shown = 0
-        self._follow = True
+        self._page.shown = 0
+        self._page.follow = True
         self._folds.apply()
-        self._refresh_matches()
+        self._finder.refresh()
         self._update_count()
 
     def set_workspace(self, folder: str | Path) -> None:
@@ -84,20 +115,19 @@ class LogPanel(QWidget):
         self._prefix = str(Path(folder).resolve()).rstrip("/") + "/"
 
     def full_text(self) -> str:
-        """Every line received, including those the capped view no longer shows."""
-        return "\n".join(line.rstrip("\r").replace("\r\n", "\n").replace("\r", "\n") if "\r" in line else line
-                         for line in self._lines)
+        """Every line the log on screen received, including those the capped view no longer shows."""
+        return _joined(self._page.lines)
 
     def line_count(self) -> int:
-        return len(self._lines)
+        return len(self._page.lines)
 
     def is_caught_up(self) -> bool:
         """True when every line received has reached the view (nothing waits for a flush)."""
-        return not self._pending
+        return not self._page.pending
 
     def is_following(self) -> bool:
         """True while the view sticks to the newest line (the user has not scrolled up)."""
-        return self._follow
+        return self._page.follow
 
     @Slot()
     def focus_search(self) -> None:
@@ -123,6 +153,8 @@ class LogPanel(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._formats:
             self._build_formats()
+            for page in self._pages.values():
+                page.stale = page is not self._page
             self._show_tail()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -161,8 +193,7 @@ class LogPanel(QWidget):
             self._unfold_warning(block.blockNumber())
 
     def _unfold_warning(self, block_number: int) -> None:
-        first_shown = len(self._lines) - len(self._pending) - self._shown
-        original = self._lines[first_shown + block_number]
+        original = self._page.lines[self._page.first_shown() + block_number]
         block = self._view.document().findBlockByNumber(block_number)
         text = block.text()
         cursor = QTextCursor(block)
@@ -228,6 +259,7 @@ class LogPanel(QWidget):
         self._view.setUndoRedoEnabled(False)
         self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._folds = LogFoldArea(self._view)
+        self._finder = LogSearch(self._view, self._search, self._match_label, self._folds, self)
         self._view.installEventFilter(self)
         self._view.viewport().installEventFilter(self)
         self._view.viewport().setMouseTracking(True)
@@ -235,7 +267,11 @@ class LogPanel(QWidget):
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         # REPORT's TAB-separated fields read best with short, even tab stops.
-        self._view.setTabStopDistance(QFontMetricsF(self._view.font()).horizontalAdvance(" " * 4))
+        self._tab_stop = QFontMetricsF(self._view.font()).horizontalAdvance(" " * 4)
+        self._pages: dict[str, LogPage] = {}
+        self._key = ""
+        self._page = self._page_for(self._key)
+        self._view.setDocument(self._page.document)
         bar = self._view.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
@@ -275,29 +311,72 @@ class LogPanel(QWidget):
         warning.setForeground(amber)
         self._formats = {PLAIN: QTextCharFormat(), PLATFORM: platform, PLATFORM_FAILED: failed,
                          WARNING: warning, ERROR: error}
-        self._match_format.setBackground(QColor("#5c4d00" if dark else "#fff176"))
-        self._current_format.setBackground(QColor("#b35c00" if dark else "#ffa726"))
+        self._finder.set_colours(dark)
+
+    # --- Pages
+
+    def _page_for(self, key: str) -> LogPage:
+        if key not in self._pages:
+            self._pages[key] = LogPage(self, self._view.font(), self._tab_stop)
+        return self._pages[key]
+
+    def _leave_page(self) -> None:
+        """Keep what the log on screen was showing, to restore it when it is shown again."""
+        page = self._page
+        page.search = self._search.text()
+        page.filter_on = self._filter_button.isChecked()
+        page.level_index = self._level.currentIndex()
+        page.folds = self._folds.state()
+        page.current_match = self._finder.current
+        page.scroll = (self._view.verticalScrollBar().value(), self._view.horizontalScrollBar().value())
+
+    def _enter_page(self) -> None:
+        page = self._page
+        self._flushing = True  # swapping documents moves the scroll bar; it must not switch following off
+        self._finder.forget()
+        self._view.setDocument(page.document)
+        self._folds.restore(page.folds)
+        for widget in (self._search, self._filter_button, self._level):
+            widget.blockSignals(True)
+        self._search.setText(page.search)
+        self._filter_button.setChecked(page.filter_on)
+        self._level.setCurrentIndex(page.level_index)
+        for widget in (self._search, self._filter_button, self._level):
+            widget.blockSignals(False)
+        self._flushing = False
+        if page.stale:
+            page.stale = False
+            self._show_tail()
+        vertical, horizontal = self._view.verticalScrollBar(), self._view.horizontalScrollBar()
+        vertical.setValue(vertical.maximum() if page.follow else page.scroll[0])
+        horizontal.setValue(page.scroll[1])
+        self._finder.current = page.current_match
+        self._finder.refresh()
+        self._update_count()
+        self._folds.place()
+        if page.pending:
+            self._flush_timer.start(0)
 
     # --- Streaming
 
     @Slot()
     def _flush(self) -> None:
         """Move pending lines into the view, at most FLUSH_CHUNK per turn of the event loop."""
-        if not self._pending:
+        if not self._page.pending:
             return
         bar = self._view.verticalScrollBar()
         value = bar.value()
         self._flushing = True  # our own edits move the scroll bar; they must not switch following off
         removed = 0
-        if len(self._pending) > VIEW_BLOCK_CAP:
+        if len(self._page.pending) > VIEW_BLOCK_CAP:
             # A flood: every line now in the view would be dropped, so start again from the newest lines.
             # They stay in the full log.
-            del self._pending[:-VIEW_BLOCK_CAP]
-            removed, self._shown = self._shown, 0
+            del self._page.pending[:-VIEW_BLOCK_CAP]
+            removed, self._page.shown = self._page.shown, 0
             self._view.clear()
-        batch = self._pending[:FLUSH_CHUNK]
-        del self._pending[:FLUSH_CHUNK]
-        first_new = self._shown
+        batch = self._page.pending[:FLUSH_CHUNK]
+        del self._page.pending[:FLUSH_CHUNK]
+        first_new = self._page.shown
         cursor = QTextCursor(self._view.document())
         cursor.beginEditBlock()
         self._insert(cursor, batch)
@@ -305,19 +384,18 @@ class LogPanel(QWidget):
         removed += trimmed
         cursor.endEditBlock()
         self._folds.new_lines(first_new - trimmed, batch)
-        bar.setValue(bar.maximum() if self._follow else max(0, value - removed))
+        bar.setValue(bar.maximum() if self._page.follow else max(0, value - removed))
         self._flushing = False
         self._update_count()
-        if self._pending:
+        if self._page.pending:
             self._flush_timer.start(0)
-        if self._search.text() and not self._research_timer.isActive():
-            self._research_timer.start()
+        self._finder.lines_added()
 
     def _show_tail(self) -> None:
         """Rebuild the view from the full log (after a palette change, say)."""
         self._view.clear()
-        self._shown = 0
-        self._pending = self._lines[-VIEW_BLOCK_CAP:]
+        self._page.shown = 0
+        self._page.pending = self._page.lines[-VIEW_BLOCK_CAP:]
         self._flush_timer.start(0)
 
     def _insert(self, cursor: QTextCursor, lines: list[str]) -> None:
@@ -337,24 +415,24 @@ class LogPanel(QWidget):
 
     def _insert_run(self, cursor: QTextCursor, run: list[str], kind: int) -> None:
         text = "\n".join(run)
-        cursor.insertText(text if self._shown == 0 else "\n" + text, self._formats[kind])
-        self._shown += len(run)
+        cursor.insertText(text if self._page.shown == 0 else "\n" + text, self._formats[kind])
+        self._page.shown += len(run)
 
     def _trim(self, cursor: QTextCursor) -> int:
-        excess = self._shown - VIEW_BLOCK_CAP
+        excess = self._page.shown - VIEW_BLOCK_CAP
         if excess <= 0:
             return 0
         # setPosition, not movePosition(NextBlock, n): moving block by block lays each one out.
         cursor.setPosition(0)
         cursor.setPosition(cursor.document().findBlockByNumber(excess).position(), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        self._shown -= excess
+        self._page.shown -= excess
         return excess
 
     def _update_count(self) -> None:
-        total = len(self._lines) - len(self._pending)
-        if self._shown < total:
-            self._count_label.setText(f"last {self._shown:,} of {total:,} lines")
+        total = len(self._page.lines) - len(self._page.pending)
+        if self._page.shown < total:
+            self._count_label.setText(f"last {self._page.shown:,} of {total:,} lines")
             self._count_label.setToolTip(f"The view keeps the newest {VIEW_BLOCK_CAP:,} lines; "
                                          f"Copy and Save take all {total:,}.")
         else:
@@ -364,13 +442,13 @@ class LogPanel(QWidget):
     @Slot(int)
     def _on_scrolled(self, value: int) -> None:
         if not self._flushing:
-            self._follow = value >= self._view.verticalScrollBar().maximum()
-        self._paint_matches()
+            self._page.follow = value >= self._view.verticalScrollBar().maximum()
+        self._finder.paint()
 
     @Slot(int, int)
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         # Resizing and lazy layout change the range too: keep the newest line in sight.
-        if self._follow and not self._flushing:
+        if self._page.follow and not self._flushing:
             self._view.verticalScrollBar().setValue(maximum)
 
     @Slot(bool)
@@ -409,76 +487,12 @@ class LogPanel(QWidget):
     def _on_search_changed(self, _text: str) -> None:
         if self._filter_button.isChecked():
             self._apply_filter()
-        self._current = -1
-        self._refresh_matches()
-        if self._matches:
-            # Start from the first match on screen, or after it, so typing does not jump far away.
-            top = self._view.cursorForPosition(QPoint(0, 0)).position()
-            self._current = bisect.bisect_left(self._matches, (top, 0)) % len(self._matches)
-            self._reveal_current()
-
-    @Slot()
-    def _refresh_matches(self) -> None:
-        needle = self._search.text()
-        self._matches = []
-        if needle:
-            text = self._view.document().toPlainText()
-            spans = [m.span() for m in re.finditer(re.escape(needle), text, re.IGNORECASE)]
-            # Qt positions count UTF-16 units: each character beyond the BMP before a match adds one.
-            astral = [m.start() for m in _ASTRAL.finditer(text)]
-            if astral:
-                spans = [(s + bisect.bisect_left(astral, s), e + bisect.bisect_left(astral, e)) for s, e in spans]
-            self._matches = spans
-        if self._current >= len(self._matches):
-            self._current = len(self._matches) - 1
-        self._update_match_label()
-        self._paint_matches()
+        self._finder.restart()
 
     def _step(self, step: int) -> None:
-        self._refresh_matches()
-        if not self._matches:
-            return
-        self._current = (self._current + step) % len(self._matches) if self._current >= 0 else (
-            0 if step > 0 else len(self._matches) - 1)
-        self._reveal_current()
+        self._finder.step(step)
 
-    def _reveal_current(self) -> None:
-        cursor = QTextCursor(self._view.document())
-        cursor.setPosition(self._matches[self._current][0])
-        self._folds.reveal(cursor.blockNumber())
-        self._view.setTextCursor(cursor)
-        self._view.ensureCursorVisible()
-        self._update_match_label()
-        self._paint_matches()
 
-    def _update_match_label(self) -> None:
-        if not self._search.text():
-            self._match_label.clear()
-        elif not self._matches:
-            self._match_label.setText("no match")
-        else:
-            shown = self._current + 1 if self._current >= 0 else 0
-            self._match_label.setText(f"{shown:,} of {len(self._matches):,}")
-
-    @Slot()
-    def _paint_matches(self) -> None:
-        """Highlight only the matches on screen: a log can hold thousands of them."""
-        if not self._matches:
-            if self._view.extraSelections():
-                self._view.setExtraSelections([])
-            return
-        viewport = self._view.viewport()
-        top = self._view.cursorForPosition(QPoint(0, 0)).position()
-        bottom = self._view.cursorForPosition(QPoint(viewport.width(), viewport.height())).position()
-        first = bisect.bisect_left(self._matches, (top - 1, 0))
-        last = bisect.bisect_right(self._matches, (bottom + 1, 0))
-        document = self._view.document()
-        selections = []
-        for index in range(max(0, first - 1), min(len(self._matches), last + 1)):
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = QTextCursor(document)
-            selection.cursor.setPosition(self._matches[index][0])
-            selection.cursor.setPosition(self._matches[index][1], QTextCursor.MoveMode.KeepAnchor)
-            selection.format = self._current_format if index == self._current else self._match_format
-            selections.append(selection)
-        self._view.setExtraSelections(selections)
+def _joined(lines: list[str]) -> str:
+    return "\n".join(line.rstrip("\r").replace("\r\n", "\n").replace("\r", "\n") if "\r" in line else line
+                     for line in lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -21,6 +22,7 @@ from .code_locations import CodeLocations
 from .editor_tabs import EditorTabs
 from .event_editor import EventEditor
 from .event_template_dialog import EventTemplateDialog
+from .function_panels import FunctionPanels
 from .function_settings import FunctionSettings
 from .history_dock import HistoryDock
 from .log_panel import LogPanel
@@ -89,6 +91,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self._build_menus()
         self._connect()
         self.indicators = WindowIndicators(self)
+        self.panels = FunctionPanels(self)
         self.statusBar().showMessage("Ready")
         # A first launch fits the screen; later launches restore what the user chose.
         available = self.screen().availableGeometry()
@@ -141,6 +144,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         workspace = load_workspace(folder)
         self.workspace = workspace
         self.workspace_watch.follow(workspace.folder)
+        self.panels.forget()
         for panel in (self.log_panel, self.response_panel, self.code_locations):
             panel.set_workspace(workspace.folder)
         self.tree.set_root(workspace.folder)
@@ -189,6 +193,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.function = self.workspace.function(name)
         config = self.function.config
         self.settings.remember_function(str(self.workspace.folder), name)
+        self.panels.show_function(name)
         self.function_settings.set_config(config)
         self.function_settings.set_origins(dict(self.function.origins))
         self._show_limits()
@@ -299,7 +304,8 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
     @Slot(object)
     def show_remote_record(self, record) -> None:
         """A run on AWS: its log tail, response and REPORT figures, shown as a local run's are."""
-        self.log_panel.append_lines([f"--- {record.function} on AWS ---", *record.log])
+        self.log_panel.append_to(record.function, [f"--- {record.function} on AWS ---", *record.log])
+        self.panels.remember(record.function, record.result)
         self.response_panel.show_result(record.result)
         self.summary_panel.show_result(record.result)
         outcome = "succeeded" if record.result.succeeded else f"failed: {record.result.error_type}"
@@ -309,7 +315,8 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
     def _start(self, run: Run) -> None:
         self.current_run = run
         run.started.connect(lambda cold, r=run: self._on_run_started(r, cold))
-        run.log_lines.connect(self.log_panel.append_lines)
+        # To its function's own log, whichever the panel shows.
+        run.log_lines.connect(partial(self.log_panel.append_to, run.config.name))
         run.finished.connect(self._on_run_finished)
 
     @Slot()
@@ -346,13 +353,10 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
 
     @Slot(object)
     def _show_case(self, item) -> None:
-        self.log_panel.clear()
-        self.log_panel.append_lines(list(item.log))
-        self.response_panel.show_result(item.result)
-        self.summary_panel.show_result(item.result)
+        self.panels.show_recorded(item.log, item.result)
 
     def _on_run_started(self, run: Run, cold: bool) -> None:
-        self.past_run_banner.hide()
+        self.panels.show_function(run.config.name)
         self.toolbar.set_running(True)
         self.toolbar.set_environment_state("running")
         self.response_panel.show_running()

@@ -29,19 +29,14 @@ class WindowHistoryMixin:
         if self.running:
             self._notice("A call is running: the panels show it until it finishes.")
             return
-        self.log_panel.clear()
-        self.log_panel.append_lines(list(record.log))
-        self.response_panel.show_result(record.result)
-        self.summary_panel.show_result(record.result)
+        self.panels.show_recorded(record.log, record.result)
         self.past_run_banner.show_run(summary)
 
     @Slot()
     def _leave_past_run(self) -> None:
-        # Unmarked, a past run would pass for the latest one: the panels are emptied with the banner.
+        # Unmarked, a past run would pass for the latest one: the panels show the function's own again.
         self.history.panel.table.clearSelection()
-        self.log_panel.clear()
-        self.response_panel.clear()
-        self.summary_panel.clear()
+        self.panels.show_own()
 
     @Slot(object, str, object)
     def _run_again(self, config, event_text: str, preset) -> None:
@@ -52,6 +47,10 @@ class WindowHistoryMixin:
         if isinstance(prepared, list):
             self._notice(str(prepared[0]))
             return
+        if self.function is not None and config.name != self.function.config.name \
+                and self.workspace is not None and self.workspace.function(config.name) is not None:
+            # The run writes to its function's log and result: the window shows that function.
+            self.toolbar.function_combo.setCurrentText(config.name)
         self._start(self.session.run(prepared, source="window"))
 
     @Slot(str)

@@ -1,4 +1,4 @@
-"""Keeps the window's indicators honest: the badge, stale results and status messages whose problem is fixed."""
+"""Keeps the window's indicators honest: the badge and status messages whose problem is fixed."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ class WindowIndicators(QObject):
 
     - The badge says "cold next" (and why) when a warm environment exists but a change since it
       started (code saved, a setting edited) means the next run starts a new one.
-    - Picking another function empties the Response and Summary panels of the previous one's result.
+    - (Picking another function shows that function's own log and result: FunctionPanels.)
     - "Event is not valid JSON" and "Fix the function settings first" leave the status bar once fixed.
     """
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self._window = window
-        self._result_of: str | None = None  # the function whose result the panels show
         window.tabs.sig_file_saved.connect(self.refresh_badge)
         window.tabs.sig_reloaded.connect(self.refresh_badge)
         # After the window has stored the new settings (it is connected first).
@@ -42,16 +41,11 @@ class WindowIndicators(QObject):
         window.toolbar.set_environment_state(state, reason)
 
     @Slot(object)
-    def _on_run_finished(self, record) -> None:
-        self._result_of = record.function
+    def _on_run_finished(self, _record) -> None:
         self.refresh_badge()
 
     @Slot(str)
-    def _on_function_selected(self, name: str) -> None:
-        if self._result_of is not None and self._result_of != name:
-            self._window.response_panel.clear()
-            self._window.summary_panel.clear()
-            self._result_of = None
+    def _on_function_selected(self, _name: str) -> None:
         QTimer.singleShot(0, self.refresh_badge)
 
     @Slot()
