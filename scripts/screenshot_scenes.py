@@ -111,6 +111,25 @@ def scene_two_runs(window) -> QWidget:
     return window
 
 
+def scene_function_logs(window) -> QWidget:
+    """Each function its own log: Python's filtered to "Item" at INFO+, Node run at WARN+, then back on Python."""
+    from PySide6.QtWidgets import QComboBox, QLineEdit, QToolButton
+
+    panel = window.log_panel
+    search, level = panel.findChild(QLineEdit, "log_search"), panel.findChild(QComboBox, "log_level")
+    _run(window)
+    _run(window)
+    search.setText("Item")
+    panel.findChild(QToolButton, "log_filter").click()
+    level.setCurrentIndex(level.findData("INFO"))
+    window.toolbar.function_combo.setCurrentText("OrderConfirmationNode")
+    _run(window)
+    level.setCurrentIndex(level.findData("WARN"))
+    window.toolbar.function_combo.setCurrentText("OrderConfirmation")
+    _wait(100)
+    return window
+
+
 def scene_failure(window) -> QWidget:
     """The failing preset: the error in the Response panel, relative frames, the raising line marked."""
     presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}

@@ -79,16 +79,17 @@ def test_the_window_fits_1024x700(qtbot, make_window, workspace, sam_project, wh
 
 @pytest.mark.parametrize("width, height", SIZES)
 def test_settings_log_header_and_summary_are_not_clipped(qtbot, make_window, sam_project, width, height):
-    """After a run, each label and button of the function settings, the log's header and the Summary is as wide as
-    its text, or elided with the whole text in its tooltip, and none is scrolled out of sight sideways."""
+    """After a run, each label and button of the function settings, the log's header, the Response and the Summary
+    is as wide as its text, or elided with the whole text in its tooltip, and none is scrolled out of sight sideways."""
     window = make_window(sam_project)
     window.resize(width, height)
     run_and_wait(qtbot, window)
-    window.result_tabs.setCurrentWidget(window.summary_panel)
-    qtbot.wait(50)
     assert window.width() == width
-    for panel in (window.function_settings, window.log_panel, window.summary_panel):
-        assert clipped(panel) == [], type(panel).__name__
+    for tab in (window.response_panel, window.summary_panel):
+        window.result_tabs.setCurrentWidget(tab)
+        qtbot.wait(50)
+        for panel in (window.function_settings, window.log_panel, tab):
+            assert clipped(panel) == [], type(panel).__name__
 
 
 def test_a_long_origin_is_elided_with_its_whole_text_in_the_tooltip(qtbot, make_window, sam_project):

@@ -159,6 +159,8 @@ class FunctionSettings(QWidget):
                 self._show_secrets.setChecked(False)
             self._base = config
             self._handler.setText(config.handler)
+            # A handler longer than the field shows its start (the module), not its tail.
+            self._handler.setCursorPosition(0)
             self._runtime.clear()
             self._runtime.addItems(RUNTIMES)
             if config.runtime not in RUNTIMES:
@@ -170,6 +172,7 @@ class FunctionSettings(QWidget):
                 self._architecture.addItem(config.architecture)
             self._architecture.setCurrentText(config.architecture)
             self._interpreter.setText(config.interpreter or "")
+            self._interpreter.setCursorPosition(0)
             self._scale_cpu.setChecked(config.scale_cpu)
             self._env.setRowCount(0)
             for name, value in config.environment:

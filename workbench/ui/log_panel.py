@@ -206,8 +206,9 @@ class LogPanel(QWidget):
     # --- Building
 
     def _build(self) -> None:
-        self._search = QLineEdit(objectName="log_search", placeholderText="Search logs (Ctrl+F)",
-                                 clearButtonEnabled=True, minimumWidth=80, maximumWidth=260)
+        self._search = QLineEdit(objectName="log_search", placeholderText="Search logs", clearButtonEnabled=True,
+                                 minimumWidth=80, maximumWidth=260,
+                                 toolTip="Search the log (Ctrl+F): Enter and Shift+Enter step through the matches")
         self._search.installEventFilter(self)
         self._search.textChanged.connect(self._on_search_changed)
         previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: self._step(-1))
@@ -246,7 +247,9 @@ class LogPanel(QWidget):
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
-        for widget in (self._search, previous, following, self._match_label, self._filter_button, self._level):
+        # The search box takes the room there is, up to its maximum; the counts go to the right.
+        row.addWidget(self._search, 3)
+        for widget in (previous, following, self._match_label, self._filter_button, self._level):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self._count_label)

@@ -13,6 +13,7 @@ from workbench.core.http_body import DecodedBody, decoded_http_body
 from workbench.core.invocation_result import InvocationResult, Status
 from workbench.core.json_check import format_json
 from workbench.core.stack_frames import location_at, relative_in
+from workbench.ui.elided_label import ElidedLabel
 from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
 
 # Colouring costs about 2 ms per KB: above this size the payload is shown without colours.
@@ -191,12 +192,13 @@ class ResponsePanel(QWidget):
     # --- Building
 
     def _build(self) -> None:
-        self._title = QLabel(objectName="response_title")
+        # Elided rather than widening the whole window when the panel is narrow (whole in its tooltip), from the
+        # left: the kind and size are what the tab's name does not say, and an error has its box below.
+        self._title = ElidedLabel(objectName="response_title", minimum_text="Response",
+                                  mode=Qt.TextElideMode.ElideLeft)
         title_font = self._title.font()
         title_font.setWeight(QFont.Weight.DemiBold)
         self._title.setFont(title_font)
-        # Wraps rather than widening the whole window when the panel is narrow.
-        self._title.setWordWrap(True)
         self._copy = QToolButton(self, objectName="response_copy", text="Copy", autoRaise=True,
                                  toolTip="Copy the response as shown")
         self._copy.clicked.connect(self._copy_payload)
