@@ -83,6 +83,16 @@ def scene_preview_tab(window) -> QWidget:
     return window
 
 
+def scene_empty_folder(window) -> QWidget:
+    """An empty folder: the placeholder function and, with no file to open, what to do next."""
+    folder = Path(tempfile.mkdtemp(prefix="workbench-empty-")) / "new-project"
+    folder.mkdir()
+    window.open_workspace(folder)
+    for path in window.tabs.open_paths():
+        window.tabs.close_file(path)
+    return window
+
+
 def scene_template_dialog(window) -> QWidget:
     """New Event from Template: searched for "s3", S3 put chosen, its parameters as fields."""
     from workbench.ui.event_template_dialog import EventTemplateDialog

@@ -10,7 +10,9 @@ from .function_config import FunctionConfig, runtime_family
 from .workspace_file import load_workspace_functions, save_workspace_functions
 
 _PYTHON_HANDLER = re.compile(r"^def\s+(\w*handler\w*)\s*\(\s*event\s*,\s*context", re.M)
-_NODE_HANDLER = re.compile(r"^(?:export\s+(?:const|async\s+function|function)\s+(\w+)|exports\.(\w+)\s*=)", re.M)
+_NODE_HANDLER = re.compile(
+    r"^(?:export\s+(?:const|let|var|async\s+function|function)\s+(\w+)|(?:module\.)?exports\.(\w+)\s*=)", re.M)
+_SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs")
 
 PYTHON_STARTER = '''import json
 
@@ -36,12 +38,17 @@ NODE_STARTER = '''export const handler = async (event, context) => {
 
 
 def detect_handler(folder: Path) -> tuple[str, str] | None:
-    """(handler, runtime) when the folder's one .py, .js or .mjs file defines a handler-shaped function."""
-    sources = [p for p in sorted(Path(folder).iterdir()) if p.is_file() and p.suffix in (".py", ".js", ".mjs")] \
-        if Path(folder).is_dir() else []
-    if len(sources) != 1:
-        return None
-    source = sources[0]
+    """(handler, runtime) when exactly one .py, .js, .mjs or .cjs file at the folder's top defines a
+    handler-shaped function (app.py beside a utils.py still proposes app.handler); None when none or
+    several do, as guessing between two would run the wrong one."""
+    folder = Path(folder)
+    sources = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in _SOURCE_SUFFIXES) \
+        if folder.is_dir() else []
+    found = [handler for handler in map(_handler_in, sources) if handler is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def _handler_in(source: Path) -> tuple[str, str] | None:
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -49,9 +56,17 @@ def detect_handler(folder: Path) -> tuple[str, str] | None:
     if source.suffix == ".py":
         match = _PYTHON_HANDLER.search(text)
         return (f"{source.stem}.{match.group(1)}", "python3.12") if match else None
-    match = _NODE_HANDLER.search(text)
-    name = (match.group(1) or match.group(2)) if match else None
-    return (f"{source.stem}.{name}", "nodejs20.x") if name and "handler" in name.lower() else None
+    names = [m.group(1) or m.group(2) for m in _NODE_HANDLER.finditer(text)]
+    name = next((n for n in names if "handler" in n.lower()), None)
+    return (f"{source.stem}.{name}", "nodejs20.x") if name else None
+
+
+def code_folder_problem(code_subdir: str) -> str | None:
+    """Why a new function's code folder cannot be used (it must stay inside the workspace)."""
+    parts = Path(code_subdir.strip()).parts
+    if Path(code_subdir.strip()).is_absolute() or ".." in parts:
+        return "The code folder must be inside the workspace (e.g. orders), not above or beside it."
+    return None
 
 
 def default_handler(runtime: str) -> str:
@@ -86,11 +101,14 @@ def create_function(folder: Path, name: str, runtime: str, handler: str, code_su
     module, _, function = handler.rpartition(".")
     if not module or not function:
         raise ValueError(f"Handler {handler!r} must read module.function (e.g. app.lambda_handler).")
+    if problem := code_folder_problem(code_subdir):
+        raise ValueError(problem)
     code_dir = (folder / code_subdir) if code_subdir else folder
     node = runtime_family(runtime) == "nodejs"
     source = code_dir / f"{module}{'.mjs' if node else '.py'}"
-    if not source.exists():
-        code_dir.mkdir(parents=True, exist_ok=True)
+    suffixes = (".mjs", ".js", ".cjs") if node else (".py",)
+    if not any((code_dir / f"{module}{suffix}").is_file() for suffix in suffixes):
+        source.parent.mkdir(parents=True, exist_ok=True)  # a handler may name a subfolder: src/app.handler
         starter = NODE_STARTER if node else PYTHON_STARTER
         default = "handler" if node else "lambda_handler"
         write_text_atomic(source, starter.replace(f"const {default} ", f"const {function} ")

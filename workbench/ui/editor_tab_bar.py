@@ -30,7 +30,8 @@ class EditorTabBar(QTabBar):
         size = super().tabSizeHint(index)
         if self.is_preview(index):
             text = self.tabText(index)
-            wider = QFontMetrics(self._font(italic=True)).horizontalAdvance(text) - self.fontMetrics().horizontalAdvance(text)
+            italic = QFontMetrics(self._font(italic=True)).horizontalAdvance(text)
+            wider = italic - self.fontMetrics().horizontalAdvance(text)
             size.setWidth(size.width() + max(0, wider))
         return size
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextCursor
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from workbench.core.text_diff import unified_difference
@@ -21,6 +21,8 @@ from workbench.ui.editor_tab_bar import EditorTabBar
 from workbench.ui.pygments_highlighter import lexer_name_for_path
 
 DIRTY_MARKER = "•"
+EMPTY_HINT = ("No file open.\n\nClick a file in the tree to preview it;\ndouble-click it to keep it open.\n\n"
+              "File > New Function starts a function,\nFile > New File a file.")
 PREVIEW_TIP = ("Preview: the next file you open from the tree takes this tab. "
                "Edit the file or double-click the tab to keep it open.")
 
@@ -121,10 +123,11 @@ class EditorTabs(QTabWidget):
         editor.setPlainText(text)
         page = CodeEditorFrame(editor, _notice(path) if editor.isReadOnly() else None)
         self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom, disk=raw)
-        editor.document().modificationChanged.connect(lambda _dirty: self._on_modified(path))
-        editor.document().contentsChanged.connect(lambda: self._on_edited(path))
-        page.disk_bar.sig_reload.connect(lambda: self.reload_file(path))
-        page.disk_bar.sig_keep_mine.connect(lambda: self._keep_mine(path))
+        # Through the page, not `path`: a rename in the tree moves the tab to another path.
+        editor.document().modificationChanged.connect(self._for_page(page, self._on_modified))
+        editor.document().contentsChanged.connect(self._for_page(page, self._on_edited))
+        page.disk_bar.sig_reload.connect(self._for_page(page, self.reload_file))
+        page.disk_bar.sig_keep_mine.connect(self._for_page(page, self._keep_mine))
         index = self.insertTab(index, page, self._title(path))
         self.setTabToolTip(index, str(path))
         if preview:
@@ -132,6 +135,21 @@ class EditorTabs(QTabWidget):
         self.setCurrentIndex(index)
         self._watch.watch(path)
         return editor
+
+    def follow_rename(self, old: str | Path, new: str | Path) -> None:
+        """A file or folder was renamed: its open tabs now show, watch and save the new path."""
+        old, new = Path(old).resolve(), Path(new).resolve()
+        for path in [p for p in self._files if p == old or p.is_relative_to(old)]:
+            moved = new / path.relative_to(old)
+            open_file = self._files.pop(path)
+            self._files[moved] = open_file
+            self._watch.unwatch(path)
+            self._watch.watch(moved)
+            if self._preview == path:
+                self._preview = moved
+            index = self.indexOf(open_file.page)
+            self.setTabText(index, self._title(moved))
+            self.setTabToolTip(index, self._tool_tip(moved))
 
     def preview_path(self) -> Path | None:
         """The file in the preview tab, if one is open."""
@@ -143,12 +161,31 @@ class EditorTabs(QTabWidget):
             self._set_preview(None)
 
     def _set_preview(self, path: Path | None) -> None:
-        for previous in (self._preview, path):
-            if previous is not None and previous in self._files:
-                index = self.indexOf(self._files[previous].page)
-                self.tabBar().set_preview(index, previous == path)
-                self.setTabToolTip(index, f"{previous}\n{PREVIEW_TIP}" if previous == path else str(previous))
-        self._preview = path
+        previous, self._preview = self._preview, path
+        for shown in (previous, path):
+            if shown is not None and shown in self._files:
+                index = self.indexOf(self._files[shown].page)
+                self.tabBar().set_preview(index, shown == path)
+                self.setTabToolTip(index, self._tool_tip(shown))
+
+    def _tool_tip(self, path: Path) -> str:
+        return f"{path}\n{PREVIEW_TIP}" if path == self._preview else str(path)
+
+    def _for_page(self, page: QWidget, method):
+        """A slot calling method(path of page), the path looked up when called (tabs follow renames)."""
+        def call(*_args) -> None:
+            path = self._path_of(page)
+            if path is not None:
+                method(path)
+        return call
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.count() == 0:  # an empty grey area says nothing; VS Code says what to do
+            painter = QPainter(self)
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect().adjusted(16, 16, -16, -16),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, EMPTY_HINT)
 
     @Slot(int)
     def _on_tab_double_clicked(self, index: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -37,6 +38,9 @@ class FileActions(QObject):
 
     sig_file_created = Signal(str)
     """A new file exists (open it)."""
+
+    sig_renamed = Signal(str, str)
+    """A file or folder was renamed (old path, new path): open tabs follow it."""
 
     sig_notice = Signal(str)
     """One line for the status bar: what was done, or why not."""
@@ -74,8 +78,12 @@ class FileActions(QObject):
         if problem:
             self.sig_notice.emit(f"No file created: {problem}")
             return None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.touch()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.touch()
+        except OSError as error:
+            self.sig_notice.emit(f"No file created: {target}: {error.strerror or error}")
+            return None
         self.sig_file_created.emit(str(target))
         return target
 
@@ -90,7 +98,12 @@ class FileActions(QObject):
         if target.exists():
             self.sig_notice.emit(f"Not renamed: {target.name} already exists.")
             return None
-        path.rename(target)
+        try:
+            path.rename(target)
+        except OSError as error:
+            self.sig_notice.emit(f"Not renamed: {path}: {error.strerror or error}")
+            return None
+        self.sig_renamed.emit(str(path), str(target))
         self.sig_notice.emit(f"Renamed {path.name} to {target.name}")
         return target
 
@@ -98,12 +111,14 @@ class FileActions(QObject):
         what = "the folder and everything in it" if path.is_dir() else "the file"
         if not self._confirm(self._parent, "Delete", f"Delete {path.name}? This removes {what} from disk."):
             return False
-        if path.is_dir():
-            import shutil
-
-            shutil.rmtree(path)
-        else:
-            path.unlink()
+        try:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError as error:
+            self.sig_notice.emit(f"Not deleted: {error.filename or path}: {error.strerror or error}")
+            return False
         self.sig_notice.emit(f"Deleted {path.name}")
         return True
 

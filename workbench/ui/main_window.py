@@ -109,6 +109,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.tree.sig_file_activated.connect(self.open_file)
         self.tree.sig_file_previewed.connect(lambda path: self.open_file(path, preview=True))
         self.tree.file_actions.sig_notice.connect(self._notice)
+        self.tree.file_actions.sig_renamed.connect(self.tabs.follow_rename)
         self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
         self.log_panel.sig_location_clicked.connect(self.code_locations.open)
         self.response_panel.sig_location_clicked.connect(self.code_locations.open)
@@ -203,6 +204,9 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         source = handler_file(config.code_dir, config.handler)
         if source is not None:
             self.open_file(str(source))
+        else:
+            self._notice(f"{name}: no file defines {config.handler} yet. File > New Function writes a starter, "
+                         "or set the Handler to a function in your code.")
 
     def open_file(self, path: str, preview: bool = False) -> None:
         """Open a file in a tab (the handler's file, one double-clicked), or with `preview` in the preview tab."""

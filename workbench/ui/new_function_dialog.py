@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QWidget)
 
 from ..core.function_config import NODE_RUNTIMES, PYTHON_RUNTIMES
-from ..core.new_function import default_handler
+from ..core.new_function import code_folder_problem, default_handler
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Lambda's function name characters
 
@@ -45,9 +45,12 @@ class NewFunctionDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._handler_edited = False
+        self._folder_edited = False
         self.handler.textEdited.connect(lambda _text: setattr(self, "_handler_edited", True))
+        self.folder.textEdited.connect(lambda _text: setattr(self, "_folder_edited", True))
         self.runtime.currentTextChanged.connect(self._on_runtime)
         self.name.textChanged.connect(self._on_name)
+        self.folder.textChanged.connect(lambda _text: self._check())
         self._check()
 
     def values(self) -> tuple[str, str, str, str]:
@@ -61,11 +64,12 @@ class NewFunctionDialog(QDialog):
 
     def _on_name(self, name: str) -> None:
         # The code folder follows the name (order_confirmation for OrderConfirmation) until edited.
-        self.folder.setText(re.sub(r"(?<!^)(?=[A-Z])", "_", name.strip()).lower().replace("-", "_"))
+        if not self._folder_edited:
+            self.folder.setText(re.sub(r"(?<!^)(?=[A-Z])", "_", name.strip()).lower().replace("-", "_"))
         self._check()
 
     def _check(self) -> None:
-        name, _runtime, handler, _folder = self.values()
+        name, _runtime, handler, folder = self.values()
         problem = None
         if not _NAME.match(name):
             problem = "A function name has 1 to 64 letters, digits, - or _."
@@ -73,5 +77,7 @@ class NewFunctionDialog(QDialog):
             problem = f"{name} already exists in this workspace."
         elif "." not in handler.strip(".") or handler.startswith("."):
             problem = "The handler reads module.function, e.g. lambda_function.lambda_handler."
+        else:
+            problem = code_folder_problem(folder)
         self.problem.setText(problem or "")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)

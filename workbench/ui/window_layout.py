@@ -62,6 +62,7 @@ def build_menus(window) -> None:
     open_action.setShortcut(QKeySequence.StandardKey.Open)
     file_menu.addAction("Use &Env-Vars File…", window._choose_env_vars_file).setToolTip(
         "A SAM-format env-vars file applied to the template's functions, variables it does not declare too")
+    file_menu.addAction(window.tree.new_file_action)
     file_menu.addAction("New &Function…", window._new_function)
     window.recent_menu = RecentWorkspacesMenu(window.settings, window)
     window.recent_menu.sig_open_requested.connect(window._open_recent)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QModelIndex, QPoint, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFileSystemModel, QHeaderView, QTreeView, QWidget
 
 from .file_actions import FileActions
@@ -40,6 +40,10 @@ class WorkspaceTree(QTreeView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
         self._root = Path()
+        self.new_file_action = QAction("&New File…", self)
+        self.new_file_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_file_action.setToolTip("A new file in the folder selected in the tree (else the workspace's)")
+        self.new_file_action.triggered.connect(self.new_file)
         self._model.directoryLoaded.connect(lambda _path: self.refresh_filter())
 
     def set_root(self, folder: str | Path) -> None:
@@ -69,6 +73,15 @@ class WorkspaceTree(QTreeView):
             self._on_activated(self.currentIndex())
             return
         super().keyPressEvent(event)
+
+    def new_file(self) -> Path | None:
+        """File > New File: asks for a name, in the folder selected in the tree, else at the workspace's top."""
+        if self._root == Path():
+            return None
+        index = self.currentIndex()
+        selected = Path(self._model.filePath(index)) if index.isValid() else self._root
+        folder = selected if selected.is_dir() else selected.parent
+        return self.file_actions.new_file(folder if folder.is_relative_to(self._root) else self._root, self._root)
 
     def path_at(self, point: QPoint) -> Path:
         index = self.indexAt(point)

@@ -1,0 +1,83 @@
+"""Handler detection in a plain folder, and what New Function's dialog accepts, through the real window."""
+
+import pytest
+
+from window_helpers import make_window  # noqa: F401 - fixture
+from workbench.core.new_function import detect_handler
+from workbench.ui.new_function_dialog import NewFunctionDialog
+
+RUN_TIMEOUT_MS = 20000
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("app.py", "import json\n\ndef handler(event, context):\n    return 1\n", ("app.handler", "python3.12")),
+    ("main.py", "def lambda_handler(event, context):\n    pass\n", ("main.lambda_handler", "python3.12")),
+    ("index.mjs", "export const handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
+    ("index.mjs", "export async function handler(event) { return 1; }\n", ("index.handler", "nodejs20.x")),
+    ("index.js", "exports.handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
+    ("index.js", "module.exports.handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
+    ("index.cjs", "module.exports.handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
+    ("index.mjs", "export const VERSION = 1;\nexport const handler = async () => 1;\n", ("index.handler", "nodejs20.x")),
+    ("app.py", "def main(argv):\n    pass\n", None),
+])
+def test_a_handler_shaped_function_is_found(tmp_path, name, text, expected):
+    (tmp_path / name).write_text(text)
+    assert detect_handler(tmp_path) == expected
+
+
+def test_a_helper_module_beside_the_handler_does_not_hide_it(tmp_path):
+    """app.py defining handler next to utils.py (no handler) still proposes app.handler."""
+    (tmp_path / "app.py").write_text("from utils import x\n\ndef handler(event, context):\n    return x\n")
+    (tmp_path / "utils.py").write_text("x = 1\n")
+    assert detect_handler(tmp_path) == ("app.handler", "python3.12")
+
+
+def test_two_handlers_are_not_guessed_between(make_window, tmp_path):
+    """a.py and b.py both defining handler: no guess; the window keeps the console's default and says so."""
+    (tmp_path / "a.py").write_text("def handler(event, context):\n    return 'a'\n")
+    (tmp_path / "b.py").write_text("def handler(event, context):\n    return 'b'\n")
+    assert detect_handler(tmp_path) is None
+    window = make_window(tmp_path)
+    assert window.function.config.handler == "lambda_function.lambda_handler"
+    assert "no file defines lambda_function.lambda_handler yet" in window.statusBar().currentMessage()
+
+
+def test_the_code_folder_follows_the_name_until_edited(qtbot, make_window, tmp_path):
+    window = make_window(tmp_path)
+    dialog = NewFunctionDialog(window, set())
+    qtbot.keyClicks(dialog.name, "OrderSync")
+    assert dialog.folder.text() == "order_sync"
+    dialog.folder.selectAll()
+    qtbot.keyClicks(dialog.folder, "functions/sync")
+    qtbot.keyClicks(dialog.name, "er")
+    assert dialog.values() == ("OrderSyncer", "python3.12", "lambda_function.lambda_handler", "functions/sync")
+
+
+@pytest.mark.parametrize("folder", ["../elsewhere", "/tmp/elsewhere", "a/../../b"])
+def test_a_code_folder_outside_the_workspace_is_refused(qtbot, make_window, tmp_path, folder):
+    window = make_window(tmp_path)
+    dialog = NewFunctionDialog(window, set())
+    qtbot.keyClicks(dialog.name, "Orders")
+    dialog.folder.setText(folder)
+    assert "inside the workspace" in dialog.problem.text()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+
+def test_a_python_handler_in_a_subfolder_is_created_and_runs(qtbot, make_window, tmp_path):
+    """New Function with the handler src/app.main: src/app.py from the Python starter, def main, and it runs
+    (Lambda takes a path in the handler's module part)."""
+    window = make_window(tmp_path)
+    dialog = NewFunctionDialog(window, set())
+    qtbot.keyClicks(dialog.name, "Orders")
+    dialog.handler.clear()
+    qtbot.keyClicks(dialog.handler, "src/app.main")
+    dialog.runtime.setCurrentText("python3.11")
+    dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
+    assert window._new_function(dialog) == "Orders"
+    source = tmp_path / "orders" / "src" / "app.py"
+    assert "def main(event, context):" in source.read_text()
+    assert window.tabs.current_path() == source.resolve()
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        window.toolbar.run_action.trigger()
+    result = blocker.args[0].result
+    assert result.succeeded and '"statusCode": 200' in result.payload_text(), result.payload_text()
