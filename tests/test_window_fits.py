@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea
 
@@ -127,3 +128,22 @@ def test_a_growing_log_moves_no_splitter(qtbot, make_window, workspace, width, h
         qtbot.wait(20)
         assert sizes() == before
     assert window.log_panel.line_count() > 9000
+
+
+def test_environment_table_shares_a_narrow_column(qtbot, make_window, sam_project):
+    """At 1024 pixels, with the From column shown, the variables' Name, Value and From fit the table side by side
+    (Value keeps the largest share), and a name or value cut short has itself as tooltip."""
+    from PySide6.QtWidgets import QTableWidget
+
+    window = make_window(sam_project)
+    window.resize(1024, 700)
+    qtbot.wait(50)
+    table = window.function_settings.findChild(QTableWidget, "environment")
+    room = table.viewport().width()
+    widths = [table.columnWidth(column) for column in range(3)]
+    assert not table.isColumnHidden(2) and sum(widths) <= room + 1, (widths, room)
+    assert widths[1] >= max(widths[0], widths[2]), widths
+    for row in range(table.rowCount()):
+        name, value = table.item(row, 0), table.item(row, 1)
+        assert name.toolTip() == name.text()
+        assert value.toolTip() in (value.data(Qt.ItemDataRole.UserRole), "Hidden: turn on Show secrets to see or edit it")

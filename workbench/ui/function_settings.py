@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -21,6 +21,7 @@ MASK = "••••••"
 ValueRole = Qt.ItemDataRole.UserRole
 _FIELDS = ("handler", "runtime", "memory_mb", "timeout_s", "architecture", "interpreter", "environment")
 _NAME, _VALUE, _FROM = 0, 1, 2
+_NAME_WIDTH, _FROM_WIDTH = 125, 100
 
 
 class FunctionSettings(QWidget):
@@ -58,8 +59,10 @@ class FunctionSettings(QWidget):
         header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(_VALUE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(_FROM, QHeaderView.ResizeMode.Interactive)
-        self._env.setColumnWidth(_NAME, 125)
-        self._env.setColumnWidth(_FROM, 100)
+        self._env.setColumnWidth(_NAME, _NAME_WIDTH)
+        self._env.setColumnWidth(_FROM, _FROM_WIDTH)
+        # A narrow column (a 1024-pixel window) shares its width out instead of squeezing Value to nothing.
+        self._env.viewport().installEventFilter(self)
         self._env_origins: dict[str, str] = {}
         # One line per variable; long values and origins are elided, whole in the tooltip and editor.
         self._env.setWordWrap(False)
@@ -127,7 +130,7 @@ class FunctionSettings(QWidget):
     def _origin_label(self, field: str) -> QLabel:
         # Elided where the column is narrow, so a long template path never squeezes the editors nor widens
         # the window; the tooltip has it whole.
-        label = ElidedLabel(objectName=f"origin_{field}", minimum_text="Globals…", mode=Qt.TextElideMode.ElideMiddle)
+        label = ElidedLabel(objectName=f"origin_{field}", minimum_text="Globals…", mode=Qt.TextElideMode.ElideRight)
         label.setStyleSheet("color: palette(placeholder-text);")
         label.hide()
         self._origins[field] = label
@@ -205,6 +208,7 @@ class FunctionSettings(QWidget):
         self._env_origins = {key[4:]: value for key, value in origins.items() if key.startswith("env:")}
         # The From column only earns its room when some value came from somewhere else.
         self._env.setColumnHidden(_FROM, not self._env_origins)
+        self._share_columns()
         for row in range(self._env.rowCount()):
             self._render_origin(row)
 
@@ -212,7 +216,23 @@ class FunctionSettings(QWidget):
         """Where the variable's value came from, as the From column shows it ("" when unknown)."""
         return self._env_origins.get(name, "")
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._env.viewport() and event.type() == QEvent.Type.Resize:
+            self._share_columns()
+        return super().eventFilter(watched, event)
+
     # Protected interface
+
+    def _share_columns(self) -> None:
+        """Name and From at their usual widths when there is room, else at shares of it, Value keeping the most."""
+        room = self._env.viewport().width()
+        with_from = not self._env.isColumnHidden(_FROM)
+        usual = _NAME_WIDTH + (_FROM_WIDTH if with_from else 0)
+        scale = min(1.0, room * 0.6 / usual) if room > 0 else 1.0
+        self._env.setColumnWidth(_NAME, int(_NAME_WIDTH * scale))
+        if with_from:
+            self._env.setColumnWidth(_FROM, int(_FROM_WIDTH * scale))
+
 
     def _current(self) -> FunctionConfig:
         return dataclasses.replace(
@@ -240,7 +260,9 @@ class FunctionSettings(QWidget):
     def _append_row(self, name: str, value: str) -> None:
         row = self._env.rowCount()
         self._env.insertRow(row)
-        self._env.setItem(row, _NAME, QTableWidgetItem(name))
+        name_item = QTableWidgetItem(name)
+        name_item.setToolTip(name)  # a long name is elided in the narrow column
+        self._env.setItem(row, _NAME, name_item)
         value_item = QTableWidgetItem()
         value_item.setData(ValueRole, value)
         self._env.setItem(row, _VALUE, value_item)
@@ -275,7 +297,7 @@ class FunctionSettings(QWidget):
             flags = item.flags()
             editable = Qt.ItemFlag.ItemIsEditable
             item.setFlags(flags & ~editable if hidden else flags | editable)
-            item.setToolTip("Hidden: turn on Show secrets to see or edit it" if hidden else "")
+            item.setToolTip("Hidden: turn on Show secrets to see or edit it" if hidden else value)
         finally:
             self._updating = was_updating
 
@@ -301,6 +323,12 @@ class FunctionSettings(QWidget):
             return
         if item.column() == _VALUE:
             item.setData(ValueRole, item.text())
+        elif item.column() == _NAME:
+            self._updating = True  # a tooltip is item data too: setting it signals itemChanged again
+            try:
+                item.setToolTip(item.text())
+            finally:
+                self._updating = False
         self._render_value(item.row())
         self._on_edited()
 
