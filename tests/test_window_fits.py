@@ -147,3 +147,50 @@ def test_environment_table_shares_a_narrow_column(qtbot, make_window, sam_projec
         name, value = table.item(row, 0), table.item(row, 1)
         assert name.toolTip() == name.text()
         assert value.toolTip() in (value.data(Qt.ItemDataRole.UserRole), "Hidden: turn on Show secrets to see or edit it")
+
+
+def test_the_window_still_fits_with_the_tests_dock_open(qtbot, make_window, workspace):
+    """Run Tests opens the Tests dock beside History: the minimum size still fits 1024x700."""
+    window = make_window(workspace)
+    window.tests_dock.show()
+    window.tests_dock.raise_()
+    qtbot.wait(50)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 700, hint
+
+
+def test_the_window_still_fits_while_serving(qapp, qtbot, tmp_path, workspace):
+    """Serving writes both addresses in the Serve tab: they wrap under its buttons instead of widening the window."""
+    import asyncio
+
+    import qasync
+
+    from test_app import settings_in
+    from workbench.app import create_window
+    from workbench.serve.server import ServeOptions
+
+    window = create_window(str(workspace), settings_in(tmp_path))
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.result_tabs.setCurrentWidget(window.serve_panel)
+    controller = window.serve_controller
+    controller.options = ServeOptions(lambda_port=0, api_port=0)
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    asyncio.set_event_loop(loop)
+
+    async def scenario():
+        await controller.start()
+        await asyncio.sleep(0.05)
+        shown = controller.server.lambda_url in window.serve_panel.status.text()
+        hint = window.minimumSizeHint()
+        await controller.stop()
+        return shown, hint
+
+    try:
+        shown, hint = loop.run_until_complete(asyncio.wait_for(scenario(), 60))
+    finally:
+        window.session.shutdown()
+        loop.close()
+        asyncio.set_event_loop(None)
+    assert shown
+    assert hint.width() <= 1024 and hint.height() <= 700, hint

@@ -69,7 +69,8 @@ class FunctionSettings(QWidget):
         self._env.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._env.verticalHeader().setVisible(False)
         self._env.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 5)
+        # Three rows at least, and it scrolls: with more, the column would not fit a 700-pixel-high screen.
+        self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 3)
         self._add_row = QPushButton("Add", objectName="add_variable")
         self._remove_row = QPushButton("Remove", objectName="remove_variable")
         self._show_secrets = QCheckBox("Show secrets", objectName="show_secrets")

@@ -46,7 +46,7 @@ class ServePanel(QWidget):
         clear.clicked.connect(self.clear_calls)
         top = QHBoxLayout()
         top.addWidget(self.toggle)
-        top.addWidget(self.status, 1)
+        top.addStretch(1)
         top.addWidget(clear)
 
         self.schedules = QTreeWidget(self)
@@ -85,6 +85,8 @@ class ServePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        # Under the buttons, not between them: the addresses take a line each in a narrow panel.
+        layout.addWidget(self.status)
         layout.addWidget(self.schedule_row)
         layout.addWidget(self.calls, 1)
         layout.addWidget(self.detail)
