@@ -14,6 +14,8 @@ from workbench.ui.elided_label import ElidedLabel
 NONE = "—"
 # Below this width the two columns stack.
 TWO_COLUMN_WIDTH = 560
+# From this width on, every caption has the widest one's width.
+ALIGNED_CAPTIONS_WIDTH = 330
 # Memory use from this share of the size on is drawn as a warning.
 MEMORY_WARNING_SHARE = 0.9
 
@@ -43,6 +45,7 @@ class SummaryPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._values: dict[str, QLabel] = {}
+        self._captions: list[QLabel] = []
         self._memory: tuple[int, int] | None = None   # (used, size) in MB, to recolour on a palette change
         self._build()
         self.clear()
@@ -99,6 +102,11 @@ class SummaryPanel(QWidget):
         super().resizeEvent(event)
         narrow = event.size().width() < TWO_COLUMN_WIDTH
         self._columns.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
+        # Stacked, the figures line up under one caption width, where that leaves the figures room enough.
+        aligned = event.size().width() >= ALIGNED_CAPTIONS_WIDTH
+        caption_width = max(caption.sizeHint().width() for caption in self._captions) if aligned else 0
+        for caption in self._captions:
+            caption.setMinimumWidth(caption_width)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -175,6 +183,7 @@ class SummaryPanel(QWidget):
         self._values[key] = value
         name = QLabel(caption)
         name.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._captions.append(name)
         if extra is None:
             form.addRow(name, value)
             return value
