@@ -1,5 +1,8 @@
 """Handler detection in a plain folder, and what New Function's dialog accepts, through the real window."""
 
+import json
+import shutil
+
 import pytest
 
 from window_helpers import make_window  # noqa: F401 - fixture
@@ -7,6 +10,8 @@ from workbench.core.new_function import detect_handler
 from workbench.ui.new_function_dialog import NewFunctionDialog
 
 RUN_TIMEOUT_MS = 20000
+needs_curl = pytest.mark.skipif(shutil.which("curl") is None or shutil.which("bash") is None,
+                                reason="the custom runtime's starter bootstrap needs bash and curl on PATH")
 
 
 @pytest.mark.parametrize("name, text, expected", [
@@ -81,3 +86,40 @@ def test_a_python_handler_in_a_subfolder_is_created_and_runs(qtbot, make_window,
         window.toolbar.run_action.trigger()
     result = blocker.args[0].result
     assert result.succeeded and '"statusCode": 200' in result.payload_text(), result.payload_text()
+
+
+@needs_curl
+def test_a_custom_runtime_function_gets_a_bootstrap_and_runs(qtbot, make_window, tmp_path):
+    """New Function on provided.al2023: an executable bootstrap speaking the Runtime API and function.sh with
+    the handler, which opens; the run returns the starter's response."""
+    window = make_window(tmp_path)
+    dialog = NewFunctionDialog(window, set())
+    qtbot.keyClicks(dialog.name, "Shell")
+    dialog.runtime.setCurrentText("provided.al2023")
+    assert dialog.handler.text() == "function.handler"
+    dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
+    assert window._new_function(dialog) == "Shell"
+    bootstrap = tmp_path / "shell" / "bootstrap"
+    assert bootstrap.stat().st_mode & 0o111 and bootstrap.read_text().startswith("#!/bin/bash")
+    assert window.tabs.current_path() == (tmp_path / "shell" / "function.sh").resolve()
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        window.toolbar.run_action.trigger()
+    result = blocker.args[0].result
+    assert result.succeeded, result.payload_text()
+    assert json.loads(json.loads(result.payload_text())["body"]) == {"message": "Hello from Lambda!"}
+
+
+@needs_curl
+def test_a_failing_custom_handler_is_reported_as_a_function_error(qtbot, make_window, tmp_path):
+    """The starter's bootstrap posts to /error when the shell function fails."""
+    window = make_window(tmp_path)
+    dialog = NewFunctionDialog(window, set())
+    qtbot.keyClicks(dialog.name, "Shell")
+    dialog.runtime.setCurrentText("provided.al2")
+    dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
+    window._new_function(dialog)
+    (tmp_path / "shell" / "function.sh").write_text("function handler () {\n  return 3\n}\n")
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        window.toolbar.run_action.trigger()
+    result = blocker.args[0].result
+    assert not result.succeeded and result.error_type == "HandlerFailed", result.payload_text()

@@ -1,4 +1,5 @@
-"""Starting a function from nothing: a handler found in a bare folder, or a new function with a starter file."""
+"""Starting a function from nothing: a handler found in a bare folder, or a new function with its starter files
+(function_starters.py)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,14 @@ import re
 from pathlib import Path
 
 from .atomic_write import write_text_atomic
-from .function_config import FunctionConfig, runtime_family
+from .function_config import FunctionConfig
+from .function_starters import handler_suffixes, starter_files
 from .workspace_file import load_workspace_functions, save_workspace_functions
 
 _PYTHON_HANDLER = re.compile(r"^def\s+(\w*handler\w*)\s*\(\s*event\s*,\s*context", re.M)
 _NODE_HANDLER = re.compile(
     r"^(?:export\s+(?:const|let|var|async\s+function|function)\s+(\w+)|(?:module\.)?exports\.(\w+)\s*=)", re.M)
 _SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs")
-
-PYTHON_STARTER = '''import json
-
-
-def lambda_handler(event, context):
-    print(f"Received event for request {context.aws_request_id}")
-    return {
-        "statusCode": 200,
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps({"message": "Hello from Lambda!"}),
-    }
-'''
-
-NODE_STARTER = '''export const handler = async (event, context) => {
-  console.log(`Received event for request ${context.awsRequestId}`);
-  return {
-    statusCode: 200,
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ message: "Hello from Lambda!" }),
-  };
-};
-'''
 
 
 def detect_handler(folder: Path) -> tuple[str, str] | None:
@@ -69,15 +49,10 @@ def code_folder_problem(code_subdir: str) -> str | None:
     return None
 
 
-def default_handler(runtime: str) -> str:
-    """The handler a new function of this runtime gets, as the Lambda console names it."""
-    return "index.handler" if runtime_family(runtime) == "nodejs" else "lambda_function.lambda_handler"
-
-
 def handler_file(code_dir: str, handler: str) -> Path | None:
     """The source file a handler string points at (app.handler -> app.py / app.js / app.mjs), if it exists."""
     module = handler.rsplit(".", 1)[0] if "." in handler else ""
-    for suffix in (".py", ".mjs", ".js", ".cjs", ""):
+    for suffix in (".py", ".mjs", ".js", ".cjs", ".sh", ""):
         candidate = Path(code_dir) / f"{module}{suffix}"
         if module and candidate.is_file():
             return candidate
@@ -104,15 +79,16 @@ def create_function(folder: Path, name: str, runtime: str, handler: str, code_su
     if problem := code_folder_problem(code_subdir):
         raise ValueError(problem)
     code_dir = (folder / code_subdir) if code_subdir else folder
-    node = runtime_family(runtime) == "nodejs"
-    source = code_dir / f"{module}{'.mjs' if node else '.py'}"
-    suffixes = (".mjs", ".js", ".cjs") if node else (".py",)
-    if not any((code_dir / f"{module}{suffix}").is_file() for suffix in suffixes):
-        source.parent.mkdir(parents=True, exist_ok=True)  # a handler may name a subfolder: src/app.handler
-        starter = NODE_STARTER if node else PYTHON_STARTER
-        default = "handler" if node else "lambda_handler"
-        write_text_atomic(source, starter.replace(f"const {default} ", f"const {function} ")
-                          if node else starter.replace(f"def {default}(", f"def {function}("))
+    # A module already there is the user's code: the starter never replaces it.
+    if not any((code_dir / f"{module}{suffix}").is_file() for suffix in handler_suffixes(runtime)):
+        for starter in starter_files(runtime, handler):
+            target = code_dir / starter.path
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)  # a handler may name a subfolder: src/app.handler
+            write_text_atomic(target, starter.text)
+            if starter.executable:
+                target.chmod(0o755)
     config = FunctionConfig(name=name, handler=handler, runtime=runtime, code_dir=str(code_dir))
     save_workspace_functions(folder, [*existing, config])
     return config

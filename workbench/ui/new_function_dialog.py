@@ -7,8 +7,9 @@ import re
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
                                QWidget)
 
-from ..core.function_config import NODE_RUNTIMES, PYTHON_RUNTIMES
-from ..core.new_function import code_folder_problem, default_handler
+from ..core.function_config import CUSTOM_RUNTIMES, NODE_RUNTIMES, PYTHON_RUNTIMES
+from ..core.function_starters import default_handler
+from ..core.new_function import code_folder_problem
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Lambda's function name characters
 
@@ -23,7 +24,7 @@ class NewFunctionDialog(QDialog):
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("e.g. OrderConfirmation")
         self.runtime = QComboBox(self)
-        self.runtime.addItems([*PYTHON_RUNTIMES, *NODE_RUNTIMES])
+        self.runtime.addItems([*PYTHON_RUNTIMES, *NODE_RUNTIMES, *CUSTOM_RUNTIMES])
         self.runtime.setCurrentText("python3.12")
         self.handler = QLineEdit(default_handler("python3.12"), self)
         self.folder = QLineEdit(self)
