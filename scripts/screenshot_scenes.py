@@ -93,6 +93,30 @@ def scene_empty_folder(window) -> QWidget:
     return window
 
 
+def scene_new_function(window) -> QWidget:
+    """File > New Function: a custom runtime chosen, and a code folder outside the workspace refused."""
+    from workbench.ui.new_function_dialog import NewFunctionDialog
+
+    dialog = NewFunctionDialog(window, set(window.workspace.function_names))
+    dialog.name.setText("ShellReport")
+    dialog.runtime.setCurrentText("provided.al2023")
+    dialog.folder.setText("../reports")
+    dialog.show()
+    return dialog
+
+
+def scene_preview_beside(window) -> QWidget:
+    """A preview tab that is not the current one, between ordinary tabs, and the tree with a folder open."""
+    tree, model = window.tree, window.tree.model()
+    folder = window.workspace.folder
+    window.open_file(str(folder / "template.yaml")) if (folder / "template.yaml").is_file() else None
+    window.open_file(str(folder / "workbench.json"), preview=True)
+    window.open_file(str(folder / "order_confirmation_node" / "index.mjs"))
+    tree.expand(model.index(str(folder / "order_confirmation")))
+    _wait(300)
+    return window
+
+
 def scene_template_dialog(window) -> QWidget:
     """New Event from Template: searched for "s3", S3 put chosen, its parameters as fields."""
     from workbench.ui.event_template_dialog import EventTemplateDialog
