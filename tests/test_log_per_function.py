@@ -105,7 +105,7 @@ def test_a_past_run_shows_in_place_of_the_functions_log_and_leaves_it_whole(qtbo
     controls(window)[0].setText("Item")
     node_text, node_shown = panel.full_text(), shown(window)
     history = window.history.panel
-    qtbot.waitUntil(lambda: history.model.total() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: history.model.total() == 2, timeout=15000)
     python_row = next(r for r in range(2) if history.model.summary(r).function == PYTHON)
     assert history.select_run(history.model.summary(python_row).id)
     assert window.past_run_banner.isVisible()
@@ -126,7 +126,7 @@ def test_run_again_of_another_functions_run_shows_that_function(qtbot, make_wind
     run_and_wait(qtbot, window)
     node_text = panel.full_text()
     history = window.history.panel
-    qtbot.waitUntil(lambda: history.model.total() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: history.model.total() == 2, timeout=15000)
     python_row = next(r for r in range(2) if history.model.summary(r).function == PYTHON)
     assert history.select_run(history.model.summary(python_row).id)
     again = run_and_wait(qtbot, window, history.run_again_action.trigger)
