@@ -92,6 +92,27 @@ def time_command(command: list[str], count: int, cwd: str | None = None) -> list
     return samples
 
 
+def time_commands_alternately(commands: dict[str, list[str]], count: int, cwd: str | None = None
+                              ) -> dict[str, list[float]]:
+    """ms per run of each command, the commands taking turns (after one unmeasured run each)."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(count + 1):
+        for name, command in commands.items():
+            begin = time.perf_counter()
+            subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if round_:
+                samples[name].append((time.perf_counter() - begin) * 1000)
+    return samples
+
+
+def compile_package() -> None:
+    """Bytecode for the package as an installed copy has it (scripts/_env.sh compiles it at install; an
+    edit since, or PYTHONDONTWRITEBYTECODE, would otherwise leave the command compiling its source)."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "workbench"), quiet=1)
+
+
 def time_peer_identification(count: int) -> tuple[list[float], list[float]]:
     """ms to identify the process behind a loopback connection from a child process: named first
     among the likely processes (the environment's own), and found by scanning all of /proc."""
@@ -258,15 +279,19 @@ def main() -> None:
         node_warm = row("workbench warm invoke, Node.js", time_invokes(engine, node, args.warm, cold=False))
         row("workbench cold invoke, Node.js", time_invokes(engine, node, args.cold, cold=True))
         node_floor = row("node -e 0 (process start floor)", time_command(["node", "-e", "0"], args.cold))
+    # The whole command as a script or CI runs it (interpreter start, imports, cold start, invoke, exit),
+    # beside python-lambda-local invoking the same handler: alternated, so the machine's load falls on both.
     peer_cmd = shutil.which("python-lambda-local", path=str(Path(sys.executable).parent))
-    peer = None
+    workbench_cmd = shutil.which("lambda-workbench", path=str(Path(sys.executable).parent))
+    commands = {"cli": [workbench_cmd, "invoke", "--handler", "app.handler", "-e", "event.json", "--no-history"]
+                if workbench_cmd else [sys.executable, "-m", "workbench", "invoke", "--handler", "app.handler",
+                                       "-e", "event.json", "--no-history"]}
     if peer_cmd:
-        peer = row("python-lambda-local, one invoke",
-                   time_command([peer_cmd, "-f", "handler", "app.py", "event.json"], args.cold, cwd=str(work)))
-    # The whole command as a script or CI runs it: interpreter start, imports, cold start, invoke, exit.
-    cli = row("lambda-workbench invoke, whole process",
-              time_command([sys.executable, "-m", "workbench", "invoke", "--handler", "app.handler",
-                            "-e", "event.json", "--no-history"], args.cold, cwd=str(work)))
+        commands["peer"] = [peer_cmd, "-f", "handler", "app.py", "event.json"]
+    compile_package()
+    whole = time_commands_alternately(commands, max(args.cold, 20), cwd=str(work))
+    peer = row("python-lambda-local, one invoke", whole["peer"]) if peer_cmd else None
+    cli = row("lambda-workbench invoke, whole process", whole["cli"])
     # The same invokes with the Runtime API's peer check skipped (the server patched), interleaved in
     # rounds with checked ones so that the machine's load falls on both alike.
     checked_warm, checked_cold, skipped_warm, skipped_cold = [], [], [], []

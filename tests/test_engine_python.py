@@ -467,7 +467,7 @@ def test_exception_at_import_reports_its_own_type(python_code, run):
     assert doc["stackTrace"][-2:] == [stack_entry(path, 8, "<module>", "SETTINGS = _load_settings()"),
                                       stack_entry(path, 5, "_load_settings",
                                                   'raise RuntimeError("settings table is missing")')]
-    assert not any("/runtimes/python/bootstrap.py" in entry for entry in doc["stackTrace"])
+    assert not any("/runtimes/python/" in entry for entry in doc["stackTrace"])
 
 
 def test_init_error_log_sequence(python_code, run):

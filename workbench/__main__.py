@@ -1,7 +1,5 @@
 """`python -m workbench` is the `lambda-workbench` command."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

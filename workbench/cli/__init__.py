@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+import os
+
 # subcommand -> module in this package with `main(argv) -> int`
 SUBCOMMANDS = {
     "invoke": "invoke",
@@ -18,6 +20,10 @@ SUBCOMMANDS = {
     "deps": "deps",
     "tune": "tune",
 }
+# Subcommands whose process has nothing left to do once main returns: it ends there, without tearing down
+# the interpreter and Qt (about 30 ms of every `invoke`). Their environments are gone and their files
+# closed by then; stdout and stderr are flushed first.
+ENDS_AT_ONCE = {"invoke"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,5 +35,21 @@ def main(argv: list[str] | None = None) -> int:
     return app_main(argv)
 
 
+def run() -> None:
+    """The `lambda-workbench` program: main(), then the process ends."""
+    status = main()
+    if sys.argv[1:2] and sys.argv[1] in ENDS_AT_ONCE:
+        from ..engine.environment_group import stand_down
+
+        stand_down()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status if isinstance(status, int) else 1)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

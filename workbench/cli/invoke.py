@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from ..core.aws_settings import AwsSettings, load_aws_settings
 from ..core.function_config import RUNTIMES, FunctionConfig
 from ..core.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
                                        prepare_invocation)
-from ..core.run_record import RunRecord
+
+if TYPE_CHECKING:
+    from ..core.run_record import RunRecord
 
 PROG = "lambda-workbench invoke"
 
@@ -194,13 +197,28 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     """Run the calls; with history_folder, each is recorded into that workspace's history (in the
     background, so recording never lengthens a call; every record is written before this returns).
     aws: the profile, region and endpoints whose credentials and settings the function gets."""
+    # The first environment starts before Qt and the engine are imported: its init runs beside them.
+    from ..engine.head_start import start_ahead
+
+    head_start = start_ahead(prepared.config, dict(os.environ), aws.profile, aws.region, dict(aws.endpoints))
+    try:
+        return _run_in_session(prepared, repeat, cold, stdout, stderr, report, history_folder, aws, head_start)
+    finally:
+        if head_start is not None:
+            head_start.discard()
+
+
+def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
+                    report: TextIO | None, history_folder: Path | None, aws: AwsSettings, head_start) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
-    from ..engine.history_writer import history_writer_for
     from ..engine.run_session import RunSession
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    history = history_writer_for(history_folder, app) if history_folder is not None else None
+    history = None
+    if history_folder is not None:
+        from ..engine.history_writer import history_writer_for
+        history = history_writer_for(history_folder, app)
     session = RunSession(history=history, parent=app)
     session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints))
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
@@ -212,7 +230,8 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
         for _ in range(repeat):
             if interrupted:
                 break
-            run = session.run(prepared, source="cli", cold=cold)
+            run = session.run(prepared, source="cli", cold=cold, head_start=head_start)
+            head_start = None
             interrupted.current = run
             loop = QEventLoop()
             run.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import time
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def _create_temp(path: Path) -> tuple[int, Path]:
     # like any file the user creates, which os.open with 0o666 gives for free.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        tmp_path = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        tmp_path = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
         try:
             return os.open(tmp_path, flags, 0o666), tmp_path
         except FileExistsError:

@@ -26,6 +26,10 @@ def runtime_family(runtime: str) -> str:
     raise ValueError(f"unknown runtime {runtime!r}")
 
 
+# Lambda's limit on the layers of one function.
+MAX_LAYERS = 5
+
+
 @dataclass(frozen=True)
 class LayerRef:
     """One entry of a function's Layers, in declared order."""

@@ -132,19 +132,20 @@ def interpreter_version(path: str, env: dict[str, str] | None = None) -> str | N
     return version
 
 
-def _executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
+def _executable(path: str | Path) -> bool:
+    # os.path, not pathlib: a cold start looks at a few hundred candidate paths.
+    return os.path.isfile(path) and os.access(path, os.X_OK)
 
 
 def _on_path(name: str, path_env: str | None) -> list[str]:
     """Every `name` on PATH, shims left out."""
     found = []
     for folder in (path_env or "").split(os.pathsep):
-        if not folder or "shims" in Path(folder).parts:
+        if not folder or "shims" in folder.split(os.sep):
             continue
-        candidate = Path(folder) / name
-        if _executable(candidate) and str(candidate) not in found:
-            found.append(str(candidate))
+        candidate = os.path.join(folder, name)
+        if _executable(candidate) and candidate not in found:
+            found.append(candidate)
     return found
 
 
@@ -177,9 +178,9 @@ def python_candidates(config: FunctionConfig, env: dict[str, str]) -> list[tuple
             continue
         for folder in folders:
             for minor in minors:
-                python = folder / "bin" / f"python{minor}"
+                python = os.path.join(folder, "bin", f"python{minor}")
                 if _executable(python):
-                    found.append((str(python), source))
+                    found.append((python, source))
     return found
 
 

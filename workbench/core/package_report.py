@@ -11,7 +11,6 @@ from pathlib import Path
 
 # Lambda's limit on a function's code, dependencies and layers together, unzipped.
 UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
-MAX_LAYERS = 5
 # The machine word of each of Lambda's architectures, as wheel platform tags spell it.
 ARCHITECTURE_MACHINE = {"x86_64": "x86_64", "arm64": "aarch64"}
 

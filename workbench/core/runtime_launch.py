@@ -65,7 +65,7 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     if family == "python":
         if interpreter is None:
             raise LaunchError("Runtime.InvalidEntrypoint", _missing_python(config))
-        return LaunchCommand(interpreter.path, ("-I", "-S", os.path.join(runtime_dir, "python", "bootstrap.py")),
+        return LaunchCommand(interpreter.path, ("-I", "-S", os.path.join(runtime_dir, "python", "start.py")),
                              variables)
     if family == "nodejs":
         node = interpreter.path if interpreter else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -28,7 +27,7 @@ from ..core.function_environment import FunctionEnvironment, redact
 from ..core.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
 from .environment_builder import BuildFailure, EnvironmentBuild, EnvironmentBuilder
-from .invoke_request import InvokeRequest, new_trace_id
+from .invoke_request import InvokeRequest, new_request_id, new_trace_id
 from .sandbox import Sandbox
 
 
@@ -37,6 +36,8 @@ class InvokeOptions:
     cold: bool = False
     """Start a new environment even when a warm one exists."""
     client_context: dict | None = None
+    head_start: object | None = None
+    """A HeadStart (engine/head_start.py) made for this call's config: its environment is adopted."""
 
 
 class Invocation(QObject):
@@ -54,7 +55,7 @@ class Invocation(QObject):
         self.config = config
         self.event = event
         self.options = options
-        self.request_id = str(uuid.uuid4())
+        self.request_id = new_request_id()
         self.result: InvocationResult | None = None
         self.cold: bool | None = None
         self.cold_reason: str | None = None
@@ -302,7 +303,8 @@ class Engine(QObject):
                requested: bool | None = None) -> None:
         """Start the call in an environment: built first (off this thread, in child processes) when the
         function's dependencies, layers or SDK are not in the cache yet."""
-        outcome = self.builder.ready(invocation.config)
+        head_start = self._head_start_for(invocation)
+        outcome = head_start.environment if head_start is not None else self.builder.ready(invocation.config)
         if outcome is None:
             self.environment_changed.emit(invocation.config.name, "building")
             invocation._await_build(self.builder.build(invocation.config), force_cold, init_phase, announce,
@@ -313,15 +315,27 @@ class Engine(QObject):
                 invocation.request_id, outcome.error_type, outcome.message), outcome.error_type)
             return
         try:
-            sandbox, cold = self._sandbox_for(invocation, force_cold, init_phase, requested, outcome)
+            sandbox, cold = self._sandbox_for(invocation, force_cold, init_phase, requested, outcome, head_start)
         except LaunchError as error:
             invocation._finish_early(lambda_errors.start_failure_payload(
                 invocation.request_id, error.error_type, error.message), error.error_type)
             return
         invocation._attach(sandbox, cold, announce, outcome)
 
+    def _head_start_for(self, invocation: Invocation):
+        """The call's head start when it can still be adopted (its config is the call's, its environment is
+        still alive, no warm one is there to take the call instead); a head start that cannot is discarded."""
+        head_start = invocation.options.head_start
+        if head_start is None or not head_start.available:
+            return None
+        if head_start.config != invocation.config or self.environment_count(invocation.config.name):
+            head_start.discard()
+            return None
+        return head_start
+
     def _sandbox_for(self, invocation: Invocation, force_cold: bool, init_phase: str,
-                     requested: bool | None, environment: FunctionEnvironment) -> tuple[Sandbox, bool]:
+                     requested: bool | None, environment: FunctionEnvironment,
+                     head_start=None) -> tuple[Sandbox, bool]:
         config = invocation.config
         identity = self._identity(config, environment)
         invocation.identity = identity
@@ -347,8 +361,13 @@ class Engine(QObject):
             entry[1].shutdown()
             entry[1].deleteLater()
         runtime_dir = str(runtime_path())
-        command = launch_command(config, runtime_dir, self._host_env.get("PATH"), environment)
-        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, init_phase)
+        if head_start is not None:
+            launch = head_start.take()
+            command = launch.command
+        else:
+            launch = None
+            command = launch_command(config, runtime_dir, self._host_env.get("PATH"), environment)
+        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, init_phase, launch)
         # A bound slot, not a lambda holding self: no reference cycle, so the engine is freed (and its
         # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens
         # to run on a server thread.

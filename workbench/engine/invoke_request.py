@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from dataclasses import dataclass
 
 
@@ -18,7 +17,17 @@ class InvokeRequest:
 
 def new_trace_id(now: float | None = None) -> str:
     epoch = int(now if now is not None else time.time())
-    return f"Root=1-{epoch:08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0"
+    return f"Root=1-{epoch:08x}-{os.urandom(12).hex()};Parent={os.urandom(8).hex()};Sampled=0"
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID, as Lambda's request ids are. From os.urandom rather than the uuid module,
+    whose import (and platform's with it) costs every cold command about 3 ms."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # the RFC 4122 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def new_environment_id() -> str:

@@ -23,12 +23,17 @@ from ..core.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.invocation_request import PreparedInvocation
 from ..core.run_record import RunRecord
 from .engine import Engine, Invocation, InvokeOptions, release
-from .history_writer import HistoryWriter
 
 
 class History(Protocol):
     def record(self, record: RunRecord) -> str:
         """Store a run (now, or queued as engine/history_writer.py does); returns its id at once."""
+
+
+def _in_background(history: History | None) -> bool:
+    """A history that writes in the background (engine/history_writer.py's HistoryWriter): it says itself
+    when a run is in (its `recorded` signal), and the session closes it."""
+    return history is not None and hasattr(history, "recorded")
 
 
 def cold_start_line(reason: str) -> str:
@@ -190,11 +195,13 @@ class RunSession(QObject):
         return [run for run in self._active if run.config.name == function_name]
 
     def run(self, prepared: PreparedInvocation, source: str = "window", cold: bool = False,
-            client_context: dict | None = None) -> Run:
+            client_context: dict | None = None, head_start=None) -> Run:
         """Start a call now (or after the function's current one); returns at once. `client_context` is
-        what an Invoke API caller sent in X-Amz-Client-Context (the handler's context.client_context)."""
+        what an Invoke API caller sent in X-Amz-Client-Context (the handler's context.client_context);
+        `head_start` an environment started ahead for this call (engine/head_start.py)."""
         invocation = self.engine.invoke(prepared.config, prepared.event,
-                                        InvokeOptions(cold=cold, client_context=client_context))
+                                        InvokeOptions(cold=cold, client_context=client_context,
+                                                      head_start=head_start))
         run = Run(prepared, source, invocation, self)
         self._active.append(run)
         self.run_started.emit(run)
@@ -249,7 +256,7 @@ class RunSession(QObject):
         for run in list(self._active):
             run.cancel()
         self.engine.shutdown()
-        if isinstance(self.history, HistoryWriter):
+        if _in_background(self.history):
             self.history.close()
 
     def set_history(self, history: History | None) -> None:
@@ -257,11 +264,11 @@ class RunSession(QObject):
         background (HistoryWriter) says itself when a run is in, and is closed by the session (at shutdown,
         or when replaced); a plain store is in when record returns."""
         previous, self.history = self.history, history
-        if isinstance(previous, HistoryWriter) and previous is not history:
+        if _in_background(previous) and previous is not history:
             previous.close()  # what it has queued still reaches its file
             previous.recorded.disconnect(self.run_recorded)
             previous.notice.disconnect(self.history_problem)
-        if isinstance(history, HistoryWriter):
+        if _in_background(history):
             history.recorded.connect(self.run_recorded)
             history.notice.connect(self.history_problem)
 
@@ -273,7 +280,7 @@ class RunSession(QObject):
         except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
             self.history_problem.emit(f"History not written: {error}")
             return None
-        if not isinstance(self.history, HistoryWriter):
+        if not _in_background(self.history):
             self.run_recorded.emit(run_id)
         return run_id
 

@@ -1,8 +1,9 @@
 """Lambda's Runtime API (2018-06-01) for one execution environment, on loopback.
 
 The standard library's threaded HTTP server does the HTTP. Handler threads never touch Qt: they queue
-what the runtime posts and write a byte to a pipe; a QSocketNotifier on the main thread wakes, drains the
-queue and emits RuntimeApiSignals there.
+what the runtime posts and write a byte to a pipe; once attached to the Qt thread, a QSocketNotifier there
+wakes, drains the queue and emits RuntimeApiSignals (engine/runtime_api_signals.py). The server can serve
+before Qt is imported at all: what arrives meanwhile waits in the queue, with the time it arrived.
 
 Only the environment may talk to it: each connection's peer process is identified once, when it
 connects (workbench/engine/loopback_peer.py), and the connection is closed unanswered unless the
@@ -15,7 +16,6 @@ legitimate wait are closed.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import queue
 import select
@@ -25,11 +25,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
-
 from ..core.lambda_errors import MAX_RESPONSE_BYTES
+from .environment_launch import loopback_listener
+from .http_server_module import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .loopback_peer import identify_peer
 from .runtime_api_connections import ConnectionTracker
 
@@ -53,11 +51,12 @@ _DISCARD_CHUNK = 64 * 1024
 REQUEST_READ_TIMEOUT_S = 10.0
 IDLE_TIMEOUT_S = 60.0
 MAX_CONNECTIONS = 64
-# Held-open connections, a burst of them, must never overflow the listen queue (the kernel then drops
-# SYNs, and each dropped client waits a second to retry).
-_LISTEN_BACKLOG = 1024
 
-log = logging.getLogger(__name__)
+def _log():
+    """This module's logger; logging is imported only once there is something to say."""
+    import logging
+
+    return logging.getLogger(__name__)
 
 PeerAllowed = Callable[[int], bool]
 
@@ -78,21 +77,6 @@ class PendingInvoke:
     headers: tuple[tuple[str, str], ...]
 
 
-class RuntimeApiSignals(QObject):
-    """Emitted on the main thread, in the order the runtime's requests arrived."""
-
-    next_requested = Signal(float)
-    """The runtime asked for work (monotonic time). The first one ends the init phase."""
-    response_posted = Signal(str, object, str, float)
-    """request id, body, content type, monotonic time the body was complete."""
-    error_posted = Signal(str, object, str, float)
-    """request id, body, Lambda-Runtime-Function-Error-Type header ('' if absent), time."""
-    init_error_posted = Signal(object, str, float)
-    """body, error type header, time."""
-    response_too_large = Signal(str, int, float)
-    """request id, declared size, time: Lambda fails the call with Function.ResponseSizeTooLarge."""
-
-
 class RuntimeApiServer:
     """One server per execution environment, like 127.0.0.1:9001 inside a Lambda sandbox.
 
@@ -101,19 +85,21 @@ class RuntimeApiServer:
     the usual case does not scan every process on the machine.
     """
 
-    def __init__(self, owner: QObject | None = None, *, peer_allowed: PeerAllowed,
+    def __init__(self, owner=None, *, peer_allowed: PeerAllowed,
                  likely_peers: Callable[[], Iterable[int]] = tuple,
-                 idle_timeout_s: float = IDLE_TIMEOUT_S, max_connections: int = MAX_CONNECTIONS) -> None:
-        # Owned by the sandbox, so its notifier is destroyed with it on the main thread.
-        self.signals = RuntimeApiSignals(owner)
+                 idle_timeout_s: float = IDLE_TIMEOUT_S, max_connections: int = MAX_CONNECTIONS,
+                 listener: socket.socket | None = None, attach: bool = True) -> None:
+        """listener: the listening socket to serve (bound ahead, so a runtime could be told its address
+        before the server existed); by default a new one on 127.0.0.1. attach=False: serve now, deliver
+        to the Qt thread from attach() on (owner is then attach's)."""
+        self.signals = None
+        self._notifier = None
         self.peer_allowed = peer_allowed
         self.likely_peers = likely_peers
         self.connections = ConnectionTracker(idle_timeout_s, max_connections)
         self._condition = threading.Condition()
         self._events: queue.SimpleQueue = queue.SimpleQueue()
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
-        self._notifier = QSocketNotifier(self._wake_read, QSocketNotifier.Type.Read, self.signals)
-        self._notifier.activated.connect(self.deliver_pending)
         self._pending: PendingInvoke | None = None
         self._current_id: str | None = None
         self._state = STARTED
@@ -121,11 +107,27 @@ class RuntimeApiServer:
         self._waiter: socket.socket | None = None
         self._waiter_generation = 0
         self._closed = False
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        listener = listener or loopback_listener()
+        # Not bound by the server itself: HTTPServer.server_bind would also look up the host's name.
+        self._httpd = _Server(listener.getsockname()[:2], _Handler, bind_and_activate=False)
+        self._httpd.socket.close()
+        self._httpd.socket = listener
+        self._httpd.server_address = listener.getsockname()[:2]
         self._httpd.api = self
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="runtime-api", daemon=True)
         self._thread.start()
+        if attach:
+            self.attach(owner)
+
+    def attach(self, owner) -> None:
+        """Deliver to the Qt thread from now on: RuntimeApiSignals owned by `owner` (so its notifier is
+        destroyed with it, on that thread). What arrived before is delivered on the loop's next turn."""
+        # Imported here: a server started before Qt is imported must not import it.
+        from .runtime_api_signals import RuntimeApiSignals, wake_notifier
+
+        self.signals = RuntimeApiSignals(owner)
+        self._notifier = wake_notifier(self._wake_read, self.signals, self.deliver_pending)
 
     @property
     def address(self) -> str:
@@ -153,16 +155,16 @@ class RuntimeApiServer:
             self._closed = True
             self._pending = None
             self._condition.notify_all()
-        self._notifier.setEnabled(False)
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
         os.close(self._wake_read)
         os.close(self._wake_write)
         threading.Thread(target=self._stop, daemon=True).start()
 
-    @Slot()
     def deliver_pending(self) -> None:
-        """Emit, on this (the main) thread, everything the runtime posted so far."""
+        """Emit, on this (the main) thread, everything the runtime posted so far (once attached)."""
         with self._condition:
-            if self._closed:
+            if self._closed or self.signals is None:
                 return
             try:
                 while os.read(self._wake_read, 4096):
@@ -190,19 +192,19 @@ class RuntimeApiServer:
         try:
             likely = list(self.likely_peers())
         except Exception:  # a predicate's bug must not open the door, nor go unnoticed
-            log.exception("Runtime API %s: listing the environment's processes failed", self.address)
+            _log().exception("Runtime API %s: listing the environment's processes failed", self.address)
             likely = []
         peer = identify_peer(ours, client_address[:2], likely)
         try:
             allowed = peer is not None and peer.pid is not None and bool(self.peer_allowed(peer.pid))
         except Exception:
-            log.exception("Runtime API %s: asking whether pid %s belongs to the environment failed",
+            _log().exception("Runtime API %s: asking whether pid %s belongs to the environment failed",
                           self.address, peer.pid if peer else None)
             allowed = False
         if not allowed:
             who = "a process that is gone" if peer is None or peer.pid is None else f"pid {peer.pid}"
             uid = f", uid {peer.uid}" if peer is not None else ""
-            log.warning("Runtime API %s: refused a connection from %s%s: not a process of this "
+            _log().warning("Runtime API %s: refused a connection from %s%s: not a process of this "
                         "execution environment", self.address, who, uid)
         return allowed
 
@@ -289,7 +291,6 @@ def _peer_hung_up(connection: socket.socket) -> bool:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = _LISTEN_BACKLOG
     api: RuntimeApiServer
 
     def service_actions(self) -> None:
@@ -301,7 +302,7 @@ class _Server(ThreadingHTTPServer):
         # A runtime killed mid-request resets its connection; that is expected, not worth a traceback.
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
-        log.error("Runtime API %s: a request from %s failed", self.api.address, client_address, exc_info=True)
+        _log().error("Runtime API %s: a request from %s failed", self.api.address, client_address, exc_info=True)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -399,7 +400,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (ConnectionError, TimeoutError):
             self.close_connection = True  # the runtime went away mid-request
         except Exception:
-            log.error("Runtime API %s: %s %s failed", self.server.api.address, self.command, self.path,
+            _log().error("Runtime API %s: %s %s failed", self.server.api.address, self.command, self.path,
                       exc_info=True)
             self.close_connection = True
             if not self._replied:

@@ -9,28 +9,25 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from ..core import lambda_errors
 from ..core.billing import billed_duration_ms, invocation_cost_usd
-from ..core.child_environment import build_environment
 from ..core.containment import PIDS_LIMIT_LINE
 from ..core.function_config import FunctionConfig
 from ..core.invocation_result import InvocationResult, Status
 from ..core.line_splitter import LineSplitter
 from ..core.log_lines import end_line, init_report_line, report_line, start_line
 from ..core.runtime_launch import LaunchCommand
-from .environment_group import EXEC_FAILURE, EnvironmentGroup
-from .environment_membership import ProcessTreeMembership
-from .invoke_request import InvokeRequest, new_environment_id
-from .runtime_api_server import PendingInvoke, RuntimeApiServer, lambda_headers
+from .deadline import Deadline
+from .environment_group import EXEC_FAILURE
+from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
+from .invoke_request import InvokeRequest
+from .runtime_process import RuntimeProcess
+from .runtime_api_server import PendingInvoke, lambda_headers
 
 LOG_FLUSH_MS = 30
 MEMORY_POLL_MS = 10
-# On-demand Lambda gives the init phase 10 s, whatever the function timeout.
-INIT_LIMIT_S = 10.0
-# A Runtime API connection may stay silent this much longer than the longest call or init.
-IDLE_GRACE_S = 5.0
 
 
 class Sandbox(QObject):
@@ -46,7 +43,9 @@ class Sandbox(QObject):
     """function name, and "starting", "ready", "running" or "dead"."""
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
-                 runtime_dir: str, parent: QObject | None = None, init_phase: str = "init") -> None:
+                 runtime_dir: str, parent: QObject | None = None, init_phase: str = "init",
+                 launch: EnvironmentLaunch | None = None) -> None:
+        """launch: the environment's start, when it was made (and maybe its runtime started) ahead."""
         super().__init__(parent)
         self.config = config
         # "init": a normal init. "invoke": Lambda's retry of a failed init inside the first call (a
@@ -55,20 +54,10 @@ class Sandbox(QObject):
         self.state = "new"
         self._command = command
         self._pid = 0
-        self._group: EnvironmentGroup | None = None
-        # Only the environment's own processes may use its Runtime API: its cgroup's members (without
-        # one, its tree, session or marker). A connection can wait silently for as long as a call or an
-        # init may run, never longer.
-        self._server = RuntimeApiServer(self, peer_allowed=self.owns_peer, likely_peers=self._likely_peers,
-                                        idle_timeout_s=max(config.timeout_s, INIT_LIMIT_S) + IDLE_GRACE_S)
-        environment_id = new_environment_id()
-        self._environment = build_environment(config, self._server.address, host_env, environment_id,
-                                              runtime_dir, runtime_variables=command.variables)
-        # Unique to this environment and inherited by everything the runtime starts: without a cgroup,
-        # finds the processes to kill with it, even daemons that left its session and its process tree.
-        self._marker = "AWS_LAMBDA_LOG_STREAM_NAME=" + self._environment["AWS_LAMBDA_LOG_STREAM_NAME"]
-        self._group = EnvironmentGroup(config, environment_id, self._marker,
-                                       ProcessTreeMembership(self._runtime_pid, self._marker))
+        self._launch = launch or EnvironmentLaunch(config, command, host_env, runtime_dir)
+        self._group = self._launch.group
+        self._server = self._launch.serve()
+        self._server.attach(self)
         self.containment = self._group.containment
         signals = self._server.signals
         signals.next_requested.connect(self._on_next_requested)
@@ -76,12 +65,12 @@ class Sandbox(QObject):
         signals.error_posted.connect(self._on_error)
         signals.init_error_posted.connect(self._on_init_error)
         signals.response_too_large.connect(self._on_response_too_large)
-        self._process = QProcess(self)
+        self._process: RuntimeProcess | None = None
         self._splitter = LineSplitter()
         self._pending_lines: list[str] = []
         self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
-        self._deadline_timer = QTimer(self, singleShot=True, timeout=self._on_deadline)
-        self._deadline_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._deadline = Deadline(self)
+        self._deadline.expired.connect(self._on_deadline)
         self._memory_timer = QTimer(self, interval=MEMORY_POLL_MS, timeout=self._check_memory)
         self._started_at = 0.0
         self._init_ms: float | None = None
@@ -99,11 +88,6 @@ class Sandbox(QObject):
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
 
-    def _runtime_pid(self) -> int:
-        # Asked from the Runtime API's threads. The runtime can connect before `started` is
-        # delivered here, but never before start() has forked it, which sets processId().
-        return self._pid or self._process.processId()
-
     @property
     def runtime_api(self) -> str:
         return self._server.address
@@ -118,45 +102,32 @@ class Sandbox(QObject):
         group = self._group
         return group is not None and group.owns(pid)
 
-    def _likely_peers(self) -> list[int]:
-        group = self._group
-        return group.likely_pids() if group is not None else []
-
     # --- Public interface ----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the runtime process; init runs until its first GET /next."""
-        process = self._process
-        # stdout and stderr share one pipe, as on Lambda (RAPID gives the runtime one writer for both,
-        # so Go's os/exec makes them one pipe): lines reach the log in exactly the order written.
-        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
-        process.setUnixProcessParameters(QProcess.UnixProcessFlag.CreateNewSession
-                                         | QProcess.UnixProcessFlag.CloseFileDescriptors)
-        environment = QProcessEnvironment()
-        for key, value in self._environment.items():
-            environment.insert(key, value)
-        process.setProcessEnvironment(environment)
-        process.setWorkingDirectory(self.config.code_dir)
-        # Lambda's runtimes read nothing from stdin: a handler that does gets end-of-file at once.
-        process.setStandardInputFile(QProcess.nullDevice())
-        command = self._group.launch(self._command)
-        process.setProgram(command.program)
-        process.setArguments(list(command.arguments))
-        process.readyReadStandardOutput.connect(self._read_output)
-        process.finished.connect(self._on_process_finished)
-        process.errorOccurred.connect(self._on_process_error)
-        process.started.connect(self._on_started)
+        """Start the runtime process (or adopt the one started ahead); init runs until its first GET /next."""
         self._set_state("starting")
         if self._group.warning:
             self._queue_lines([self._group.warning])
-        self._started_at = time.monotonic()
+        launch = self._launch
+        if not launch.spawned:
+            try:
+                launch.spawn()
+            except OSError as error:
+                self._failed_to_start(error)
+                return
+        self._pid = launch.pid
+        self._started_at = launch.started_at
+        self._process = RuntimeProcess(launch.process, self)
+        self._process.output_ready.connect(self._read_output)
+        self._process.exited.connect(self._on_process_exited)
         # The retry of a failed init inside the first call is bounded by the function's timeout.
         init_limit_s = INIT_LIMIT_S if self.init_phase == "init" else float(self.config.timeout_s)
-        self._deadline_timer.start(int(init_limit_s * 1000))
+        elapsed_ms = (time.monotonic() - self._started_at) * 1000
+        self._deadline.start(max(0, int(init_limit_s * 1000 - elapsed_ms)))
         if self.init_phase == "invoke":
             self._group.init_done()
         self._memory_timer.start()
-        process.start()
 
     def invoke(self, request: InvokeRequest) -> None:
         """Run one event. The caller waits for sig_finished before the next invoke()."""
@@ -175,7 +146,7 @@ class Sandbox(QObject):
     def _freeze(self) -> None:
         """Between calls Lambda freezes the environment: timers, threads and daemons the handler left
         running wait for the next call instead of running (and spending CPU) in between."""
-        if self._pid and self._process.state() == QProcess.ProcessState.Running:
+        if self._runtime_running():
             self._group.freeze()
             self._frozen = True
             self._server.pause_idle_clock()
@@ -198,8 +169,10 @@ class Sandbox(QObject):
         self._request = None
         self._kill(None, b"", "")
         self._flush_timer.stop()
-        if self._process.state() != QProcess.ProcessState.NotRunning:
-            self._process.waitForFinished(2000)
+        if self._runtime_running():
+            self._process.wait(2000)
+        if self._process is not None:
+            self._process.close()
         self._group.kill(runtime_alive=False)
         self._group.release(wait_s=0.5)
 
@@ -216,7 +189,7 @@ class Sandbox(QObject):
         headers = lambda_headers(request.request_id, deadline_epoch_ms, self.config.function_arn,
                                  request.trace_id, client_context=request.client_context)
         self._dispatched_at = time.monotonic()
-        self._deadline_timer.start(timeout_ms)
+        self._deadline.start(timeout_ms)
         self._memory_timer.start()
         self._server.dispatch(PendingInvoke(request.request_id, request.event, headers))
 
@@ -226,7 +199,7 @@ class Sandbox(QObject):
         request = self._request
         if request is None:
             return
-        self._deadline_timer.stop()
+        self._deadline.stop()
         self._check_memory()
         if self.state != "dead":
             self._memory_timer.stop()
@@ -286,7 +259,7 @@ class Sandbox(QObject):
         self._runtime_waiting = True
         if self._init_ms is None:
             self._init_ms = (at - self._started_at) * 1000
-            self._deadline_timer.stop()
+            self._deadline.stop()
             self._group.init_done()
             self._set_state("ready")
         if self._request is not None and not self._dispatched_at:
@@ -334,7 +307,7 @@ class Sandbox(QObject):
 
     @Slot()
     def _check_memory(self) -> None:
-        if not self._pid or self._process.state() != QProcess.ProcessState.Running:
+        if not self._runtime_running():
             return
         self._peak_kb = max(self._peak_kb, self._group.memory_kb())
         if self._group.new_pids_limit_hits() and not self._pids_warned:
@@ -348,34 +321,31 @@ class Sandbox(QObject):
         """Kill the whole process tree; the invocation ends when the process is reaped."""
         if status is not None and self._planned_end is None:
             self._planned_end = (status, payload, error_type)
-        pid = self._pid if self._process.state() != QProcess.ProcessState.NotRunning else 0
+        pid = self._pid if self._runtime_running() else 0
         self._set_state("dead")
-        self._deadline_timer.stop()
+        self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
         if pid:
             self._group.kill(runtime_alive=True)
-        elif self._request is not None and self._process.state() == QProcess.ProcessState.NotRunning:
+        elif self._request is not None and not self._runtime_running():
             self._end_after_death()
 
     # --- Process events ------------------------------------------------------------------------
 
-    @Slot()
-    def _on_started(self) -> None:
-        self._pid = self._process.processId()
-        self._group.started(self._pid)
+    def _runtime_running(self) -> bool:
+        return self._process is not None and self._process.running
 
-    @Slot(int, QProcess.ExitStatus)
-    def _on_process_finished(self, exit_code: int, exit_status: QProcess.ExitStatus) -> None:
+    @Slot(object, object)
+    def _on_process_exited(self, exit_code: int | None, signal_number: int | None) -> None:
         # A result or init error posted just before the exit must be handled before the exit is, and
         # the launcher's last words read.
         self._server.deliver_pending()
         self._read_output()
-        crashed = exit_status == QProcess.ExitStatus.CrashExit
-        self._exit = (None if crashed else exit_code, exit_code if crashed else None)
+        self._exit = (exit_code, signal_number)
         was_dead = self.state == "dead"
         self._set_state("dead")
-        self._deadline_timer.stop()
+        self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
         if not was_dead and self._group.out_of_memory():
@@ -388,22 +358,21 @@ class Sandbox(QObject):
                 self._exec_failure), "Runtime.InvalidEntrypoint", "Runtime.InvalidEntrypoint")
         # Anything the runtime left running goes with it, as when Lambda reclaims a sandbox.
         self._group.kill(runtime_alive=False)
+        self._process.close()
         self._release_group()
         if not was_dead and self._init_ms is None and self._request is None:
             return  # died during init with nobody waiting; the next invoke() reports it
         self._end_after_death()
 
-    @Slot(QProcess.ProcessError)
-    def _on_process_error(self, error: QProcess.ProcessError) -> None:
-        if error != QProcess.ProcessError.FailedToStart:
-            return
+    def _failed_to_start(self, error: OSError) -> None:
         self._exit = (None, None)
+        reason = (error.strerror or str(error)).lower()
         self._init_error = (lambda_errors.start_failure_payload(
             self._request.request_id if self._request else "", "Runtime.InvalidEntrypoint",
-            f"fork/exec {self._command.program}: {self._process.errorString()}"), "Runtime.InvalidEntrypoint",
+            f"fork/exec {self._command.program}: {reason}"), "Runtime.InvalidEntrypoint",
             "Runtime.InvalidEntrypoint")
         self._set_state("dead")
-        self._deadline_timer.stop()
+        self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
         if self._request is not None:
@@ -451,7 +420,8 @@ class Sandbox(QObject):
 
     @Slot()
     def _read_output(self) -> None:
-        self._queue_lines(self._splitter.feed(self._process.readAllStandardOutput().data()))
+        if self._process is not None:
+            self._queue_lines(self._splitter.feed(self._process.read()))
 
     def _queue_lines(self, lines: list[str]) -> None:
         if lines and self._init_ms is None:
@@ -468,9 +438,6 @@ class Sandbox(QObject):
 
     def _drain_output(self, final: bool = False) -> None:
         """Pull everything the runtime has written so far, so it lands before START/END/REPORT."""
-        if self._process.state() == QProcess.ProcessState.Running:
-            # Polls the pipes now; readAll alone can miss data the event loop has not seen yet.
-            self._process.waitForReadyRead(0)
         self._read_output()
         if final:
             self._queue_lines(self._splitter.flush())

@@ -71,8 +71,7 @@ class LogSearch(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        needle = self._search.text()
-        self.matches = match_spans(self._view.document().toPlainText(), needle) if needle else []
+        self.matches = match_spans(self._view.document().toPlainText(), self._search.text())
         if self.current >= len(self.matches):
             self.current = len(self.matches) - 1
         self._update_label()

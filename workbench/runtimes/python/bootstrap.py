@@ -4,8 +4,6 @@ Runs inside the child process. Standard library only, Python 3.9 and later; impo
 workbench package. Payload shapes, log formats and error messages follow awslambdaric 4.x.
 """
 
-import decimal
-import http.client
 import importlib
 import json
 import logging
@@ -14,6 +12,25 @@ import os
 import sys
 import time
 import traceback
+
+
+def _import_http_client():
+    """http.client for the runtime's own requests, imported without ssl: Lambda's runtime client (C++)
+    loads nothing of the kind, and importing ssl would add some 10 ms to every init. It is then taken out
+    of sys.modules, so the handler's `import http.client` loads a complete one (HTTPS included)."""
+    if "ssl" in sys.modules or "http.client" in sys.modules:
+        import http.client
+        return http.client
+    sys.modules["ssl"] = None  # http.client's optional `import ssl` fails, and it goes without HTTPS
+    try:
+        import http.client
+    finally:
+        del sys.modules["ssl"]
+    client = sys.modules.pop("http.client")
+    return client
+
+
+_http_client = _import_http_client()
 
 API_PREFIX = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
@@ -67,6 +84,12 @@ def _float_text(value):
     if value == -math.inf:
         return "-Infinity"
     return _FLOAT_REPR(value)
+
+
+def _is_decimal(obj):
+    # Only a function that imported decimal can return a Decimal: the runtime need not import it first.
+    decimal = sys.modules.get("decimal")
+    return decimal is not None and isinstance(obj, decimal.Decimal)
 
 
 def _as_dict(obj):
@@ -123,7 +146,7 @@ class _Marshaller:
             self._write_list(obj, parts)
         elif isinstance(obj, dict):
             self._write_dict(obj, parts)
-        elif isinstance(obj, decimal.Decimal):
+        elif _is_decimal(obj):
             parts.append("NaN" if obj.is_nan() else str(obj))
         else:
             raise TypeError("Object of type %s is not JSON serializable" % type(obj).__name__)
@@ -212,7 +235,7 @@ class RuntimeClient:
 
     def __init__(self, address):
         host, _, port = address.rpartition(":")
-        self._connection = http.client.HTTPConnection(host, int(port))
+        self._connection = _http_client.HTTPConnection(host, int(port))
 
     def _request(self, method, path, body=None, headers=None):
         self._connection.request(method, API_PREFIX + path, body=body, headers=headers or {})

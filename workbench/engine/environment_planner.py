@@ -1,0 +1,350 @@
+"""What a function's execution environment starts from, worked out without running anything: the
+interpreter, the dependency cache entry, its layers merged into what /opt would be, the runtime's SDK, and
+the AWS credentials. ready() answers when everything is in the cache; otherwise the plan's steps say what
+engine/environment_builder.py has to install first.
+
+Free of Qt, so a command can work out (and start) its first environment before Qt is even imported.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..core.aws_credentials import endpoint_variables, resolve_aws_access
+from ..core.code_fingerprint import code_fingerprint
+from ..core.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built,
+                                     entry_key, entry_metadata, entry_path, find_manifest, node_install_commands,
+                                     python_install_commands)
+from ..core.function_config import MAX_LAYERS, FunctionConfig, LayerRef, runtime_family
+from ..core.function_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
+                                         node_path, python_search_path)
+from ..core.interpreter_choice import Interpreter, choose_interpreter
+from ..core.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
+from ..resources import runtime_path
+
+if TYPE_CHECKING:
+    from ..core.environment_report import EnvironmentReport
+
+# An SDK download that failed is not retried for this long (offline laptops start at once).
+SDK_RETRY_S = 600
+# How long a ready environment is reused without looking again (credentials are re-read after it).
+READY_MEMO_S = 300
+
+
+@dataclass
+class BuildStep:
+    """One cache entry to fill: its commands run one after another in a temporary folder."""
+
+    description: str
+    final: Path
+    commands: list[list[str]]
+    metadata: str
+    fatal: bool = True
+    copy_in: tuple[str, ...] = ()
+    """Files copied into the temporary folder first (npm ci installs beside package.json)."""
+    marker: Path | None = None
+    """Written when a non-fatal step fails, so it is not retried at once."""
+
+
+@dataclass
+class BuildPlan:
+    interpreter: Interpreter | None
+    steps: list[BuildStep] = field(default_factory=list)
+    dependencies: str | None = None
+    manifest: str | None = None
+    layer_parts: list[tuple[LayerRef, str | None]] = field(default_factory=list)
+    """(layer, its dependency entry) in declared order."""
+    sdk_dir: str | None = None
+    uses_sdk: bool = False
+    """The function's (or a layer's) source imports the runtime's SDK."""
+    notices: list[str] = field(default_factory=list)
+    failure: BuildFailure | None = None
+
+
+def uv_executable() -> str | None:
+    """The uv binary of the `uv` wheel (a dependency), else one on PATH."""
+    try:
+        import uv
+        return uv.find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
+class EnvironmentPlanner:
+    """Knows each function's environment: ready() when it is built (cheap, every call); else _plan() says
+    what to build."""
+
+    def __init__(self, host_env: dict[str, str]) -> None:
+        self.host_env = host_env
+        self.root = cache_root(host_env)
+        self.profile: str | None = host_env.get("AWS_PROFILE")
+        self.region: str | None = None
+        self.endpoints: dict[str, str] = {k: v for k, v in host_env.items() if k.startswith("AWS_ENDPOINT_URL")}
+        # config -> (stamp, environment, when): the warm path answers from here without probing anything.
+        self._memo: dict[FunctionConfig, tuple[tuple, FunctionEnvironment, float]] = {}
+
+    @functools.cached_property
+    def _uv(self) -> str | None:
+        """uv, looked for only once something is to be installed (finding it costs every command ~4 ms)."""
+        return uv_executable()
+
+    def set_aws(self, profile: str | None = None, region: str | None = None,
+                endpoints: dict[str, str] | None = None) -> None:
+        """The workspace's (or command line's) profile, region and endpoint URLs for the next cold starts."""
+        self.profile = profile or self.host_env.get("AWS_PROFILE")
+        self.region = region or None
+        if endpoints is not None:
+            self.endpoints = dict(endpoints)
+        self._memo.clear()
+
+    def forget(self) -> None:
+        """Look at interpreters, manifests and credentials afresh on the next call (after a reset)."""
+        self._memo.clear()
+
+    def ready(self, config: FunctionConfig) -> FunctionEnvironment | BuildFailure | None:
+        """The environment when everything it needs is in the cache, a failure that no build can fix, or
+        None when build() has work to do."""
+        stamp = self._stamp(config)
+        memo = self._memo.get(config)
+        if memo is not None and memo[0] == stamp and time.monotonic() - memo[2] < READY_MEMO_S \
+                and (memo[1].dependencies is None or os.path.isdir(memo[1].dependencies)):
+            return memo[1]
+        plan = self._plan(config)
+        if plan.failure is not None:
+            return plan.failure
+        if plan.steps:
+            return None
+        environment = self._assemble(config, plan)
+        self._memo[config] = (stamp, environment, time.monotonic())
+        return environment
+
+    def _stamp(self, config: FunctionConfig) -> tuple:
+        """What a ready environment depends on besides the config: its manifests and its layers' files."""
+        names = [name for _kind, files in PYTHON_MANIFESTS + NODE_MANIFESTS for name in files] + ["node_modules"]
+        stamp = []
+        for name in names:
+            try:
+                status = os.stat(os.path.join(config.code_dir, name))
+                stamp.append((status.st_mtime_ns, status.st_size))
+            except OSError:
+                stamp.append(None)
+        stamp += [code_fingerprint(layer.content_dir) for layer in config.layers if layer.content_dir]
+        if not self.sdk_folder(config.runtime).is_dir():
+            # Until the SDK is installed, an edit that starts importing it is its first need.
+            stamp.append(code_fingerprint(config.code_dir))
+        return tuple(stamp)
+
+    def dependency_entry(self, config: FunctionConfig) -> tuple[Manifest | None, Path | None]:
+        """The function's manifest and its cache entry folder (built or not)."""
+        interpreter = self._interpreter(config)
+        manifest = find_manifest(config.code_dir, config.runtime)
+        if manifest is None or interpreter is None:
+            return manifest, None
+        return manifest, entry_path(self.root, entry_key(manifest, config.runtime, config.architecture,
+                                                          interpreter.version))
+
+    def describe(self, config: FunctionConfig) -> EnvironmentReport:
+        """What the function's environment is made of, built or not (for the Dependencies section and
+        `lambda-workbench deps`)."""
+        from ..core.environment_report import build_report  # the window and `deps` ask; a call never does
+
+        plan = self._plan(config)
+        opt_dir = self._merged_layers(plan.layer_parts) if plan.layer_parts and not plan.steps else None
+        sdk_dir = plan.sdk_dir if plan.sdk_dir and Path(plan.sdk_dir).is_dir() else None
+        return build_report(config, plan.interpreter, plan.manifest, plan.dependencies, opt_dir, sdk_dir)
+
+    def sdk_folder(self, runtime: str) -> Path:
+        return self.root / "sdk" / runtime
+
+    # --- Internals -----------------------------------------------------------------------------
+
+    def _interpreter(self, config: FunctionConfig) -> Interpreter | None:
+        return choose_interpreter(config, self.host_env)
+
+    def _plan(self, config: FunctionConfig) -> BuildPlan:
+        family = runtime_family(config.runtime)
+        interpreter = self._interpreter(config)
+        plan = BuildPlan(interpreter)
+        if family == "provided":
+            plan.layer_parts = [(layer, None) for layer in config.layers]
+            return self._plan_layers(config, plan)
+        if interpreter is None:
+            return plan  # the launch says what is missing
+        if interpreter.warning:
+            plan.notices.append(interpreter.warning)
+        manifest = find_manifest(config.code_dir, config.runtime)
+        if manifest is not None:
+            step = self._dependency_step(manifest, config.runtime, config.architecture, interpreter,
+                                         f"installing {os.path.relpath(manifest.main_file, config.code_dir)} "
+                                         f"for {config.name} ({config.runtime}, {config.architecture})")
+            if isinstance(step, BuildFailure):
+                plan.failure = step
+                return plan
+            plan.dependencies, plan.manifest = str(step.final), manifest.main_file
+            if not entry_built(self.root, step.final.name):
+                plan.steps.append(step)
+        self._plan_layers(config, plan)
+        self._plan_sdk(config, interpreter, plan)
+        return plan
+
+    def _dependency_step(self, manifest: Manifest, runtime: str, architecture: str,
+                         interpreter: Interpreter, description: str) -> BuildStep | BuildFailure:
+        key = entry_key(manifest, runtime, architecture, interpreter.version)
+        final = entry_path(self.root, key)
+        installer = "uv" if self._uv else "pip"
+        try:
+            if runtime_family(runtime) == "python":
+                commands = python_install_commands(manifest, "{target}", interpreter.path, self._uv)
+                copy_in: tuple[str, ...] = ()
+            else:
+                npm = shutil.which("npm", path=self.host_env.get("PATH"))
+                if npm is None:
+                    return BuildFailure("Runtime.DependencyInstallError",
+                                        f"{manifest.main_file} needs npm, which is not on PATH")
+                commands = node_install_commands(manifest, "{target}", npm)
+                copy_in = tuple(os.path.join(manifest.folder, name) for name in manifest.files)
+                installer = "npm ci"
+        except ValueError as error:
+            return BuildFailure("Runtime.DependencyInstallError", str(error))
+        return BuildStep(description, final, commands, entry_metadata(manifest, runtime, architecture, installer),
+                     copy_in=copy_in)
+
+    def _plan_layers(self, config: FunctionConfig, plan: BuildPlan) -> BuildPlan:
+        layers = list(config.layers)
+        if len(layers) > MAX_LAYERS:
+            plan.failure = BuildFailure("InvalidParameterValueException",
+                                        f"Cannot reference more than {MAX_LAYERS} layers ({len(layers)} given).")
+            return plan
+        for layer in layers:
+            if layer.content_dir is None:
+                plan.notices.append(f"WARNING: layer {layer.name} is not available offline (only a layer with a "
+                                    "local ContentUri is); the function runs without it.")
+                continue
+            entry = None
+            if layer.build_method and plan.interpreter is not None:
+                manifest = find_manifest(layer.content_dir, layer.build_method)
+                if manifest is not None:
+                    step = self._dependency_step(manifest, layer.build_method, config.architecture,
+                                                 plan.interpreter,
+                                                 f"installing layer {layer.name}'s {manifest.files[0]}")
+                    if isinstance(step, BuildFailure):
+                        plan.failure = step
+                        return plan
+                    entry = str(step.final)
+                    if not entry_built(self.root, step.final.name) and step not in plan.steps:
+                        plan.steps.append(step)
+            plan.layer_parts.append((layer, entry))
+        return plan
+
+    def _plan_sdk(self, config: FunctionConfig, interpreter: Interpreter, plan: BuildPlan) -> None:
+        sources = [config.code_dir] + [layer.content_dir for layer in config.layers if layer.content_dir]
+        plan.uses_sdk = any(code_uses_sdk(source, config.runtime) for source in sources)
+        folder = self.sdk_folder(config.runtime)
+        if folder.is_dir():
+            plan.sdk_dir = str(folder)
+            return
+        arguments = sdk_install_arguments(config.runtime)
+        if arguments is None or not plan.uses_sdk:
+            return
+        marker = folder.parent / f"{config.runtime}.failed"
+        try:
+            recent_failure = time.time() - marker.stat().st_mtime < SDK_RETRY_S
+        except OSError:
+            recent_failure = False
+        if recent_failure:
+            plan.notices.append(f"WARNING: {sdk_label(config.runtime)} is not installed (the last download "
+                                f"failed: {marker.read_text(errors='replace').strip().splitlines()[-1:]}); "
+                                "importing it fails until it is.")
+            return
+        if runtime_family(config.runtime) == "python":
+            if self._uv:
+                commands = [[self._uv, "pip", "install", "--python", interpreter.path, "--target", "{target}",
+                             *arguments]]
+            else:
+                commands = [[interpreter.path, "-m", "pip", "install", "--disable-pip-version-check",
+                             "--target", "{target}", *arguments]]
+        else:
+            npm = shutil.which("npm", path=self.host_env.get("PATH"))
+            if npm is None:
+                return
+            commands = [[npm, "install", "--no-audit", "--no-fund", "--prefix", "{target}", *arguments]]
+        metadata = json.dumps({"runtime": config.runtime, "packages": arguments, "built_at": time.time()})
+        plan.steps.append(BuildStep(f"installing the {config.runtime} runtime's {sdk_label(config.runtime)}", folder,
+                                commands, metadata, fatal=False, marker=marker))
+        plan.sdk_dir = str(folder)
+
+    def _assemble(self, config: FunctionConfig, plan: BuildPlan) -> FunctionEnvironment:
+        """The environment from a plan whose entries are all built (sync: copies of small layer folders)."""
+        sdk_dir = plan.sdk_dir if plan.sdk_dir and Path(plan.sdk_dir).is_dir() else None
+        opt_dir = self._merged_layers(plan.layer_parts) if plan.layer_parts else None
+        family = runtime_family(config.runtime)
+        variables: list[tuple[str, str]] = []
+        if family == "python":
+            search = python_search_path(config.code_dir, plan.dependencies, opt_dir, config.runtime, sdk_dir)
+            variables.append((PYTHON_PATH_VARIABLE, os.pathsep.join(search)))
+        elif family == "nodejs":
+            variables.append(("NODE_PATH", node_path(config.code_dir, plan.dependencies, opt_dir, config.runtime,
+                                                     sdk_dir, str(runtime_path()))))
+        if opt_dir:
+            variables.append((OPT_VARIABLE, opt_dir))
+            # Lambda's PATH and LD_LIBRARY_PATH end in /opt/bin and /opt/lib.
+            variables.append(("PATH", self.host_env.get("PATH", "/usr/bin:/bin") + f":{opt_dir}/bin"))
+            variables.append(("LD_LIBRARY_PATH", f"{config.code_dir}/lib:{opt_dir}/lib"))
+        access = resolve_aws_access(self.profile, self.host_env)
+        variables += list(access.variables)
+        region = self.region or (access.region if self.profile else None)
+        if region:
+            variables += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]
+        variables += list(endpoint_variables(self.endpoints))
+        notices = list(plan.notices)
+        if access.warning and plan.uses_sdk:
+            notices.append(access.warning)
+        return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
+                                   tuple(variables), tuple(notices), access.secrets)
+
+    def _merged_layers(self, parts: list[tuple[LayerRef, str | None]]) -> str | None:
+        """The layers extracted in order into one folder, a later layer's file replacing an earlier one's, as
+        Lambda extracts them into /opt. Content-addressed: a layer edit makes a new folder."""
+        local = [(layer, entry) for layer, entry in parts if layer.content_dir]
+        if not local:
+            return None
+        digest = hashlib.sha256()
+        for layer, entry in local:
+            digest.update(json.dumps([layer.name, layer.content_dir, layer.build_method, entry,
+                                      code_fingerprint(layer.content_dir)]).encode())
+        final = self.root / "opt" / digest.hexdigest()[:32]
+        if final.is_dir():
+            return str(final)
+        temporary = final.parent / f".tmp-{final.name}-{os.urandom(4).hex()}"
+        temporary.mkdir(parents=True)
+        ignore = shutil.ignore_patterns("__pycache__", ".aws-sam")
+        for layer, entry in local:
+            subfolder = _build_subfolder(layer.build_method)
+            shutil.copytree(layer.content_dir, temporary / subfolder, dirs_exist_ok=True, ignore=ignore,
+                            symlinks=True)
+            if entry:
+                source = Path(entry) / "node_modules" if subfolder == "nodejs" else Path(entry)
+                target = temporary / subfolder / ("node_modules" if subfolder == "nodejs" else "")
+                shutil.copytree(source, target, dirs_exist_ok=True, symlinks=True,
+                                ignore=shutil.ignore_patterns(ENTRY_FILE))
+        try:
+            os.rename(temporary, final)
+        except OSError:
+            shutil.rmtree(temporary, ignore_errors=True)
+        return str(final)
+
+
+def _build_subfolder(build_method: str | None) -> str:
+    """Where `sam build` puts a layer built with BuildMethod: python/ or nodejs/; as is without one."""
+    if not build_method:
+        return ""
+    return "python" if build_method.startswith("python") else "nodejs" if build_method.startswith("nodejs") else ""
+
