@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,37 @@ def test_a_failing_custom_handler_is_reported_as_a_function_error(qtbot, make_wi
         window.toolbar.run_action.trigger()
     result = blocker.args[0].result
     assert not result.succeeded and result.error_type == "HandlerFailed", result.payload_text()
+
+
+def test_an_executable_bootstrap_is_a_custom_runtime(tmp_path):
+    """The AWS tutorial's layout (bootstrap + function.sh defining handler) proposes function.handler on
+    provided.al2023; a lone compiled-style bootstrap gets "bootstrap"; a bootstrap that cannot run is no runtime."""
+    bootstrap = tmp_path / "bootstrap"
+    bootstrap.write_text("#!/bin/sh\n")
+    assert detect_handler(tmp_path) is None
+    bootstrap.chmod(0o755)
+    assert detect_handler(tmp_path) == ("bootstrap", "provided.al2023")
+    (tmp_path / "function.sh").write_text("function handler () {\n  echo hi\n}\n")
+    assert detect_handler(tmp_path) == ("function.handler", "provided.al2023")
+
+
+def test_the_window_says_what_it_proposed(make_window, tmp_path):
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    window = make_window(tmp_path)
+    message = window.statusBar().currentMessage()
+    assert "app.handler (python3.12) found in app.py" in message and "workbench.json" in message
+
+
+@needs_curl
+def test_the_tutorials_folder_opens_and_runs_as_it_is(qtbot, make_window, tmp_path):
+    """A folder holding only the AWS tutorial's bootstrap and function.sh: function.sh opens, and a run echoes."""
+    folder = tmp_path / "tutorial"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "custom", folder)
+    window = make_window(folder)
+    assert (window.function.config.handler, window.function.config.runtime) == ("function.handler", "provided.al2023")
+    assert window.tabs.current_path() == (folder / "function.sh").resolve()
+    window.event_editor.set_text('{"hello": "world"}')
+    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+        window.toolbar.run_action.trigger()
+    result = blocker.args[0].result
+    assert result.succeeded and "Echoing request" in result.payload_text(), result.payload_text()

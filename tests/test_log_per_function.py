@@ -135,3 +135,33 @@ def test_run_again_of_another_functions_run_shows_that_function(qtbot, make_wind
     text = panel.full_text()
     assert text.index(first.result.request_id) < text.index(again.result.request_id)
     assert panel.log_text(NODE) == node_text
+
+
+def test_a_rebuild_writes_to_its_functions_log_while_another_is_shown(qtbot, make_window, workspace):
+    """Rebuild on Python, then pick Node at once: the rebuild's lines go to Python's log, not to Node's on screen."""
+    from PySide6.QtWidgets import QPushButton
+
+    window = make_window(workspace)
+    panel = window.log_panel
+    with qtbot.waitSignal(window.environment.sig_notice, timeout=RUN_TIMEOUT_MS) as done:
+        window.dependencies_panel.findChild(QPushButton, "rebuild").click()
+        pick(window, NODE)
+    assert "rebuilt" in done.args[0]
+    assert "--- rebuilding OrderConfirmation's environment ---" in panel.log_text(PYTHON)
+    assert panel.current_log() == NODE and "rebuilding" not in panel.full_text()
+    pick(window, PYTHON)
+    assert panel.full_text() == panel.log_text(PYTHON)
+    qtbot.waitUntil(panel.is_caught_up)
+    assert "--- rebuilding OrderConfirmation's environment ---" in panel.visible_lines()
+
+
+def test_save_run_as_expectation_follows_the_function_on_screen(qtbot, make_window, workspace):
+    """Save Run as Expectation records the run on screen: off on Node, which has not run; back on with Python's."""
+    window = make_window(workspace)
+    save = window.tests_dock.save_run_action
+    run_and_wait(qtbot, window)
+    assert save.isEnabled()
+    pick(window, NODE)
+    assert not save.isEnabled()
+    pick(window, PYTHON)
+    assert save.isEnabled()

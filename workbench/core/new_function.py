@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,17 +16,38 @@ _PYTHON_HANDLER = re.compile(r"^def\s+(\w*handler\w*)\s*\(\s*event\s*,\s*context
 _NODE_HANDLER = re.compile(
     r"^(?:export\s+(?:const|let|var|async\s+function|function)\s+(\w+)|(?:module\.)?exports\.(\w+)\s*=)", re.M)
 _SOURCE_SUFFIXES = (".py", ".js", ".mjs", ".cjs")
+_SHELL_FUNCTION = re.compile(r"^(?:function\s+(\w+)\s*(?:\(\s*\))?|(\w+)\s*\(\s*\))\s*\{?", re.M)
 
 
 def detect_handler(folder: Path) -> tuple[str, str] | None:
     """(handler, runtime) when exactly one .py, .js, .mjs or .cjs file at the folder's top defines a
-    handler-shaped function (app.py beside a utils.py still proposes app.handler); None when none or
-    several do, as guessing between two would run the wrong one."""
+    handler-shaped function (app.py beside a utils.py still proposes app.handler), or with none, when an
+    executable bootstrap makes it a custom runtime; None when several do, as guessing between two would run
+    the wrong one, or nothing does."""
     folder = Path(folder)
     sources = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in _SOURCE_SUFFIXES) \
         if folder.is_dir() else []
     found = [handler for handler in map(_handler_in, sources) if handler is not None]
+    if not found:
+        return _custom_runtime_in(folder)
     return found[0] if len(found) == 1 else None
+
+
+def _custom_runtime_in(folder: Path) -> tuple[str, str] | None:
+    """An executable bootstrap is a custom runtime (provided.al2023). Its handler is the one shell function
+    of its one .sh file when there is one (the AWS tutorial's function.handler), else "bootstrap" (as for
+    a compiled Go or Rust bootstrap, where the handler is not read)."""
+    bootstrap = folder / "bootstrap"
+    if not (bootstrap.is_file() and os.access(bootstrap, os.X_OK)):
+        return None
+    handlers = []
+    for script in sorted(folder.glob("*.sh")):
+        try:
+            names = [a or b for a, b in _SHELL_FUNCTION.findall(script.read_text(encoding="utf-8"))]
+        except (OSError, UnicodeDecodeError):
+            continue
+        handlers += [f"{script.stem}.{name}" for name in names]
+    return (handlers[0] if len(handlers) == 1 else "bootstrap"), "provided.al2023"
 
 
 def _handler_in(source: Path) -> tuple[str, str] | None:

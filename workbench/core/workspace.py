@@ -50,7 +50,7 @@ class Workspace:
 
 
 def default_function(folder: Path) -> FunctionConfig:
-    """What a plain folder runs: the handler its one source file defines, else the Lambda console's default."""
+    """What a plain folder runs: the handler its files define (detect_handler), else the Lambda console's default."""
     handler, runtime = detect_handler(folder) or ("lambda_function.lambda_handler", "python3.12")
     return FunctionConfig(name=folder.name or "function", handler=handler, runtime=runtime, code_dir=str(folder))
 

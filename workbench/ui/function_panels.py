@@ -24,6 +24,7 @@ class FunctionPanels(QObject):
         super().__init__(window)
         self._window = window
         self._results: dict[str, InvocationResult] = {}   # each function's last result, by name
+        self._runs: dict[str, object] = {}                # each function's last run from the window (RunRecord)
         window.sig_run_finished.connect(self._on_run_finished)
 
     def show_function(self, name: str) -> None:
@@ -32,6 +33,11 @@ class FunctionPanels(QObject):
         window.past_run_banner.hide()
         window.log_panel.show_log(name)
         result = self._results.get(name)
+        # Save Run as Expectation records the run on screen: this function's last one, if any.
+        if (run := self._runs.get(name)) is not None and run.result is result:
+            window.tests_dock.remember_run(run, window.workspace)
+        else:
+            window.tests_dock.forget_run()
         for panel in (window.response_panel, window.summary_panel):
             if result is None:
                 panel.clear()
@@ -59,8 +65,10 @@ class FunctionPanels(QObject):
     def forget(self) -> None:
         """Another workspace: none of its functions has run yet."""
         self._results.clear()
+        self._runs.clear()
         self._window.log_panel.forget_logs()
 
     @Slot(object)
     def _on_run_finished(self, record) -> None:
         self.remember(record.function, record.result)
+        self._runs[record.function] = record

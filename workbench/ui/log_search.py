@@ -71,7 +71,8 @@ class LogSearch(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        self.matches = match_spans(self._view.document().toPlainText(), self._search.text())
+        needle = self._search.text()
+        self.matches = match_spans(self._view.document().toPlainText(), needle) if needle else []
         if self.current >= len(self.matches):
             self.current = len(self.matches) - 1
         self._update_label()

@@ -204,6 +204,9 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         source = handler_file(config.code_dir, config.handler)
         if source is not None:
             self.open_file(str(source))
+            if self.function.proposed:
+                self._notice(f"{name}: {config.handler} ({config.runtime}) found in {source.name}; it is written to "
+                             "workbench.json when you change a setting or add a function.")
         else:
             self._notice(f"{name}: no file defines {config.handler} yet. File > New Function writes a starter, "
                          "or set the Handler to a function in your code.")

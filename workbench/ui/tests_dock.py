@@ -43,6 +43,11 @@ class TestsDock(QDockWidget):
         self._last_run = (record, workspace) if record.preset and workspace is not None else None
         self.save_run_action.setEnabled(self._last_run is not None)
 
+    def forget_run(self) -> None:
+        """The panels show no run any more (another function, which has not run): nothing to save."""
+        self._last_run = None
+        self.save_run_action.setEnabled(False)
+
     def save_last_run(self) -> bool:
         if self._last_run is None:
             return False
