@@ -23,7 +23,8 @@ needs_curl = pytest.mark.skipif(shutil.which("curl") is None or shutil.which("ba
     ("index.js", "exports.handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
     ("index.js", "module.exports.handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
     ("index.cjs", "module.exports.handler = async (event) => 1;\n", ("index.handler", "nodejs20.x")),
-    ("index.mjs", "export const VERSION = 1;\nexport const handler = async () => 1;\n", ("index.handler", "nodejs20.x")),
+    ("index.mjs", "export const VERSION = 1;\nexport const handler = async () => 1;\n",
+     ("index.handler", "nodejs20.x")),
     ("app.py", "def main(argv):\n    pass\n", None),
 ])
 def test_a_handler_shaped_function_is_found(tmp_path, name, text, expected):

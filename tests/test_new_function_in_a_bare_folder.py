@@ -36,7 +36,8 @@ def test_the_detected_function_stays_after_new_function(qtbot, make_window, tmp_
     assert window.function.config.name == "Orders"
     entries = json.loads((folder / "workbench.json").read_text())["functions"]
     assert [(e["name"], e["handler"], e["runtime"], e["codeUri"]) for e in entries] == [
-        ("bare", "app.handler", "python3.12", "."), ("Orders", "lambda_function.lambda_handler", "python3.12", "orders")]
+        ("bare", "app.handler", "python3.12", "."),
+        ("Orders", "lambda_function.lambda_handler", "python3.12", "orders")]
     window.toolbar.function_combo.setCurrentText("bare")
     assert window.tabs.current_path() == (folder / "app.py").resolve()
     with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:

@@ -58,7 +58,13 @@ CUSTOM_FUNCTION = '''# The handler: a shell function given the event (JSON) as $
 function handler () {
   EVENT="$1"
   echo "Received event: $EVENT" 1>&2
-  echo '{"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{\\"message\\": \\"Hello from Lambda!\\"}"}'
+  cat <<'JSON'
+{
+  "statusCode": 200,
+  "headers": {"Content-Type": "application/json"},
+  "body": "{\\"message\\": \\"Hello from Lambda!\\"}"
+}
+JSON
 }
 '''
 

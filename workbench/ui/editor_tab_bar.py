@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPaintEvent
-from PySide6.QtWidgets import QStyle, QStyleOptionTab, QStyleOptionTabBarBase, QStylePainter, QTabBar, QWidget
+from PySide6.QtWidgets import (QApplication, QStyle, QStyleOptionTab, QStyleOptionTabBarBase, QStylePainter, QTabBar,
+                               QWidget)
 
 PREVIEW = "preview"
 """The tab data of a preview tab (it moves with the tab when tabs are dragged)."""
@@ -15,6 +16,7 @@ class EditorTabBar(QTabBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._press: QPoint | None = None
         self._dragging = False
 
     def set_preview(self, index: int, preview: bool) -> None:
@@ -36,11 +38,18 @@ class EditorTabBar(QTabBar):
         return size
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        self._dragging = event.button() == Qt.MouseButton.LeftButton
+        self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        # A drag starts as Qt's does, past the drag distance; a plain click keeps the italics throughout.
+        if self._press is not None and self.isMovable() and (
+                event.position().toPoint() - self._press).manhattanLength() >= QApplication.startDragDistance():
+            self._dragging = True
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        self._dragging = False
+        self._dragging, self._press = False, None
         super().mouseReleaseEvent(event)
         self.update()
 
