@@ -1,6 +1,8 @@
 """Files from the window: File > New File, the tree's context menu acting on real files, open tabs following
 a rename, and a clear message when the disk refuses."""
 
+import shutil
+
 import pytest
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
@@ -120,3 +122,20 @@ def test_what_the_disk_refuses_is_said_in_the_status_bar(qtbot, make_window, fol
     gone.unlink()
     assert window.tree.file_actions.delete(gone) is False
     assert window.statusBar().currentMessage() == f"Not deleted: {gone}: No such file or directory"
+
+
+def test_recent_workspaces_marks_a_gone_folder_and_can_be_cleared(qtbot, make_window, folder, tmp_path):
+    """A folder deleted since is listed greyed out, saying so; Clear Recent Workspaces keeps only the open one,
+    which the next launch reopens."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    window = make_window(gone)
+    window.open_workspace(folder)
+    shutil.rmtree(gone)
+    window.recent_menu.refresh()
+    entries = {a.text(): a for a in window.recent_menu.actions() if a.text()}
+    assert list(entries) == ["&1 shop", "&2 gone", "&Clear Recent Workspaces"]
+    assert not entries["&2 gone"].isEnabled() and entries["&2 gone"].toolTip().endswith("(no longer there)")
+    entries["&Clear Recent Workspaces"].trigger()
+    assert [a.text() for a in window.recent_menu.actions()] == ["&1 shop"]
+    assert window.settings.last_workspace() == str(folder.resolve())

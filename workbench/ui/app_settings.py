@@ -33,6 +33,10 @@ class AppSettings:
         recent = [folder] + [f for f in self.recent_workspaces() if f != folder]
         self._settings.setValue("workspaces/recent", recent[:MAX_RECENT])
 
+    def forget_recent_workspaces(self) -> None:
+        """Clear Recent Workspaces: all but the newest, the one open, which the next launch reopens."""
+        self._settings.setValue("workspaces/recent", self.recent_workspaces()[:1])
+
     def last_function(self, folder: str) -> str | None:
         value = self._settings.value(f"functions/{_key(folder)}")
         return str(value) if value else None

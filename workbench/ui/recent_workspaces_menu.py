@@ -27,7 +27,14 @@ class RecentWorkspacesMenu(QMenu):
             path = Path(folder)
             action = self.addAction(f"&{number} {path.name}" if number < 10 else path.name,
                                     lambda f=folder: self.sig_open_requested.emit(f))
-            action.setToolTip(folder)
+            action.setToolTip(folder if path.is_dir() else f"{folder} (no longer there)")
             action.setEnabled(path.is_dir())
         if not folders:
             self.addAction("No recent workspaces").setEnabled(False)
+        elif len(folders) > 1:
+            self.addSeparator()
+            self.addAction("&Clear Recent Workspaces", self._clear)
+
+    def _clear(self) -> None:
+        self._settings.forget_recent_workspaces()
+        self.refresh()
