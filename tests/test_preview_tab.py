@@ -24,7 +24,7 @@ def folder(tmp_path):
 
 def _index(qtbot, window, path: Path):
     tree, model = window.tree, window.tree.model()
-    qtbot.waitUntil(lambda: tree.visualRect(model.index(str(path))).isValid(), timeout=5000)
+    qtbot.waitUntil(lambda: tree.visualRect(model.index(str(path))).isValid(), timeout=15000)
     return model.index(str(path))
 
 

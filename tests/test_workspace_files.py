@@ -4,7 +4,9 @@ a rename, and a clear message when the disk refuses."""
 import shutil
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from window_helpers import make_window  # noqa: F401 - fixture
 
@@ -139,3 +141,16 @@ def test_recent_workspaces_marks_a_gone_folder_and_can_be_cleared(qtbot, make_wi
     entries["&Clear Recent Workspaces"].trigger()
     assert [a.text() for a in window.recent_menu.actions()] == ["&1 shop"]
     assert window.settings.last_workspace() == str(folder.resolve())
+
+
+def test_ctrl_n_asks_for_a_new_file(qtbot, make_window, folder):
+    """The key itself, pressed in the tree, reaches File > New File."""
+    window = make_window(folder)
+    asked = answer(window, "notes.txt")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    window.tree.setFocus()
+    window.tree.setCurrentIndex(window.tree.model().index(str(folder / "lambda_function.py")))
+    qtbot.keyClick(window.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert asked and asked[0][:2] == ("New File", "File name (in shop):")
+    assert (folder / "notes.txt").is_file()
