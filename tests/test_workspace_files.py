@@ -4,11 +4,12 @@ a rename, and a clear message when the disk refuses."""
 import shutil
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from window_helpers import make_window  # noqa: F401 - fixture
+from window_helpers import Answers, make_window  # noqa: F401 - fixture
+from workbench.ui.unsaved_question import CANCEL
 
 
 @pytest.fixture
@@ -154,3 +155,38 @@ def test_ctrl_n_asks_for_a_new_file(qtbot, make_window, folder):
     qtbot.keyClick(window.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert asked and asked[0][:2] == ("New File", "File name (in shop):")
     assert (folder / "notes.txt").is_file()
+
+
+def test_a_right_click_in_the_tree_shows_the_menu(qtbot, make_window, folder):
+    """The context-menu event a right-click sends, on a file, pops up the menu with its entries (closed again
+    once seen)."""
+    window = make_window(folder)
+    tree, model = window.tree, window.tree.model()
+    target = model.index(str(folder / "lambda_function.py"))
+    qtbot.waitUntil(lambda: tree.visualRect(target).isValid(), timeout=15000)
+    shown = []
+
+    def look_and_close():
+        popup = QApplication.activePopupWidget()
+        shown.extend(a.text().replace("&", "") for a in popup.actions() if a.text())
+        popup.close()
+
+    QTimer.singleShot(200, look_and_close)
+    point = tree.visualRect(target).center()
+    QApplication.sendEvent(tree.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, point,
+                                                              tree.viewport().mapToGlobal(point)))
+    assert shown == ["New File…", "Rename…", "Delete…", "Copy Path", "Copy Relative Path"]
+
+
+def test_a_recent_workspace_with_unsaved_edits_asks_first(qtbot, make_window, folder, tmp_path):
+    """Choosing another recent workspace with an edited tab asks; Cancel stays, with the edit."""
+    other = tmp_path / "other"
+    other.mkdir()
+    answers = Answers(CANCEL)
+    window = make_window(other, answers)
+    window.open_workspace(folder)
+    window.tabs.editor_for(folder / "lambda_function.py").textCursor().insertText("# kept\n")
+    window.recent_menu.refresh()
+    next(a for a in window.recent_menu.actions() if a.text().endswith("other")).trigger()
+    assert answers.asked and window.workspace.folder == folder.resolve()
+    assert window.tabs.dirty_paths() == [(folder / "lambda_function.py").resolve()]
