@@ -72,14 +72,20 @@ def test_log_frames_open_and_the_runtime_notice_is_folded(qtbot, make_window, wo
     block = next(b for b in _blocks(view) if 'lambda_function.py" Line 3' in b.text()
                  or "lambda_function.py, line 3" in b.text())
     location = find_locations(block.text())[0]
-    cursor = view.textCursor()
-    cursor.setPosition(block.position() + location.start + 2)
-    panel.click_at(view.cursorRect(cursor).center())
+    click_at_position(panel, view, block.position() + location.start + 2)
     assert clicked and clicked[0][1] == 3
     warning = next(b for b in _blocks(view) if FOLDED_WARNING in b.text())
-    cursor.setPosition(warning.position() + warning.text().index(FOLDED_WARNING) + 5)
-    panel.click_at(view.cursorRect(cursor).center())
+    click_at_position(panel, view, warning.position() + warning.text().index(FOLDED_WARNING) + 5)
     assert any("runtimes-update.html" in line for line in panel.visible_lines())
+
+
+def click_at_position(panel, view, position):
+    """Scroll the character at `position` into sight, as a user would before clicking it, and click it."""
+    cursor = view.textCursor()
+    cursor.setPosition(position)
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    panel.click_at(view.cursorRect(view.textCursor()).center())
 
 
 def _blocks(view):
