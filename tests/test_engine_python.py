@@ -871,6 +871,23 @@ def test_interpreter_that_cannot_execute_is_a_clear_error(python_code, run, tmp_
     assert report_of(ran).endswith("\tStatus: error\tError Type: Runtime.InvalidEntrypoint")
 
 
+def test_a_launcher_that_cannot_be_started_fails_the_call_with_its_request_id(python_code, run, monkeypatch, tmp_path):
+    """A runtime program the system cannot start at all (here: the launcher is gone) fails the call as
+    Lambda's fork/exec does, naming the program and the call's request id."""
+    from workbench.core.runtime_launch import LaunchCommand
+    from workbench.engine import environment_group
+
+    gone = tmp_path / "gone" / "launcher"
+    monkeypatch.setattr(environment_group.EnvironmentGroup, "launch",
+                        lambda self, command: LaunchCommand(str(gone), command.arguments))
+    ran = run(fn(python_code, "counter.handler"))
+    rid = ran.result.request_id
+    assert ran.result.error_type == "Runtime.InvalidEntrypoint"
+    assert json.loads(ran.result.payload)["errorMessage"] == (
+        f"RequestId: {rid} Error: fork/exec {gone}: no such file or directory")
+    assert report_of(ran).endswith("\tStatus: error\tError Type: Runtime.InvalidEntrypoint")
+
+
 def test_engine_still_works_after_a_failed_start(python_code, run):
     """A failed start does not break the engine: the same function with a good interpreter runs."""
     assert run(fn(python_code, "counter.handler", interpreter="/nonexistent/python")).result.error_type

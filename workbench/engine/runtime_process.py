@@ -14,6 +14,9 @@ import subprocess
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 _READ_CHUNK = 1 << 16
+# At most this much per read(): a runtime that prints without pause must not keep the Qt thread reading
+# (the notifier fires again on the next turn of the loop for the rest).
+_READ_LIMIT = 1 << 20
 # Without a pidfd, how often the exit is looked for.
 _EXIT_POLL_MS = 20
 
@@ -54,9 +57,11 @@ class RuntimeProcess(QObject):
         return self._process.returncode is None
 
     def read(self) -> bytes:
-        """Everything the runtime has written that was not read yet (never blocks)."""
+        """What the runtime has written and was not read yet, up to about a megabyte (never blocks). A
+        frozen or waiting runtime writes nothing more: then this is all of it."""
         chunks = []
-        while not self._eof and not self._closed:
+        size = 0
+        while not self._eof and not self._closed and size < _READ_LIMIT:
             try:
                 chunk = os.read(self._fd, _READ_CHUNK)
             except BlockingIOError:
@@ -68,6 +73,7 @@ class RuntimeProcess(QObject):
                 self._output.setEnabled(False)
                 break
             chunks.append(chunk)
+            size += len(chunk)
         return b"".join(chunks)
 
     def wait(self, timeout_ms: int) -> bool:

@@ -245,6 +245,10 @@ class Sandbox(QObject):
             self._complete(Status.TIMEOUT, payload, "Sandbox.Timedout", "Sandbox.Timedout", time.monotonic(),
                            timed_out=True)
             return
+        if self._init_error is None and self._exec_failure:
+            self._init_error = (lambda_errors.start_failure_payload(
+                request.request_id, "Runtime.InvalidEntrypoint", self._exec_failure), "Runtime.InvalidEntrypoint",
+                "Runtime.InvalidEntrypoint")
         payload, error_type, reported_type = self._init_error or (
             lambda_errors.exit_error_payload(request.request_id, *self._exit), "Runtime.ExitError",
             "Runtime.ExitError")
@@ -366,11 +370,9 @@ class Sandbox(QObject):
 
     def _failed_to_start(self, error: OSError) -> None:
         self._exit = (None, None)
-        reason = (error.strerror or str(error)).lower()
-        self._init_error = (lambda_errors.start_failure_payload(
-            self._request.request_id if self._request else "", "Runtime.InvalidEntrypoint",
-            f"fork/exec {self._command.program}: {reason}"), "Runtime.InvalidEntrypoint",
-            "Runtime.InvalidEntrypoint")
+        # Reported (with the call's request id) when the call comes: Lambda's Runtime.InvalidEntrypoint.
+        program = error.filename or self._command.program
+        self._exec_failure = f"fork/exec {program}: {(error.strerror or str(error)).lower()}"
         self._set_state("dead")
         self._deadline.stop()
         self._memory_timer.stop()
