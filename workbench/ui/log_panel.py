@@ -217,7 +217,7 @@ class LogPanel(QWidget):
         following.setArrowType(Qt.ArrowType.DownArrow)
         # Both counts grow with the log: elided rather than widening the row, so the splitters beside the log
         # never move as lines arrive (and the row fits the log column of a 1024-pixel window).
-        self._match_label = ElidedLabel(objectName="log_match_label", minimum_text="9 of 99")
+        self._match_label = ElidedLabel(objectName="log_match_label", minimum_text="99 of 99")
         self._count_label = ElidedLabel("0 lines", objectName="log_count_label", minimum_text="999 lines",
                                         mode=Qt.TextElideMode.ElideLeft)
         self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
