@@ -14,7 +14,8 @@ import threading
 import pytest
 
 from workbench.engine.environment_membership import ProcessTreeMembership
-from workbench.engine.runtime_api_server import PendingInvoke, RuntimeApiServer, _peer_hung_up, lambda_headers
+from workbench.engine.invoke_request import PendingInvoke, lambda_headers
+from workbench.engine.runtime_api_server import RuntimeApiServer, _peer_hung_up
 
 REQUEST_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
 PREFIX = "/2018-06-01/runtime"

@@ -17,7 +17,8 @@ from workbench.core.child_environment import build_environment
 from workbench.core.function_config import FunctionConfig
 from workbench.core.lambda_errors import MAX_RESPONSE_BYTES
 from workbench.engine.environment_membership import ProcessTreeMembership
-from workbench.engine.runtime_api_server import PendingInvoke, RuntimeApiServer, lambda_headers
+from workbench.engine.invoke_request import PendingInvoke, lambda_headers
+from workbench.engine.runtime_api_server import RuntimeApiServer
 from workbench.resources import runtime_path
 
 REQUEST_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"

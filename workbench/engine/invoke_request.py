@@ -1,7 +1,9 @@
-"""One event on its way to an environment, and the ids Lambda gives calls and environments."""
+"""One event on its way to an environment (with the headers Lambda sends it with), and the ids Lambda gives
+calls and environments."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -13,6 +15,31 @@ class InvokeRequest:
     event: bytes
     trace_id: str
     client_context: dict | None = None
+
+
+@dataclass(frozen=True)
+class PendingInvoke:
+    """An event waiting for the runtime's next GET /next, with Lambda's headers."""
+
+    request_id: str
+    event: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+def lambda_headers(request_id: str, deadline_ms: int, function_arn: str, trace_id: str,
+                   content_type: str = "application/json",
+                   client_context: dict | None = None) -> tuple[tuple[str, str], ...]:
+    """Every header Lambda sends with an event (awslambdaric stalls without Content-Type and Trace-Id)."""
+    headers = [
+        ("Lambda-Runtime-Aws-Request-Id", request_id),
+        ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
+        ("Lambda-Runtime-Invoked-Function-Arn", function_arn),
+        ("Lambda-Runtime-Trace-Id", trace_id),
+        ("Content-Type", content_type),
+    ]
+    if client_context is not None:
+        headers.append(("Lambda-Runtime-Client-Context", json.dumps(client_context)))
+    return tuple(headers)
 
 
 def new_trace_id(now: float | None = None) -> str:

@@ -24,10 +24,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from ..core.lambda_errors import MAX_RESPONSE_BYTES
 from .environment_launch import loopback_listener
 from .http_server_module import BaseHTTPRequestHandler, ThreadingHTTPServer
+from .invoke_request import PendingInvoke
 from .loopback_peer import identify_peer
 from .runtime_api_connections import ConnectionTracker
 
@@ -66,15 +66,6 @@ def state_transition_refused(current: str, wanted: str) -> bytes:
     return json.dumps({"errorMessage": f"State transition from {current} to {wanted} failed for runtime. "
                                        "Error: State transition is not allowed",
                        "errorType": "InvalidStateTransition"}, separators=(",", ":")).encode()
-
-
-@dataclass(frozen=True)
-class PendingInvoke:
-    """An event waiting for the runtime's next GET /next, with Lambda's headers."""
-
-    request_id: str
-    event: bytes
-    headers: tuple[tuple[str, str], ...]
 
 
 class RuntimeApiServer:
@@ -488,18 +479,3 @@ class _Handler(BaseHTTPRequestHandler):
         api._emit("init_error_posted", body, error_type, time.monotonic())
         self._reply(202, _OK)
 
-
-def lambda_headers(request_id: str, deadline_ms: int, function_arn: str, trace_id: str,
-                   content_type: str = "application/json",
-                   client_context: dict | None = None) -> tuple[tuple[str, str], ...]:
-    """Every header Lambda sends with an event (awslambdaric stalls without Content-Type and Trace-Id)."""
-    headers = [
-        ("Lambda-Runtime-Aws-Request-Id", request_id),
-        ("Lambda-Runtime-Deadline-Ms", str(deadline_ms)),
-        ("Lambda-Runtime-Invoked-Function-Arn", function_arn),
-        ("Lambda-Runtime-Trace-Id", trace_id),
-        ("Content-Type", content_type),
-    ]
-    if client_context is not None:
-        headers.append(("Lambda-Runtime-Client-Context", json.dumps(client_context)))
-    return tuple(headers)

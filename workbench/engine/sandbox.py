@@ -22,9 +22,8 @@ from ..core.runtime_launch import LaunchCommand
 from .deadline import Deadline
 from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
-from .invoke_request import InvokeRequest
+from .invoke_request import InvokeRequest, PendingInvoke, lambda_headers
 from .runtime_process import RuntimeProcess
-from .runtime_api_server import PendingInvoke, lambda_headers
 
 LOG_FLUSH_MS = 30
 MEMORY_POLL_MS = 10

@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette,
-                           QShortcut, QTextCharFormat, QTextCursor)
+from PySide6.QtGui import (QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette, QShortcut,
+                           QTextCharFormat, QTextCursor)
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QMenu, QPlainTextEdit, QToolButton,
                                QVBoxLayout, QWidget)
 
 from workbench.core.log_levels import LEVELS
-from workbench.core.log_view_text import ERROR, PLAIN, PLATFORM, PLATFORM_FAILED, WARNING, line_kind, view_text
+from workbench.core.log_view_text import PLAIN, line_kind, view_text
 from workbench.core.stack_frames import FOLDED_WARNING, WARNING_MARK, location_at
 from workbench.ui.elided_label import ElidedLabel
 from workbench.ui.log_fold_area import LogFoldArea
+from workbench.ui.log_formats import is_dark, line_formats
 from workbench.ui.log_page import LogPage
 from workbench.ui.log_search import LogSearch
 
@@ -298,23 +299,8 @@ class LogPanel(QWidget):
 
     def _build_formats(self) -> None:
         """Formats built once per palette, so light and dark themes both stay readable."""
-        palette = self.palette()
-        text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
-        dark = base.lightness() < 128
-        muted = QColor.fromRgbF(*(t * 0.6 + b * 0.4 for t, b in zip(text.getRgbF()[:3], base.getRgbF()[:3])))
-        red = QColor("#ff7b72" if dark else "#c62828")
-        amber = QColor("#e3b341" if dark else "#9a6700")
-        platform = QTextCharFormat()
-        platform.setForeground(muted)
-        platform.setFontWeight(QFont.Weight.Bold)
-        failed = QTextCharFormat(platform)
-        failed.setForeground(red)
-        error, warning = QTextCharFormat(), QTextCharFormat()
-        error.setForeground(red)
-        warning.setForeground(amber)
-        self._formats = {PLAIN: QTextCharFormat(), PLATFORM: platform, PLATFORM_FAILED: failed,
-                         WARNING: warning, ERROR: error}
-        self._finder.set_colours(dark)
+        self._formats = line_formats(self.palette())
+        self._finder.set_colours(is_dark(self.palette()))
 
     # --- Pages
 

@@ -4,6 +4,7 @@ Runs inside the child process. Standard library only, Python 3.9 and later; impo
 workbench package. Payload shapes, log formats and error messages follow awslambdaric 4.x.
 """
 
+import http.client
 import importlib
 import json
 import logging
@@ -13,24 +14,6 @@ import sys
 import time
 import traceback
 
-
-def _import_http_client():
-    """http.client for the runtime's own requests, imported without ssl: Lambda's runtime client (C++)
-    loads nothing of the kind, and importing ssl would add some 10 ms to every init. It is then taken out
-    of sys.modules, so the handler's `import http.client` loads a complete one (HTTPS included)."""
-    if "ssl" in sys.modules or "http.client" in sys.modules:
-        import http.client
-        return http.client
-    sys.modules["ssl"] = None  # http.client's optional `import ssl` fails, and it goes without HTTPS
-    try:
-        import http.client
-    finally:
-        del sys.modules["ssl"]
-    client = sys.modules.pop("http.client")
-    return client
-
-
-_http_client = _import_http_client()
 
 API_PREFIX = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
@@ -235,7 +218,7 @@ class RuntimeClient:
 
     def __init__(self, address):
         host, _, port = address.rpartition(":")
-        self._connection = _http_client.HTTPConnection(host, int(port))
+        self._connection = http.client.HTTPConnection(host, int(port))
 
     def _request(self, method, path, body=None, headers=None):
         self._connection.request(method, API_PREFIX + path, body=body, headers=headers or {})
