@@ -12,6 +12,7 @@ import os
 import time
 from collections import deque
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -26,9 +27,12 @@ from ..core.log_lines import end_line, report_line, start_line
 from ..core.function_environment import FunctionEnvironment, redact
 from ..core.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
-from .environment_builder import BuildFailure, EnvironmentBuild, EnvironmentBuilder
+from .environment_builder import BuildFailure, EnvironmentBuilder
 from .invoke_request import InvokeRequest, new_request_id, new_trace_id
 from .sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from .environment_build import EnvironmentBuild
 
 
 @dataclass(frozen=True)
