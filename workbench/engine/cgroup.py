@@ -456,27 +456,23 @@ def _kill_group(path: str, version: int, controller: str, group: EnvironmentCgro
         pids = _pids_in(procs)
         if not pids:
             return
-        if freezer:
-            try:
-                _write(os.path.join(freezer, "freezer.state"), "FROZEN")
-            except OSError:
-                pass
-        elif version == 2:
-            try:
-                _write(os.path.join(path, "cgroup.freeze"), "1")
-            except OSError:
-                pass
+        _set_frozen(True, freezer, path, version)
         _kill_pids(_pids_in(procs))
-        if freezer:
-            try:
-                _write(os.path.join(freezer, "freezer.state"), "THAWED")
-            except OSError:
-                pass
-        elif version == 2:
-            try:
-                _write(os.path.join(path, "cgroup.freeze"), "0")
-            except OSError:
-                pass
+        _set_frozen(False, freezer, path, version)
+
+
+def _set_frozen(frozen: bool, freezer: str | None, path: str, version: int) -> None:
+    """Freeze or thaw the group at path: through v1's freezer folder, or v2's cgroup.freeze (quietly)."""
+    if freezer:
+        target, value = os.path.join(freezer, "freezer.state"), "FROZEN" if frozen else "THAWED"
+    elif version == 2:
+        target, value = os.path.join(path, "cgroup.freeze"), "1" if frozen else "0"
+    else:
+        return
+    try:
+        _write(target, value)
+    except OSError:
+        pass
 
 
 def _rmdir_when_empty(path: str, wait_s: float = 0.5) -> bool:
