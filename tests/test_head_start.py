@@ -114,3 +114,26 @@ def test_what_starts_an_environment_ahead_imports_no_qt(python_code):
               "print(head is not None, loaded)\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "True []", done.stderr
+
+
+def test_the_collector_is_off_for_a_one_shot_start_up_only(qapp, python_code, tmp_path):
+    """`lambda-workbench invoke` starts with the cycle collector off (cli.run); a command that goes on past
+    its first call turns it back on, so a long --repeat run collects as usual."""
+    import gc
+    import io
+
+    from workbench.cli import invoke
+
+    event = tmp_path / "event.json"
+    event.write_text('{"do": "ok"}')
+    argv = ["--handler", "faults.handler", "--code-dir", str(python_code), "-e", str(event), "--no-history"]
+    try:
+        for repeat, collecting in ((1, False), (3, True)):
+            gc.disable()
+            out, err = io.StringIO(), io.StringIO()
+            assert invoke.main([*argv, "--repeat", str(repeat)], stdout=out, stderr=err) == 0, err.getvalue()
+            assert len(out.getvalue().splitlines()) == repeat
+            assert gc.isenabled() is collecting
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
+from . import resume_collector
 from ..core.aws_settings import AwsSettings, load_aws_settings
 from ..core.function_config import RUNTIMES, FunctionConfig
 from ..core.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
@@ -227,9 +228,11 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     tty = stderr.isatty()
     interrupted = _stop_on_interrupt(session)
     try:
-        for _ in range(repeat):
+        for number in range(repeat):
             if interrupted:
                 break
+            if number == 1:
+                resume_collector()  # off for the start-up only (cli.run)
             run = session.run(prepared, source="cli", cold=cold, head_start=head_start)
             head_start = None
             interrupted.current = run
