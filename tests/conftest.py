@@ -103,3 +103,33 @@ def run(engine, qtbot):
         return ran
 
     return _run
+
+
+# --- Node.js functions: a private copy of the fixture handlers, and invoke on any engine ------------
+
+NODE_FIXTURES = Path(__file__).parent / "fixtures" / "node"
+
+
+@pytest.fixture
+def code(tmp_path):
+    """A private copy of tests/fixtures/node, so a test may edit files without touching the originals."""
+    target = tmp_path / "code"
+    shutil.copytree(NODE_FIXTURES, target)
+    return target
+
+
+@pytest.fixture
+def invoke(engine, qtbot):
+    """invoke(config, event, on=engine) runs a Node.js call and returns its result and log lines."""
+    from node_functions import NodeRan
+
+    def _invoke(config, event=None, options=None, on=None):
+        invocation = (on or engine).invoke(config, {} if event is None else event, options)
+        ran = NodeRan(result=None)
+        invocation.log_lines.connect(ran.lines.extend)
+        with qtbot.waitSignal(invocation.finished, timeout=30_000) as blocker:
+            pass
+        ran.result = blocker.args[0]
+        return ran
+
+    return _invoke
