@@ -112,3 +112,17 @@ def test_invoke_records_every_run_and_history_lists_it(tmp_path, python_code):
     assert json.loads(shown["response"])["calls"] == 2
     subprocess.run(args + ["--no-history"], capture_output=True, timeout=60, check=True)
     assert len(history("--workspace", str(tmp_path), "--json").stdout.splitlines()) == 2
+
+
+def test_a_function_named_like_a_subcommand_is_listed_after_a_double_dash(tmp_path):
+    """`history show` shows a run; a function called "show" is still listed, as `history -- show`."""
+    store = HistoryStore.for_workspace(tmp_path)
+    shown = store.record(make_record(function="show"))
+    store.record(make_record(function="Other"))
+    store.close()
+    listed = history("--workspace", str(tmp_path), "--json", "--", "show")
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(line)["id"] for line in listed.stdout.splitlines()] == [shown]
+    assert "-- show" in " ".join(history("--help").stdout.split())
+    as_subcommand = history("show", "--workspace", str(tmp_path))
+    assert as_subcommand.returncode == 2 and "RUN" in as_subcommand.stderr

@@ -4,7 +4,8 @@
     lambda-workbench history show RUN [--json]
     lambda-workbench history diff RUN RUN        exit 0: equal responses, 1: they differ
 
-RUN is a run id or an unambiguous prefix of one. Exit 2: bad usage, no such workspace or run.
+RUN is a run id or an unambiguous prefix of one. Exit 2: bad usage, no such workspace or run. A function
+named like a subcommand is listed after `--`: `lambda-workbench history -- show`.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
     }[command])
     parser.add_argument("--workspace", default=".", metavar="DIR", help="workspace folder (default: .)")
     if command == "list":
-        parser.add_argument("function", nargs="?", metavar="FUNCTION", help="only this function's runs")
+        parser.add_argument("function", nargs="?", metavar="FUNCTION",
+                            help="only this function's runs (a function named show or diff: -- show)")
         parser.add_argument("--status", choices=OUTCOMES, help="only runs with this outcome")
         parser.add_argument("--limit", type=int, default=20, metavar="N", help="newest N runs (default 20)")
     elif command == "show":
