@@ -166,8 +166,12 @@ def scene_function_logs(window) -> QWidget:
 
 def scene_failure(window) -> QWidget:
     """The failing preset: the error in the Response panel, relative frames, the raising line marked."""
-    presets = {p.name: p for p in window.presets.store.list("OrderConfirmation")}
-    window.presets.on_selected(presets["missing-email"])
+    from PySide6.QtWidgets import QComboBox
+
+    # Chosen in the picker, as a user chooses it: the picker then names the preset the run used.
+    combo = window.preset_picker.findChild(QComboBox)
+    combo.setCurrentIndex(next(row for row in range(combo.count())
+                               if getattr(combo.itemData(row), "name", None) == "missing-email"))
     _run(window)
     return window
 
