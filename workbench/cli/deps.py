@@ -16,6 +16,7 @@ from typing import TextIO
 
 from ..core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
 from ..core.invocation_request import RunProblem, find_function
+from .arguments import parse_arguments
 
 PROG = "lambda-workbench deps"
 
@@ -113,10 +114,9 @@ def build_and_report(configs: list[FunctionConfig], rebuild: bool, build: bool, 
 
 def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exit_:
-        return 2 if exit_.code else 0
+    args = parse_arguments(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     try:
         configs = resolve_functions(args)
     except UsageError as error:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from . import resume_collector
+from .arguments import parse_arguments
 from ..core.aws_settings import AwsSettings, load_aws_settings
 from ..core.function_config import RUNTIMES, FunctionConfig
 from ..core.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
@@ -293,11 +294,9 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
          stderr: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin.buffer
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code == 0 else 2
+    args = parse_arguments(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     try:
         prepared = prepare(args, stdin)
         report = open(args.report_json, "w", encoding="utf-8") if args.report_json else None

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from .arguments import parse_arguments
+
 # Lines of differences printed under a failing case (all of them are in --json and --junit).
 SHOWN_DIFFERENCES = 5
 
@@ -37,10 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code == 0 else 2
+    args = parse_arguments(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     from ..core.test_plan import PlanError, plan_tests
     from ..core.workspace import load_workspace
 
@@ -70,20 +71,12 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication
-
     from ..core.junit_report import write_junit
     from ..core.test_report import FAILED, case_line, report_document, summarise
-    from ..engine.run_session import RunSession
     from ..engine.test_run import TestRun, session_starter
+    from .command_session import command_session
     from .interrupt import run_until_finished
-    from .invoke import _open_history
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    history = None if args.no_history else _open_history(workspace.folder, stderr)
-    session = RunSession(history=history, parent=app)
-    session.history_problem.connect(lambda text: stderr.write(f"lambda-workbench test: warning: {text}\n"))
-    run = TestRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
     width = max((len(f"{c.function} {c.name}") for c in plan.cases), default=0)
 
     def on_case(item) -> None:
@@ -96,13 +89,10 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
                 stdout.write(f"      {difference}{where}\n")
         stdout.flush()
 
-    run.case_finished.connect(on_case)
-    try:
+    with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr) as session:
+        run = TestRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
+        run.case_finished.connect(on_case)
         interrupted = run_until_finished(run)
-    finally:
-        session.shutdown()
-        if history is not None and hasattr(history, "close"):
-            history.close()
     summary = summarise(run.results, run.seconds)
     stdout.write(f"{summary}\n")
     if args.junit:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
+from .arguments import parse_arguments
 
 PROG = "lambda-workbench tune"
 
@@ -36,10 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code == 0 else 2
+    args = parse_arguments(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     try:
         sizes = parse_sizes(args.sizes)
     except ValueError as error:
@@ -79,39 +79,28 @@ def _prepare(args, stderr: TextIO):
 
 
 def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication
-
     from ..core.memory_sweep import recommend
     from ..core.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
-    from ..engine.run_session import RunSession
     from ..engine.test_run import session_starter
     from ..engine.tune_run import TuneRun
+    from .command_session import command_session
     from .interrupt import run_until_finished
-    from .invoke import _open_history
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    history = None if args.no_history else _open_history(Path(args.workspace), stderr)
-    session = RunSession(history=history, parent=app)
-    session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
-    run = TuneRun(prepared, sizes, args.runs, session_starter(session, source="tune"))
     results = []
     architecture = prepared.config.architecture
-    for line in header_lines(prepared, sizes, args.runs):
-        stdout.write(line + "\n")
-    stdout.flush()
 
     def on_size(figures) -> None:
         stdout.write(figures_line(figures, architecture) + "\n")
         stdout.flush()
 
-    run.size_finished.connect(on_size)
-    run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
-    try:
+    with command_session(PROG, Path(args.workspace), not args.no_history, stderr) as session:
+        run = TuneRun(prepared, sizes, args.runs, session_starter(session, source="tune"))
+        for line in header_lines(prepared, sizes, args.runs):
+            stdout.write(line + "\n")
+        stdout.flush()
+        run.size_finished.connect(on_size)
+        run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
         interrupted = run_until_finished(run)
-    finally:
-        session.shutdown()
-        if history is not None and hasattr(history, "close"):
-            history.close()
     recommendation = recommend(run.figures, architecture, cpu_note(results))
     for line in recommendation_lines(recommendation, run.cancelled):
         stdout.write(line + "\n")

@@ -1,0 +1,34 @@
+"""The run session of a headless command that runs presets (test, tune): one Qt core application, the
+workspace's history unless --no-history, and on leaving every environment stopped and the history closed,
+whether the runs finished, failed or were interrupted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ..engine.run_session import RunSession
+
+
+@contextmanager
+def command_session(prog: str, workspace_folder: Path, record: bool, stderr: TextIO) -> Iterator[RunSession]:
+    """A RunSession whose runs are recorded in the workspace's history when `record`; a history it cannot
+    write to is a warning on stderr under prog's name, not a failure of the command."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ..engine.run_session import RunSession
+    from .invoke import _open_history
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    history = _open_history(workspace_folder, stderr) if record else None
+    session = RunSession(history=history, parent=app)
+    session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))
+    try:
+        yield session
+    finally:
+        session.shutdown()
+        if history is not None and hasattr(history, "close"):
+            history.close()
