@@ -300,8 +300,26 @@ class EnvironmentCgroup:
         """Delete the group once its processes have exited; False if some still had not."""
         return all([_rmdir_when_empty(path, wait_s) for path in self.dirs.values()])
 
-    # Subclasses: version, set_limits, set_cpu, peak_bytes, oom_kills, pids_limit_hits, freeze, thaw,
-    # _members_dir, _membership_key.
+    def freeze(self) -> bool:
+        """Freeze every process; True once the kernel says the group is frozen (tasks in uninterruptible
+        sleep can keep it freezing for a moment; they stay stopped at their next return to user space)."""
+        folder = self._members_dir()
+        try:
+            _write(*_freeze_setting(self.version, folder, True))
+            for _ in range(50):
+                if _is_frozen(self.version, folder):
+                    return True
+                time.sleep(0.0002)
+        except OSError:
+            pass
+        return False
+
+    def thaw(self) -> None:
+        _set_frozen(False, self._members_dir(), self.version)
+
+    # Subclasses: version, set_limits, set_cpu, peak_bytes, oom_kills, pids_limit_hits, _members_dir (the
+    # folder whose cgroup.procs lists the members; in v1 the freezer's, so it is also where freezing is
+    # done), _membership_key.
 
 
 class CgroupV1(EnvironmentCgroup):
@@ -338,26 +356,6 @@ class CgroupV1(EnvironmentCgroup):
 
     def pids_limit_hits(self) -> int:
         return _field(os.path.join(self.dirs["pids"], "pids.events"), "max")
-
-    def freeze(self) -> bool:
-        """Freeze every process; True once the kernel says FROZEN (tasks in uninterruptible sleep can
-        keep it FREEZING for a moment; they stay stopped at their next return to user space)."""
-        state = os.path.join(self.dirs["freezer"], "freezer.state")
-        try:
-            _write(state, "FROZEN")
-            for _ in range(50):
-                if _read(state).strip() == "FROZEN":
-                    return True
-                time.sleep(0.0002)
-        except OSError:
-            pass
-        return False
-
-    def thaw(self) -> None:
-        try:
-            _write(os.path.join(self.dirs["freezer"], "freezer.state"), "THAWED")
-        except OSError:
-            pass
 
     def _members_dir(self) -> str:
         return self.dirs["freezer"]
@@ -405,23 +403,6 @@ class CgroupV2(EnvironmentCgroup):
     def pids_limit_hits(self) -> int:
         return _field(self._file("pids.events"), "max")
 
-    def freeze(self) -> bool:
-        try:
-            _write(self._file("cgroup.freeze"), "1")
-            for _ in range(50):
-                if _field(self._file("cgroup.events"), "frozen") == 1:
-                    return True
-                time.sleep(0.0002)
-        except OSError:
-            pass
-        return False
-
-    def thaw(self) -> None:
-        try:
-            _write(self._file("cgroup.freeze"), "0")
-        except OSError:
-            pass
-
     def _members_dir(self) -> str:
         return self.dirs[""]
 
@@ -447,7 +428,8 @@ def _kill_group(path: str, version: int, controller: str, group: EnvironmentCgro
             return
         except OSError:
             pass
-    freezer = None
+    # v2 freezes the group at path itself; v1 only through the freezer hierarchy's folder of the group.
+    freezer = path
     if version == 1:
         freezer = path if controller == "freezer" else None
         if group is not None:
@@ -456,21 +438,31 @@ def _kill_group(path: str, version: int, controller: str, group: EnvironmentCgro
         pids = _pids_in(procs)
         if not pids:
             return
-        _set_frozen(True, freezer, path, version)
+        _set_frozen(True, freezer, version)
         _kill_pids(_pids_in(procs))
-        _set_frozen(False, freezer, path, version)
+        _set_frozen(False, freezer, version)
 
 
-def _set_frozen(frozen: bool, freezer: str | None, path: str, version: int) -> None:
-    """Freeze or thaw the group at path: through v1's freezer folder, or v2's cgroup.freeze (quietly)."""
-    if freezer:
-        target, value = os.path.join(freezer, "freezer.state"), "FROZEN" if frozen else "THAWED"
-    elif version == 2:
-        target, value = os.path.join(path, "cgroup.freeze"), "1" if frozen else "0"
-    else:
+def _freeze_setting(version: int, folder: str, frozen: bool) -> tuple[str, str]:
+    """The file that freezes or thaws the group in folder, and the value to write to it."""
+    if version == 1:
+        return os.path.join(folder, "freezer.state"), "FROZEN" if frozen else "THAWED"
+    return os.path.join(folder, "cgroup.freeze"), "1" if frozen else "0"
+
+
+def _is_frozen(version: int, folder: str) -> bool:
+    """True once the kernel reports every task stopped (until then v1 says FREEZING, v2 frozen 0)."""
+    if version == 1:
+        return _read(os.path.join(folder, "freezer.state")).strip() == "FROZEN"
+    return _field(os.path.join(folder, "cgroup.events"), "frozen") == 1
+
+
+def _set_frozen(frozen: bool, folder: str | None, version: int) -> None:
+    """Freeze or thaw the group in folder, quietly; None: a v1 group with no freezer folder to do it in."""
+    if not folder:
         return
     try:
-        _write(target, value)
+        _write(*_freeze_setting(version, folder, frozen))
     except OSError:
         pass
 
