@@ -12,8 +12,8 @@ from pathlib import Path
 from .dependency_cache import entry_info
 from .function_config import FunctionConfig, LayerRef, runtime_family
 from .interpreter_choice import Interpreter
-from .package_report import (UNZIPPED_LIMIT_BYTES, Package, ParityFinding, node_packages, parity_findings,
-                             python_packages)
+from .package_report import (UNZIPPED_LIMIT_BYTES, Package, ParityFinding, folder_size, node_packages,
+                             parity_findings, python_packages)
 
 # Folders a deployment package leaves out (tools, caches), as the code fingerprint does.
 _NOT_DEPLOYED = {".git", ".venv", "__pycache__", ".aws-sam", ".pytest_cache", "events", "node_modules"}
@@ -42,18 +42,6 @@ class EnvironmentReport:
     @property
     def over_limit(self) -> bool:
         return self.size_bytes > UNZIPPED_LIMIT_BYTES
-
-
-def deployed_size(folder: str | Path, skip: set[str] = _NOT_DEPLOYED) -> int:
-    total = 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in skip]
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
-    return total
 
 
 def _packages(folder: str | None, runtime: str) -> list[Package]:
@@ -87,11 +75,11 @@ def build_report(config: FunctionConfig, interpreter: Interpreter | None, manife
     layer_packages = python_packages(os.path.join(opt_dir, "python")) if opt_dir else []
     findings = parity_findings(packages + layer_packages, config.architecture) \
         if runtime_family(config.runtime) == "python" else []
-    size = deployed_size(config.code_dir)
+    size = folder_size(config.code_dir, skip=_NOT_DEPLOYED)
     if built:
-        size += deployed_size(entry, set())
+        size += folder_size(entry)
     if opt_dir:
-        size += deployed_size(opt_dir, set())
+        size += folder_size(opt_dir)
     return EnvironmentReport(config.name, config.runtime, config.architecture, interpreter, manifest, entry,
                              info.get("built_at") if built else None, tuple(packages), config.layers,
                              sdk_description(sdk_dir, config.runtime), tuple(findings), size)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.parser
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,10 +93,12 @@ def parity_findings(packages: list[Package], architecture: str) -> list[ParityFi
     return findings
 
 
-def folder_size(folder: str | Path) -> int:
-    """Bytes of every file below folder, links not followed."""
+def folder_size(folder: str | Path, skip: Collection[str] = ()) -> int:
+    """Bytes of every file below folder, links not followed, leaving out the folders named in skip (at any
+    depth)."""
     total = 0
-    for root, _dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in skip]
         for name in files:
             try:
                 total += os.lstat(os.path.join(root, name)).st_size
