@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QWheelEvent
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from workbench.ui.view_gutter import ViewGutter
 
 _PADDING = 6  # pixels either side of the numbers
 _MIN_DIGITS = 2  # so the text does not jump sideways between line 9 and line 10
 
 
-class LineNumberArea(QWidget):
+class LineNumberArea(ViewGutter):
     """A child of `editor` that takes a left margin of the viewport and numbers the visible lines.
 
     The editor calls place() from its resizeEvent and update_width() when its font changes.
@@ -19,11 +21,9 @@ class LineNumberArea(QWidget):
 
     def __init__(self, editor: QPlainTextEdit):
         super().__init__(editor)
-        self._editor = editor
         self._applied_width = -1
         self.setFont(editor.font())
         editor.blockCountChanged.connect(self.update_width)
-        editor.updateRequest.connect(self._on_update_request)
         editor.cursorPositionChanged.connect(self.update)
         self.update_width()
 
@@ -35,52 +35,41 @@ class LineNumberArea(QWidget):
     @Slot()
     def update_width(self) -> None:
         """Resize to the current line count and font, and move the editor's text to make room."""
-        self.setFont(self._editor.font())
-        width = self.width_for_lines(self._editor.blockCount())
+        self.setFont(self._view.font())
+        width = self.width_for_lines(self._view.blockCount())
         if width != self._applied_width:
             self._applied_width = width
-            self._editor.setViewportMargins(width, 0, 0, 0)
+            self._view.setViewportMargins(width, 0, 0, 0)
             self.place()
 
-    @Slot(QRect, int)
-    def _on_update_request(self, rect: QRect, dy: int) -> None:
-        if dy:
-            self.scroll(0, dy)
-        else:
-            self.update(0, rect.y(), self.width(), rect.height())
-
-    def place(self) -> None:
-        """Cover the left margin of the editor; call from the editor's resizeEvent."""
-        contents = self._editor.contentsRect()
-        self.setGeometry(
-            QRect(contents.left(), contents.top(), self._applied_width, contents.height())
-        )
+    def margin_width(self) -> int:
+        return self._applied_width
 
     # --- Qt overrides
 
     def sizeHint(self) -> QSize:
-        return QSize(self.width_for_lines(self._editor.blockCount()), 0)
+        return QSize(self.width_for_lines(self._view.blockCount()), 0)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         # Scrolling over the numbers should scroll the text, as it does in every editor.
-        QApplication.sendEvent(self._editor.viewport(), event)
+        QApplication.sendEvent(self._view.viewport(), event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        palette = self._editor.palette()
+        palette = self._view.palette()
         painter = QPainter(self)
         painter.fillRect(event.rect(), _gutter_background(palette))
         muted = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.PlaceholderText)
-        current_line = self._editor.textCursor().blockNumber()
+        current_line = self._view.textCursor().blockNumber()
         bold = QFont(self.font())
         bold.setBold(True)
         right = self.width() - _PADDING
         height = self.fontMetrics().height()
 
-        block = self._editor.firstVisibleBlock()
-        offset = self._editor.contentOffset()
-        top = round(self._editor.blockBoundingGeometry(block).translated(offset).top())
+        block = self._view.firstVisibleBlock()
+        offset = self._view.contentOffset()
+        top = round(self._view.blockBoundingGeometry(block).translated(offset).top())
         while block.isValid() and top <= event.rect().bottom():
-            bottom = top + round(self._editor.blockBoundingRect(block).height())
+            bottom = top + round(self._view.blockBoundingRect(block).height())
             if block.isVisible() and bottom >= event.rect().top():
                 is_current = block.blockNumber() == current_line
                 painter.setFont(bold if is_current else self.font())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Slot
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette, QTextBlock
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit
 
 from workbench.core.log_levels import log_level, shown_at
+from workbench.ui.view_gutter import ViewGutter
 
 # QTextBlock.userState of a run's START line: its group is expanded or collapsed.
 EXPANDED, COLLAPSED = 1, 2
@@ -25,7 +26,7 @@ class FoldState:
     newest_collapsed: bool = False
 
 
-class LogFoldArea(QWidget):
+class LogFoldArea(ViewGutter):
     """Folds each run of a log view and filters its lines by text and by level.
 
     A run is the lines from START to its REPORT. A new run collapses the earlier ones (the
@@ -35,13 +36,11 @@ class LogFoldArea(QWidget):
 
     def __init__(self, view: QPlainTextEdit) -> None:
         super().__init__(view)
-        self._view = view
         self._filter = ""
         self._level: str | None = None
         self._newest_collapsed = False  # the user folded the run still being written
         self._width = view.fontMetrics().horizontalAdvance("▾") + 8
         view.setViewportMargins(self._width, 0, 0, 0)
-        view.updateRequest.connect(self._on_update_request)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     # --- What the panel calls
@@ -163,16 +162,8 @@ class LogFoldArea(QWidget):
             yield block
             block = block.next()
 
-    def place(self) -> None:
-        rect = self._view.contentsRect()
-        self.setGeometry(QRect(rect.left(), rect.top(), self._width, rect.height()))
-
-    @Slot(QRect, int)
-    def _on_update_request(self, rect: QRect, dy: int) -> None:
-        if dy:
-            self.scroll(0, dy)
-        else:
-            self.update(0, rect.y(), self.width(), rect.height())
+    def margin_width(self) -> int:
+        return self._width
 
     # --- Qt overrides
 
