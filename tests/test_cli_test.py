@@ -159,7 +159,7 @@ def test_every_case_is_recorded_in_history_as_a_test_run(qapp, sample, monkeypat
             recorded.append(record)
             return str(len(recorded))
 
-    monkeypatch.setattr("workbench.cli.invoke._open_history", lambda folder, stderr: History())
+    monkeypatch.setattr("workbench.cli.command_session.open_history", lambda folder, prog, stderr: History())
     code, _out, _err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation")
     assert code == 0
     assert sorted(r.preset for r in recorded) == ["big-order", "empty", "missing-email", "new-order"]
@@ -173,3 +173,16 @@ def test_a_per_function_expectation_for_an_unknown_function_is_named(qapp, sampl
     code, out, err = run_cli(qapp, "--workspace", str(sample))
     assert code == 2 and out == ""
     assert "events/empty.expect.yaml:8:3: functions: no function 'OrderConfirmationNod' in this workspace" in err
+
+
+def test_a_damaged_history_is_a_warning_under_the_commands_own_name(qapp, sample):
+    """A history file that is not a database: `test` says so as itself, sets the file aside, and still runs."""
+    from workbench.core.history_store import history_path
+
+    path = history_path(sample)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not sqlite" * 100)
+    code, out, err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation")
+    assert code == 0, out + err
+    warnings = [line for line in err.splitlines() if "moved it aside" in line]
+    assert warnings and all(line.startswith("lambda-workbench test: warning: ") for line in warnings), err

@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from ..core.history_store import HistoryStore
     from ..engine.run_session import RunSession
+
+
+def open_history(folder: Path, prog: str, stderr: TextIO) -> HistoryStore:
+    """The workspace's history store; its notices (a damaged file moved aside, ...) are warnings on stderr
+    under the command's own name."""
+    from ..core.history_store import HistoryStore
+
+    return HistoryStore.for_workspace(folder, on_notice=lambda text: stderr.write(f"{prog}: warning: {text}\n"))
 
 
 @contextmanager
@@ -20,10 +29,9 @@ def command_session(prog: str, workspace_folder: Path, record: bool, stderr: Tex
     from PySide6.QtCore import QCoreApplication
 
     from ..engine.run_session import RunSession
-    from .invoke import _open_history
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    history = _open_history(workspace_folder, stderr) if record else None
+    history = open_history(workspace_folder, prog, stderr) if record else None
     session = RunSession(history=history, parent=app)
     session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))
     try:

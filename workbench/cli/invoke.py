@@ -186,13 +186,6 @@ def _write_lines(stream: TextIO, lines: list[str], tty: bool) -> None:
     stream.flush()
 
 
-def _open_history(folder: Path, stderr: TextIO):
-    """The workspace's history store; its notices (a damaged file moved aside, ...) go to stderr."""
-    from ..core.history_store import HistoryStore
-
-    return HistoryStore.for_workspace(folder, on_notice=lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
-
-
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
                     report: TextIO | None, history_folder: Path | None = None,
                     aws: AwsSettings = AwsSettings()) -> int:
@@ -310,8 +303,10 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     folder = None if args.no_history else _workspace_folder(args)
     try:
         if args.remote:
+            from .command_session import open_history
             from .invoke_remote import run_remote
-            history = _open_history(folder, stderr) if folder is not None else None
+
+            history = open_history(folder, PROG, stderr) if folder is not None else None
             try:
                 return run_remote(prepared, args, stdout, stderr, report, history)
             finally:

@@ -12,6 +12,8 @@ import signal
 import sys
 from pathlib import Path
 
+from .command_session import open_history
+
 
 def build_parser() -> argparse.ArgumentParser:
     from ..serve.server import DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT, DEFAULT_MAX_ENVIRONMENTS
@@ -69,7 +71,7 @@ def _serve(args, folder: Path) -> int:
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
                            args.retry_delay_scale, int(args.max_queued_event_mb * 1024 * 1024))
-    history = None if args.no_history else _open_history(folder)
+    history = None if args.no_history else open_history(folder, "lambda-workbench serve", sys.stderr)
     server = ServeServer(folder, options, history=history)
     workspace = server.caller.workspace()
     if workspace.problem:
@@ -117,9 +119,3 @@ def _serve(args, folder: Path) -> int:
             history.close()
 
 
-def _open_history(folder: Path):
-    """The workspace's history (every served call is recorded there); its notices go to stderr."""
-    from ..core.history_store import HistoryStore
-
-    return HistoryStore.for_workspace(
-        folder, on_notice=lambda text: print(f"lambda-workbench serve: warning: {text}", file=sys.stderr))
