@@ -14,6 +14,7 @@ import time
 import pytest
 
 from workbench.core.containment import NO_CGROUPS_VARIABLE, PIDS_LIMIT_LINE, PROCESS_TREE
+from workbench.core.cpu_share import cpu_limit
 from workbench.core.function_config import FunctionConfig
 from workbench.engine import environment_group
 from processes import process_gone
@@ -153,6 +154,46 @@ def test_nothing_runs_between_calls(tmp_path, run):
     time.sleep(0.5)
     assert counter.read_text() == before
     assert run(config).result.succeeded
+
+
+THROTTLED = """
+    import time
+
+    def group_file(name):
+        \"\"\"The path of this process's cgroup file `name` (v1: in its controller's tree; v2: unified).\"\"\"
+        controller = name.split(".")[0]
+        for line in open("/proc/self/cgroup").read().splitlines():
+            _id, controllers, path = line.split(":", 2)
+            if controller in controllers.split(","):
+                return f"/sys/fs/cgroup/{controller}{path}/{name}"
+            if controllers == "" and path != "/":
+                return f"/sys/fs/cgroup{path}/{'cpu.max' if controller == 'cpu' else 'cgroup.freeze'}"
+        raise LookupError(name)
+
+    def handler(event, context):
+        started = time.thread_time()
+        while time.thread_time() - started < 0.03:  # more than a period's quota at 128 MB: throttled
+            pass
+        quota_file = group_file("cpu.cfs_quota_us")
+        return {"freezer": group_file("freezer.state"), "quota_file": quota_file,
+                "quota": open(quota_file).read().split()[0]}
+"""
+
+
+@needs_cgroup
+def test_a_throttled_runtime_freezes_at_once_and_is_held_to_its_share_in_calls(tmp_path, run):
+    """A call that used up its CPU quota ends with the environment frozen, not waiting for the next period
+    (the share is lifted while it is frozen, when it runs nothing), and the next call runs under it again."""
+    config = python_function(tmp_path, THROTTLED, memory_mb=128, timeout_s=5)
+    share = cpu_limit(128, environment_group.cgroup_host().host_cpus)
+    for _ in range(3):
+        result = run(config).result
+        assert result.succeeded, result.payload
+        seen = json.loads(result.payload)
+        assert seen["quota"] == str(share.quota_us), seen  # 7.24% of each 20 ms, during the call
+        frozen = open(seen["freezer"]).read().strip()
+        assert frozen in ("FROZEN", "1"), f"the environment is {frozen!r} once the call has finished"
+        assert open(seen["quota_file"]).read().split()[0] in ("-1", "max")
 
 
 @needs_cgroup

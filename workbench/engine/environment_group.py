@@ -175,6 +175,7 @@ class EnvironmentGroup:
         self._pids_hits = 0
         self.cgroup: EnvironmentCgroup | None = None
         self._cpu: CpuLimit | None = None
+        self._held_to_share = False  # the CPU share is set (from the first invoke on)
         host = cgroup_host()
         reason = host if isinstance(host, str) else ""
         if isinstance(host, CgroupHost):
@@ -232,8 +233,18 @@ class EnvironmentGroup:
         if self.cgroup is not None and self._cpu is not None:
             try:
                 self.cgroup.set_cpu(self._cpu, self._cpu.cpus)
+                self._held_to_share = True
             except OSError:
                 pass
+
+    def _hold_to_share(self, held: bool) -> None:
+        """Put the CPU share in force (held) or lift it, once init has set it; the CPUs stay as set."""
+        if not self._held_to_share:
+            return
+        try:
+            self.cgroup.set_cpu(self._cpu if held else None)
+        except OSError:
+            pass
 
     # --- Meters --------------------------------------------------------------------------------
 
@@ -266,12 +277,17 @@ class EnvironmentGroup:
 
     def freeze(self) -> None:
         if self.cgroup is not None:
+            # A runtime that used up its quota as the call ended is throttled, and a throttled task cannot
+            # freeze before its next period (up to 20 ms, with the answer waiting on the freeze). Frozen,
+            # it runs nothing: the share is lifted for the freeze and in force again before the next call.
+            self._hold_to_share(False)
             self.cgroup.freeze()
         elif self._pid:
             _signal_group(self._pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
         if self.cgroup is not None:
+            self._hold_to_share(True)
             self.cgroup.thaw()
         elif self._pid:
             _signal_group(self._pid, signal.SIGCONT)
