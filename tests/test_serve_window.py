@@ -7,13 +7,10 @@ import json
 from urllib.parse import urlsplit
 
 import boto3
-import qasync
 from botocore.config import Config
 
-from test_app import settings_in
-from workbench.app import create_window
+from serving_window import serving_window
 from workbench.core.sample_workspace import ensure_sample_workspace
-from workbench.serve.server import ServeOptions
 
 
 def _post(base, path, body):
@@ -30,13 +27,9 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
     """Toggling Serve starts both ports; a boto3 invoke and a curl-style POST /orders show up as rows and in
     history; Run on AWS (pointed at the same serve) shows its result and is recorded as remote."""
     workspace = ensure_sample_workspace(tmp_path / "data")
-    window = create_window(str(workspace), settings_in(tmp_path))
-    qtbot.addWidget(window)
+    window, loop = serving_window(qapp, qtbot, workspace, tmp_path)
     controller = window.serve_controller
-    controller.options = ServeOptions(lambda_port=0, api_port=0)
     panel = window.serve_panel
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
 
     async def scenario():
         panel.toggle.click()
@@ -109,12 +102,8 @@ def test_serving_follows_the_workspace_the_window_opens(qapp, qtbot, tmp_path):
     (other / "fn" / "app.py").write_text("def handler(event, context):\n    return 'other'\n")
     (other / "workbench.json").write_text(json.dumps({"functions": [
         {"name": "Other", "handler": "app.handler", "runtime": "python3.12", "codeUri": "fn"}]}))
-    window = create_window(str(first), settings_in(tmp_path))
-    qtbot.addWidget(window)
+    window, loop = serving_window(qapp, qtbot, first, tmp_path)
     controller = window.serve_controller
-    controller.options = ServeOptions(lambda_port=0, api_port=0)
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
 
     async def scenario():
         await controller.start()

@@ -163,20 +163,12 @@ def test_the_window_still_fits_while_serving(qapp, qtbot, tmp_path, workspace):
     """Serving writes both addresses in the Serve tab: they wrap under its buttons instead of widening the window."""
     import asyncio
 
-    import qasync
+    from serving_window import serving_window
 
-    from test_app import settings_in
-    from workbench.app import create_window
-    from workbench.serve.server import ServeOptions
-
-    window = create_window(str(workspace), settings_in(tmp_path))
-    qtbot.addWidget(window)
+    window, loop = serving_window(qapp, qtbot, workspace, tmp_path)
     window.resize(1024, 700)
     window.result_tabs.setCurrentWidget(window.serve_panel)
     controller = window.serve_controller
-    controller.options = ServeOptions(lambda_port=0, api_port=0)
-    loop = qasync.QEventLoop(qapp, already_running=False)
-    asyncio.set_event_loop(loop)
 
     async def scenario():
         await controller.start()
