@@ -40,7 +40,7 @@ def run() -> None:
     one_shot = sys.argv[1:2] and sys.argv[1] in ENDS_AT_ONCE
     if one_shot:
         # Start-up only imports and builds long-lived objects: the cycle collector finds nothing to free
-        # there, and its passes cost `invoke` about 6 ms. It is off until the first call has finished
+        # there, and its passes cost `invoke` about 5 ms. It is off until the first call has finished
         # (resume_collector()), so a command that goes on runs with it as usual.
         gc.disable()
     status = main()

@@ -175,7 +175,7 @@ class EnvironmentGroup:
         self._pids_hits = 0
         self.cgroup: EnvironmentCgroup | None = None
         self._cpu: CpuLimit | None = None
-        self._held_to_share = False  # the CPU share is set (from the first invoke on)
+        self._share_set = False  # the CPU share was put in force at the first invoke (init_done)
         host = cgroup_host()
         reason = host if isinstance(host, str) else ""
         if isinstance(host, CgroupHost):
@@ -233,13 +233,13 @@ class EnvironmentGroup:
         if self.cgroup is not None and self._cpu is not None:
             try:
                 self.cgroup.set_cpu(self._cpu, self._cpu.cpus)
-                self._held_to_share = True
+                self._share_set = True
             except OSError:
                 pass
 
     def _hold_to_share(self, held: bool) -> None:
         """Put the CPU share in force (held) or lift it, once init has set it; the CPUs stay as set."""
-        if not self._held_to_share:
+        if not self._share_set:
             return
         try:
             self.cgroup.set_cpu(self._cpu if held else None)
