@@ -133,3 +133,23 @@ def invoke(engine, qtbot):
         return ran
 
     return _invoke
+
+
+# --- The cycle collector on the Qt thread, as the application runs it -----------------------------
+# Left automatic, it runs in whichever thread allocates past its threshold (a Runtime API server thread,
+# say) and may free a Qt object there, which later crashes the process (engine/main_thread_collector.py).
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_qt_thread(qapp):
+    from workbench.engine.main_thread_collector import MainThreadCollector
+
+    collector = MainThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test(_collect_on_the_qt_thread):
+    """A test that never runs Qt's loop still has its garbage collected, on this thread, once it is due."""
+    yield
+    _collect_on_the_qt_thread.collect_if_due()

@@ -116,24 +116,31 @@ def test_what_starts_an_environment_ahead_imports_no_qt(python_code):
     assert done.stdout.strip() == "True []", done.stderr
 
 
-def test_the_collector_is_off_for_a_one_shot_start_up_only(qapp, python_code, tmp_path):
+def test_a_one_shot_start_up_holds_the_collector_back_until_a_second_call(qapp, python_code, tmp_path,
+                                                                          monkeypatch):
     """`lambda-workbench invoke` starts with the cycle collector off (cli.run); a command that goes on past
-    its first call turns it back on, so a long --repeat run collects as usual."""
+    its first call then collects on the Qt thread (a MainThreadCollector), so a long --repeat run collects."""
     import gc
     import io
 
+    import workbench.cli as cli
     from workbench.cli import invoke
+    from workbench.engine.main_thread_collector import MainThreadCollector
 
     event = tmp_path / "event.json"
     event.write_text('{"do": "ok"}')
     argv = ["--handler", "faults.handler", "--code-dir", str(python_code), "-e", str(event), "--no-history"]
+    before = set(qapp.findChildren(MainThreadCollector))
     try:
         for repeat, collecting in ((1, False), (3, True)):
-            gc.disable()
+            monkeypatch.setattr(cli, "_collector_held_back", True)  # as run() leaves it for a one-shot command
             out, err = io.StringIO(), io.StringIO()
             assert invoke.main([*argv, "--repeat", str(repeat)], stdout=out, stderr=err) == 0, err.getvalue()
             assert len(out.getvalue().splitlines()) == repeat
-            assert gc.isenabled() is collecting
+            started = set(qapp.findChildren(MainThreadCollector)) - before
+            assert bool(started) is collecting and cli._collector_held_back is not collecting
     finally:
+        for collector in set(qapp.findChildren(MainThreadCollector)) - before:
+            collector.stop()
+            collector.deleteLater()
         gc.unfreeze()
-        gc.enable()

@@ -12,6 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
+from .engine.main_thread_collector import MainThreadCollector
+
 
 def data_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
@@ -83,6 +85,7 @@ def main(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("lambda-workbench")
     app.setApplicationName("Lambda Workbench")
+    MainThreadCollector(app)  # the Runtime API's and the history's threads must never free a Qt object
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = create_window(args.path, QSettings())

@@ -24,6 +24,8 @@ SUBCOMMANDS = {
 # the interpreter and Qt (about 30 ms of every `invoke`). Their environments are gone and their files
 # closed by then; stdout and stderr are flushed first.
 ENDS_AT_ONCE = {"invoke"}
+# run() turned the cycle collector off for a one-shot command's start-up (resume_collector() ends that).
+_collector_held_back = False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """The `lambda-workbench` program: main(), then the process ends."""
+    global _collector_held_back
     one_shot = sys.argv[1:2] and sys.argv[1] in ENDS_AT_ONCE
     if one_shot:
         # Start-up only imports and builds long-lived objects: the cycle collector finds nothing to free
         # there, and its passes cost `invoke` about 5 ms. It is off until the first call has finished
-        # (resume_collector()), so a command that goes on runs with it as usual.
+        # (resume_collector()); a command that goes on then collects on the Qt thread.
         gc.disable()
+        _collector_held_back = True
     status = main()
     if one_shot:
         from ..engine.environment_group import stand_down
@@ -57,12 +61,19 @@ def run() -> None:
     sys.exit(status)
 
 
-def resume_collector() -> None:
-    """Turn the cycle collector back on (run() keeps it off during a one-shot command's start-up); what
-    was built until now is set aside as permanent, so later passes do not walk it again."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
+def resume_collector(parent) -> None:
+    """After a one-shot command's start-up (run() keeps the cycle collector off): collect on the Qt
+    thread from now on (engine/main_thread_collector.py), with what was built until now set aside as
+    permanent so that later passes do not walk it again. parent: the QObject the collector lives under.
+    Elsewhere (the window's process, tests) the collector is left as it is."""
+    global _collector_held_back
+    if not _collector_held_back:
+        return
+    from ..engine.main_thread_collector import MainThreadCollector
+
+    _collector_held_back = False
+    gc.freeze()
+    MainThreadCollector(parent)
 
 
 if __name__ == "__main__":

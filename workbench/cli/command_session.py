@@ -28,9 +28,11 @@ def command_session(prog: str, workspace_folder: Path, record: bool, stderr: Tex
     write to is a warning on stderr under prog's name, not a failure of the command."""
     from PySide6.QtCore import QCoreApplication
 
+    from ..engine.main_thread_collector import MainThreadCollector
     from ..engine.run_session import RunSession
 
     app = QCoreApplication.instance() or QCoreApplication([])
+    collector = MainThreadCollector(app)
     history = open_history(workspace_folder, prog, stderr) if record else None
     session = RunSession(history=history, parent=app)
     session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))
@@ -40,3 +42,5 @@ def command_session(prog: str, workspace_folder: Path, record: bool, stderr: Tex
         session.shutdown()
         if history is not None and hasattr(history, "close"):
             history.close()
+        collector.stop()
+        collector.deleteLater()

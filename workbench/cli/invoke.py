@@ -226,7 +226,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
             if interrupted:
                 break
             if number == 1:
-                resume_collector()  # off for the start-up only (cli.run)
+                resume_collector(app)  # off for the start-up only (cli.run)
             run = session.run(prepared, source="cli", cold=cold, head_start=head_start)
             head_start = None
             interrupted.current = run

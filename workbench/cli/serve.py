@@ -63,10 +63,12 @@ def _serve(args, folder: Path) -> int:
     import qasync
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from ..engine.main_thread_collector import MainThreadCollector
     from ..serve.server import ServeOptions, ServeServer, exposure_warning
     from .serve_report import describe_endpoints, print_call, print_run
 
     app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    MainThreadCollector(app)  # the Runtime API's threads must never free a Qt object
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
