@@ -50,3 +50,27 @@ def test_garbage_is_freed_on_the_qt_thread_not_where_allocation_made_it_due(qapp
     assert alive() is not None, "collected on the allocating thread"
     qtbot.waitUntil(lambda: alive() is None, timeout=3000)
     assert freed_in == [True]
+
+
+def test_a_full_collection_waits_until_it_would_take_at_most_two_percent_of_the_time(qapp, monkeypatch):
+    """Counts that call for a full collection twice in a row: the second waits (a young collection instead)
+    until fifty times the first one's duration has passed."""
+    import workbench.engine.main_thread_collector as module
+
+    collected = []
+    clock = [100.0]
+    monkeypatch.setattr(module.gc, "get_count", lambda: (701, 11, 11))
+    monkeypatch.setattr(module.gc, "get_threshold", lambda: (700, 10, 10))
+    monkeypatch.setattr(module.gc, "collect", lambda generation: (collected.append(generation),
+                                                                   clock.__setitem__(0, clock[0] + 0.1)))
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    collector = MainThreadCollector(qapp)
+    try:
+        collector.collect_if_due()
+        collector.collect_if_due()
+        clock[0] += 5.0  # 50 x the 0.1 s the full collection took
+        collector.collect_if_due()
+        assert collected == [2, 1, 2]
+    finally:
+        collector.stop()
+        collector.deleteLater()
