@@ -46,7 +46,7 @@ def main() -> None:
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
     if args.tab:
-        tabs = window.result_tabs
+        tabs = window.panes.result_tabs
         tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == args.tab))
     app.processEvents()
     window.grab().save(args.out)

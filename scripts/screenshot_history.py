@@ -76,7 +76,7 @@ def main() -> None:
 
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    store = window.history_store
+    store = window.run_history.store
     runs = store.list(limit=100)[::-1]  # oldest first
     window.history.tabs.setCurrentWidget(window.history.panel)
     window.history.panel.select_run(runs[5].id)  # the first run after the code edit, shown as a past run

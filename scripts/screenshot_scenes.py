@@ -227,7 +227,7 @@ def scene_serve(window) -> QWidget:
         asyncio.set_event_loop(None)
     # Pictured as it was while serving (the ports it had); the stop above only closes them before the picture.
     window.serve_panel.set_serving(True, shown["status"])
-    window.result_tabs.setCurrentWidget(window.serve_panel)
+    window.panes.result_tabs.setCurrentWidget(window.serve_panel)
     return window
 
 

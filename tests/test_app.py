@@ -32,8 +32,8 @@ def test_last_workspace_reopens(qtbot, tmp_path):
     # The offscreen screen (800 pixels wide) clamps a restored window to the window's minimum width: start there.
     window.resize(window.minimumSizeHint().width(), 700)
     qtbot.wait(10)
-    window.main_splitter.setSizes([330, 660])
-    saved_sizes = window.main_splitter.sizes()
+    window.panes.main_splitter.setSizes([330, 660])
+    saved_sizes = window.panes.main_splitter.sizes()
     window.close()
     settings = AppSettings(settings_in(tmp_path))
     assert settings.last_workspace() == str(first.resolve())
@@ -43,7 +43,7 @@ def test_last_workspace_reopens(qtbot, tmp_path):
     qtbot.wait(10)
     # The offscreen screen clamps the width; the height and the panes' proportions come back.
     assert again.size().height() == 700
-    left, right = again.main_splitter.sizes()
+    left, right = again.panes.main_splitter.sizes()
     assert abs(left / (left + right) - saved_sizes[0] / sum(saved_sizes)) < 0.03
     again.session.shutdown()
 
@@ -69,7 +69,7 @@ def test_run_tests_on_the_apps_event_loop(qapp, qtbot, tmp_path):
     async def run_tests():
         future = loop.create_future()
         window.tests_dock.tests.sig_finished.connect(lambda results: future.done() or future.set_result(results))
-        window.run_tests_action.trigger()
+        window.menus.run_tests.trigger()
         return await future
 
     try:

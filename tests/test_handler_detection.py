@@ -80,7 +80,7 @@ def test_a_python_handler_in_a_subfolder_is_created_and_runs(qtbot, make_window,
     qtbot.keyClicks(dialog.handler, "src/app.main")
     dialog.runtime.setCurrentText("python3.11")
     dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
-    assert window._new_function(dialog) == "Orders"
+    assert window.workspace_actions.new_function(dialog) == "Orders"
     source = tmp_path / "orders" / "src" / "app.py"
     assert "def main(event, context):" in source.read_text()
     assert window.tabs.current_path() == source.resolve()
@@ -100,7 +100,7 @@ def test_a_custom_runtime_function_gets_a_bootstrap_and_runs(qtbot, make_window,
     dialog.runtime.setCurrentText("provided.al2023")
     assert dialog.handler.text() == "function.handler"
     dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
-    assert window._new_function(dialog) == "Shell"
+    assert window.workspace_actions.new_function(dialog) == "Shell"
     bootstrap = tmp_path / "shell" / "bootstrap"
     assert bootstrap.stat().st_mode & 0o111 and bootstrap.read_text().startswith("#!/bin/bash")
     assert window.tabs.current_path() == (tmp_path / "shell" / "function.sh").resolve()
@@ -119,7 +119,7 @@ def test_a_failing_custom_handler_is_reported_as_a_function_error(qtbot, make_wi
     qtbot.keyClicks(dialog.name, "Shell")
     dialog.runtime.setCurrentText("provided.al2")
     dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
-    window._new_function(dialog)
+    window.workspace_actions.new_function(dialog)
     (tmp_path / "shell" / "function.sh").write_text("function handler () {\n  return 3\n}\n")
     with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()

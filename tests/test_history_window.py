@@ -59,7 +59,7 @@ def test_window_runs_are_listed_shown_as_past_and_run_again(qtbot, make_window, 
     assert not window.past_run_banner.isVisible()
     assert again.event == first.event and again.preset == "new-order"
     assert panel.model.total() == 3 and panel.selected_ids() == [older]
-    stored = window.history_store.get(panel.model.summary(0).id)
+    stored = window.run_history.store.get(panel.model.summary(0).id)
     assert stored.result.request_id == again.result.request_id
 
 
@@ -85,7 +85,7 @@ def test_the_window_and_invoke_in_another_process_record_at_once(qtbot, make_win
 
     window = make_window(workspace)
     notices = []
-    window.history_store._on_notice = notices.append
+    window.run_history.store._on_notice = notices.append
     window.session.history_problem.connect(notices.append)  # the writer's store says busy files here
     load_preset(window, "new-order")
     cli = subprocess.Popen([sys.executable, "-m", "workbench", "invoke", "OrderConfirmation", "--workspace",
@@ -98,7 +98,7 @@ def test_the_window_and_invoke_in_another_process_record_at_once(qtbot, make_win
     assert b"warning" not in err and notices == []
     # The dock looks at the file by itself: the other process's runs appear without a refresh asked.
     qtbot.waitUntil(lambda: window.history.panel.model.total() == 46, timeout=5000)
-    sources = [window.history_store.summary(run.id).source for run in window.history_store.list(limit=100)]
+    sources = [window.run_history.store.summary(run.id).source for run in window.run_history.store.list(limit=100)]
     assert sources.count("window") == 6 and sources.count("cli") == 40
     assert window.history.panel.model.total() == 46
 

@@ -79,7 +79,7 @@ def test_failing_preset_shows_error(qtbot, make_window, workspace):
     result = run_and_wait(qtbot, window)
     assert result.error_type == "ValueError"
     assert "ValueError" in window.response_panel.payload_text()
-    assert window.result_tabs.currentWidget() is window.response_panel
+    assert window.panes.result_tabs.currentWidget() is window.response_panel
 
 
 def test_preset_round_trip_on_disk(qtbot, make_window, workspace):
@@ -178,7 +178,7 @@ def test_sam_project_functions_and_origins(qtbot, make_window, tmp_path):
     window.select_function("OrderFunction")
     origin = window.function_settings.findChild(QLabel, "origin_memory_mb").toolTip()
     assert origin.startswith("Set in ") and ("Globals" in origin or "Resources" in origin)
-    window.use_env_vars_file(str(project / "env.json"))
+    window.workspace_actions.use_env_vars_file(str(project / "env.json"))
     assert window.function.config.name == "OrderFunction"
     assert window.function_settings.variable_origin("TABLE_NAME") == "env-vars file (OrderFunction)"
     assert window.function_settings.variable_origin("POWERTOOLS_SERVICE_NAME") == "Globals.Function"

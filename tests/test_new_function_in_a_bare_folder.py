@@ -20,7 +20,7 @@ def _create(qtbot, window, name: str) -> None:
     dialog = NewFunctionDialog(window, set(window.workspace.function_names))
     qtbot.keyClicks(dialog.name, name)
     dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
-    assert window._new_function(dialog) == name
+    assert window.workspace_actions.new_function(dialog) == name
 
 
 def test_the_detected_function_stays_after_new_function(qtbot, make_window, tmp_path):

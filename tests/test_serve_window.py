@@ -60,7 +60,7 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
         controller.remote_endpoint_url = server.lambda_url
         remote = []
         controller.remote_finished.connect(remote.append)
-        window.run_on_aws_action.trigger()
+        window.menus.run_on_aws.trigger()
         for _ in range(1000):
             if remote:
                 break
@@ -89,7 +89,7 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
     assert "on AWS succeeded" in window.statusBar().currentMessage()
     assert any(line.startswith("REPORT RequestId: ") for line in record.log)
     # Served calls and the run on AWS are in the window's history, marked by where they came from.
-    sources = [run.source for run in window.history_store.list("OrderConfirmation", limit=100)]
+    sources = [run.source for run in window.run_history.store.list("OrderConfirmation", limit=100)]
     assert sources.count("serve") == 3 and sources.count("remote") == 1
     assert window.session.engine.max_environments == 1  # the window's own runs are one at a time again
 

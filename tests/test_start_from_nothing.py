@@ -35,7 +35,7 @@ def test_new_function_writes_a_starter_and_workbench_json_and_runs(qtbot, make_w
     dialog.runtime.setCurrentText("nodejs20.x")
     assert dialog.handler.text() == "index.handler" and dialog.folder.text() == "orders"
     dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
-    assert window._new_function(dialog) == "Orders"
+    assert window.workspace_actions.new_function(dialog) == "Orders"
     assert (tmp_path / "orders" / "index.mjs").is_file()
     entry = json.loads((tmp_path / "workbench.json").read_text())["functions"][0]
     assert (entry["name"], entry["runtime"], entry["handler"]) == ("Orders", "nodejs20.x", "index.handler")

@@ -15,7 +15,7 @@ RUN_TIMEOUT_MS = 60_000
 
 def run_tests(qtbot, window):
     with qtbot.waitSignal(window.tests_dock.tests.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
-        window.run_tests_action.trigger()
+        window.menus.run_tests.trigger()
     return blocker.args[0]
 
 

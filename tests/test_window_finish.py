@@ -46,18 +46,18 @@ def test_recent_workspaces_menu(qtbot, make_window, workspace, tmp_path):
     (other / "app.py").write_text("def lambda_handler(event, context):\n    return 1\n")
     window = make_window(workspace)
     window.open_workspace(other)
-    window.recent_menu.refresh()
-    labels = [a.text() for a in window.recent_menu.actions()]
+    window.menus.recent.refresh()
+    labels = [a.text() for a in window.menus.recent.actions()]
     assert labels[0].endswith("other") and labels[1].endswith(workspace.name)
-    window.recent_menu.actions()[1].trigger()
+    window.menus.recent.actions()[1].trigger()
     assert window.workspace.folder == workspace.resolve()
 
 
 def test_theme_choices_are_radio_items(qtbot, make_window, workspace):
     """Exactly one theme is checked, and choosing another unchecks the first."""
     window = make_window(workspace)
-    actions = window.theme_group.actions()
-    assert window.theme_group.isExclusive() and sum(a.isChecked() for a in actions) == 1
+    actions = list(window.menus.themes.values())
+    assert actions[0].actionGroup().isExclusive() and sum(a.isChecked() for a in actions) == 1
     dark = next(a for a in actions if a.text() == "Dark")
     dark.trigger()
     assert [a.text() for a in actions if a.isChecked()] == ["Dark"]

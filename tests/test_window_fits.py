@@ -87,7 +87,7 @@ def test_settings_log_header_and_summary_are_not_clipped(qtbot, make_window, sam
     run_and_wait(qtbot, window)
     assert window.width() == width
     for tab in (window.response_panel, window.summary_panel):
-        window.result_tabs.setCurrentWidget(tab)
+        window.panes.result_tabs.setCurrentWidget(tab)
         qtbot.wait(50)
         for panel in (window.function_settings, window.log_panel, tab):
             assert clipped(panel) == [], type(panel).__name__
@@ -115,11 +115,11 @@ def test_a_growing_log_moves_no_splitter(qtbot, make_window, workspace, width, h
                                       "        print('line', i, 'x' * (i % 50))\n", 1))
     window = make_window(workspace)
     window.resize(width, height)
-    window.bottom_splitter.setSizes([1, 10_000])  # the log column at its minimum width
+    window.panes.bottom_splitter.setSizes([1, 10_000])  # the log column at its minimum width
     qtbot.wait(50)
 
     def sizes():
-        return ([s.sizes() for s in window._splitters()], window.size().toTuple(),
+        return ([s.sizes() for s in window.panes.splitters()], window.size().toTuple(),
                 window.log_panel.minimumSizeHint().width())
 
     before = sizes()
@@ -167,7 +167,7 @@ def test_the_window_still_fits_while_serving(qapp, qtbot, tmp_path, workspace):
 
     window, loop = serving_window(qapp, qtbot, workspace, tmp_path)
     window.resize(1024, 700)
-    window.result_tabs.setCurrentWidget(window.serve_panel)
+    window.panes.result_tabs.setCurrentWidget(window.serve_panel)
     controller = window.serve_controller
 
     async def scenario():

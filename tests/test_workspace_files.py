@@ -135,12 +135,12 @@ def test_recent_workspaces_marks_a_gone_folder_and_can_be_cleared(qtbot, make_wi
     window = make_window(gone)
     window.open_workspace(folder)
     shutil.rmtree(gone)
-    window.recent_menu.refresh()
-    entries = {a.text(): a for a in window.recent_menu.actions() if a.text()}
+    window.menus.recent.refresh()
+    entries = {a.text(): a for a in window.menus.recent.actions() if a.text()}
     assert list(entries) == ["&1 shop", "&2 gone", "&Clear Recent Workspaces"]
     assert not entries["&2 gone"].isEnabled() and entries["&2 gone"].toolTip().endswith("(no longer there)")
     entries["&Clear Recent Workspaces"].trigger()
-    assert [a.text() for a in window.recent_menu.actions()] == ["&1 shop"]
+    assert [a.text() for a in window.menus.recent.actions()] == ["&1 shop"]
     assert window.settings.last_workspace() == str(folder.resolve())
 
 
@@ -186,7 +186,7 @@ def test_a_recent_workspace_with_unsaved_edits_asks_first(qtbot, make_window, fo
     window = make_window(other, answers)
     window.open_workspace(folder)
     window.tabs.editor_for(folder / "lambda_function.py").textCursor().insertText("# kept\n")
-    window.recent_menu.refresh()
-    next(a for a in window.recent_menu.actions() if a.text().endswith("other")).trigger()
+    window.menus.recent.refresh()
+    next(a for a in window.menus.recent.actions() if a.text().endswith("other")).trigger()
     assert answers.asked and window.workspace.folder == folder.resolve()
     assert window.tabs.dirty_paths() == [(folder / "lambda_function.py").resolve()]

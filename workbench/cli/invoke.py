@@ -23,7 +23,8 @@ from .arguments import parse_arguments
 from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
 from ..core.function.function_config import RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
-                                       prepare_invocation)
+                                                 prepare_invocation)
+from ..core.vocabulary import RunSource
 
 if TYPE_CHECKING:
     from ..core.history.run_record import RunRecord
@@ -227,7 +228,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
                 break
             if number == 1:
                 resume_collector(app)  # off for the start-up only (cli.run)
-            run = session.run(prepared, source="cli", cold=cold, head_start=head_start)
+            run = session.run(prepared, source=RunSource.CLI, cold=cold, head_start=head_start)
             head_start = None
             interrupted.current = run
             loop = QEventLoop()

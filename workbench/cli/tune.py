@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ..core.tuning.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
 from .arguments import parse_arguments
+from ..core.vocabulary import RunSource
 
 PROG = "lambda-workbench tune"
 
@@ -94,7 +95,7 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.flush()
 
     with command_session(PROG, Path(args.workspace), not args.no_history, stderr) as session:
-        run = TuneRun(prepared, sizes, args.runs, session_starter(session, source="tune"))
+        run = TuneRun(prepared, sizes, args.runs, session_starter(session, source=RunSource.TUNE))
         for line in header_lines(prepared, sizes, args.runs):
             stdout.write(line + "\n")
         stdout.flush()

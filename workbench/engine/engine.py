@@ -30,6 +30,7 @@ from ..resources import runtime_path
 from .environment_builder import BuildFailure, EnvironmentBuilder
 from .invoke_request import InvokeRequest, new_request_id, new_trace_id
 from .sandbox import Sandbox
+from ..core.vocabulary import EnvironmentState, ErrorType
 
 if TYPE_CHECKING:
     from .environment_build import EnvironmentBuild
@@ -82,7 +83,7 @@ class Invocation(QObject):
             self._sandbox.stop()
         else:
             self._engine._drop_queued(self)
-            self._finish_early(lambda_errors.stopped_payload(self.request_id), "Sandbox.Stopped")
+            self._finish_early(lambda_errors.stopped_payload(self.request_id), ErrorType.STOPPED)
             if self._build is not None:
                 self._build.cancel()
 
@@ -227,13 +228,14 @@ class Engine(QObject):
     def environment_state(self, function_name: str) -> str:
         """The busiest state among the function's environments: running, starting, ready, else cold."""
         states = {sandbox.state for _, sandbox in self._pools.get(function_name, ())}
-        return next((state for state in ("running", "starting", "ready") if state in states), "cold")
+        busiest = (EnvironmentState.RUNNING, EnvironmentState.STARTING, EnvironmentState.READY)
+        return next((state for state in busiest if state in states), EnvironmentState.COLD)
 
     def next_cold_reason(self, config: FunctionConfig) -> str | None:
         """Why the next call of `config` would start a new environment; None when a warm one would take it."""
         # The dependency environment is known only once a call builds it: judged by config and code here.
         code = code_snapshot(config.code_dir)
-        if any(entry[0].config == config and entry[0].code == code and entry[1].state != "dead"
+        if any(entry[0].config == config and entry[0].code == code and entry[1].state != EnvironmentState.DEAD
                for entry in self._pools.get(config.name, ())):
             return None
         previous = self._last_identity.get(config.name)
@@ -242,7 +244,7 @@ class Engine(QObject):
 
     def environment_count(self, function_name: str) -> int:
         """How many live environments the function has now."""
-        return sum(1 for _, sandbox in self._pools.get(function_name, ()) if sandbox.state != "dead")
+        return sum(1 for _, sandbox in self._pools.get(function_name, ()) if sandbox.state != EnvironmentState.DEAD)
 
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments (all, or one function's): the next call starts cold."""
@@ -259,7 +261,7 @@ class Engine(QObject):
                     else:
                         sandbox.shutdown()
                         sandbox.deleteLater()
-                self.environment_changed.emit(name, "cold")
+                self.environment_changed.emit(name, EnvironmentState.COLD)
 
     def shutdown(self) -> None:
         """Kill every environment and wait for them: nothing is left running."""
@@ -310,7 +312,7 @@ class Engine(QObject):
         head_start = self._head_start_for(invocation)
         outcome = head_start.environment if head_start is not None else self.builder.ready(invocation.config)
         if outcome is None:
-            self.environment_changed.emit(invocation.config.name, "building")
+            self.environment_changed.emit(invocation.config.name, EnvironmentState.BUILDING)
             invocation._await_build(self.builder.build(invocation.config), force_cold, init_phase, announce,
                                     requested)
             return
@@ -347,12 +349,12 @@ class Engine(QObject):
         busy = self._busy_sandboxes(config.name)
         idle = [entry for entry in pool if entry[1] not in busy]
         # Idle environments of an older deploy (or dead ones) go; a forced cold start replaces one warm one.
-        stale = [entry for entry in idle if entry[0] != identity or entry[1].state == "dead"]
+        stale = [entry for entry in idle if entry[0] != identity or entry[1].state == EnvironmentState.DEAD]
         warm = [entry for entry in idle if entry not in stale]
         if warm and not force_cold:
             invocation.cold_reason = None
             return warm[0][1], False
-        scaling_out = not force_cold and any(entry[0] == identity and entry[1].state != "dead"
+        scaling_out = not force_cold and any(entry[0] == identity and entry[1].state != EnvironmentState.DEAD
                                              for entry in pool if entry[1] in busy)
         invocation.cold_reason = reasons.SCALE_OUT if scaling_out else reasons.cold_reason(
             self._last_identity.get(config.name), identity, self._ended.pop(config.name, None),
@@ -382,7 +384,7 @@ class Engine(QObject):
 
     @Slot(str, str)
     def _on_state(self, name: str, state: str) -> None:
-        self.environment_changed.emit(name, "cold" if state == "dead" else state)
+        self.environment_changed.emit(name, EnvironmentState.COLD if state == EnvironmentState.DEAD else state)
 
     def _drop_queued(self, invocation: Invocation) -> None:
         queue = self._queues.get(invocation.config.name)
@@ -393,7 +395,8 @@ class Engine(QObject):
         name = invocation.config.name
         self._running.get(name, set()).discard(invocation)
         pool = self._pools.get(name, [])
-        for entry in [entry for entry in pool if entry[1] is invocation._sandbox and entry[1].state == "dead"]:
+        for entry in [entry for entry in pool
+                      if entry[1] is invocation._sandbox and entry[1].state == EnvironmentState.DEAD]:
             result = invocation.result
             self._ended.setdefault(name, reasons.after_failure(result.error_type if result else None))
             pool.remove(entry)

@@ -20,6 +20,7 @@ from ..core.function.function_config import FunctionConfig
 from ..core.child.built_environment import BuildFailure
 from ..core.text.line_splitter import LineSplitter
 from .environment_planner import BuildPlan, BuildStep
+from ..core.vocabulary import ErrorType
 
 if TYPE_CHECKING:
     from .environment_builder import EnvironmentBuilder
@@ -56,7 +57,7 @@ class EnvironmentBuild(QObject):
             return
         self._kill()
         self._discard_temporary()
-        self._finish(BuildFailure("Sandbox.Stopped", "The environment build was cancelled."))
+        self._finish(BuildFailure(ErrorType.STOPPED, "The environment build was cancelled."))
 
     # --- Internals -----------------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class EnvironmentBuild(QObject):
                                       f"{message.splitlines()[-1] if message else ''}")
             self._next_step()
             return
-        self._finish(BuildFailure("Runtime.DependencyInstallError", f"{step.description} failed:\n{message}"))
+        self._finish(BuildFailure(ErrorType.DEPENDENCY_INSTALL, f"{step.description} failed:\n{message}"))
 
     def _kill(self) -> None:
         process = self._process

@@ -29,6 +29,7 @@ from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, 
 from ..core.child.interpreter_choice import Interpreter, choose_interpreter
 from ..core.child.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
 from ..resources import runtime_path
+from ..core.vocabulary import ErrorType
 
 if TYPE_CHECKING:
     from ..core.child.environment_report import EnvironmentReport
@@ -207,13 +208,13 @@ class EnvironmentPlanner:
             else:
                 npm = shutil.which("npm", path=self.host_env.get("PATH"))
                 if npm is None:
-                    return BuildFailure("Runtime.DependencyInstallError",
+                    return BuildFailure(ErrorType.DEPENDENCY_INSTALL,
                                         f"{manifest.main_file} needs npm, which is not on PATH")
                 commands = node_install_commands(manifest, "{target}", npm)
                 copy_in = tuple(os.path.join(manifest.folder, name) for name in manifest.files)
                 installer = "npm ci"
         except ValueError as error:
-            return BuildFailure("Runtime.DependencyInstallError", str(error))
+            return BuildFailure(ErrorType.DEPENDENCY_INSTALL, str(error))
         return BuildStep(description, final, commands, entry_metadata(manifest, runtime, architecture, installer),
                      copy_in=copy_in)
 

@@ -24,6 +24,7 @@ from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
 from .invoke_request import InvokeRequest, PendingInvoke, lambda_headers
 from .runtime_process import RuntimeProcess
+from ..core.vocabulary import EnvironmentState, ErrorType
 
 LOG_FLUSH_MS = 30
 MEMORY_POLL_MS = 10
@@ -105,7 +106,7 @@ class Sandbox(QObject):
 
     def start(self) -> None:
         """Start the runtime process (or adopt the one started ahead); init runs until its first GET /next."""
-        self._set_state("starting")
+        self._set_state(EnvironmentState.STARTING)
         if self._group.warning:
             self._queue_lines([self._group.warning])
         launch = self._launch
@@ -135,7 +136,7 @@ class Sandbox(QObject):
         self._request = request
         self._planned_end = None
         self._thaw()
-        if self.state == "dead":
+        if self.state == EnvironmentState.DEAD:
             self._finish_without_runtime()
         elif self._runtime_waiting:
             self._begin_invoke()
@@ -159,7 +160,7 @@ class Sandbox(QObject):
     def stop(self) -> None:
         """Kill the environment; an invocation in progress ends as stopped."""
         if self._request is not None:
-            self._kill(Status.ERROR, lambda_errors.stopped_payload(self._request.request_id), "Sandbox.Stopped")
+            self._kill(Status.ERROR, lambda_errors.stopped_payload(self._request.request_id), ErrorType.STOPPED)
         else:
             self._kill(None, b"", "")
 
@@ -182,7 +183,7 @@ class Sandbox(QObject):
         self._runtime_waiting = False
         self._drain_output()
         self._emit_lines([start_line(request.request_id)])
-        self._set_state("running")
+        self._set_state(EnvironmentState.RUNNING)
         timeout_ms = self.config.timeout_s * 1000
         deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
         headers = lambda_headers(request.request_id, deadline_epoch_ms, self.config.function_arn,
@@ -200,7 +201,7 @@ class Sandbox(QObject):
             return
         self._deadline.stop()
         self._check_memory()
-        if self.state != "dead":
+        if self.state != EnvironmentState.DEAD:
             self._memory_timer.stop()
             # Frozen first, then read: everything written before the freeze lands in this invocation.
             self._freeze()
@@ -231,8 +232,8 @@ class Sandbox(QObject):
         self._emit_lines([end_line(request.request_id), report_line(result)])
         self._request = None
         self._dispatched_at = 0.0
-        if self.state != "dead":
-            self._set_state("ready")
+        if self.state != EnvironmentState.DEAD:
+            self._set_state(EnvironmentState.READY)
         self.sig_finished.emit(result)
 
     def _finish_without_runtime(self) -> None:
@@ -241,30 +242,30 @@ class Sandbox(QObject):
         self._emit_lines([start_line(request.request_id)])
         if self._init_timed_out:
             payload = lambda_errors.timeout_payload(request.request_id, float(self.config.timeout_s))
-            self._complete(Status.TIMEOUT, payload, "Sandbox.Timedout", "Sandbox.Timedout", time.monotonic(),
+            self._complete(Status.TIMEOUT, payload, ErrorType.TIMED_OUT, ErrorType.TIMED_OUT, time.monotonic(),
                            timed_out=True)
             return
         if self._init_error is None and self._exec_failure:
             self._init_error = (lambda_errors.start_failure_payload(
-                request.request_id, "Runtime.InvalidEntrypoint", self._exec_failure), "Runtime.InvalidEntrypoint",
-                "Runtime.InvalidEntrypoint")
+                request.request_id, ErrorType.INVALID_ENTRYPOINT, self._exec_failure), ErrorType.INVALID_ENTRYPOINT,
+                ErrorType.INVALID_ENTRYPOINT)
         payload, error_type, reported_type = self._init_error or (
-            lambda_errors.exit_error_payload(request.request_id, *self._exit), "Runtime.ExitError",
-            "Runtime.ExitError")
+            lambda_errors.exit_error_payload(request.request_id, *self._exit), ErrorType.EXIT_ERROR,
+            ErrorType.EXIT_ERROR)
         self._complete(Status.ERROR, payload, error_type, reported_type, time.monotonic())
 
     # --- Runtime API events --------------------------------------------------------------------
 
     @Slot(float)
     def _on_next_requested(self, at: float) -> None:
-        if self.state == "dead":
+        if self.state == EnvironmentState.DEAD:
             return
         self._runtime_waiting = True
         if self._init_ms is None:
             self._init_ms = (at - self._started_at) * 1000
             self._deadline.stop()
             self._group.init_done()
-            self._set_state("ready")
+            self._set_state(EnvironmentState.READY)
         if self._request is not None and not self._dispatched_at:
             self._begin_invoke()
 
@@ -278,12 +279,12 @@ class Sandbox(QObject):
     def _on_error(self, request_id: str, body: bytes, header_type: str, at: float) -> None:
         if self._request is None or request_id != self._request.request_id:
             return
-        error_type = lambda_errors.error_type_of(body, header_type or "Function.Unknown")
+        error_type = lambda_errors.error_type_of(body, header_type or ErrorType.FUNCTION_UNKNOWN)
         self._complete(Status.ERROR, body, error_type, None, at)
 
     @Slot(object, str, float)
     def _on_init_error(self, body: bytes, header_type: str, at: float) -> None:
-        error_type = lambda_errors.error_type_of(body, header_type or "Runtime.Unknown")
+        error_type = lambda_errors.error_type_of(body, header_type or ErrorType.UNKNOWN)
         self._init_error = (body, error_type, lambda_errors.reported_error_type(header_type))
         # Lambda ends an environment whose init failed, whether or not the runtime exits by itself.
         self._kill(None, b"", "")
@@ -293,7 +294,7 @@ class Sandbox(QObject):
         if self._request is None or request_id != self._request.request_id:
             return
         self._complete(Status.ERROR, lambda_errors.response_too_large_payload(size),
-                       "Function.ResponseSizeTooLarge", "Function.ResponseSizeTooLarge", at)
+                       ErrorType.RESPONSE_TOO_LARGE, ErrorType.RESPONSE_TOO_LARGE, at)
 
     # --- Limits --------------------------------------------------------------------------------
 
@@ -306,7 +307,7 @@ class Sandbox(QObject):
             return
         if self._request is not None:
             payload = lambda_errors.timeout_payload(self._request.request_id, float(self.config.timeout_s))
-            self._kill(Status.TIMEOUT, payload, "Sandbox.Timedout")
+            self._kill(Status.TIMEOUT, payload, ErrorType.TIMED_OUT)
 
     @Slot()
     def _check_memory(self) -> None:
@@ -316,16 +317,16 @@ class Sandbox(QObject):
         if self._group.new_pids_limit_hits() and not self._pids_warned:
             self._pids_warned = True
             self._queue_lines([PIDS_LIMIT_LINE])
-        if self.state != "dead" and self._group.out_of_memory():
+        if self.state != EnvironmentState.DEAD and self._group.out_of_memory():
             request_id = self._request.request_id if self._request else ""
-            self._kill(Status.ERROR, lambda_errors.out_of_memory_payload(request_id), "Runtime.OutOfMemory")
+            self._kill(Status.ERROR, lambda_errors.out_of_memory_payload(request_id), ErrorType.OUT_OF_MEMORY)
 
     def _kill(self, status: Status | None, payload: bytes, error_type: str) -> None:
         """Kill the whole process tree; the invocation ends when the process is reaped."""
         if status is not None and self._planned_end is None:
             self._planned_end = (status, payload, error_type)
         pid = self._pid if self._runtime_running() else 0
-        self._set_state("dead")
+        self._set_state(EnvironmentState.DEAD)
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
@@ -346,19 +347,19 @@ class Sandbox(QObject):
         self._server.deliver_pending()
         self._read_output()
         self._exit = (exit_code, signal_number)
-        was_dead = self.state == "dead"
-        self._set_state("dead")
+        was_dead = self.state == EnvironmentState.DEAD
+        self._set_state(EnvironmentState.DEAD)
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
         if not was_dead and self._group.out_of_memory():
             # The kernel killed the runtime (or one of its processes) at the group's memory limit.
             self._planned_end = self._planned_end or (Status.ERROR, lambda_errors.out_of_memory_payload(
-                self._request.request_id if self._request else ""), "Runtime.OutOfMemory")
+                self._request.request_id if self._request else ""), ErrorType.OUT_OF_MEMORY)
         if self._exec_failure and self._init_ms is None:
             self._init_error = (lambda_errors.start_failure_payload(
-                self._request.request_id if self._request else "", "Runtime.InvalidEntrypoint",
-                self._exec_failure), "Runtime.InvalidEntrypoint", "Runtime.InvalidEntrypoint")
+                self._request.request_id if self._request else "", ErrorType.INVALID_ENTRYPOINT,
+                self._exec_failure), ErrorType.INVALID_ENTRYPOINT, ErrorType.INVALID_ENTRYPOINT)
         # Anything the runtime left running goes with it, as when Lambda reclaims a sandbox.
         self._group.kill(runtime_alive=False)
         self._process.close()
@@ -372,7 +373,7 @@ class Sandbox(QObject):
         # Reported (with the call's request id) when the call comes: Lambda's Runtime.InvalidEntrypoint.
         program = error.filename or self._command.program
         self._exec_failure = f"fork/exec {program}: {(error.strerror or str(error)).lower()}"
-        self._set_state("dead")
+        self._set_state(EnvironmentState.DEAD)
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
@@ -404,10 +405,10 @@ class Sandbox(QObject):
             self._finish_without_runtime()
             return
         payload = lambda_errors.exit_error_payload(self._request.request_id, *self._exit)
-        self._complete(Status.ERROR, payload, "Runtime.ExitError", "Runtime.ExitError", now)
+        self._complete(Status.ERROR, payload, ErrorType.EXIT_ERROR, ErrorType.EXIT_ERROR, now)
 
     def _report_failed_init(self, now: float) -> None:
-        error_type = self._init_error[2] if self._init_error else "Runtime.ExitError"
+        error_type = self._init_error[2] if self._init_error else ErrorType.EXIT_ERROR
         status = Status.TIMEOUT if self._init_timed_out else Status.ERROR
         self._drain_output()
         self._emit_lines([init_report_line((now - self._started_at) * 1000, self.init_phase, status, error_type)])

@@ -17,6 +17,7 @@ from ..core.expectations.expectation_record import save_recording
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.expectations.case_plan import PlannedCase
 from ..core.expectations.case_report import CANCELLED, SKIPPED, CaseResult, judged
+from ..core.vocabulary import RunSource
 
 # starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
 Starter = Callable[[PreparedInvocation, bool], QObject]
@@ -149,7 +150,7 @@ def _label(case: PlannedCase) -> str:
     return "/".join(parts[parts.index("events"):]) if "events" in parts else case.preset.path.name
 
 
-def session_starter(session, source: str = "test") -> Starter:
+def session_starter(session, source: str = RunSource.TEST) -> Starter:
     """Cases run through the run session, so each is recorded in history like any other run."""
 
     def start(prepared: PreparedInvocation, cold: bool):

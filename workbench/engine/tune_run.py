@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.tuning.memory_sweep import SizeFigures, SweepRun, size_figures
 from .suite_run import Starter, finished_result
+from ..core.vocabulary import ErrorType
 
 
 class TuneRun(QObject):
@@ -77,7 +78,7 @@ class TuneRun(QObject):
         size = self.sizes[self._index]
         result = finished_result(payload)
         cold = bool(getattr(payload, "cold", result.cold))
-        if self.cancelled and result.error_type == "Sandbox.Stopped":
+        if self.cancelled and result.error_type == ErrorType.STOPPED:
             # The call Stop ended says nothing about the size.
             return self._finish()
         run = SweepRun(result, cold)

@@ -22,8 +22,9 @@ from ..core.workspace.workspace import Workspace, load_workspace
 from ..core.workspace.workspace_file import workspace_file_path
 from ..engine.engine import Engine
 from ..engine.run_session import History, RunSession
+from ..core.vocabulary import RunSource
 
-SOURCE = "serve"
+SOURCE = RunSource.SERVE
 
 
 @dataclass(frozen=True)

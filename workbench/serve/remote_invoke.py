@@ -11,6 +11,7 @@ from ..core.function.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.lambda_rules.report_parse import remote_result
 from ..core.history.run_record import RunRecord
+from ..core.vocabulary import RunSource
 
 
 def remote_client(profile: str | None, region: str | None, endpoint_url: str | None):
@@ -33,7 +34,7 @@ def invoke_remote(prepared: PreparedInvocation, function_name: str, client, hist
     request_id = reply.get("ResponseMetadata", {}).get("RequestId", "")
     result = remote_result(request_id, payload, reply.get("FunctionError"), log, prepared.config.architecture)
     code = code_snapshot(prepared.config.code_dir)
-    record = RunRecord(started_at=started, source="remote", config=prepared.config, event=prepared.event,
+    record = RunRecord(started_at=started, source=RunSource.REMOTE, config=prepared.config, event=prepared.event,
                        result=result, log=tuple(log.splitlines()), cold=result.init_duration_ms is not None,
                        cold_reason=None, code_fingerprint=snapshot_fingerprint(code), code_files=code,
                        preset=prepared.preset)

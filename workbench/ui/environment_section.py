@@ -17,6 +17,7 @@ from ..engine.run_session import RunSession
 from .dependencies_panel import DependenciesPanel
 from .logs.log_panel import LogPanel
 from .run_toolbar import RunToolbar
+from ..core.vocabulary import EnvironmentState
 
 
 class EnvironmentSection(QObject):
@@ -83,7 +84,7 @@ class EnvironmentSection(QObject):
             self._panel.set_building(text)
             if text:
                 # The call waits for its environment: Stop cancels the install.
-                self._toolbar.set_environment_state("building")
+                self._toolbar.set_environment_state(EnvironmentState.BUILDING)
                 self._toolbar.stop_action.setEnabled(True)
                 self.sig_notice.emit(f"{name}: {text}…")
             else:

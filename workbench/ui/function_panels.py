@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Slot
 
 from ..core.function.invocation_result import InvocationResult
+from .history.past_run_banner import PastRunBanner
+from .logs.log_panel import LogPanel
+from .response_panel import ResponsePanel
+from .summary_panel import SummaryPanel
+from .testing.suite_dock import SuiteDock
 
 # The log of a run picked in History or the Tests dock. Lambda function names have no parentheses, so no
 # function's log is ever mistaken for it.
@@ -20,25 +27,28 @@ class FunctionPanels(QObject):
     it, picking a function or starting a run brings the function's own back.
     """
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, log_panel: LogPanel, response_panel: ResponsePanel, summary_panel: SummaryPanel,
+                 banner: PastRunBanner, tests_dock: SuiteDock, workspace: Callable[[], object | None],
+                 current_function: Callable[[], str | None], parent: QObject | None = None) -> None:
+        """workspace() is the open Workspace, current_function() the selected function's name (or None)."""
+        super().__init__(parent)
+        self._log, self._response, self._summary = log_panel, response_panel, summary_panel
+        self._banner, self._tests_dock = banner, tests_dock
+        self._workspace, self._current_function = workspace, current_function
         self._results: dict[str, InvocationResult] = {}   # each function's last result, by name
         self._runs: dict[str, object] = {}                # each function's last run from the window (RunRecord)
-        window.sig_run_finished.connect(self._on_run_finished)
 
     def show_function(self, name: str) -> None:
         """The panels show `name`'s own log and last result (empty when it has not run yet)."""
-        window = self._window
-        window.past_run_banner.hide()
-        window.log_panel.show_log(name)
+        self._banner.hide()
+        self._log.show_log(name)
         result = self._results.get(name)
         # Save Run as Expectation records the run on screen: this function's last one, if any.
         if (run := self._runs.get(name)) is not None and run.result is result:
-            window.tests_dock.remember_run(run, window.workspace)
+            self._tests_dock.remember_run(run, self._workspace())
         else:
-            window.tests_dock.forget_run()
-        for panel in (window.response_panel, window.summary_panel):
+            self._tests_dock.forget_run()
+        for panel in (self._response, self._summary):
             if result is None:
                 panel.clear()
             else:
@@ -46,17 +56,23 @@ class FunctionPanels(QObject):
 
     def show_recorded(self, log: list[str], result: InvocationResult) -> None:
         """A recorded run's log and result, in place of the function's own until show_function."""
-        window = self._window
-        window.log_panel.clear_log(RECORDED_RUN)
-        window.log_panel.append_to(RECORDED_RUN, list(log))
-        window.log_panel.show_log(RECORDED_RUN)
-        window.response_panel.show_result(result)
-        window.summary_panel.show_result(result)
+        self._log.clear_log(RECORDED_RUN)
+        self._log.append_to(RECORDED_RUN, list(log))
+        self._log.show_log(RECORDED_RUN)
+        self._response.show_result(result)
+        self._summary.show_result(result)
 
     def show_own(self) -> None:
         """Back to the selected function's own log and result (after a recorded run)."""
-        if self._window.function is not None:
-            self.show_function(self._window.function.config.name)
+        if (name := self._current_function()) is not None:
+            self.show_function(name)
+
+    def show_remote(self, record) -> None:
+        """A run on AWS (a RunRecord): its log tail in its function's log, its result as the latest."""
+        self._log.append_to(record.function, [f"--- {record.function} on AWS ---", *record.log])
+        self.remember(record.function, record.result)
+        self._response.show_result(record.result)
+        self._summary.show_result(record.result)
 
     def remember(self, name: str, result: InvocationResult) -> None:
         """`name`'s latest result, shown again whenever the function is."""
@@ -66,9 +82,10 @@ class FunctionPanels(QObject):
         """Another workspace: none of its functions has run yet."""
         self._results.clear()
         self._runs.clear()
-        self._window.log_panel.forget_logs()
+        self._log.forget_logs()
 
     @Slot(object)
-    def _on_run_finished(self, record) -> None:
+    def run_finished(self, record) -> None:
+        """A run from the window ended: its result is its function's latest."""
         self.remember(record.function, record.result)
         self._runs[record.function] = record

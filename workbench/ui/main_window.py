@@ -5,48 +5,54 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtWidgets import QMainWindow
 
-from ..core.lambda_rules.cold_reason import FIRST_CALL
-from ..core.history.history_store import HistoryStore
-from ..core.function.invocation_request import prepare_invocation
 from ..core.function.new_function import handler_file
+from ..core.history.run_words import finished_words, started_words
+from ..core.vocabulary import EnvironmentState, RunSource
 from ..core.workspace.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
 from ..engine.run_session import Run, RunSession
 from ..engine.suite_run import session_starter
-from .app_settings import AppSettings
 from ..resources import resource_path
+from .about_dialog import AboutDialog
+from .app_settings import AppSettings
+from .dependencies_panel import DependenciesPanel
 from .editors.code_locations import CodeLocations
 from .editors.editor_tabs import EditorTabs
 from .editors.event_editor import EventEditor
+from .editors.unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
+from .environment_section import EnvironmentSection
 from .event_template_dialog import EventTemplateDialog
 from .function_panels import FunctionPanels
 from .function_settings import FunctionSettings
 from .history.history_dock import HistoryDock
-from .logs.log_panel import LogPanel
 from .history.past_run_banner import PastRunBanner
+from .history.tune_view import TuneView
+from .logs.log_panel import LogPanel
 from .preset_picker import PresetPicker
+from .preset_session import PresetSession
 from .response_panel import ResponsePanel
+from .run_preparation import prepare_from_editors
 from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
+from .shortcuts_dialog import ShortcutsDialog
+from .status_line import Notice, NoticeKind, StatusLine
 from .summary_panel import SummaryPanel
 from .testing.suite_dock import SuiteDock
-from .history.tune_view import TuneView
-from .preset_session import PresetSession
 from .theme import apply_theme
-from .editors.unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
+from .window_history import WindowHistory
 from .window_indicators import WindowIndicators
+from .window_layout import WindowMenus, build_layout, build_menus
+from .workspace_actions import WorkspaceActions
 from .workspace_disk_watch import WorkspaceDiskWatch
-from .window_history import WindowHistoryMixin
-from .window_layout import build_layout, build_menus
-from .workspace_actions import WorkspaceActionsMixin
 from .workspace_tree import WorkspaceTree
-from .dependencies_panel import DependenciesPanel
-from .environment_section import EnvironmentSection
 
-class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
+
+class MainWindow(QMainWindow):
+    """Creates the panels and their collaborators and makes every connection between them (_connect)."""
+
     sig_run_finished = Signal(object)
     """A run started here finished and its result is on screen (the RunRecord)."""
     sig_run_on_aws_requested = Signal(object)
@@ -80,64 +86,99 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.presets = PresetSession(self.preset_picker, self.event_editor, settings, ask_unsaved, self)
         self.workspace_watch = WorkspaceDiskWatch(self)
         self.history = HistoryDock(self)
-        self.history_store: HistoryStore | None = None
         self.past_run_banner = PastRunBanner(self)
         self.code_locations = CodeLocations(self.tabs, self)
         self.dependencies_panel = DependenciesPanel(self)
         self.environment = EnvironmentSection(self.dependencies_panel, self.toolbar, self.log_panel, self.session, self)
         self.tests_dock = SuiteDock(session_starter(self.session), self)
         self.tune_view: TuneView | None = None
-        self._build_layout()
-        self._build_menus()
+        self.status = StatusLine(self.statusBar(), self)
+        self.panels = FunctionPanels(self.log_panel, self.response_panel, self.summary_panel, self.past_run_banner,
+                                     self.tests_dock, lambda: self.workspace, self._current_function_name, self)
+        self.indicators = WindowIndicators(self.toolbar, self.session, self._current_config, lambda: self.running,
+                                           self)
+        self.run_history = WindowHistory(self.session, self.history, self.panels, self.past_run_banner, self.presets,
+                                         self.preset_picker, lambda: self.workspace, lambda: self.running, self)
+        self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
+        self.panes = build_layout(self)
+        self.menus = build_menus(self, settings.theme())
         self._connect()
-        self.indicators = WindowIndicators(self)
-        self.panels = FunctionPanels(self)
-        self.statusBar().showMessage("Ready")
+        self._connect_menus(self.menus)
+        self.status.progress("Ready")
         # A first launch fits the screen; later launches restore what the user chose.
         available = self.screen().availableGeometry()
         self.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
 
     # --- Composition ---------------------------------------------------------------------------
 
-    def _build_layout(self) -> None:
-        build_layout(self)
-
-    def _build_menus(self) -> None:
-        build_menus(self)
-
     def _connect(self) -> None:
+        notice = self.status.say
         self.tree.sig_file_activated.connect(self.open_file)
         self.tree.sig_file_previewed.connect(lambda path: self.open_file(path, preview=True))
-        self.tree.file_actions.sig_notice.connect(self._notice)
+        self.tree.file_actions.sig_notice.connect(notice)
         self.tree.file_actions.sig_renamed.connect(self.tabs.follow_rename)
         self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
         self.log_panel.sig_location_clicked.connect(self.code_locations.open)
         self.response_panel.sig_location_clicked.connect(self.code_locations.open)
-        self.code_locations.sig_notice.connect(self._notice)
+        self.code_locations.sig_notice.connect(notice)
         self.tabs.sig_changed_on_disk.connect(
-            lambda path: self._notice(f"{Path(path).name} changed on disk: Reload or Keep Mine above it"))
+            lambda path: notice(f"{Path(path).name} changed on disk: Reload or Keep Mine above it"))
+        self.tabs.sig_save_failed.connect(lambda path, reason: notice(f"Could not save {path}: {reason}"))
+        self.tabs.sig_close_requested.connect(self._close_dirty_tab)
+        # A saved file or a reloaded one may mean the next run starts cold: the badge says so.
+        self.tabs.sig_file_saved.connect(self.indicators.refresh_badge)
+        self.tabs.sig_reloaded.connect(self.indicators.refresh_badge)
         self.toolbar.sig_function_selected.connect(self.select_function)
+        self.toolbar.sig_function_selected.connect(self.indicators.refresh_soon)
         self.toolbar.sig_run_requested.connect(self.run)
         self.toolbar.sig_stop_requested.connect(self.stop)
         self.toolbar.sig_reset_requested.connect(self._reset_environment)
         self.function_settings.sig_config_changed.connect(self._on_config_changed)
-        self.presets.sig_notice.connect(self._notice)
-        self.environment.sig_notice.connect(self._notice)
-        self.tests_dock.sig_notice.connect(self._notice)
+        # After the window has stored the new settings.
+        self.function_settings.sig_config_changed.connect(lambda _config: QTimer.singleShot(0, self._settings_edited))
+        self.event_editor.sig_validity_changed.connect(
+            lambda valid: valid and self.status.resolve(NoticeKind.EVENT_INVALID))
+        self.presets.sig_notice.connect(notice)
+        self.environment.sig_notice.connect(notice)
+        self.tests_dock.sig_notice.connect(notice)
         self.tests_dock.sig_run_requested.connect(self.run_tests)
         self.tests_dock.sig_case_selected.connect(self._show_case)
+        self.sig_run_finished.connect(self.panels.run_finished)
         self.sig_run_finished.connect(self._remember_run)
-        self.history.sig_run_shown.connect(self._remember_run)
-        self.tabs.sig_save_failed.connect(lambda path, reason: self._notice(f"Could not save {path}: {reason}"))
-        self.tabs.sig_close_requested.connect(self._close_dirty_tab)
+        self.sig_run_finished.connect(self.indicators.refresh_badge)
         self.session.environment_changed.connect(self._on_environment_changed)
-        self.session.history_problem.connect(self._notice)
-        self.session.run_recorded.connect(lambda _run_id: self.history.refresh())
-        self.history.sig_run_shown.connect(self._show_past_run)
-        self.history.sig_run_again_requested.connect(self._run_again)
-        self.history.sig_save_event_requested.connect(self._save_event_as_preset)
-        self.history.sig_notice.connect(self._notice)
-        self.past_run_banner.sig_dismissed.connect(self._leave_past_run)
+        self.session.environment_changed.connect(self.indicators.refresh_soon)
+        self.session.history_problem.connect(notice)
+        self.session.run_recorded.connect(self.history.refresh)
+        self.history.sig_run_shown.connect(self._remember_run)
+        self.history.sig_run_shown.connect(self.run_history.show_past_run)
+        self.history.sig_run_again_requested.connect(self.run_history.run_again)
+        self.history.sig_save_event_requested.connect(self.run_history.save_event_as_preset)
+        self.history.sig_notice.connect(notice)
+        self.run_history.sig_notice.connect(notice)
+        self.run_history.sig_run_requested.connect(self._run_again)
+        self.past_run_banner.sig_dismissed.connect(self.run_history.leave_past_run)
+        self.workspace_actions.sig_open_requested.connect(self.open_workspace)
+        self.workspace_actions.sig_notice.connect(notice)
+
+    def _connect_menus(self, menus: WindowMenus) -> None:
+        menus.open_folder.triggered.connect(self.workspace_actions.choose_workspace)
+        menus.env_vars_file.triggered.connect(self.workspace_actions.choose_env_vars_file)
+        menus.new_function.triggered.connect(lambda: self.workspace_actions.new_function())
+        menus.recent.sig_open_requested.connect(self.workspace_actions.open_recent)
+        menus.save_all.triggered.connect(self.save_all)
+        menus.quit.triggered.connect(self.close)
+        menus.run_tests.triggered.connect(self.run_tests)
+        menus.tune.triggered.connect(self.tune_memory)
+        menus.run_on_aws.triggered.connect(self._request_run_on_aws)
+        menus.serve.triggered.connect(lambda: self.panes.result_tabs.setCurrentWidget(self.serve_panel))
+        menus.new_from_template.triggered.connect(self._new_event_from_template)
+        menus.find_in_logs.triggered.connect(self.log_panel.focus_search)
+        for theme, action in menus.themes.items():
+            action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
+        menus.shortcuts.triggered.connect(lambda: ShortcutsDialog(self).exec())
+        menus.about.triggered.connect(
+            lambda: AboutDialog(self, self.workspace.folder if self.workspace else None).exec())
 
     # --- Workspace and function ----------------------------------------------------------------
 
@@ -151,14 +192,14 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.tree.set_root(workspace.folder)
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
-        self._open_history(workspace)
+        self.run_history.open(workspace)
         self.environment.set_workspace(workspace.folder)
         names = workspace.function_names
         current = self.settings.last_function(str(workspace.folder))
         current = current if current in names else (names[0] if names else None)
         self.toolbar.set_functions(names, current)
         if workspace.problem:
-            self._notice(workspace.problem.splitlines()[0])
+            self.status.say(workspace.problem.splitlines()[0])
         if current:
             self.select_function(current)
         self.sig_workspace_opened.emit(str(workspace.folder))
@@ -174,7 +215,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         current = self.function.config.name if self.function else None
         self.toolbar.set_functions(names, current)
         if workspace.problem:
-            self._notice(workspace.problem.splitlines()[0])
+            self.status.say(workspace.problem.splitlines()[0])
         if current not in names:
             if names:
                 self.select_function(names[0])
@@ -185,7 +226,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
             self.function_settings.set_config(function.config)
             self.function_settings.set_origins(dict(function.origins))
             self._show_limits()
-            self._notice(f"{current}: settings reloaded from disk")
+            self.status.say(f"{current}: settings reloaded from disk")
 
     @Slot(str)
     def select_function(self, name: str) -> None:
@@ -205,10 +246,10 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         if source is not None:
             self.open_file(str(source))
             if self.function.proposed:
-                self._notice(f"{name}: {config.handler} ({config.runtime}) found in {source.name}; it is written to "
+                self.status.say(f"{name}: {config.handler} ({config.runtime}) found in {source.name}; it is written to "
                              "workbench.json when you change a setting or add a function.")
         else:
-            self._notice(f"{name}: no file defines {config.handler} yet. File > New Function writes a starter, "
+            self.status.say(f"{name}: no file defines {config.handler} yet. File > New Function writes a starter, "
                          "or set the Handler to a function in your code.")
 
     def open_file(self, path: str, preview: bool = False) -> None:
@@ -216,7 +257,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         try:
             self.tabs.open_file(path, preview)
         except OSError as error:
-            self._notice(f"Could not open {path}: {error.strerror or error}")
+            self.status.say(f"Could not open {path}: {error.strerror or error}")
 
     @Slot(str)
     def _close_dirty_tab(self, path: str) -> None:
@@ -227,7 +268,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
             try:
                 self.tabs.save_file(path)
             except OSError as error:
-                self._notice(f"Could not save {path}: {error.strerror or error}")
+                self.status.say(f"Could not save {path}: {error.strerror or error}")
                 return
         self.tabs.close_file(path)
 
@@ -238,7 +279,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         try:
             self.workspace = save_function(self.workspace, config)
         except (OSError, ValueError) as error:
-            self._notice(f"Settings not saved: {error}")
+            self.status.say(f"Settings not saved: {error}")
             return
         self.workspace_watch.acknowledge(self.workspace.folder)
         previous_handler = self.function.config.handler
@@ -247,6 +288,18 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         if config.handler != previous_handler and (source := handler_file(config.code_dir, config.handler)):
             self.open_file(str(source))  # the new handler's file is what one edits next
         self.environment.set_function(self.function.config)
+
+    @Slot()
+    def _settings_edited(self) -> None:
+        if not self.function_settings.problems():
+            self.status.resolve(NoticeKind.SETTINGS_INVALID)
+        self.indicators.refresh_badge()
+
+    def _current_config(self):
+        return self.function.config if self.function is not None else None
+
+    def _current_function_name(self) -> str | None:
+        return self.function.config.name if self.function is not None else None
 
     def _show_limits(self) -> None:
         config = self.function.config
@@ -268,56 +321,45 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
     @Slot()
     def run(self) -> None:
         if self.running:
-            self._notice("A call is already running: stop it first (Shift+F5).")
+            self.status.say("A call is already running: stop it first (Shift+F5).")
             return
         prepared = self.prepare_current()
         if prepared is not None:
-            self._start(self.session.run(prepared, source="window"))
+            self._start(self.session.run(prepared, source=RunSource.WINDOW))
 
     def prepare_current(self):
         """The current function and event as a call Lambda would accept (edits saved first), else None
         with the reason in the status bar."""
         if self.function is None:
             return None
-        problems = self.function_settings.problems()
-        if problems:
-            self._notice(f"Fix the function settings first: {problems[0]}")
-            return None
-        problem = self.event_editor.validate_now()
-        if problem is not None:
-            self._notice(f"Event is not valid JSON: {problem}")
-            self.event_editor.setFocus()
-            return None
-        try:
-            self.tabs.save_all()
-        except OSError as error:
-            self._notice(f"Not run: could not save {error.filename}: {error.strerror}")
-            return None
-        current = self.presets.current
-        preset = current.name if current is not None and not self.event_editor.is_modified() else None
-        prepared = prepare_invocation(self.function.config, self.event_editor.text(),
-                                      preset or "the event editor", preset=preset)
-        if isinstance(prepared, list):
-            self._notice(str(prepared[0]))
+        prepared = prepare_from_editors(self.function.config, self.function_settings, self.event_editor, self.tabs,
+                                        self.presets)
+        if isinstance(prepared, Notice):
+            self.status.show(prepared)
             return None
         return prepared
 
     def _request_run_on_aws(self) -> None:
         prepared = self.prepare_current()
         if prepared is not None:
-            self.statusBar().showMessage(f"Running {prepared.config.name} on AWS…")
+            self.status.progress(f"Running {prepared.config.name} on AWS…")
             self.sig_run_on_aws_requested.emit(prepared)
 
     @Slot(object)
     def show_remote_record(self, record) -> None:
         """A run on AWS: its log tail, response and REPORT figures, shown as a local run's are."""
-        self.log_panel.append_to(record.function, [f"--- {record.function} on AWS ---", *record.log])
-        self.panels.remember(record.function, record.result)
-        self.response_panel.show_result(record.result)
-        self.summary_panel.show_result(record.result)
-        outcome = "succeeded" if record.result.succeeded else f"failed: {record.result.error_type}"
-        self.statusBar().showMessage(f"{record.function} on AWS {outcome} in {record.result.duration_ms:.2f} ms "
-                                     f"(billed {record.result.billed_duration_ms} ms)")
+        self.panels.show_remote(record)
+        self.status.progress(finished_words(record.function, record.result, where=" on AWS"))
+
+    @Slot(object)
+    def _run_again(self, prepared) -> None:
+        """A past run's event, run again as a window run of its function (which the window then shows)."""
+        name = prepared.config.name
+        if self.function is not None and name != self.function.config.name \
+                and self.workspace is not None and self.workspace.function(name) is not None:
+            # The run writes to its function's log and result: the window shows that function.
+            self.toolbar.function_combo.setCurrentText(name)
+        self._start(self.session.run(prepared, source=RunSource.WINDOW))
 
     def _start(self, run: Run) -> None:
         self.current_run = run
@@ -340,17 +382,11 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
 
     @Slot()
     def tune_memory(self) -> TuneView | None:
-        """Open the Tune view on the current preset (or the edited event)."""
-        if self.function is None:
+        """Open the Tune view on the current preset (or the edited event), checked and saved as Run does."""
+        prepared = self.prepare_current()
+        if prepared is None:
             return None
-        current = self.presets.current
-        preset = current.name if current is not None and not self.event_editor.is_modified() else None
-        prepared = prepare_invocation(self.function.config, self.event_editor.text(), preset or "the event editor",
-                                      preset=preset)
-        if isinstance(prepared, list):
-            self._notice(str(prepared[0]))
-            return None
-        self.tune_view = TuneView(prepared, session_starter(self.session, source="tune"), self)
+        self.tune_view = TuneView(prepared, session_starter(self.session, source=RunSource.TUNE), self)
         self.tune_view.show()
         return self.tune_view
 
@@ -365,11 +401,10 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
     def _on_run_started(self, run: Run, cold: bool) -> None:
         self.panels.show_function(run.config.name)
         self.toolbar.set_running(True)
-        self.toolbar.set_environment_state("running")
+        self.toolbar.set_environment_state(EnvironmentState.RUNNING)
         self.response_panel.show_running()
         self.summary_panel.clear()
-        how = f"cold start: {run.cold_reason}" if cold and run.cold_reason else ("cold start" if cold else "warm")
-        self.statusBar().showMessage(f"Running {run.config.name} ({how})…")
+        self.status.progress(started_words(run.config.name, cold, run.cold_reason))
 
     @Slot(object)
     def _on_run_finished(self, record) -> None:
@@ -379,18 +414,12 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.response_panel.show_result(result)
         self.summary_panel.show_result(result)
         if not result.succeeded:
-            self.result_tabs.setCurrentWidget(self.response_panel)
+            self.panes.result_tabs.setCurrentWidget(self.response_panel)
         self.code_locations.mark_failure(result)
         state = self.session.environment_state(record.function)
         if self.function is not None and self.function.config.name == record.function:
             self.toolbar.set_environment_state(state)
-        outcome = "succeeded" if result.succeeded else (
-            "was stopped" if result.error_type == "Sandbox.Stopped" else f"failed: {result.error_type}")
-        how = ""
-        if record.cold and record.cold_reason and record.cold_reason != FIRST_CALL:
-            how = f"; cold start: {record.cold_reason}"
-        self.statusBar().showMessage(f"{record.function} {outcome} in {result.duration_ms:.2f} ms "
-                                     f"(billed {result.billed_duration_ms} ms{how})")
+        self.status.progress(finished_words(record.function, result, record.cold, record.cold_reason))
         if record.cold:
             self.environment.refresh()
         self.sig_run_finished.emit(record)
@@ -404,8 +433,8 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         if self.function is not None:
             name = self.function.config.name
             self.session.reset(name)
-            self.toolbar.set_environment_state("cold")
-            self._notice(f"{name}: environment discarded; the next run starts cold.")
+            self.toolbar.set_environment_state(EnvironmentState.COLD)
+            self.status.say(f"{name}: environment discarded; the next run starts cold.")
 
     # --- Saving and closing --------------------------------------------------------------------
 
@@ -413,7 +442,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         try:
             self.tabs.save_all()
         except OSError as error:
-            self._notice(f"Could not save {error.filename}: {error.strerror}")
+            self.status.say(f"Could not save {error.filename}: {error.strerror}")
             return False
         if self.event_editor.is_modified() and self.presets.current is not None:
             return self.presets.save()
@@ -433,35 +462,33 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
                 event.ignore()
                 return
         self.session.shutdown()
-        if self.history_store is not None:
-            self.history_store.close()
-        self.settings.save_window(self.saveGeometry(), self.saveState(), self._splitter_states())
+        self.run_history.close()
+        self.settings.save_window(self.saveGeometry(), self.saveState(), self.panes.states())
         self.settings.sync()
         event.accept()
+
+    def _may_leave(self) -> bool:
+        """Before another workspace opens: unsaved edits are saved or discarded as the user says."""
+        if not self.has_unsaved():
+            return True
+        answer = self._ask_unsaved(self, "This workspace has unsaved changes.")
+        return answer == DISCARD or (answer == SAVE and self._save_before_close())
 
     def _save_before_close(self) -> bool:
         if not self.save_all():
             return False
         if self.event_editor.is_modified():
-            self._notice("The event has no preset yet: use Save As… or Discard.")
+            self.status.say("The event has no preset yet: use Save As… or Discard.")
             return False
         return True
 
     def restore_window(self) -> None:
+        """The size, docks and splitters as the user left them."""
         if (geometry := self.settings.geometry()) is not None:
             self.restoreGeometry(geometry)
         if (state := self.settings.window_state()) is not None:
             self.restoreState(state)
-        for splitter in self._splitters():
-            if (saved := self.settings.splitter_state(splitter.objectName())) is not None:
-                splitter.restoreState(saved)
-
-    def _splitters(self) -> list[QSplitter]:
-        return [self.main_splitter, self.left_splitter, self.right_splitter, self.centre_splitter,
-                self.bottom_splitter]
-
-    def _splitter_states(self) -> dict:
-        return {s.objectName(): s.saveState() for s in self._splitters()}
+        self.panes.restore(self.settings.splitter_state)
 
     # --- Small helpers -------------------------------------------------------------------------
 
@@ -469,7 +496,4 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.settings.set_theme(theme)
         apply_theme(theme)
 
-    @Slot(str)
-    def _notice(self, text: str) -> None:
-        self.statusBar().showMessage(text, 15000)
 

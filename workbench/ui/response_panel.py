@@ -15,6 +15,7 @@ from workbench.core.text.json_check import format_json
 from workbench.core.function.stack_frames import location_at, relative_in
 from workbench.ui.elided_label import ElidedLabel
 from workbench.ui.editors.pygments_highlighter import PygmentsHighlighter, style_for_palette
+from ..core.vocabulary import ErrorType
 
 # Colouring costs about 2 ms per KB: above this size the payload is shown without colours.
 HIGHLIGHT_LIMIT_CHARS = 50_000
@@ -101,7 +102,7 @@ class ResponsePanel(QWidget):
             self._title.setText(f"Response · {kind} · {_size_text(len(result.payload))}")
         else:
             document = result.error_document() or {
-                "errorType": result.platform_error_type or ("Sandbox.Timedout" if result.status is Status.TIMEOUT
+                "errorType": result.platform_error_type or (ErrorType.TIMED_OUT if result.status is Status.TIMEOUT
                                                             else "Error"),
                 "errorMessage": result.payload_text()}
             self._error_type.setText(str(document.get("errorType") or result.error_type or "Error"))
@@ -115,11 +116,11 @@ class ResponsePanel(QWidget):
             self._trace.setPlainText(trace)
             self._trace.setVisible(bool(trace))
             self._error_box.show()
-            self._apply_palette(stopped=result.error_type == "Sandbox.Stopped")
+            self._apply_palette(stopped=result.error_type == ErrorType.STOPPED)
             total = sum(self._splitter.sizes()) or self.height()
             box = (total * 3) // 5 if trace else min(self._error_box.sizeHint().height(), total // 2)
             self._splitter.setSizes([box, total - box])
-            self._title.setText(("Stopped by you" if result.error_type == "Sandbox.Stopped" else "Error response")
+            self._title.setText(("Stopped by you" if result.error_type == ErrorType.STOPPED else "Error response")
                                 + f" · {kind} · {_size_text(len(result.payload))}")
         self._payload_shown = (text, is_json)
         self._decoded = decoded_http_body(result.payload_text()) if result.succeeded else None

@@ -1,21 +1,68 @@
-"""How the main window is put together: its panes and docks, and its menus. The window owns the
-widgets and the slots; these functions only arrange them, so main_window.py keeps to the wiring."""
+"""How the main window is laid out: its panes and docks, and its menus. The window owns the widgets and
+the slots; these functions only arrange them and return what they made (the splitters, the menu actions),
+so that every connection is made in main_window.py, where the window is put together."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from .about_dialog import AboutDialog
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
 from .editors.code_editor_frame import focused_frame
 from .recent_workspaces_menu import RecentWorkspacesMenu
-from .shortcuts_dialog import ShortcutsDialog
 
 
-def build_layout(window) -> None:
+@dataclass(frozen=True)
+class WindowPanes:
+    """What build_layout made: the splitters whose sizes the window keeps, and the results' tabs."""
+    main_splitter: QSplitter
+    left_splitter: QSplitter
+    right_splitter: QSplitter
+    centre_splitter: QSplitter
+    bottom_splitter: QSplitter
+    result_tabs: QTabWidget
+
+    def splitters(self) -> list[QSplitter]:
+        return [self.main_splitter, self.left_splitter, self.right_splitter, self.centre_splitter,
+                self.bottom_splitter]
+
+    def states(self) -> dict[str, QByteArray]:
+        """Each splitter's state by its object name, for the settings."""
+        return {splitter.objectName(): splitter.saveState() for splitter in self.splitters()}
+
+    def restore(self, saved_state: Callable[[str], QByteArray | None]) -> None:
+        """saved_state(name) is what states() gave for that splitter, or None."""
+        for splitter in self.splitters():
+            if (saved := saved_state(splitter.objectName())) is not None:
+                splitter.restoreState(saved)
+
+
+@dataclass(frozen=True)
+class WindowMenus:
+    """The menu entries the window connects to its slots (the others act on a panel's own action)."""
+    open_folder: QAction
+    env_vars_file: QAction
+    new_function: QAction
+    recent: QMenu
+    save_all: QAction
+    quit: QAction
+    run_tests: QAction
+    tune: QAction
+    run_on_aws: QAction
+    serve: QAction
+    new_from_template: QAction
+    find_in_logs: QAction
+    themes: dict[str, QAction]
+    shortcuts: QAction
+    about: QAction
+
+
+def build_layout(window: QMainWindow) -> WindowPanes:
     """The window's panes: tree and settings, editors and event, logs and results, the docks."""
-    window.left_splitter = _splitter(Qt.Orientation.Vertical, "left", [window.tree, window.function_settings])
+    left_splitter = _splitter(Qt.Orientation.Vertical, "left", [window.tree, window.function_settings])
     event_column = QWidget(window)
     column = QVBoxLayout(event_column)
     column.setContentsMargins(0, 0, 4, 0)  # room for the Save button's menu arrow at the right edge
@@ -24,54 +71,56 @@ def build_layout(window) -> None:
     column.addWidget(event_title)
     column.addWidget(window.preset_picker)
     column.addWidget(window.event_editor, 1)
-    window.centre_splitter = _splitter(Qt.Orientation.Horizontal, "centre", [window.tabs, event_column])
-    window.result_tabs = QTabWidget(window)
-    window.result_tabs.addTab(window.response_panel, "Response")
-    window.result_tabs.addTab(window.summary_panel, "Summary")
-    window.result_tabs.addTab(window.serve_panel, "Serve")
-    window.result_tabs.addTab(window.dependencies_panel, "Dependencies")
-    window.bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [window.log_panel, window.result_tabs])
+    centre_splitter = _splitter(Qt.Orientation.Horizontal, "centre", [window.tabs, event_column])
+    result_tabs = QTabWidget(window)
+    result_tabs.addTab(window.response_panel, "Response")
+    result_tabs.addTab(window.summary_panel, "Summary")
+    result_tabs.addTab(window.serve_panel, "Serve")
+    result_tabs.addTab(window.dependencies_panel, "Dependencies")
+    bottom_splitter = _splitter(Qt.Orientation.Horizontal, "bottom", [window.log_panel, result_tabs])
     # The banner says when the panels below show a run from the history rather than the latest one.
     results = QWidget(window)
     results_column = QVBoxLayout(results)
     results_column.setContentsMargins(0, 0, 0, 0)
     results_column.setSpacing(0)
     results_column.addWidget(window.past_run_banner)
-    results_column.addWidget(window.bottom_splitter, 1)
-    window.right_splitter = _splitter(Qt.Orientation.Vertical, "right", [window.centre_splitter, results])
-    window.main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [window.left_splitter,
-                                                                      window.right_splitter])
-    window.main_splitter.setSizes([380, 1020])
-    window.left_splitter.setSizes([330, 470])
-    window.centre_splitter.setSizes([600, 420])
-    window.right_splitter.setSizes([430, 370])
-    window.bottom_splitter.setSizes([640, 450])
-    window.setCentralWidget(window.main_splitter)
+    results_column.addWidget(bottom_splitter, 1)
+    right_splitter = _splitter(Qt.Orientation.Vertical, "right", [centre_splitter, results])
+    main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [left_splitter,
+                                                                      right_splitter])
+    main_splitter.setSizes([380, 1020])
+    left_splitter.setSizes([330, 470])
+    centre_splitter.setSizes([600, 420])
+    right_splitter.setSizes([430, 370])
+    bottom_splitter.setSizes([640, 450])
+    window.setCentralWidget(main_splitter)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.history)
     window.resizeDocks([window.history], [210], Qt.Orientation.Vertical)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.tests_dock)
     # Tests share the History's place at the bottom, one tab each, rather than halving its width.
     window.tabifyDockWidget(window.history, window.tests_dock)
     window.tests_dock.hide()
+    return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
 
 
-def build_menus(window) -> None:
-    """File, Edit, Run, Event, View and Help, acting on the window's panels and its slots."""
+def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
+    """File, Edit, Run, Event, View and Help. Entries that are a panel's own action act on it; the others
+    are returned for the window to connect. `theme` is the one checked."""
     file_menu = window.menuBar().addMenu("&File")
-    open_action = file_menu.addAction("&Open Folder…", window._choose_workspace)
-    open_action.setShortcut(QKeySequence.StandardKey.Open)
-    file_menu.addAction("Use &Env-Vars File…", window._choose_env_vars_file).setToolTip(
-        "A SAM-format env-vars file applied to the template's functions, variables it does not declare too")
+    open_folder = file_menu.addAction("&Open Folder…")
+    open_folder.setShortcut(QKeySequence.StandardKey.Open)
+    env_vars_file = file_menu.addAction("Use &Env-Vars File…")
+    env_vars_file.setToolTip("A SAM-format env-vars file applied to the template's functions, variables it does "
+                             "not declare too")
     file_menu.addAction(window.tree.new_file_action)
-    file_menu.addAction("New &Function…", window._new_function)
-    window.recent_menu = RecentWorkspacesMenu(window.settings, window)
-    window.recent_menu.sig_open_requested.connect(window._open_recent)
-    file_menu.addMenu(window.recent_menu)
+    new_function = file_menu.addAction("New &Function…")
+    recent = RecentWorkspacesMenu(window.settings, window)
+    file_menu.addMenu(recent)
     file_menu.addAction(window.tabs.save_action)
-    save_all = file_menu.addAction("Save A&ll", window.save_all)
+    save_all = file_menu.addAction("Save A&ll")
     save_all.setShortcut(QKeySequence("Ctrl+Shift+S"))
     file_menu.addSeparator()
-    quit_action = file_menu.addAction("&Quit", window.close)
+    quit_action = file_menu.addAction("&Quit")
     quit_action.setShortcut(QKeySequence.StandardKey.Quit)
     _build_edit_menu(window)
     run_menu = window.menuBar().addMenu("&Run")
@@ -79,42 +128,42 @@ def build_menus(window) -> None:
         run_menu.addAction(action)
         window.addAction(action)
     run_menu.addSeparator()
-    window.run_tests_action = run_menu.addAction("Run &Tests", window.run_tests)
-    window.run_tests_action.setShortcut(QKeySequence("Ctrl+Shift+Return"))
-    window.run_tests_action.setToolTip("Run every preset of every function against its expectation, as before a push")
+    run_tests = run_menu.addAction("Run &Tests")
+    run_tests.setShortcut(QKeySequence("Ctrl+Shift+Return"))
+    run_tests.setToolTip("Run every preset of every function against its expectation, as before a push")
     run_menu.addAction(window.tests_dock.save_run_action)
-    window.tune_action = run_menu.addAction("Tune &Memory…", window.tune_memory)
-    window.tune_action.setToolTip("Run the event at each memory size and compare Duration and cost (local estimate)")
-    window.run_on_aws_action = run_menu.addAction("Run on &AWS", window._request_run_on_aws)
-    window.run_on_aws_action.setToolTip("The same event against the deployed function (boto3, your AWS "
-                                      "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
-    serve = run_menu.addAction("&Serve Workspace…", lambda: window.result_tabs.setCurrentWidget(window.serve_panel))
+    tune = run_menu.addAction("Tune &Memory…")
+    tune.setToolTip("Run the event at each memory size and compare Duration and cost (local estimate)")
+    run_on_aws = run_menu.addAction("Run on &AWS")
+    run_on_aws.setToolTip("The same event against the deployed function (boto3, your AWS "
+                          "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
+    serve = run_menu.addAction("&Serve Workspace…")
     serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
     event_menu = window.menuBar().addMenu("&Event")
     event_menu.addAction(window.event_editor.format_action)
-    window.format_action = window.event_editor.format_action
-    new_from_template = event_menu.addAction("&New from Template…", window._new_event_from_template)
+    new_from_template = event_menu.addAction("&New from Template…")
     new_from_template.setShortcut(QKeySequence("Ctrl+Shift+N"))
     view_menu = window.menuBar().addMenu("&View")
     view_menu.addAction(window.tests_dock.toggleViewAction())
-    search = view_menu.addAction("Find in &Logs", window.log_panel.focus_search)
-    search.setShortcut(QKeySequence("Ctrl+Shift+L"))
+    find_in_logs = view_menu.addAction("Find in &Logs")
+    find_in_logs.setShortcut(QKeySequence("Ctrl+Shift+L"))
     history_action = window.history.toggleViewAction()
     history_action.setText("&History")
     history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
     view_menu.addAction(history_action)
     theme_menu = view_menu.addMenu("&Theme")
-    window.theme_group = QActionGroup(window)  # one theme at a time: radio items
-    for theme in ("system", "light", "dark"):
-        action = QAction(theme.capitalize(), window.theme_group, checkable=True)
-        action.setChecked(window.settings.theme() == theme)
-        action.triggered.connect(lambda _=False, t=theme: window._set_theme(t))
-        theme_menu.addAction(action)
+    theme_group = QActionGroup(window)  # one theme at a time: radio items
+    themes = {}
+    for name in ("system", "light", "dark"):
+        themes[name] = QAction(name.capitalize(), theme_group, checkable=True)
+        themes[name].setChecked(theme == name)
+        theme_menu.addAction(themes[name])
     help_menu = window.menuBar().addMenu("&Help")
-    help_menu.addAction("&Keyboard Shortcuts", lambda: ShortcutsDialog(window).exec()).setShortcut(
-        QKeySequence("Ctrl+F1"))
-    help_menu.addAction("&About Lambda Workbench", lambda: AboutDialog(
-        window, window.workspace.folder if window.workspace else None).exec())
+    shortcuts = help_menu.addAction("&Keyboard Shortcuts")
+    shortcuts.setShortcut(QKeySequence("Ctrl+F1"))
+    about = help_menu.addAction("&About Lambda Workbench")
+    return WindowMenus(open_folder, env_vars_file, new_function, recent, save_all, quit_action, run_tests, tune,
+                       run_on_aws, serve, new_from_template, find_in_logs, themes, shortcuts, about)
 
 
 def _build_edit_menu(window) -> None:

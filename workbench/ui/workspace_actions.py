@@ -1,67 +1,77 @@
-"""The main window's File actions: open a folder or a recent one, add a function, use an env-vars file.
-Mixed into MainWindow, whose workspace, settings and panels these methods use."""
+"""The window's File actions: open a folder or a recent one, add a function, use an env-vars file. They ask
+the user what they need and say what to open; the window opens it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ..core.workspace.workspace import add_function, set_env_vars_file
+from ..core.workspace.workspace import Workspace, add_function, set_env_vars_file
+from .app_settings import AppSettings
 from .new_function_dialog import NewFunctionDialog
-from .editors.unsaved_question import DISCARD, SAVE
 
 
-class WorkspaceActionsMixin:
-    def _new_function(self, dialog: NewFunctionDialog | None = None) -> str | None:
+class WorkspaceActions(QObject):
+    sig_open_requested = Signal(str)
+    """Open (or reopen) this workspace folder."""
+    sig_notice = Signal(str)
+    """A line for the status bar."""
+
+    def __init__(self, dialog_parent: QWidget, settings: AppSettings, workspace: Callable[[], Workspace | None],
+                 may_leave: Callable[[], bool], parent: QObject | None = None) -> None:
+        """workspace() is the open one; may_leave() settles unsaved edits (asking) and says whether to go on."""
+        super().__init__(parent)
+        self._dialog_parent, self._settings = dialog_parent, settings
+        self._workspace, self._may_leave = workspace, may_leave
+
+    def new_function(self, dialog: NewFunctionDialog | None = None) -> str | None:
         """Ask for a function, write its starter handler and workbench.json entry, and select it."""
-        if self.workspace is None:
+        workspace = self._workspace()
+        if workspace is None:
             return None
-        dialog = dialog or NewFunctionDialog(self, set(self.workspace.function_names))
+        dialog = dialog or NewFunctionDialog(self._dialog_parent, set(workspace.function_names))
         if dialog.result() != NewFunctionDialog.DialogCode.Accepted and not dialog.exec():
             return None
         name, runtime, handler, folder = dialog.values()
         try:
-            add_function(self.workspace, name, runtime, handler, folder)
+            add_function(workspace, name, runtime, handler, folder)
         except (OSError, ValueError) as error:
-            self._notice(f"Function not created: {error}")
+            self.sig_notice.emit(f"Function not created: {error}")
             return None
-        self.settings.remember_function(str(self.workspace.folder), name)
-        self.open_workspace(self.workspace.folder)
-        self._notice(f"Created {name}: its handler is in the open tab, its settings in workbench.json")
+        self._settings.remember_function(str(workspace.folder), name)
+        self.sig_open_requested.emit(str(workspace.folder))
+        self.sig_notice.emit(f"Created {name}: its handler is in the open tab, its settings in workbench.json")
         return name
 
     @Slot(str)
-    def _open_recent(self, folder: str) -> None:
-        if Path(folder).is_dir() and (not self.has_unsaved() or self._ask_and_save()):
-            self.open_workspace(folder)
+    def open_recent(self, folder: str) -> None:
+        if Path(folder).is_dir() and self._may_leave():
+            self.sig_open_requested.emit(folder)
 
-    def _choose_workspace(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open Workspace Folder")
-        if folder and (not self.has_unsaved() or self._ask_and_save()):
-            self.open_workspace(folder)
+    def choose_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self._dialog_parent, "Open Workspace Folder")
+        if folder and self._may_leave():
+            self.sig_open_requested.emit(folder)
 
-    def _choose_env_vars_file(self) -> None:
-        if self.workspace is None:
+    def choose_env_vars_file(self) -> None:
+        workspace = self._workspace()
+        if workspace is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Env-Vars File", str(self.workspace.folder), "JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self._dialog_parent, "Env-Vars File", str(workspace.folder),
+                                              "JSON (*.json)")
         if path:
             self.use_env_vars_file(path)
 
     def use_env_vars_file(self, path: str | None) -> None:
-        """Apply a SAM-format env-vars file to this workspace's functions (remembered in workbench.json)."""
+        """Apply a SAM-format env-vars file to this workspace's functions (remembered in workbench.json); the
+        workspace opens again with them, on the same function (the settings remember it)."""
+        workspace = self._workspace()
         try:
-            set_env_vars_file(self.workspace.folder, path)
+            set_env_vars_file(workspace.folder, path)
         except (OSError, ValueError) as error:
-            self._notice(f"Env-vars file not used: {error}")
+            self.sig_notice.emit(f"Env-vars file not used: {error}")
             return
-        current = self.function.config.name if self.function else None
-        self.open_workspace(self.workspace.folder)
-        if current:
-            self.toolbar.set_functions(self.workspace.function_names, current)
-            self.select_function(current)
-
-    def _ask_and_save(self) -> bool:
-        answer = self._ask_unsaved(self, "This workspace has unsaved changes.")
-        return answer == DISCARD or (answer == SAVE and self._save_before_close())
+        self.sig_open_requested.emit(str(workspace.folder))

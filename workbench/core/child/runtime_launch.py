@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..function.function_config import FunctionConfig, runtime_family
 from .built_environment import FunctionEnvironment
+from ..vocabulary import ErrorType
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,16 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     interpreter = environment.interpreter if environment else None
     if family == "python":
         if interpreter is None:
-            raise LaunchError("Runtime.InvalidEntrypoint", _missing_python(config))
+            raise LaunchError(ErrorType.INVALID_ENTRYPOINT, _missing_python(config))
         return LaunchCommand(interpreter.path, ("-I", "-S", os.path.join(runtime_dir, "python", "start.py")),
                              variables)
     if family == "nodejs":
         node = interpreter.path if interpreter else None
         if node is None:
             if config.interpreter:
-                raise LaunchError("Runtime.InvalidEntrypoint", f"node not found or not runnable: {config.interpreter}. "
+                raise LaunchError(ErrorType.INVALID_ENTRYPOINT, f"node not found or not runnable: {config.interpreter}. "
                                   "Set the function's interpreter to a Node.js 18 or later that exists.")
-            raise LaunchError("Runtime.InvalidEntrypoint",
+            raise LaunchError(ErrorType.INVALID_ENTRYPOINT,
                               "node was not found on PATH. Install Node.js 18 or later (for example "
                               "`apt-get install nodejs`) to run nodejs functions.")
         return LaunchCommand(node, (os.path.join(runtime_dir, "node", "bootstrap.mjs"),), variables)
@@ -81,15 +82,15 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
 
     bootstrap = os.path.join(config.code_dir, "bootstrap")
     if not os.path.exists(bootstrap):
-        raise LaunchError("Runtime.InvalidEntrypoint",
+        raise LaunchError(ErrorType.INVALID_ENTRYPOINT,
                           f"fork/exec {bootstrap}: no such file or directory. A custom runtime needs an "
                           "executable file named bootstrap in the function's code folder.")
     if not os.access(bootstrap, os.X_OK):
-        raise LaunchError("Runtime.InvalidEntrypoint",
+        raise LaunchError(ErrorType.INVALID_ENTRYPOINT,
                           f"fork/exec {bootstrap}: permission denied. Make it executable: chmod +x {bootstrap}")
     problem = exec_format_problem(bootstrap)
     if problem is not None:
-        raise LaunchError("Runtime.InvalidEntrypoint", problem)
+        raise LaunchError(ErrorType.INVALID_ENTRYPOINT, problem)
     command = shell_script_command(bootstrap, path_env) or LaunchCommand(bootstrap, ())
     return LaunchCommand(command.program, command.arguments, variables)
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from ..function.function_config import FunctionConfig
 from ..function.invocation_result import InvocationResult
+from ..vocabulary import RunSource
 
 # Where a run came from.
-SOURCES = ("window", "cli", "serve", "test", "tune", "remote")
+SOURCES = RunSource.ALL
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..function.code_fingerprint import changed_files
 from ..function.function_config import FunctionConfig
 from ..history.run_record import CodeFile
+from ..vocabulary import ErrorType
 
 FIRST_CALL = "first call"
 REQUESTED = "cold start requested"
@@ -31,7 +32,7 @@ class EnvironmentIdentity:
 
 def after_failure(error_type: str | None) -> str:
     """How an environment ended when its call killed it (timeout, crash, out of memory, Stop)."""
-    if error_type == "Sandbox.Stopped":
+    if error_type == ErrorType.STOPPED:
         return "the previous call was stopped, which ended its environment"
     return f"the previous call failed ({error_type or 'error'}), which ended its environment"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import signal
+from ..vocabulary import ErrorType
 
 MAX_REQUEST_BYTES = 6291456
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100  # 6291556, RAPID's MaxPayloadSize
@@ -41,22 +42,22 @@ def runtime_exit_reason(exit_code: int | None, signal_number: int | None) -> str
 
 
 def exit_error_payload(request_id: str, exit_code: int | None, signal_number: int | None) -> bytes:
-    return platform_error("Runtime.ExitError",
+    return platform_error(ErrorType.EXIT_ERROR,
                           f"RequestId: {request_id} Error: {runtime_exit_reason(exit_code, signal_number)}")
 
 
 def timeout_payload(request_id: str, timeout_s: float) -> bytes:
     return compact_json({"errorMessage": f"RequestId: {request_id} Error: Task timed out after {timeout_s:.2f} seconds",
-                         "errorType": "Sandbox.Timedout"})
+                         "errorType": ErrorType.TIMED_OUT})
 
 
 def out_of_memory_payload(request_id: str) -> bytes:
-    return platform_error("Runtime.OutOfMemory",
+    return platform_error(ErrorType.OUT_OF_MEMORY,
                           f"RequestId: {request_id} Error: Runtime exited with error: signal: killed")
 
 
 def response_too_large_payload(size: int) -> bytes:
-    return platform_error("Function.ResponseSizeTooLarge",
+    return platform_error(ErrorType.RESPONSE_TOO_LARGE,
                           f"Response payload size ({size} bytes) exceeded maximum allowed payload size "
                           f"({MAX_RESPONSE_BYTES} bytes).")
 
@@ -67,7 +68,7 @@ def request_too_large_message(size: int) -> str:
 
 
 def stopped_payload(request_id: str) -> bytes:
-    return platform_error("Sandbox.Stopped", f"RequestId: {request_id} Error: Invocation stopped by the user")
+    return platform_error(ErrorType.STOPPED, f"RequestId: {request_id} Error: Invocation stopped by the user")
 
 
 def start_failure_payload(request_id: str, error_type: str, detail: str) -> bytes:
@@ -88,7 +89,7 @@ def error_type_of(payload: bytes, fallback: str) -> str:
 _REPORTED_TYPE = re.compile(r"(Runtime|Function)\.[A-Z][a-zA-Z]+")
 
 
-def reported_error_type(header_value: str, fallback: str = "Runtime.Unknown") -> str:
+def reported_error_type(header_value: str, fallback: str = ErrorType.UNKNOWN) -> str:
     """The Error Type INIT_REPORT and REPORT show for a runtime's Lambda-Runtime-Function-Error-Type.
 
     RAPID keeps the header only if it contains a match for (Runtime|Function).[A-Z][a-zA-Z]+ (unanchored),
