@@ -18,8 +18,8 @@ _SYNONYMS = {"WARNING": "WARN", "CRITICAL": "FATAL"}
 
 # The system log level of each platform record. The guide's table ("Event mapping for system log level")
 # puts platform.start, platform.report and the init records at INFO, so the default (INFO) shows the
-# START and REPORT of every call; the runtime-done records are DEBUG. Unverified rows: see
-# docs/architecture.md, "Logging controls".
+# START and REPORT of every call; the runtime-done records are DEBUG. The init rows follow the same
+# reading of that table and were not checked against a deployed function.
 PLATFORM_RECORD_LEVELS = {
     "platform.initStart": "INFO",
     "platform.initRuntimeDone": "DEBUG",
