@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPlainTextEdit
 
 from workbench.core.logging_config.record_columns import record_columns
-from workbench.ui.log_panel import LogPanel
+from workbench.ui.logs.log_panel import LogPanel
 from workbench.ui.log_records_view import LogRecordsView
 
 APP_RECORD = ('{"timestamp": "2026-03-04T10:00:00Z", "level": "WARNING", "message": "low stock",'

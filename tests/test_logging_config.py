@@ -8,13 +8,13 @@ import textwrap
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig, validate_config
-from workbench.core.invocation_result import InvocationResult, Status
+from workbench.core.function.function_config import FunctionConfig, validate_config
+from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.core.logging_config.filtering import application_level, keeps_application_line
 from workbench.core.logging_config.platform_records import PlatformLog, report_record
 from workbench.core.logging_config.settings import logging_variables
-from workbench.core.sam_template import load_template
-from workbench.core.workspace_file import WorkspaceFileError, load_workspace_functions, save_workspace_functions
+from workbench.core.workspace.sam_template import load_template
+from workbench.core.workspace.workspace_file import WorkspaceFileError, load_workspace_functions, save_workspace_functions
 
 from python_functions import fn
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime
 import json
 
-from ..function_config import FunctionConfig
-from ..invocation_result import InvocationResult, Status
-from ..log_lines import end_line, init_report_line, report_line, start_line
+from ..function.function_config import FunctionConfig
+from ..function.invocation_result import InvocationResult, Status
+from ..lambda_rules.log_lines import end_line, init_report_line, report_line, start_line
 from .filtering import keeps_application_line, keeps_platform_record
 from .settings import JSON, effective_levels
 
