@@ -97,8 +97,13 @@ def test_rest_refuses_a_body_that_is_not_a_string_and_a_bad_status():
 def test_rest_decodes_base64_only_for_binary_media_types():
     payload = json.dumps({"statusCode": 200, "headers": {"Content-Type": "image/png"},
                           "body": base64.b64encode(b"\x89PNG").decode(), "isBase64Encoded": True}).encode()
-    assert responses.map_response("rest", payload, binary_media_types=("image/png",)).body == b"\x89PNG"
+    assert responses.map_response("rest", payload, binary_media_types=("image/png",),
+                                  accept="image/png, */*;q=0.8").body == b"\x89PNG"
     assert responses.map_response("rest", payload).body == base64.b64encode(b"\x89PNG")
+    # The request's Accept decides, not the answer's Content-Type: a client accepting JSON gets base64 text.
+    assert responses.map_response("rest", payload, binary_media_types=("image/png",),
+                                  accept="application/json").body == base64.b64encode(b"\x89PNG")
+    assert responses.map_response("rest", payload, binary_media_types=("*/*",)).body == b"\x89PNG"
 
 
 def test_http_api_v2_takes_a_bare_object_or_string_as_the_body():

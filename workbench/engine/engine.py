@@ -24,6 +24,7 @@ from ..core.lambda_rules.cold_reason import EnvironmentIdentity
 from ..core.function.function_config import FunctionConfig
 from ..core.function.invocation_result import InvocationResult, Status
 from ..core.lambda_rules.log_lines import end_line, report_line, start_line
+from ..core.logging_config.platform_records import PlatformLog
 from ..core.child.built_environment import FunctionEnvironment, redact
 from ..core.child.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
@@ -178,7 +179,8 @@ class Invocation(QObject):
             platform_error_type=error_type, duration_ms=0.0, billed_duration_ms=0, init_duration_ms=None,
             memory_size_mb=self.config.memory_mb, max_memory_used_mb=0, architecture=self.config.architecture,
             cost_usd=invocation_cost_usd(self.config.memory_mb, 0, self.config.architecture))
-        self.log_lines.emit([start_line(self.request_id), end_line(self.request_id), report_line(result)])
+        platform = PlatformLog(self.config)
+        self.log_lines.emit(platform.start(self.request_id) + platform.end(result))
         self._deliver(result)
 
     def _deliver(self, result: InvocationResult) -> None:

@@ -18,6 +18,7 @@ from ..core.function.function_config import FunctionConfig
 from ..core.function.invocation_result import InvocationResult, Status
 from ..core.text.line_splitter import LineSplitter
 from ..core.lambda_rules.log_lines import end_line, init_report_line, report_line, start_line
+from ..core.logging_config.platform_records import PlatformLog
 from ..core.child.runtime_launch import LaunchCommand
 from .deadline import Deadline
 from .environment_group import EXEC_FAILURE
@@ -67,6 +68,8 @@ class Sandbox(QObject):
         signals.response_too_large.connect(self._on_response_too_large)
         self._process: RuntimeProcess | None = None
         self._splitter = LineSplitter()
+        # START/END/REPORT or platform.* records, and Lambda's level filters (LoggingConfig).
+        self._platform = PlatformLog(config)
         self._pending_lines: list[str] = []
         self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
         self._deadline = Deadline(self)
@@ -182,7 +185,7 @@ class Sandbox(QObject):
         request = self._request
         self._runtime_waiting = False
         self._drain_output()
-        self._emit_lines([start_line(request.request_id)])
+        self._emit_lines(self._platform.start(request.request_id))
         self._set_state(EnvironmentState.RUNNING)
         timeout_ms = self.config.timeout_s * 1000
         deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
@@ -229,7 +232,7 @@ class Sandbox(QObject):
             architecture=self.config.architecture,
             cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture),
             containment=self.containment)
-        self._emit_lines([end_line(request.request_id), report_line(result)])
+        self._emit_lines(self._platform.end(result))
         self._request = None
         self._dispatched_at = 0.0
         if self.state != EnvironmentState.DEAD:
@@ -239,7 +242,7 @@ class Sandbox(QObject):
     def _finish_without_runtime(self) -> None:
         """An invoke on an environment that died before it could run (failed init, failed start)."""
         request = self._request
-        self._emit_lines([start_line(request.request_id)])
+        self._emit_lines(self._platform.start(request.request_id))
         if self._init_timed_out:
             payload = lambda_errors.timeout_payload(request.request_id, float(self.config.timeout_s))
             self._complete(Status.TIMEOUT, payload, ErrorType.TIMED_OUT, ErrorType.TIMED_OUT, time.monotonic(),
@@ -387,7 +390,7 @@ class Sandbox(QObject):
         if self._planned_end is not None:
             status, payload, error_type = self._planned_end
             if not self._dispatched_at and self._init_ms is None:
-                self._emit_lines([start_line(self._request.request_id)])
+                self._emit_lines(self._platform.start(self._request.request_id))
             self._complete(status, payload, error_type, error_type, now, timed_out=status is Status.TIMEOUT
                            and self._init_ms is not None)
             return
@@ -411,7 +414,8 @@ class Sandbox(QObject):
         error_type = self._init_error[2] if self._init_error else ErrorType.EXIT_ERROR
         status = Status.TIMEOUT if self._init_timed_out else Status.ERROR
         self._drain_output()
-        self._emit_lines([init_report_line((now - self._started_at) * 1000, self.init_phase, status, error_type)])
+        self._emit_lines(self._platform.init_report((now - self._started_at) * 1000, self.init_phase, status,
+                                                    error_type))
 
     def _release_group(self, tries: int = 20) -> None:
         """Remove the cgroup once its killed processes have left it (they take a moment to exit)."""
@@ -423,9 +427,9 @@ class Sandbox(QObject):
     @Slot()
     def _read_output(self) -> None:
         if self._process is not None:
-            self._queue_lines(self._splitter.feed(self._process.read()))
+            self._queue_lines(self._splitter.feed(self._process.read()), from_runtime=True)
 
-    def _queue_lines(self, lines: list[str]) -> None:
+    def _queue_lines(self, lines: list[str], from_runtime: bool = False) -> None:
         if lines and self._init_ms is None:
             # The launcher could not exec the runtime: Lambda's Runtime.InvalidEntrypoint, not a log line.
             failed = [line for line in lines if EXEC_FAILURE.match(line)]
@@ -433,6 +437,8 @@ class Sandbox(QObject):
                 match = EXEC_FAILURE.match(failed[-1])
                 self._exec_failure = f"fork/exec {match['program']}: {match['reason'].lower()}"
                 lines = [line for line in lines if line not in failed]
+        if from_runtime:
+            lines = self._platform.application_lines(lines)
         if lines:
             self._pending_lines.extend(lines)
             if not self._flush_timer.isActive():
@@ -442,7 +448,7 @@ class Sandbox(QObject):
         """Pull everything the runtime has written so far, so it lands before START/END/REPORT."""
         self._read_output()
         if final:
-            self._queue_lines(self._splitter.flush())
+            self._queue_lines(self._splitter.flush(), from_runtime=True)
 
     def _emit_lines(self, lines: list[str]) -> None:
         self._pending_lines.extend(lines)

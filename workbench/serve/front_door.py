@@ -13,7 +13,8 @@ from aiohttp import web
 
 from ..core.lambda_rules import api_gateway_responses as responses
 from ..core.lambda_rules.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
-from ..core.workspace.function_events import REST_STAGE, HttpRoute, function_url_path, match_route
+from ..core.workspace.function_events import (FUNCTION_URL_PREFIX, REST_STAGE, HttpRoute, function_url_path,
+                                              match_route)
 from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
 from ..core.function.served_call import ServedCall
 from .function_caller import FunctionCaller
@@ -53,15 +54,20 @@ class FrontDoor:
 
     async def _answer(self, request: web.Request, arrived: float) -> tuple[responses.HttpAnswer, str | None, str | None]:
         routes = self.routes()
-        path = request.path
-        found = match_route(routes, request.method, path)
+        path, found = request.path, None
         stage_prefix = f"/{REST_STAGE}/"
-        if found is None and path.startswith(stage_prefix):
-            # A REST API's invoke URL carries its stage (.../Prod/orders): accepted too, the stage taken off
-            # as API Gateway does before routing.
-            path = path[len(stage_prefix) - 1:]
+        if path.startswith(stage_prefix):
+            # A REST API's invoke URL carries its stage (.../Prod/orders): API Gateway takes it off before
+            # routing, so a {proxy+} route gets "orders", never "Prod/orders".
             rest_routes = tuple(route for route in routes if route.kind == "rest")
-            found = match_route(rest_routes, request.method, path)
+            found = match_route(rest_routes, request.method, path[len(stage_prefix) - 1:])
+            if found is not None:
+                path = path[len(stage_prefix) - 1:]
+        if found is None and path.startswith(FUNCTION_URL_PREFIX + "/"):
+            # A Function URL is a host of its own on AWS: an API's catch-all route never takes its calls.
+            found = match_route(tuple(route for route in routes if route.kind == "url"), request.method, path)
+        if found is None:
+            found = match_route(routes, request.method, path)
         if found is None:
             kind = routes[0].kind if routes and routes[0].kind == "rest" else "http2"
             return responses.not_found(kind, request.method, request.path), None, None
@@ -96,24 +102,27 @@ class FrontDoor:
             return responses.failure(route.kind, "Lambda refuses the call: " + "; ".join(map(str, outcome))), \
                 config.name, None
         answer = responses.map_response(route.kind, outcome.result.payload, outcome.result.error_type,
-                                        route.binary_media_types)
+                                        route.binary_media_types, request.headers.get("Accept", ""))
         return answer, config.name, outcome.result.request_id
 
     def _event(self, request: web.Request, path: str, route: HttpRoute, match: RouteMatch, body: bytes, arrived: float,
                account_id: str) -> dict:
-        path = function_url_path(route, path) if route.kind == "url" else path
-        raw_path = request.raw_path.split("?", 1)[0]
+        # The path and the query string as the client sent them, percent-escapes kept: API Gateway passes the
+        # path undecoded (Mangum and other adapters decode it once) and the raw query string, which the event
+        # rules parse once. aiohttp's request.path and query_string are already decoded.
+        raw_path, _, raw_query = request.raw_path.partition("?")
         if route.kind == "url":
             raw_path = function_url_path(route, raw_path)
+        elif route.kind == "rest" and not path.startswith(f"/{REST_STAGE}/") \
+                and raw_path.startswith(f"/{REST_STAGE}/"):
+            raw_path = raw_path[len(REST_STAGE) + 1:]
         peer = request.transport.get_extra_info("peername") if request.transport else None
         http_request = HttpRequest(
-            method=request.method, path=path, raw_query=request.query_string,
+            method=request.method, path=raw_path, raw_query=raw_query,
             headers=tuple((name.decode("latin-1"), value.decode("latin-1")) for name, value in request.raw_headers),
             body=body, source_ip=peer[0] if peer else "127.0.0.1",
             protocol=f"HTTP/{request.version.major}.{request.version.minor}",
             host=request.host, port=self.port_of(), scheme=request.scheme, received_at=arrived)
         if route.kind in ("rest", "http1"):
             return rest_event(http_request, match, route.binary_media_types, account_id, http_api=route.kind == "http1")
-        event = http_v2_event(http_request, match, account_id, function_url=route.kind == "url")
-        event["rawPath"] = raw_path
-        return event
+        return http_v2_event(http_request, match, account_id, function_url=route.kind == "url")

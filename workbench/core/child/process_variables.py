@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from ..function.function_config import ConfigProblem, FunctionConfig, runtime_family
 from .built_environment import OPT_VARIABLE
+from ..logging_config.settings import logging_variables
 
 # Keys Lambda refuses to let a function set.
 RESERVED_KEYS = frozenset({
@@ -112,6 +113,7 @@ def build_environment(config: FunctionConfig, runtime_api: str, host_env: Mappin
         env["AWS_EXECUTION_ENV"] = f"AWS_Lambda_{config.runtime}"
     if family == "nodejs":
         env["NODE_PATH"] = f"{config.code_dir}/node_modules:{config.code_dir}"
+    env.update(logging_variables(config.log_format, config.application_log_level))
     extra = dict(runtime_variables)
     opt_dir = extra.pop(OPT_VARIABLE, None)
     env.update(extra)

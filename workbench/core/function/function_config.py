@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..logging_config.settings import TEXT, logging_problems
+
 MEMORY_MIN_MB = 128
 MEMORY_MAX_MB = 10240
 TIMEOUT_MIN_S = 1
@@ -65,6 +67,11 @@ class FunctionConfig:
     # Lambda's CPU share of the memory size (1,769 MB = one vCPU). Off: the machine's full CPU, e.g. to
     # debug without waiting; Duration then no longer says what Lambda would bill.
     scale_cpu: bool = True
+    # LoggingConfig: LogFormat (Text or JSON), ApplicationLogLevel and SystemLogLevel ("" = Lambda's
+    # default). Rules in core/logging_config/.
+    log_format: str = TEXT
+    application_log_level: str = ""
+    system_log_level: str = ""
 
     @property
     def function_arn(self) -> str:
@@ -124,4 +131,6 @@ def validate_config(config: FunctionConfig) -> list[ConfigProblem]:
     if needs_handler and not config.handler:
         problems.append(ConfigProblem("handler", "Value '' at 'handler' failed to satisfy constraint: "
                                       "Member must have length greater than or equal to 1"))
+    problems += [ConfigProblem(field, message) for field, message in
+                 logging_problems(config.log_format, config.application_log_level, config.system_log_level)]
     return problems

@@ -72,11 +72,11 @@ def _request_time(at: float) -> str:
 
 def matches_media_type(content_type: str, media_types: tuple[str, ...]) -> bool:
     """A binaryMediaTypes entry matches exactly, by `type/*`, or by `*/*` (which makes every body binary)."""
-    if not content_type:
-        return "*/*" in media_types
-    main = content_type.split("/")[0]
     # SAM templates write a slash in BinaryMediaTypes as "~1" (a JSON-pointer escape).
     wanted = {item.replace("~1", "/").lower() for item in media_types}
+    if not content_type:
+        return "*/*" in wanted
+    main = content_type.split("/")[0]
     return content_type in wanted or f"{main}/*" in wanted or "*/*" in wanted
 
 

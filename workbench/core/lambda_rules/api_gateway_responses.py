@@ -10,7 +10,10 @@ Rules from the API Gateway developer guide ("Output format of a Lambda function 
   isBase64Encoded (and the undocumented base64Encoded, which it reads first); anything else, a body that
   is not a string, or a status that is not a positive whole number is refused: 502
   `{"message": "Internal server error"}`. headers and multiValueHeaders merge, a pair given in both once.
-  A base64 body is decoded only when the answer's Content-Type is a binary media type of the API.
+  A base64 body is decoded only when the first media type of the request's Accept header is a binary
+  media type of the API ("Content type conversions in API Gateway", api-gateway-payload-encodings-workflow
+  .html: with contentHandling unset, a binary response goes out as binary only for a binary Accept;
+  otherwise the client receives the base64 text). A `*/*` binary media type matches any Accept.
 * HTTP API 1.0: the same keys read, unknown ones ignored; statusCode is required.
 * 2.0 (HTTP API and Function URL): an object with statusCode is read as a response (cookies become
   Set-Cookie headers); any other JSON (an object without statusCode, a string, a number) is the body of
@@ -67,7 +70,7 @@ class _Refused(Exception):
 
 
 def map_response(kind: str, payload: bytes, function_error: str | None = None,
-                 binary_media_types: tuple[str, ...] = ()) -> HttpAnswer:
+                 binary_media_types: tuple[str, ...] = (), accept: str = "") -> HttpAnswer:
     """The HTTP answer for a function's result (payload = what the Invoke API returned)."""
     if function_error:
         return failure(kind, f"the function failed ({function_error}): API Gateway does not pass a function "
@@ -75,7 +78,7 @@ def map_response(kind: str, payload: bytes, function_error: str | None = None,
     try:
         if kind in ("http2", "url"):
             return _map_v2(payload)
-        return _map_v1(kind, payload, binary_media_types)
+        return _map_v1(kind, payload, binary_media_types, accept)
     except _Refused as refused:
         return failure(kind, str(refused))
 
@@ -133,10 +136,6 @@ def _with_content_type(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _content_type(pairs: list[tuple[str, str]]) -> str:
-    return next((value for name, value in pairs if name.lower() == "content-type"), "").split(";")[0].strip().lower()
-
-
 def _base64_flag(document: dict, rest: bool) -> bool:
     key = "base64Encoded" if rest and document.get("base64Encoded") is not None else "isBase64Encoded"
     value = document.get(key, False)
@@ -156,7 +155,12 @@ def _decoded(body: str, key: str = "body") -> bytes:
         raise _Refused(f"{key} is marked isBase64Encoded but is not valid base64") from None
 
 
-def _map_v1(kind: str, payload: bytes, binary_media_types: tuple[str, ...]) -> HttpAnswer:
+def first_accepted_type(accept: str) -> str:
+    """The first media type of an Accept header, lower-case, without its parameters."""
+    return accept.split(",")[0].split(";")[0].strip().lower()
+
+
+def _map_v1(kind: str, payload: bytes, binary_media_types: tuple[str, ...], accept: str) -> HttpAnswer:
     document = _json(payload)
     if not isinstance(document, dict):
         raise _Refused(f"the response must be a JSON object with statusCode, not {type(document).__name__}")
@@ -171,7 +175,7 @@ def _map_v1(kind: str, payload: bytes, binary_media_types: tuple[str, ...]) -> H
     body = document.get("body")
     text = "" if body is None else _text(body, "body") if rest else (body if isinstance(body, str) else json.dumps(body))
     encoded = _base64_flag(document, rest)
-    if encoded and text and (not rest or matches_media_type(_content_type(pairs), binary_media_types)):
+    if encoded and text and (not rest or matches_media_type(first_accepted_type(accept), binary_media_types)):
         return HttpAnswer(status, tuple(pairs), _decoded(text))
     return HttpAnswer(status, tuple(pairs), text.encode("utf-8"))
 

@@ -12,6 +12,7 @@ from workbench.core.workspace.cfn_yaml import MarkedDict, TemplateError
 from workbench.core.function.function_config import (
     DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RUNTIMES, FunctionConfig, LayerRef, runtime_family,
 )
+from workbench.core.logging_config.settings import read_logging_config
 
 SAM_DEFAULT = "SAM default"
 LAMBDA_DEFAULT = "Lambda default"
@@ -169,6 +170,15 @@ class _Builder:
             self.origins[f"env:{name}"] = location
         return tuple((str(name), scalar_text(value)) for name, value in variables.items())
 
+    def logging_config(self) -> tuple[str, str, str]:
+        """LoggingConfig (the function's keys over Globals'), checked as Lambda checks it."""
+        resolved = self.value("LoggingConfig", "logging")
+        if resolved is NO_VALUE:
+            return read_logging_config(None, "")[0]
+        values, problems = read_logging_config(resolved, self.position("LoggingConfig"))
+        self.problems.extend(problems)
+        return values
+
     def code_path(self, value: Any, key: str) -> str | None:
         """An absolute folder for local code, or None after noting why there is none."""
         if isinstance(value, Placeholder):
@@ -224,6 +234,7 @@ def build_function(logical_id: str, resource: MarkedDict, context: FunctionConte
     if not builder.problems:
         builder.check_runtime(runtime, handler)
 
+    log_format, application_log_level, system_log_level = builder.logging_config()
     config = FunctionConfig(
         name=logical_id,
         handler=handler,
@@ -236,8 +247,11 @@ def build_function(logical_id: str, resource: MarkedDict, context: FunctionConte
         region=context.region,
         account_id=context.account_id,
         layers=_layers(builder),
+        log_format=log_format,
+        application_log_level=application_log_level,
+        system_log_level=system_log_level,
     )
-    order = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture"]
+    order = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture", "logging"]
     origins = [(key, builder.origins[key]) for key in order if key in builder.origins]
     origins += [(key, value) for key, value in builder.origins.items() if key.startswith("env:")]
     return TemplateFunction(

@@ -16,7 +16,10 @@ WORKSPACE_FILE_NAME = "workbench.json"
 _DEFAULTS = FunctionConfig(name="", handler="", runtime="", code_dir="")
 # Key order of each function entry as written; a stable order keeps diffs in git small.
 _KEYS = ("name", "handler", "runtime", "codeUri", "memorySize", "timeout", "architecture",
-         "environment", "interpreter", "region", "accountId", "scaleCpu")
+         "environment", "interpreter", "region", "accountId", "scaleCpu", "loggingConfig")
+# loggingConfig as Lambda's API spells it (GetFunctionConfiguration's LoggingConfig, camel-cased).
+_LOGGING_KEYS = {"logFormat": "log_format", "applicationLogLevel": "application_log_level",
+                 "systemLogLevel": "system_log_level"}
 _REQUIRED = ("name", "handler", "runtime")
 # validate_config reports fields by Lambda's API names; the file spells two of them differently.
 _FILE_KEY_OF_PROBLEM = {"memorySize": "memorySize", "timeout": "timeout", "runtime": "runtime",
@@ -100,6 +103,10 @@ def _function_entry(folder: Path, config: FunctionConfig) -> dict:
         entry["accountId"] = config.account_id
     if config.scale_cpu != _DEFAULTS.scale_cpu:
         entry["scaleCpu"] = config.scale_cpu
+    logging = {key: getattr(config, name) for key, name in _LOGGING_KEYS.items()
+               if getattr(config, name) != getattr(_DEFAULTS, name)}
+    if logging:
+        entry["loggingConfig"] = logging
     return entry
 
 
@@ -152,9 +159,12 @@ def _parse_function(path: Path, folder: Path, index: int, entry: object) -> Func
         region=text("region", _DEFAULTS.region) or _DEFAULTS.region,
         account_id=text("accountId", _DEFAULTS.account_id) or _DEFAULTS.account_id,
         scale_cpu=scale_cpu,
+        **_parse_logging(path, f"{where}.loggingConfig", entry.get("loggingConfig", {})),
     )
     for problem in validate_config(config):
         key = _FILE_KEY_OF_PROBLEM.get(problem.field, problem.field)
+        if key in _LOGGING_KEYS:
+            key = f"loggingConfig.{key}"
         raise WorkspaceFileError(path, problem.message, field=f"{where}.{key}")
     return config
 
@@ -170,3 +180,22 @@ def _parse_environment(path: Path, where: str, value: object) -> tuple[tuple[str
             raise WorkspaceFileError(path, f"expected a string, got {json.dumps(item)} (write it in quotes)",
                                      field=f"{where}.{name}")
     return tuple(value.items())
+
+
+def _parse_logging(path: Path, where: str, value: object) -> dict[str, str]:
+    """FunctionConfig's logging fields from a loggingConfig object (values checked by validate_config)."""
+    if not isinstance(value, dict):
+        raise WorkspaceFileError(path, "expected an object (logFormat, applicationLogLevel, systemLogLevel)",
+                                 field=where)
+    unknown = sorted(set(value) - set(_LOGGING_KEYS))
+    if unknown:
+        raise WorkspaceFileError(path, f"unknown key '{unknown[0]}' (known: {', '.join(_LOGGING_KEYS)})",
+                                 field=f"{where}.{unknown[0]}")
+    fields = {}
+    for key, name in _LOGGING_KEYS.items():
+        if key in value:
+            if not isinstance(value[key], str):
+                raise WorkspaceFileError(path, f"expected a string, got {json.dumps(value[key])}",
+                                         field=f"{where}.{key}")
+            fields[name] = value[key]
+    return fields

@@ -17,6 +17,7 @@ from workbench.ui.elided_label import ElidedLabel
 from workbench.ui.logs.log_fold_area import LogFoldArea
 from workbench.ui.logs.log_formats import is_dark, line_formats
 from workbench.ui.logs.log_page import LogPage
+from workbench.ui.logs.log_records_view import LogRecordsView
 from workbench.ui.logs.log_search import LogSearch
 
 # Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
@@ -234,6 +235,9 @@ class LogPanel(QWidget):
         self.wrap_action.setChecked(False)
         self.wrap_action.toggled.connect(self._set_wrap)
         menu.addAction("&Save Log to File…", self._ask_save).setObjectName("log_save")
+        self.records_action = menu.addAction("JSON Records in &Columns")
+        self.records_action.setCheckable(True)
+        self.records_action.toggled.connect(self._show_records)
         copy.setMenu(menu)
         self._filter_button = self._tool_button(
             "log_filter", "Filter", "Show only the lines that contain the search text (each run's START stays)",
@@ -285,6 +289,8 @@ class LogPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(row)
         layout.addWidget(self._view, 1)
+        self._records = LogRecordsView(self)
+        layout.addWidget(self._records, 1)
 
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.focus_search)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -420,6 +426,7 @@ class LogPanel(QWidget):
 
     def _update_count(self) -> None:
         total = len(self._page.lines) - len(self._page.pending)
+        self._records.sync(self._page.lines, total)
         if self._page.shown < total:
             self._count_label.setText(f"last {self._page.shown:,} of {total:,} lines")
             self._count_label.setToolTip(f"The view keeps the newest {VIEW_BLOCK_CAP:,} lines; "
@@ -439,6 +446,11 @@ class LogPanel(QWidget):
         # Resizing and lazy layout change the range too: keep the newest line in sight.
         if self._page.follow and not self._flushing:
             self._view.verticalScrollBar().setValue(maximum)
+
+    def _show_records(self, on: bool) -> None:
+        self._view.setVisible(not on)
+        self._records.setVisible(on)
+        self._update_count()
 
     @Slot(bool)
     def _set_wrap(self, wrap: bool) -> None:

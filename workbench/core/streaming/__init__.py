@@ -1,0 +1,1 @@
+"""Lambda response streaming: the HTTP integration prelude and InvokeWithResponseStream's event stream."""
