@@ -16,6 +16,7 @@ from .event_queue import EventQueue
 from .front_door import FrontDoor
 from .function_caller import FunctionCaller
 from .invoke_api import InvokeApi
+from .same_user import same_user_only
 from .schedules import ScheduleRunner
 
 DEFAULT_HOST = "127.0.0.1"
@@ -35,16 +36,23 @@ class ServeOptions:
     """Multiplies Lambda's Event retry delays (1 and 2 minutes); small values make tests quick."""
     max_queued_event_bytes: int = 256 * 1024 * 1024
     """Event calls held in memory at most; beyond, 429 TooManyRequestsException until the queue drains."""
+    allow_other_users: bool = False
+    """Answer callers of any uid (and other machines'); by default only the workbench's own user is answered."""
+    reveal_secrets: bool = False
+    """Give secret-looking variables' values in GetFunction(Configuration)/ListFunctions; masked by default."""
 
 
-def exposure_warning(host: str) -> str | None:
-    """A loud warning when the endpoint is reachable from other machines (it runs code for anyone who asks)."""
+def exposure_warning(host: str, allow_other_users: bool = False) -> str | None:
+    """A loud warning when the endpoint is bound beyond loopback (it runs code for whoever it answers)."""
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
     if loopback:
         return None
+    if not allow_other_users:
+        return (f"WARNING: serving on {host}, but only your own user's processes on this machine are answered: "
+                "other machines are refused (--allow-other-users lets them in).")
     return (f"WARNING: serving on {host}: anyone who can reach this machine can run your functions, with "
             "your files, your environment variables and your AWS credentials. No authentication is checked. "
             f"Bind {DEFAULT_HOST} unless you mean it.")
@@ -67,8 +75,13 @@ class ServeServer(QObject):
         self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale,
                                  options.max_queued_event_bytes)
         self.schedules = ScheduleRunner(self.caller, self.events, self.problem.emit)
-        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit, self.schedules.fire)
+        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit, self.schedules.fire,
+                                    reveal_secrets=options.reveal_secrets)
         self.front_door = FrontDoor(self.caller, self.call_served.emit, lambda: self.api_port)
+        if not options.allow_other_users:
+            # Checked first, before routing or reading a body: another user's call learns nothing.
+            self.invoke_api.app.middlewares.append(same_user_only("invoke", self.call_served.emit))
+            self.front_door.app.middlewares.append(same_user_only("http", self.call_served.emit))
         self._runners: list[web.AppRunner] = []
         self.lambda_port = 0
         self.api_port = 0
