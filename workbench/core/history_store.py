@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .privacy.private_files import private_file, private_folder, tighten_folder_files
 from .history_codec import (DETAIL_COLUMNS, OUTCOMES, SUMMARY_COLUMNS, RunSummary, detail_values,
                             record_from_rows, stored_size, summary_from_row, summary_values)
 from .history_schema import SCHEMA_VERSION, migrate, schema_version
@@ -212,14 +213,23 @@ class HistoryStore:
             self._connect()
 
     def _prepare_folder(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = self.path.parent / ".gitignore"
-        if self.path.parent.name == HISTORY_FOLDER and not ignore.exists():
+        # Owner-only: the folder 0700, every file in it 0600 (core/privacy/private_files.py).
+        folder = self.path.parent
+        if folder.name == HISTORY_FOLDER:
+            private_folder(folder)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if folder.name == HISTORY_FOLDER and not ignore.exists():
             ignore.write_text("# Lambda Workbench's run history: private to this machine.\n*\n", encoding="utf-8")
+        if folder.name == HISTORY_FOLDER:
+            tighten_folder_files(folder)
 
     def _connect(self) -> None:
         if self._connection is not None:
             self._connection.close()
+        if str(self.path) != ":memory:":
+            private_file(self.path)  # SQLite gives its -wal and -shm files this file's mode
         connection = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         self._connection = connection
         connection.execute("PRAGMA journal_mode = WAL")
