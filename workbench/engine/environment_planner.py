@@ -22,7 +22,7 @@ from ..core.aws_credentials import endpoint_variables, resolve_aws_access
 from ..core.code_fingerprint import code_fingerprint
 from ..core.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built,
                                      entry_key, entry_metadata, entry_path, find_manifest, node_install_commands,
-                                     python_install_commands)
+                                     missing_local_requirements, python_install_commands)
 from ..core.function_config import MAX_LAYERS, FunctionConfig, LayerRef, runtime_family
 from ..core.function_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
                                          node_path, python_search_path)
@@ -39,6 +39,14 @@ SDK_RETRY_S = 600
 READY_MEMO_S = 300
 
 
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 @dataclass
 class BuildStep:
     """One cache entry to fill: its commands run one after another in a temporary folder."""
@@ -52,6 +60,11 @@ class BuildStep:
     """Files copied into the temporary folder first (npm ci installs beside package.json)."""
     marker: Path | None = None
     """Written when a non-fatal step fails, so it is not retried at once."""
+    workdir: str | None = None
+    """Where the commands run; None: the temporary folder. A Python install runs in the function's folder,
+    so relative paths in its requirements (./vendor/x.whl, -e ./pkg) resolve as pip resolves them."""
+    warnings: tuple[str, ...] = ()
+    """Log lines shown before the commands run (a relative path in the requirements that does not exist)."""
 
 
 @dataclass
@@ -201,9 +214,14 @@ class EnvironmentPlanner:
         final = entry_path(self.root, key)
         installer = "uv" if self._uv else "pip"
         try:
+            workdir: str | None = None
+            warnings: tuple[str, ...] = ()
             if runtime_family(runtime) == "python":
                 commands = python_install_commands(manifest, "{target}", interpreter.path, self._uv)
                 copy_in: tuple[str, ...] = ()
+                workdir = manifest.folder
+                if manifest.kind == "requirements.txt":
+                    warnings = tuple(missing_local_requirements(_read_text(manifest.main_file), manifest.folder))
             else:
                 npm = shutil.which("npm", path=self.host_env.get("PATH"))
                 if npm is None:
@@ -215,7 +233,7 @@ class EnvironmentPlanner:
         except ValueError as error:
             return BuildFailure("Runtime.DependencyInstallError", str(error))
         return BuildStep(description, final, commands, entry_metadata(manifest, runtime, architecture, installer),
-                     copy_in=copy_in)
+                         copy_in=copy_in, workdir=workdir, warnings=warnings)
 
     def _plan_layers(self, config: FunctionConfig, plan: BuildPlan) -> BuildPlan:
         layers = list(config.layers)
