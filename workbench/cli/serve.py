@@ -120,6 +120,9 @@ def _serve(args, folder: Path) -> int:
         await stopping.wait()
         dropped = await server.stop()
         note = f"; {dropped} accepted Event call(s) had not finished and were dropped" if dropped else ""
+        if server.stopped_calls:
+            note += (f"; {server.stopped_calls} call(s) in flight were stopped (Sandbox.Stopped), answered and "
+                     "recorded")
         print(f"Stopped: every environment ended{note}.", file=sys.stderr, flush=True)
         return 0
 

@@ -83,6 +83,8 @@ class ServeServer(QObject):
             self.invoke_api.app.middlewares.append(same_user_only("invoke", self.call_served.emit))
             self.front_door.app.middlewares.append(same_user_only("http", self.call_served.emit))
         self._runners: list[web.AppRunner] = []
+        self.stopped_calls = 0
+        """Calls that were running when stop() was asked, stopped and answered."""
         self.lambda_port = 0
         self.api_port = 0
 
@@ -111,6 +113,15 @@ class ServeServer(QObject):
             await self.stop()
             raise
         self.schedules.refresh()
+        for text in self.starting_problems():
+            self.problem.emit(text)
+
+    def starting_problems(self) -> list[str]:
+        """What would only show at call time, said now: a function that cannot run (its code folder is
+        missing, ...), whose calls would be refused."""
+        return [f"function {function.config.name} cannot be served: {function.not_runnable_reason}; its calls "
+                "are refused until that is fixed" for function in self.caller.workspace().functions
+                if not function.runnable]
 
     async def _listen(self, app: web.Application, port: int) -> int:
         # access_log off: every call is reported once, through call_served, with its explanation.
@@ -124,6 +135,11 @@ class ServeServer(QObject):
     async def stop(self) -> int:
         """Stop answering, drop queued Event calls and kill every environment; returns the calls dropped."""
         self.schedules.stop()
+        for runner in self._runners:  # no new connection from here on
+            for site in list(runner.sites):
+                await site.stop()
+        # Calls in flight end as stopped runs, recorded, and their callers get that answer before we close.
+        self.stopped_calls = await self.caller.stop_calls()
         dropped = await self.events.stop()
         for runner in self._runners:
             await runner.cleanup()
