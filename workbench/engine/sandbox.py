@@ -83,6 +83,9 @@ class Sandbox(QObject):
         self._planned_end: tuple[Status, bytes, str] | None = None
         self._runtime_waiting = False
         self._frozen = False
+        self._start_before_output = False
+        """Set when a call thawed the environment: what its threads write from then on is the call's (after
+        START), as on Lambda, where a thawed thread's first line lands in the call that woke it."""
         self._exec_failure: str | None = None
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
@@ -134,6 +137,9 @@ class Sandbox(QObject):
             raise RuntimeError("an invocation is already running in this environment")
         self._request = request
         self._planned_end = None
+        if self._frozen:
+            self._drain_output()  # written before the freeze: already the last call's, kept before START
+            self._start_before_output = True
         self._thaw()
         if self.state == "dead":
             self._finish_without_runtime()
@@ -180,7 +186,9 @@ class Sandbox(QObject):
     def _begin_invoke(self) -> None:
         request = self._request
         self._runtime_waiting = False
-        self._drain_output()
+        if not self._start_before_output:
+            self._drain_output()  # init output (a cold start) precedes START, as on Lambda
+        self._start_before_output = False
         self._emit_lines([start_line(request.request_id)])
         self._set_state("running")
         timeout_ms = self.config.timeout_s * 1000
