@@ -318,7 +318,11 @@ class EnvironmentPlanner:
             variables.append(("LD_LIBRARY_PATH", f"{config.code_dir}/lib:{opt_dir}/lib"))
         access = resolve_aws_access(self.profile, self.host_env)
         variables += list(access.variables)
-        region = self.region or (access.region if self.profile else None)
+        # The region as the user's own tools would pick it (sam local invoke passes its session's): the one
+        # chosen here, else the shell's AWS_REGION / AWS_DEFAULT_REGION, else the profile's (the default one's
+        # too); none of them: the function's configured region.
+        region = (self.region or self.host_env.get("AWS_REGION") or self.host_env.get("AWS_DEFAULT_REGION")
+                  or access.region)
         if region:
             variables += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]
         variables += list(endpoint_variables(self.endpoints))
