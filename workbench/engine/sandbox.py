@@ -86,6 +86,8 @@ class Sandbox(QObject):
         self._start_before_output = False
         """Set when a call thawed the environment: what its threads write from then on is the call's (after
         START), as on Lambda, where a thawed thread's first line lands in the call that woke it."""
+        self._held_lines: list[str] = []
+        """Lines read while _start_before_output, emitted right after START."""
         self._exec_failure: str | None = None
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
@@ -188,8 +190,7 @@ class Sandbox(QObject):
         self._runtime_waiting = False
         if not self._start_before_output:
             self._drain_output()  # init output (a cold start) precedes START, as on Lambda
-        self._start_before_output = False
-        self._emit_lines([start_line(request.request_id)])
+        self._emit_start(request.request_id)
         self._set_state("running")
         timeout_ms = self.config.timeout_s * 1000
         deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
@@ -246,7 +247,7 @@ class Sandbox(QObject):
     def _finish_without_runtime(self) -> None:
         """An invoke on an environment that died before it could run (failed init, failed start)."""
         request = self._request
-        self._emit_lines([start_line(request.request_id)])
+        self._emit_start(request.request_id)
         if self._init_timed_out:
             payload = lambda_errors.timeout_payload(request.request_id, float(self.config.timeout_s))
             self._complete(Status.TIMEOUT, payload, "Sandbox.Timedout", "Sandbox.Timedout", time.monotonic(),
@@ -394,7 +395,7 @@ class Sandbox(QObject):
         if self._planned_end is not None:
             status, payload, error_type = self._planned_end
             if not self._dispatched_at and self._init_ms is None:
-                self._emit_lines([start_line(self._request.request_id)])
+                self._emit_start(self._request.request_id)
             self._complete(status, payload, error_type, error_type, now, timed_out=status is Status.TIMEOUT
                            and self._init_ms is not None)
             return
@@ -440,7 +441,9 @@ class Sandbox(QObject):
                 match = EXEC_FAILURE.match(failed[-1])
                 self._exec_failure = f"fork/exec {match['program']}: {match['reason'].lower()}"
                 lines = [line for line in lines if line not in failed]
-        if lines:
+        if lines and self._start_before_output:
+            self._held_lines.extend(lines)  # written since the thaw: the next call's, after its START
+        elif lines:
             self._pending_lines.extend(lines)
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
@@ -450,6 +453,12 @@ class Sandbox(QObject):
         self._read_output()
         if final:
             self._queue_lines(self._splitter.flush())
+
+    def _emit_start(self, request_id: str) -> None:
+        """START, then what the environment wrote since a call thawed it (held until now)."""
+        held, self._held_lines = self._held_lines, []
+        self._start_before_output = False
+        self._emit_lines([start_line(request_id), *held])
 
     def _emit_lines(self, lines: list[str]) -> None:
         self._pending_lines.extend(lines)

@@ -11,7 +11,7 @@ Masked (MASK in place of the value):
   configuration documents serve answers;
 - a secret value inside text the workbench shows or keeps: every log line of a call (the window's log,
   invoke's and serve's logs, the Invoke API's log tail, the history, reports), and the response as the
-  history stores it (so `history show`, Compare and the History panel show it masked).
+  history and `invoke --report-json` keep it (so `history show`, Compare and the History panel show it masked).
 Never masked: the response as it reaches the caller, live (invoke's stdout, the Response panel, the Invoke
 API, the front door), nor the event the user sent.
 
