@@ -1,4 +1,5 @@
-"""The region the function gets follows the user's AWS settings as their own tools read them: --region,
+"""With no credentials anywhere, a function importing the SDK in an import list still gets the WARNING
+line. The region the function gets follows the user's AWS settings as their own tools read them: --region,
 else AWS_REGION / AWS_DEFAULT_REGION from the shell, else the profile's (the default profile's too), else
 the function's configured region."""
 
@@ -32,3 +33,15 @@ def test_the_region_follows_the_users_settings(tmp_path, shell, config, extra, e
                           timeout=90)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [expected, expected]
+
+
+def test_no_credentials_warns_when_boto3_is_imported_in_a_list(tmp_path):
+    (tmp_path / "app.py").write_text("import json, boto3\ndef handler(e, c):\n    return boto3.__name__\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"),
+               HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "workbench", "invoke", "--code-dir", str(tmp_path), "--handler",
+                           "app.handler", "--no-history"], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout) == "boto3", done.stderr
+    assert done.stderr.count("WARNING: no AWS credentials found") == 1
