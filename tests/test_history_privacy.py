@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from run_records import make_record
-from workbench.core.history_store import HISTORY_FOLDER, HistoryStore
+from workbench.core.history.history_store import HISTORY_FOLDER, HistoryStore
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="switching to another user (uid 65534) needs root")
 

@@ -4,8 +4,8 @@ UnicodeEncodeError."""
 
 import pytest
 
-from workbench.core.atomic_write import TEMP_NAME_OVERHEAD
-from workbench.core.preset_store import PresetError, PresetStore, check_preset_name
+from workbench.core.workspace.atomic_write import TEMP_NAME_OVERHEAD
+from workbench.core.workspace.preset_store import PresetError, PresetStore, check_preset_name
 
 LIMIT = 255 - TEMP_NAME_OVERHEAD - len(".json")  # bytes of the name itself
 LONGEST = "😀" * (LIMIT // 4) + "a" * (LIMIT % 4)

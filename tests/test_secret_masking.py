@@ -11,7 +11,7 @@ from pathlib import Path
 
 from workbench.core.privacy.secret_masking import (MASK, mask_bytes, mask_text, mask_variables, maskable_in_text,
                                                    text_secrets)
-from workbench.core.secret_values import looks_secret
+from workbench.core.privacy.secret_values import looks_secret
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from run_records import make_record
-from workbench.core.history_store import HISTORY_FOLDER, HistoryStore
+from workbench.core.history.history_store import HISTORY_FOLDER, HistoryStore
 from workbench.core.privacy.unrecorded_runs import unrecorded_folder
 
 LOCKER = """

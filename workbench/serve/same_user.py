@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ..core.served_call import ServedCall
+from ..core.function.served_call import ServedCall
 from ..engine.loopback_peer import other_user_refusal
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -1,6 +1,6 @@
 """The one masking rule: which values are secrets, and how a copy the workbench shows or keeps hides them.
 
-Secrets are the values of variables whose names look secret (workbench.core.secret_values.looks_secret:
+Secrets are the values of variables whose names look secret (workbench.core.privacy.secret_values.looks_secret:
 TOKEN, SECRET, PASSWORD, KEY, ...) and the AWS secret access key and session token the function gets.
 The access key ID is not one: AWS calls it an identifier, shown in consoles and CloudTrail, and a function
 that prints or returns it must see it as it is.
@@ -28,7 +28,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
-from ..secret_values import looks_secret
+from .secret_values import looks_secret
 
 MASK = "****"
 MIN_TEXT_SECRET_LENGTH = 8
