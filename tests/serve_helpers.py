@@ -20,6 +20,8 @@ class Served:
     lambda_url: str
     api_url: str
     stderr_lines: list = field(default_factory=list)
+    startup: str = ""
+    """What serve printed on stdout up to "Ready.": the endpoints, routes, schedules and problems."""
 
     def client(self, **config):
         """A boto3 Lambda client pointed at the served endpoint (dummy credentials: nothing is signed-checked)."""
@@ -49,6 +51,7 @@ def start_serve(workspace, *extra) -> Served:
                      daemon=True).start()
     urls = {}
     for line in iter(process.stdout.readline, ""):
+        served.startup += line
         if line.startswith("Lambda Invoke API: "):
             urls["lambda"] = line.split(": ", 1)[1].strip()
         elif line.startswith("HTTP front door: "):

@@ -78,3 +78,29 @@ def test_a_dual_stack_ipv6_client_is_found_too():
         client.close()
         connection.close()
         listener.close()
+
+
+def test_peer_uid_and_the_same_user_rule_over_ipv4_and_ipv6():
+    """peer_uid names our own uid for our own connection, on 127.0.0.1 and on ::1; an address with no
+    local socket (a caller from elsewhere) has none and is refused by other_user_refusal."""
+    families = [("127.0.0.1", socket.AF_INET)]
+    if socket.has_ipv6:
+        families.append(("::1", socket.AF_INET6))
+    for host, family in families:
+        try:
+            listener = socket.create_server((host, 0), family=family)
+        except OSError as error:
+            assert family == socket.AF_INET6, error
+            continue
+        client = socket.create_connection(listener.getsockname()[:2])
+        connection, address = listener.accept()
+        try:
+            ours = connection.getsockname()
+            assert loopback_peer.peer_uid(ours, address) == os.getuid(), host
+            assert loopback_peer.other_user_refusal(ours, address) is None
+        finally:
+            client.close()
+            connection.close()
+            listener.close()
+    refusal = loopback_peer.other_user_refusal(("127.0.0.1", 3001), ("192.0.2.7", 40000))
+    assert refusal == "the caller at 192.0.2.7 is not a process on this machine"

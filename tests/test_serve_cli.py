@@ -18,8 +18,9 @@ def serve(*args, timeout=30):
 def test_loopback_is_quiet_and_anything_else_warns():
     assert exposure_warning("127.0.0.1") is None and exposure_warning("::1") is None
     assert exposure_warning("localhost") is None
-    warning = exposure_warning("0.0.0.0")
+    warning = exposure_warning("0.0.0.0", allow_other_users=True)
     assert warning.startswith("WARNING: serving on 0.0.0.0") and "No authentication" in warning
+    assert "other machines are refused" in exposure_warning("0.0.0.0")
 
 
 def test_bad_input_exits_2_and_serves_nothing(tmp_path):

@@ -23,7 +23,7 @@ from .arguments import parse_arguments
 from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
 from ..core.function.function_config import RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
-                                                 prepare_invocation)
+                                       prepare_invocation)
 from ..core.vocabulary import RunSource
 
 if TYPE_CHECKING:
@@ -160,12 +160,16 @@ def aws_settings(args: argparse.Namespace) -> AwsSettings:
 
 def report_document(record: RunRecord, environment=None) -> dict:
     """One machine-readable line of --report-json; environment is the run's FunctionEnvironment."""
+    from ..core.privacy.secret_masking import mask_bytes, text_secrets
+
     result = record.result
     doc: dict = {"requestId": result.request_id, "status": result.status.value, "errorType": result.error_type}
+    # A report is kept: secret values in the response are masked there (stdout has it as returned).
+    payload = mask_bytes(result.payload, text_secrets(record.config.environment, record.secrets))
     try:
-        body = json.loads(result.payload)
+        body = json.loads(payload)
     except (ValueError, RecursionError):  # nested too deep to re-encode: written as its text
-        body = result.payload_text()
+        body = payload.decode("utf-8", errors="replace")
     doc["error" if result.error_type else "response"] = body
     doc.update({
         "durationMs": round(result.duration_ms, 3), "billedDurationMs": result.billed_duration_ms,

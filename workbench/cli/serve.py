@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="multiply Lambda's Event retry delays (1 and 2 minutes), e.g. 0.01 for tests")
     parser.add_argument("--max-queued-event-mb", type=float, default=256, metavar="MB",
                         help="Event calls held at most (default 256 MB); beyond, 429 TooManyRequestsException")
+    parser.add_argument("--allow-other-users", action="store_true",
+                        help="answer other users' processes (and other machines, with --host) too; by default "
+                             "only your own user's processes are answered")
+    parser.add_argument("--reveal-secrets", action="store_true",
+                        help="give the values of secret-looking variables (TOKEN, PASSWORD, KEY, ...) in "
+                             "GetFunction, GetFunctionConfiguration and ListFunctions; masked (****) by default")
     parser.add_argument("--quiet", action="store_true", help="do not print the functions' log lines")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     return parser
@@ -64,6 +70,7 @@ def _serve(args, folder: Path) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from ..engine.main_thread_collector import MainThreadCollector
+    from ..serve.same_user import OPEN_WARNING
     from ..serve.server import ServeOptions, ServeServer, exposure_warning
     from .serve_report import describe_endpoints, print_call, print_run
 
@@ -72,7 +79,8 @@ def _serve(args, folder: Path) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
-                           args.retry_delay_scale, int(args.max_queued_event_mb * 1024 * 1024))
+                           args.retry_delay_scale, int(args.max_queued_event_mb * 1024 * 1024),
+                           allow_other_users=args.allow_other_users, reveal_secrets=args.reveal_secrets)
     history = None if args.no_history else open_history(folder, "lambda-workbench serve", sys.stderr)
     server = ServeServer(folder, options, history=history)
     workspace = server.caller.workspace()
@@ -101,15 +109,20 @@ def _serve(args, folder: Path) -> int:
         except OSError as error:
             print(f"lambda-workbench serve: cannot listen on {args.host}: {error.strerror or error}", file=sys.stderr)
             return 1
-        warning = exposure_warning(args.host)
+        warning = exposure_warning(args.host, args.allow_other_users)
         if warning:
             print(warning, file=sys.stderr, flush=True)
+        if args.allow_other_users:
+            print(OPEN_WARNING, file=sys.stderr, flush=True)
         for name in args.schedule:
             server.schedules.set_enabled(name, True)
         print(describe_endpoints(server), flush=True)
         await stopping.wait()
         dropped = await server.stop()
         note = f"; {dropped} accepted Event call(s) had not finished and were dropped" if dropped else ""
+        if server.stopped_calls:
+            note += (f"; {server.stopped_calls} call(s) in flight were stopped (Sandbox.Stopped), answered and "
+                     "recorded")
         print(f"Stopped: every environment ended{note}.", file=sys.stderr, flush=True)
         return 0
 

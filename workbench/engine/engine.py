@@ -11,7 +11,7 @@ import json
 import os
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -24,8 +24,9 @@ from ..core.lambda_rules.cold_reason import EnvironmentIdentity
 from ..core.function.function_config import FunctionConfig
 from ..core.function.invocation_result import InvocationResult, Status
 from ..core.lambda_rules.log_lines import end_line, report_line, start_line
+from ..core.child.built_environment import FunctionEnvironment
+from ..core.privacy.secret_masking import mask_text, text_secrets
 from ..core.logging_config.platform_records import PlatformLog
-from ..core.child.built_environment import FunctionEnvironment, redact
 from ..core.child.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
 from .environment_builder import BuildFailure, EnvironmentBuilder
@@ -75,6 +76,9 @@ class Invocation(QObject):
         """What the environment was built from (interpreter, dependencies, layers, SDK), once known."""
         self._build: EnvironmentBuild | None = None
         self._after_build: tuple = (False, "init", True, None)
+        self.secrets: tuple[str, ...] = text_secrets(config.environment)
+        """The values masked in this call's log (core/privacy/secret_masking.py); the credentials join once
+        the environment is known. The response is never masked here: it reaches the caller as returned."""
 
     def cancel(self) -> None:
         """Stop the call; its environment is killed, as on a timeout."""
@@ -119,10 +123,12 @@ class Invocation(QObject):
         self._sandbox = sandbox
         self.cold = cold
         self.environment = environment
+        if environment is not None and environment.secrets:
+            self.secrets = text_secrets(self.config.environment, environment.secrets)
         self.started_at = time.monotonic()
         if cold and environment is not None and environment.notices:
             self.log_lines.emit(list(environment.notices))
-        if environment is not None and environment.secrets:
+        if self.secrets:
             sandbox.sig_log_lines.connect(self._on_lines_with_secrets)
         else:
             sandbox.sig_log_lines.connect(self.log_lines)
@@ -136,7 +142,7 @@ class Invocation(QObject):
 
     def _detach(self) -> None:
         sandbox = self._sandbox
-        if self.environment is not None and self.environment.secrets:
+        if self.secrets:
             sandbox.sig_log_lines.disconnect(self._on_lines_with_secrets)
         else:
             sandbox.sig_log_lines.disconnect(self.log_lines)
@@ -146,18 +152,13 @@ class Invocation(QObject):
 
     @Slot(list)
     def _on_lines_with_secrets(self, lines: list) -> None:
-        # Credentials reach the function as on Lambda, but never a log or the history.
-        secrets = self.environment.secrets
-        self.log_lines.emit([redact(line, secrets) for line in lines])
+        # Secrets reach the function as on Lambda, but never a log the workbench shows or keeps.
+        secrets = self.secrets
+        self.log_lines.emit([mask_text(line, secrets) for line in lines])
 
     @Slot(object)
     def _on_sandbox_finished(self, result: InvocationResult) -> None:
         self._detach()
-        if self.environment is not None and self.environment.secrets and result.payload:
-            text = result.payload.decode("utf-8", errors="surrogateescape")
-            cleaned = redact(text, self.environment.secrets)
-            if cleaned != text:
-                result = replace(result, payload=cleaned.encode("utf-8", errors="surrogateescape"))
         self._deliver(result)
 
     @Slot(object)

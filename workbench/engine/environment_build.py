@@ -3,6 +3,11 @@ dependency cache entry (uv or pip, npm ci), its layers' entries and the runtime'
 
 Installs run as QProcesses, never on the UI thread; their output streams out line by line; a build can
 be cancelled. Each entry is built in a temporary folder and renamed into place.
+
+An install dies with the workbench: it runs under a small shell that the kernel signals when its parent
+dies (setpriv --pdeathsig), and that shell then kills the install's whole process group (uv, pip and
+the build backends they start). The temporary folder names its builder's pid, so the next build removes
+the folders of builds whose process is gone.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal, Slot
 
-from ..core.child.dependency_cache import ENTRY_FILE
+from ..core.child.dependency_cache import ENTRY_FILE, leftover_temporaries, temporary_name
 from ..core.function.function_config import FunctionConfig
 from ..core.child.built_environment import BuildFailure
 from ..core.text.line_splitter import LineSplitter
@@ -75,14 +80,17 @@ class EnvironmentBuild(QObject):
         self._step = step = self._steps.pop(0)
         if (step.final / ENTRY_FILE).is_file():  # built meanwhile by another function's build
             return self._next_step()
-        self._temporary = step.final.parent / f".tmp-{step.final.name}-{os.urandom(4).hex()}"
+        step.final.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in leftover_temporaries(step.final.parent, _alive, time.time()):
+            shutil.rmtree(leftover, ignore_errors=True)  # an interrupted build's: its process is gone
+        self._temporary = step.final.parent / temporary_name(step.final.name, os.getpid(), os.urandom(4).hex())
         self._temporary.mkdir(parents=True)
         for source in step.copy_in:
             shutil.copy2(source, self._temporary)
         self._commands = [[part.replace("{target}", str(self._temporary)) for part in command]
                           for command in step.commands]
         self.progress.emit(step.description)
-        self.output.emit([f"[build] {step.description}"])
+        self.output.emit([f"[build] {step.description}", *step.warnings])
         self._tail = []
         self._run_command()
 
@@ -95,13 +103,14 @@ class EnvironmentBuild(QObject):
         for key, value in self._builder.host_env.items():
             environment.insert(key, value)
         process.setProcessEnvironment(environment)
-        process.setWorkingDirectory(str(self._temporary))
+        process.setWorkingDirectory(self._step.workdir or str(self._temporary))
         process.readyReadStandardOutput.connect(self._read_stdout)
         process.readyReadStandardError.connect(self._read_stderr)
         process.finished.connect(self._on_finished)
         process.errorOccurred.connect(self._on_error)
         process.setUnixProcessParameters(QProcess.UnixProcessFlag.CreateNewSession)
-        process.start(command[0], command[1:])
+        program, arguments = dies_with_parent(command)
+        process.start(program, arguments)
 
     def _lines(self, channel: str, data: bytes) -> None:
         lines = [line.rstrip("\r") for line in self._splitters[channel].feed(data)]
@@ -181,3 +190,27 @@ class EnvironmentBuild(QObject):
         if self._temporary is not None:
             shutil.rmtree(self._temporary, ignore_errors=True)
             self._temporary = None
+
+
+# Runs the install as a child and waits; on SIGTERM (the parent-death signal) kills the whole process group
+# (this shell leads a new session: the install and everything it started are in it).
+_GUARD_SCRIPT = 'trap "kill -KILL 0" TERM HUP; "$@" & wait $!'
+
+
+def dies_with_parent(command: list[str]) -> tuple[str, list[str]]:
+    """The program and arguments that run `command` so that it and its children die with this process."""
+    setpriv = shutil.which("setpriv")
+    sh = shutil.which("sh") or "/bin/sh"
+    if setpriv is None:
+        return command[0], command[1:]
+    return setpriv, ["--pdeathsig", "TERM", "--", sh, "-c", _GUARD_SCRIPT, "lambda-workbench-install", *command]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -22,7 +22,7 @@ from ..core.child.aws_credentials import endpoint_variables, resolve_aws_access
 from ..core.function.code_fingerprint import code_fingerprint
 from ..core.child.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built,
                                      entry_key, entry_metadata, entry_path, find_manifest, node_install_commands,
-                                     python_install_commands)
+                                     missing_local_requirements, python_install_commands)
 from ..core.function.function_config import MAX_LAYERS, FunctionConfig, LayerRef, runtime_family
 from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
                                          node_path, python_search_path)
@@ -40,6 +40,14 @@ SDK_RETRY_S = 600
 READY_MEMO_S = 300
 
 
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 @dataclass
 class BuildStep:
     """One cache entry to fill: its commands run one after another in a temporary folder."""
@@ -53,6 +61,11 @@ class BuildStep:
     """Files copied into the temporary folder first (npm ci installs beside package.json)."""
     marker: Path | None = None
     """Written when a non-fatal step fails, so it is not retried at once."""
+    workdir: str | None = None
+    """Where the commands run; None: the temporary folder. A Python install runs in the function's folder,
+    so relative paths in its requirements (./vendor/x.whl, -e ./pkg) resolve as pip resolves them."""
+    warnings: tuple[str, ...] = ()
+    """Log lines shown before the commands run (a relative path in the requirements that does not exist)."""
 
 
 @dataclass
@@ -202,9 +215,14 @@ class EnvironmentPlanner:
         final = entry_path(self.root, key)
         installer = "uv" if self._uv else "pip"
         try:
+            workdir: str | None = None
+            warnings: tuple[str, ...] = ()
             if runtime_family(runtime) == "python":
                 commands = python_install_commands(manifest, "{target}", interpreter.path, self._uv)
                 copy_in: tuple[str, ...] = ()
+                workdir = manifest.folder
+                if manifest.kind == "requirements.txt":
+                    warnings = tuple(missing_local_requirements(_read_text(manifest.main_file), manifest.folder))
             else:
                 npm = shutil.which("npm", path=self.host_env.get("PATH"))
                 if npm is None:
@@ -216,7 +234,7 @@ class EnvironmentPlanner:
         except ValueError as error:
             return BuildFailure(ErrorType.DEPENDENCY_INSTALL, str(error))
         return BuildStep(description, final, commands, entry_metadata(manifest, runtime, architecture, installer),
-                     copy_in=copy_in)
+                         copy_in=copy_in, workdir=workdir, warnings=warnings)
 
     def _plan_layers(self, config: FunctionConfig, plan: BuildPlan) -> BuildPlan:
         layers = list(config.layers)
@@ -301,7 +319,11 @@ class EnvironmentPlanner:
             variables.append(("LD_LIBRARY_PATH", f"{config.code_dir}/lib:{opt_dir}/lib"))
         access = resolve_aws_access(self.profile, self.host_env)
         variables += list(access.variables)
-        region = self.region or (access.region if self.profile else None)
+        # The region as the user's own tools would pick it (sam local invoke passes its session's): the one
+        # chosen here, else the shell's AWS_REGION / AWS_DEFAULT_REGION, else the profile's (the default one's
+        # too); none of them: the function's configured region.
+        region = (self.region or self.host_env.get("AWS_REGION") or self.host_env.get("AWS_DEFAULT_REGION")
+                  or access.region)
         if region:
             variables += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]
         variables += list(endpoint_variables(self.endpoints))

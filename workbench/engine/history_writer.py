@@ -4,7 +4,9 @@ pause (or within a second), instead of one SQLite transaction per run beside the
 
 The writer thread owns its own store (SQLite connections stay on the thread that made them) and never
 touches Qt: it queues what happened and writes a byte to a pipe; a QSocketNotifier on the main thread
-wakes and emits `recorded` and `notice` there. close() writes whatever is still waiting."""
+wakes and emits `recorded` and `notice` there. close() writes whatever is still waiting; what cannot be
+written in time (the file locked by another program) is kept beside the history for a later start to record,
+and the notice names those runs."""
 
 from __future__ import annotations
 
@@ -39,10 +41,15 @@ class HistoryWriter(QObject):
     """Something about the history file the user should hear (moved aside, busy, not writable)."""
 
     def __init__(self, open_history: Callable[[Callable[[str], None]], History], new_id: Callable[[], str],
-                 parent: QObject | None = None) -> None:
-        """open_history(on_notice) makes the store, on the writer thread; new_id() names a run at once."""
+                 parent: QObject | None = None,
+                 keep_unwritten: Callable[[list[tuple[str, RunRecord]], str], str] | None = None) -> None:
+        """open_history(on_notice) makes the store, on the writer thread; new_id() names a run at once;
+        keep_unwritten(runs, reason) keeps the runs close() could not wait for and says where."""
         super().__init__(parent)
         self._new_id = new_id
+        self._keep_unwritten = keep_unwritten
+        self._unwritten: dict[str, RunRecord] = {}
+        self._unwritten_lock = threading.Lock()
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -56,6 +63,8 @@ class HistoryWriter(QObject):
     def record(self, record: RunRecord) -> str:
         """Queue a run for the history; its id, at once."""
         run_id = self._new_id()
+        with self._unwritten_lock:
+            self._unwritten[run_id] = record
         self._inbox.put((run_id, record))
         return run_id
 
@@ -66,6 +75,8 @@ class HistoryWriter(QObject):
         self._closed = True
         self._inbox.put(_STOP)
         self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            self._keep_stuck_runs(timeout_s)
         self._deliver()
         self._notifier.setEnabled(False)
         os.close(self._wake_read)
@@ -93,10 +104,15 @@ class HistoryWriter(QObject):
             except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
                 self._post("notice", f"History not written: {error}")
             else:
+                with self._unwritten_lock:
+                    for run_id, _record in batch:
+                        self._unwritten.pop(run_id, None)
                 for run_id, _record in batch:
                     self._post("recorded", run_id)
         if store is not None and hasattr(store, "close"):
-            store.close()
+            store.close()  # what it still holds it keeps beside the history, and says so
+        with self._unwritten_lock:
+            self._unwritten.clear()
 
     def _next_batch(self) -> tuple[list, bool]:
         """The runs to write together, and whether close() asked to stop. Runs arriving close together
@@ -118,6 +134,23 @@ class HistoryWriter(QObject):
                 return batch, True
             batch.append(item)
         return batch, False
+
+    def _keep_stuck_runs(self, waited_s: float) -> None:
+        """The writer is still waiting for the file: keep what it has not written, never drop it silently."""
+        with self._unwritten_lock:
+            items = list(self._unwritten.items())
+            self._unwritten.clear()
+        if not items:
+            return
+        reason = f"History not written within {waited_s:.0f} s (its file is locked by another program, or not writable)"
+        if self._keep_unwritten is None:
+            self._post("notice", f"{reason}: run(s) {', '.join(run_id for run_id, _ in items)} not recorded")
+            return
+        try:
+            self._post("notice", self._keep_unwritten(items, reason))
+        except Exception as error:  # noqa: BLE001 - the user must hear of it whatever went wrong
+            self._post("notice", f"{reason}: run(s) {', '.join(run_id for run_id, _ in items)} not recorded "
+                                 f"and could not be kept ({error})")
 
     def _post(self, kind: str, value: str) -> None:
         self._outbox.put((kind, value))
@@ -145,7 +178,8 @@ class HistoryWriter(QObject):
 
 def history_writer_for(workspace_folder, parent: QObject | None = None) -> HistoryWriter:
     """A writer into the workspace's own history (core/history/history_store.py says where it lives)."""
-    from ..core.history.history_store import HistoryStore, new_run_id
+    from ..core.history.history_store import HistoryStore, history_path, keep_unrecorded_records, new_run_id
 
-    return HistoryWriter(lambda on_notice: HistoryStore.for_workspace(workspace_folder, on_notice=on_notice),
-                         new_run_id, parent)
+    path = history_path(workspace_folder)
+    return HistoryWriter(lambda on_notice: HistoryStore(path, on_notice=on_notice), new_run_id, parent,
+                         lambda items, reason: keep_unrecorded_records(path, items, reason))

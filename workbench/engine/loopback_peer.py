@@ -76,14 +76,21 @@ _DIAG_UID_INODE = struct.Struct("=II")
 _DIAG_UID_OFFSET = _NLMSG_HEADER.size + 4 + 48 + 12
 
 
-def _diag_query(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, int] | None:
+def _packed(family: int, address: str) -> bytes:
+    """An address as struct inet_diag_sockid holds it: 16 bytes, an IPv4 one in the first four."""
+    if family == socket.AF_INET:
+        return socket.inet_aton(address) + bytes(12)
+    return socket.inet_pton(socket.AF_INET6, address)
+
+
+def _diag_query(theirs: tuple[str, int], ours: tuple[str, int], family: int = socket.AF_INET) -> tuple[int, int] | None:
     """(uid, inode) of the TCP socket whose local end is `theirs` and remote end `ours`, by an exact
     sock_diag lookup; None when there is no such socket; raises OSError when netlink is refused."""
     (src, sport), (dst, dport) = theirs, ours
     # struct inet_diag_req_v2 with its struct inet_diag_sockid (ports and addresses in network order).
-    socket_id = (struct.pack("!HH", sport, dport) + socket.inet_aton(src) + bytes(12) + socket.inet_aton(dst)
-                 + bytes(12) + struct.pack("=III", 0, _NO_COOKIE, _NO_COOKIE))
-    request = struct.pack("=BBBBI", socket.AF_INET, socket.IPPROTO_TCP, 0, 0, _ALL_STATES) + socket_id
+    socket_id = (struct.pack("!HH", sport, dport) + _packed(family, src) + _packed(family, dst)
+                 + struct.pack("=III", 0, _NO_COOKIE, _NO_COOKIE))
+    request = struct.pack("=BBBBI", family, socket.IPPROTO_TCP, 0, 0, _ALL_STATES) + socket_id
     header = _NLMSG_HEADER.pack(_NLMSG_HEADER.size + len(request), _SOCK_DIAG_BY_FAMILY, _NLM_F_REQUEST, 1, 0)
     with socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, _NETLINK_SOCK_DIAG) as netlink:
         netlink.settimeout(1.0)
@@ -95,7 +102,19 @@ def _diag_query(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, in
     return _DIAG_UID_INODE.unpack_from(reply, _DIAG_UID_OFFSET)
 
 
+def _ipv6_hex(address: str, port: int) -> str:
+    packed = socket.inet_pton(socket.AF_INET6, address)
+    words = "".join(f"{int.from_bytes(packed[i:i + 4], sys.byteorder):08X}" for i in range(0, 16, 4))
+    return f"{words}:{port:04X}"
+
+
+def _is_ipv6(address: str) -> bool:
+    return ":" in address
+
+
 def _socket_owner(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, int] | None:
+    if _is_ipv6(theirs[0]) or _is_ipv6(ours[0]):
+        return _ipv6_socket_owner(theirs, ours)
     try:
         found = _diag_query(theirs, ours)
         if found is not None:
@@ -107,6 +126,18 @@ def _socket_owner(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, 
     if row is None:
         row = _socket_row("/proc/net/tcp6", _ipv6_mapped_hex(*theirs), _ipv6_mapped_hex(*ours))
     return row
+
+
+def _ipv6_socket_owner(theirs: tuple[str, int], ours: tuple[str, int]) -> tuple[int, int] | None:
+    # A server on an IPv6 socket (::1, or :: taking IPv4 too) sees its peers as IPv6 addresses.
+    theirs, ours = (theirs[0].split("%")[0], theirs[1]), (ours[0].split("%")[0], ours[1])
+    try:
+        found = _diag_query(theirs, ours, socket.AF_INET6)
+        if found is not None:
+            return found
+    except (OSError, AttributeError):
+        pass
+    return _socket_row("/proc/net/tcp6", _ipv6_hex(*theirs), _ipv6_hex(*ours))
 
 
 def _holds(pid: int, target: str) -> bool:
@@ -150,3 +181,32 @@ def identify_peer(ours: tuple[str, int], theirs: tuple[str, int],
         if pid not in seen and _holds(pid, target):
             return LoopbackPeer(uid, pid)
     return LoopbackPeer(uid, None)
+
+
+def peer_uid(ours: tuple, theirs: tuple) -> int | None:
+    """The uid owning the client end of a TCP connection to `ours` from `theirs` (the server's
+    getsockname() and getpeername(), IPv4 or IPv6), or None when no local socket is that end: the
+    client is on another machine, or its socket is gone already. Tens of microseconds (sock_diag)."""
+    try:
+        row = _socket_owner((theirs[0], theirs[1]), (ours[0], ours[1]))
+    except (OSError, ValueError):  # an address the tables cannot hold
+        return None
+    return None if row is None else row[0]
+
+
+def other_user_refusal(ours: tuple | None, theirs: tuple | None) -> str | None:
+    """The one rule for every endpoint the workbench serves on this machine (the Invoke API, the front
+    door, and any later local service): a caller is answered only when its process runs as the
+    workbench's own user. Returns None for such a caller, else why it is refused (for the log).
+
+    Root's processes are not let in either when the workbench is another user: root can read everything
+    anyway, and being strict costs nothing. A caller from another machine has no local socket, so it is
+    refused too; the user lets both in on purpose (serve --allow-other-users)."""
+    if not ours or not theirs:
+        return "the caller's address is unknown (not a TCP connection)"
+    uid = peer_uid(ours, theirs)
+    if uid is None:
+        return f"the caller at {theirs[0]} is not a process on this machine"
+    if uid != os.geteuid():
+        return f"the caller runs as uid {uid}, not as this workbench's uid {os.geteuid()}"
+    return None

@@ -106,7 +106,8 @@ class Run(QObject):
             result=result, log=tuple(self._lines), cold=bool(invocation.cold),
             cold_reason=invocation.cold_reason if invocation.cold else None,
             code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset,
-            environment_key=invocation.environment.key if invocation.environment is not None else None)
+            environment_key=invocation.environment.key if invocation.environment is not None else None,
+            secrets=invocation.environment.secrets if invocation.environment is not None else ())
         self.run_id = self._session._record(self.record)
         self.finished.emit(self.record)
         self._session._run_done(self)

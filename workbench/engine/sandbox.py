@@ -87,6 +87,11 @@ class Sandbox(QObject):
         self._planned_end: tuple[Status, bytes, str] | None = None
         self._runtime_waiting = False
         self._frozen = False
+        self._start_before_output = False
+        """Set when a call thawed the environment: what its threads write from then on is the call's (after
+        START), as on Lambda, where a thawed thread's first line lands in the call that woke it."""
+        self._held_lines: list[str] = []
+        """Lines read while _start_before_output, emitted right after START."""
         self._exec_failure: str | None = None
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
@@ -138,6 +143,9 @@ class Sandbox(QObject):
             raise RuntimeError("an invocation is already running in this environment")
         self._request = request
         self._planned_end = None
+        if self._frozen:
+            self._drain_output()  # written before the freeze: already the last call's, kept before START
+            self._start_before_output = True
         self._thaw()
         if self.state == EnvironmentState.DEAD:
             self._finish_without_runtime()
@@ -184,8 +192,9 @@ class Sandbox(QObject):
     def _begin_invoke(self) -> None:
         request = self._request
         self._runtime_waiting = False
-        self._drain_output()
-        self._emit_lines(self._platform.start(request.request_id))
+        if not self._start_before_output:
+            self._drain_output()  # init output (a cold start) precedes START, as on Lambda
+        self._emit_start(request.request_id)
         self._set_state(EnvironmentState.RUNNING)
         timeout_ms = self.config.timeout_s * 1000
         deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
@@ -242,7 +251,7 @@ class Sandbox(QObject):
     def _finish_without_runtime(self) -> None:
         """An invoke on an environment that died before it could run (failed init, failed start)."""
         request = self._request
-        self._emit_lines(self._platform.start(request.request_id))
+        self._emit_start(request.request_id)
         if self._init_timed_out:
             payload = lambda_errors.timeout_payload(request.request_id, float(self.config.timeout_s))
             self._complete(Status.TIMEOUT, payload, ErrorType.TIMED_OUT, ErrorType.TIMED_OUT, time.monotonic(),
@@ -390,7 +399,7 @@ class Sandbox(QObject):
         if self._planned_end is not None:
             status, payload, error_type = self._planned_end
             if not self._dispatched_at and self._init_ms is None:
-                self._emit_lines(self._platform.start(self._request.request_id))
+                self._emit_start(self._request.request_id)
             self._complete(status, payload, error_type, error_type, now, timed_out=status is Status.TIMEOUT
                            and self._init_ms is not None)
             return
@@ -439,7 +448,9 @@ class Sandbox(QObject):
                 lines = [line for line in lines if line not in failed]
         if from_runtime:
             lines = self._platform.application_lines(lines)
-        if lines:
+        if lines and self._start_before_output:
+            self._held_lines.extend(lines)  # written since the thaw: the next call's, after its START
+        elif lines:
             self._pending_lines.extend(lines)
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
@@ -449,6 +460,12 @@ class Sandbox(QObject):
         self._read_output()
         if final:
             self._queue_lines(self._splitter.flush(), from_runtime=True)
+
+    def _emit_start(self, request_id: str) -> None:
+        """START, then what the environment wrote since a call thawed it (held until now)."""
+        held, self._held_lines = self._held_lines, []
+        self._start_before_output = False
+        self._emit_lines([*self._platform.start(request_id), *held])
 
     def _emit_lines(self, lines: list[str]) -> None:
         self._pending_lines.extend(lines)

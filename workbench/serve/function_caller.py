@@ -65,6 +65,7 @@ class FunctionCaller:
         self._previous_max = self.session.engine.max_environments
         self.session.engine.max_environments = max(1, max_environments)
         self._cache = _Cache()
+        self._in_flight: set[asyncio.Future] = set()
         self.on_outcome: Callable[[CallOutcome], None] | None = None
         """Hears of every finished call (the server's log, the window's list, history)."""
 
@@ -98,15 +99,30 @@ class FunctionCaller:
         done: asyncio.Future = loop.create_future()
         run = self.session.run(prepared, source=SOURCE, client_context=client_context)
         run.finished.connect(lambda record: done.done() or done.set_result(record))
+        done.run = run
+        self._in_flight.add(done)
         try:
             record = await done
         except asyncio.CancelledError:
             run.cancel()
             raise
+        finally:
+            self._in_flight.discard(done)
         outcome = CallOutcome(record, run.run_id)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
+
+    async def stop_calls(self, timeout_s: float = 10.0) -> int:
+        """Stop every call in flight as `invoke` stops its own on SIGTERM: each ends as Sandbox.Stopped, is
+        recorded, and its caller gets that answer. Returns how many were stopped."""
+        pending = [future for future in self._in_flight if not future.done()]
+        for future in pending:
+            future.run.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=timeout_s)
+            await asyncio.sleep(0)  # let the handlers write their answers
+        return len(pending)
 
     def shutdown(self) -> None:
         """Serve's own session: kill every environment. The window's: give back its one-at-a-time limit."""

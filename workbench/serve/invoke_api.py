@@ -47,8 +47,10 @@ class InvokeApi:
     """The aiohttp application of the Lambda endpoint; `on_call` hears of every answered call."""
 
     def __init__(self, caller: FunctionCaller, events: EventQueue, on_call: Callable[[ServedCall], None],
-                 fire_schedule: Callable[[str, str | None], str | None] | None = None) -> None:
+                 fire_schedule: Callable[[str, str | None], str | None] | None = None,
+                 reveal_secrets: bool = False) -> None:
         self.caller = caller
+        self.reveal_secrets = reveal_secrets
         self.events = events
         self.on_call = on_call
         self.fire_schedule = fire_schedule
@@ -72,18 +74,20 @@ class InvokeApi:
     async def list_functions(self, request: web.Request) -> web.Response:
         """ListFunctions: every runnable function of the workspace, in one page."""
         configs = [f.config for f in self.caller.workspace().functions if f.runnable]
-        return web.json_response({"Functions": [function_configuration(config) for config in configs]})
+        return web.json_response({"Functions": [function_configuration(config, self.reveal_secrets)
+                                                for config in configs]})
 
     async def get_configuration(self, request: web.Request) -> web.Response:
         found = self._lookup(request)
-        return found if isinstance(found, web.Response) else web.json_response(function_configuration(found))
+        return found if isinstance(found, web.Response) else web.json_response(
+            function_configuration(found, self.reveal_secrets))
 
     async def get_function(self, request: web.Request) -> web.Response:
         found = self._lookup(request)
         if isinstance(found, web.Response):
             return found
         # No package to download locally: the code is the folder itself.
-        return web.json_response({"Configuration": function_configuration(found),
+        return web.json_response({"Configuration": function_configuration(found, self.reveal_secrets),
                                   "Code": {"RepositoryType": "S3", "Location": f"file://{found.code_dir}"}})
 
     def _lookup(self, request: web.Request):

@@ -62,7 +62,7 @@ class ServeController(QObject):
         finally:
             self._busy = False
         self.server = server
-        warning = exposure_warning(self.options.host)
+        warning = exposure_warning(self.options.host, self.options.allow_other_users)
         text = f"Invoke API  {server.lambda_url}\nHTTP routes  {server.api_url}"
         self.serving_changed.emit(True, f"{warning}\n{text}" if warning else text)
         self._list_schedules()

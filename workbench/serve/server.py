@@ -16,6 +16,7 @@ from .event_queue import EventQueue
 from .front_door import FrontDoor
 from .function_caller import FunctionCaller
 from .invoke_api import InvokeApi
+from .same_user import same_user_only
 from .schedules import ScheduleRunner
 
 DEFAULT_HOST = "127.0.0.1"
@@ -35,16 +36,23 @@ class ServeOptions:
     """Multiplies Lambda's Event retry delays (1 and 2 minutes); small values make tests quick."""
     max_queued_event_bytes: int = 256 * 1024 * 1024
     """Event calls held in memory at most; beyond, 429 TooManyRequestsException until the queue drains."""
+    allow_other_users: bool = False
+    """Answer callers of any uid (and other machines'); by default only the workbench's own user is answered."""
+    reveal_secrets: bool = False
+    """Give secret-looking variables' values in GetFunction(Configuration)/ListFunctions; masked by default."""
 
 
-def exposure_warning(host: str) -> str | None:
-    """A loud warning when the endpoint is reachable from other machines (it runs code for anyone who asks)."""
+def exposure_warning(host: str, allow_other_users: bool = False) -> str | None:
+    """A loud warning when the endpoint is bound beyond loopback (it runs code for whoever it answers)."""
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
     if loopback:
         return None
+    if not allow_other_users:
+        return (f"WARNING: serving on {host}, but only your own user's processes on this machine are answered: "
+                "other machines are refused (--allow-other-users lets them in).")
     return (f"WARNING: serving on {host}: anyone who can reach this machine can run your functions, with "
             "your files, your environment variables and your AWS credentials. No authentication is checked. "
             f"Bind {DEFAULT_HOST} unless you mean it.")
@@ -67,9 +75,16 @@ class ServeServer(QObject):
         self.events = EventQueue(self.caller, self.call_served.emit, options.retry_delay_scale,
                                  options.max_queued_event_bytes)
         self.schedules = ScheduleRunner(self.caller, self.events, self.problem.emit)
-        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit, self.schedules.fire)
+        self.invoke_api = InvokeApi(self.caller, self.events, self.call_served.emit, self.schedules.fire,
+                                    reveal_secrets=options.reveal_secrets)
         self.front_door = FrontDoor(self.caller, self.call_served.emit, lambda: self.api_port)
+        if not options.allow_other_users:
+            # Checked first, before routing or reading a body: another user's call learns nothing.
+            self.invoke_api.app.middlewares.append(same_user_only("invoke", self.call_served.emit))
+            self.front_door.app.middlewares.append(same_user_only("http", self.call_served.emit))
         self._runners: list[web.AppRunner] = []
+        self.stopped_calls = 0
+        """Calls that were running when stop() was asked, stopped and answered."""
         self.lambda_port = 0
         self.api_port = 0
 
@@ -98,6 +113,15 @@ class ServeServer(QObject):
             await self.stop()
             raise
         self.schedules.refresh()
+        for text in self.starting_problems():
+            self.problem.emit(text)
+
+    def starting_problems(self) -> list[str]:
+        """What would only show at call time, said now: a function that cannot run (its code folder is
+        missing, ...), whose calls would be refused."""
+        return [f"function {function.config.name} cannot be served: {function.not_runnable_reason}; its calls "
+                "are refused until that is fixed" for function in self.caller.workspace().functions
+                if not function.runnable]
 
     async def _listen(self, app: web.Application, port: int) -> int:
         # access_log off: every call is reported once, through call_served, with its explanation.
@@ -111,6 +135,11 @@ class ServeServer(QObject):
     async def stop(self) -> int:
         """Stop answering, drop queued Event calls and kill every environment; returns the calls dropped."""
         self.schedules.stop()
+        for runner in self._runners:  # no new connection from here on
+            for site in list(runner.sites):
+                await site.stop()
+        # Calls in flight end as stopped runs, recorded, and their callers get that answer before we close.
+        self.stopped_calls = await self.caller.stop_calls()
         dropped = await self.events.stop()
         for runner in self._runners:
             await runner.cleanup()

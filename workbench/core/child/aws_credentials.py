@@ -1,6 +1,7 @@
 """AWS credentials for a function, resolved the way `sam local invoke` passes them: botocore's own chain
 (environment, AWS_PROFILE or the chosen profile, ~/.aws/config and credentials, the SSO cache), handed to
-the runtime as Lambda hands over its execution role's keys. Values are secrets: callers redact them."""
+the runtime as Lambda hands over its execution role's keys. The secret key and the session token are
+secrets (masked by core/privacy/secret_masking.py); the access key ID is not."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class AwsAccess:
     variables: tuple[tuple[str, str], ...]
     """AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN as the runtime gets them."""
     secrets: tuple[str, ...]
+    """The secret access key and the session token (never the access key ID: AWS's identifier of a key)."""
     method: str
     """Where botocore found them ("shared-credentials-file", "env", "sso", ...), "" when none."""
     region: str | None
@@ -34,6 +36,10 @@ class AwsAccess:
 
 
 _CACHE: dict[tuple, object] = {}
+
+
+def _secret_values(variables: list[tuple[str, str]]) -> tuple[str, ...]:
+    return tuple(value for name, value in variables if name != "AWS_ACCESS_KEY_ID")
 
 
 def _files_botocore_reads(host_env: dict[str, str]) -> list[Path]:
@@ -61,7 +67,7 @@ def _without_botocore(profile: str | None, host_env: dict[str, str]) -> AwsAcces
     token = host_env.get("AWS_SESSION_TOKEN") or host_env.get("AWS_SECURITY_TOKEN")
     if token:
         variables.append(("AWS_SESSION_TOKEN", token))
-    return AwsAccess(tuple(variables), tuple(value for _name, value in variables), "env", region)
+    return AwsAccess(tuple(variables), _secret_values(variables), "env", region)
 
 
 def resolve_aws_access(profile: str | None, host_env: dict[str, str]) -> AwsAccess:
@@ -99,8 +105,7 @@ def resolve_aws_access(profile: str | None, host_env: dict[str, str]) -> AwsAcce
     variables = [("AWS_ACCESS_KEY_ID", frozen.access_key), ("AWS_SECRET_ACCESS_KEY", frozen.secret_key)]
     if frozen.token:
         variables.append(("AWS_SESSION_TOKEN", frozen.token))
-    secrets = tuple(value for _name, value in variables)
-    return AwsAccess(tuple(variables), secrets, getattr(credentials, "method", "") or "", region)
+    return AwsAccess(tuple(variables), _secret_values(variables), getattr(credentials, "method", "") or "", region)
 
 
 def endpoint_variables(endpoints: dict[str, str]) -> tuple[tuple[str, str], ...]:

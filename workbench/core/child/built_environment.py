@@ -83,10 +83,3 @@ def node_path(task_root: str, dependencies: str | None, opt_dir: str | None, run
     parts += [runtime_dir, task_root]
     return os.pathsep.join(parts)
 
-
-def redact(text: str, secrets: tuple[str, ...]) -> str:
-    """text with every secret value replaced by asterisks."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "****")
-    return text

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,3 +121,57 @@ def python_install_commands(manifest: Manifest, target: str, python: str, uv: st
 def node_install_commands(manifest: Manifest, target: str, npm: str) -> list[list[str]]:
     """`npm ci` in a copy of the manifest inside target (npm installs beside package.json)."""
     return [[npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts=false", "--prefix", target]]
+
+
+# A build's temporary folder names the process building it, so a later build can tell an interrupted
+# one's leftovers (its process is gone) from another process's build in progress.
+TEMPORARY_PREFIX = ".tmp-"
+
+
+def temporary_name(final_name: str, pid: int, token: str) -> str:
+    return f"{TEMPORARY_PREFIX}{final_name}-pid{pid}-{token}"
+
+
+def leftover_temporaries(folder: Path, alive: Callable[[int], bool], now: float,
+                         unnamed_age_s: float = 24 * 3600) -> list[Path]:
+    """Temporary build folders in `folder` left by builds that cannot finish any more: their process is
+    gone (a killed `invoke`, a crash), or, from before the pid was in the name, older than a day."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(TEMPORARY_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        match = re.search(r"-pid(\d+)-[0-9a-f]+$", entry.name)
+        if match:
+            if not alive(int(match.group(1))):
+                found.append(Path(entry.path))
+        else:
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime > unnamed_age_s:
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return found
+
+
+_LOCAL_PATH = re.compile(r"^(?:-e\s+|--editable[=\s]+)?(\.{1,2}/\S*|[^\s:@;#]+\.(?:whl|tar\.gz|zip))(?:\[[^\]]*\])?")
+
+
+def missing_local_requirements(requirements: str, folder: str, file_name: str = "requirements.txt") -> list[str]:
+    """A log line for each relative path in a requirements file (`./vendor/x.whl`, `-e ../pkg`) that does
+    not exist in `folder`: the installer resolves them from there, as pip does from where it runs."""
+    lines = []
+    for number, line in enumerate(requirements.splitlines(), 1):
+        text = line.split(" #", 1)[0].strip()
+        match = _LOCAL_PATH.match(text)
+        if not match:
+            continue
+        path = match.group(1)
+        if os.path.exists(os.path.join(folder, path)):
+            continue
+        lines.append(f"[build] WARNING: {file_name} line {number}: {path} does not exist "
+                     f"(relative paths are taken from {folder}, the function's folder)")
+    return lines

@@ -35,7 +35,9 @@ def sdk_label(runtime: str) -> str:
 
 
 _SDK_USE = {
-    "python": re.compile(rb"^\s*(?:import|from)\s+(?:boto3|botocore)\b", re.MULTILINE),
+    # `from boto3 import ...`, `import boto3`, and boto3 anywhere in an import list (`import json, boto3 as b`).
+    "python": re.compile(rb"^[ \t]*(?:from[ \t]+(?:boto3|botocore)\b|import[ \t]+(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?"
+                         rb"[ \t]*,[ \t]*)*(?:boto3|botocore)\b)", re.MULTILINE),
     "nodejs": re.compile(rb"""['"](?:@aws-sdk/|aws-sdk['"/])"""),
 }
 _SOURCE_SUFFIXES = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs", ".ts")}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..function.function_config import FunctionConfig, LayerRef
 from ..function.invocation_result import InvocationResult, Status
 from .run_record import CodeFile, RunRecord
+from ..privacy.secret_masking import mask_bytes, mask_text, text_secrets
 from ..privacy.secret_values import conceal_environment
 
 # A log bigger than this is kept as its head and tail with a marker line between them: the START line
@@ -95,13 +96,15 @@ def summary_values(record: RunRecord) -> tuple:
 
 
 def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
-    """The details row; secret-looking variables are replaced by stand-ins before anything is written."""
+    """The details row; secret-looking variables are replaced by stand-ins, and secret values in the
+    response and the log by the mask (core/privacy/secret_masking.py), before anything is written."""
     result = record.result
-    log_lines, truncated = keep_log(record.log)
+    secrets = text_secrets(record.config.environment, record.secrets)
+    log_lines, truncated = keep_log(tuple(mask_text(line, secrets) for line in record.log) if secrets else record.log)
     config = dataclasses.replace(record.config,
                                  environment=conceal_environment(record.config.environment, secret_key))
     return (result.request_id, result.status.value, result.platform_error_type, result.architecture,
-            json.dumps(_config_document(config)), record.event, result.payload,
+            json.dumps(_config_document(config)), record.event, mask_bytes(result.payload, secrets),
             zlib.compress(json.dumps(list(log_lines)).encode("utf-8"), 1), int(truncated),
             record.code_fingerprint,
             json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key)

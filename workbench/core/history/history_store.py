@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..privacy.private_files import private_file, private_folder, tighten_folder_files
+from ..privacy.unrecorded_runs import keep_unrecorded, kept_runs, unrecorded_folder
 from .history_codec import (DETAIL_COLUMNS, OUTCOMES, SUMMARY_COLUMNS, RunSummary, detail_values,
                             record_from_rows, stored_size, summary_from_row, summary_values)
 from .history_schema import SCHEMA_VERSION, migrate, schema_version
@@ -67,6 +69,7 @@ class HistoryStore:
         self._connection: sqlite3.Connection | None = None
         self._closed = False
         self._secret_key = b""
+        self._last_failure = ""
         self._open()
 
     @classmethod
@@ -96,11 +99,25 @@ class HistoryStore:
         try:
             self._with_retries(lambda: self._insert(waiting))
         except sqlite3.OperationalError as error:
-            self._notice(f"History is busy ({error}); {len(self._pending)} run(s) kept in memory "
-                         "and written with the next run.")
+            self._last_failure = failure_reason(error)
+            self._notice(f"{self._last_failure}; {len(self._pending)} run(s) kept in memory and written with the "
+                         "next run.")
             return False
         del self._pending[:len(waiting)]
         return True
+
+    def keep_pending(self) -> list[str]:
+        """Runs still waiting, written beside the history (privacy/unrecorded_runs.py) for whoever opens it
+        next to record; says which and why. Returns their ids."""
+        if not self._pending or str(self.path) == ":memory:":
+            return []
+        items, self._pending = self._pending, []
+        # The history's key when it was read; else a key of the moment: the stand-ins still hide the values.
+        key = self._secret_key or secrets.token_bytes(32)
+        text = keep_unrecorded(unrecorded_folder(self.path), self._rows(items, key),
+                               self._last_failure or "the history could not be written")
+        self._notice(text)
+        return [run_id for run_id, _record in items]
 
     def delete(self, run_id: str) -> bool:
         """Remove one run (an id or an unambiguous prefix); False when there was none."""
@@ -117,7 +134,8 @@ class HistoryStore:
         return True
 
     def close(self) -> None:
-        self.flush()
+        if not self.flush():
+            self.keep_pending()
         self._closed = True
         if self._connection is not None:
             self._connection.close()
@@ -196,6 +214,34 @@ class HistoryStore:
     # --- Opening, recovery ------------------------------------------------------------------------
 
     def _open(self) -> None:
+        self._open_file()
+        if str(self.path) != ":memory:":
+            self._record_kept_runs()
+
+    def _record_kept_runs(self) -> None:
+        """Record the runs an earlier process could not (kept beside the history), then drop their files."""
+        folder = unrecorded_folder(self.path)
+        runs, problems = kept_runs(folder)
+        for problem in problems:
+            self._notice(problem)
+        if not runs:
+            return
+        try:
+            self._with_retries(lambda: self._insert_rows([(r.run_id, r.summary, r.details) for r in runs],
+                                                         skip_present=True))
+        except sqlite3.Error as error:
+            self._notice(f"{len(runs)} run(s) kept in {folder} are still not recorded ({error}); a later start "
+                         "will try again.")
+            return
+        for run in runs:
+            try:
+                run.path.unlink()
+            except OSError:
+                pass
+        self._notice(f"{len(runs)} run(s) that could not be recorded before are in the history now "
+                     f"({', '.join(run.run_id for run in runs)}).")
+
+    def _open_file(self) -> None:
         try:
             self._prepare_folder()
             try:
@@ -212,14 +258,23 @@ class HistoryStore:
             self._connect()
 
     def _prepare_folder(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = self.path.parent / ".gitignore"
-        if self.path.parent.name == HISTORY_FOLDER and not ignore.exists():
+        # Owner-only: the folder 0700, every file in it 0600 (core/privacy/private_files.py).
+        folder = self.path.parent
+        if folder.name == HISTORY_FOLDER:
+            private_folder(folder)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if folder.name == HISTORY_FOLDER and not ignore.exists():
             ignore.write_text("# Lambda Workbench's run history: private to this machine.\n*\n", encoding="utf-8")
+        if folder.name == HISTORY_FOLDER:
+            tighten_folder_files(folder)
 
     def _connect(self) -> None:
         if self._connection is not None:
             self._connection.close()
+        if str(self.path) != ":memory:":
+            private_file(self.path)  # SQLite gives its -wal and -shm files this file's mode
         connection = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
         self._connection = connection
         connection.execute("PRAGMA journal_mode = WAL")
@@ -265,23 +320,33 @@ class HistoryStore:
 
     # --- Statements -------------------------------------------------------------------------------
 
+    def _rows(self, items: list[tuple[str, RunRecord]], key: bytes) -> list[tuple[str, tuple, tuple]]:
+        return [(run_id, summary_values(record), detail_values(record, key)) for run_id, record in items]
+
     def _insert(self, items: list[tuple[str, RunRecord]]) -> None:
-        rows = [(run_id, record, detail_values(record, self._secret_key)) for run_id, record in items]
+        self._insert_rows(self._rows(items, self._secret_key))
+
+    def _insert_rows(self, rows: list[tuple[str, tuple, tuple]], skip_present: bool = False) -> None:
         connection = self._connection
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for run_id, record, details in rows:
+            for run_id, summary, details in rows:
+                if skip_present and connection.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
+                    continue
                 cursor = connection.execute(
                     f"INSERT INTO runs (id, {', '.join(SUMMARY_COLUMNS)}, stored_bytes) "
                     f"VALUES ({', '.join('?' * (len(SUMMARY_COLUMNS) + 2))})",
-                    (run_id, *summary_values(record), stored_size(details)))
+                    (run_id, *summary, stored_size(details)))
                 connection.execute(f"INSERT INTO run_details (seq, {', '.join(DETAIL_COLUMNS)}) "
                                    f"VALUES ({', '.join('?' * (len(DETAIL_COLUMNS) + 1))})",
                                    (cursor.lastrowid, *details))
             pruned = self._apply_retention(connection)
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # SQLite has rolled back already after some errors (SQLITE_FULL): a second ROLLBACK would raise
+            # and hide the real error.
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
         if pruned:
             connection.execute("PRAGMA incremental_vacuum")
@@ -351,3 +416,18 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
     name = getattr(error, "sqlite_errorname", "")
     return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in str(error) or \
         "not a database" in str(error)
+
+
+def failure_reason(error: sqlite3.Error) -> str:
+    """Why the history could not take a run, in the user's words: busy is not full."""
+    if _is_busy(error):
+        return f"History is busy: another program holds its lock ({error})"
+    return f"History cannot be written ({error})"
+
+
+def keep_unrecorded_records(history_file: Path, items: list[tuple[str, RunRecord]], reason: str) -> str:
+    """Keep runs beside a history this process cannot reach in time (its writer is stuck on the lock), for a
+    later start to record; secrets concealed under a key of the moment. The line saying so."""
+    key = secrets.token_bytes(32)
+    rows = [(run_id, summary_values(record), detail_values(record, key)) for run_id, record in items]
+    return keep_unrecorded(unrecorded_folder(Path(history_file)), rows, reason)

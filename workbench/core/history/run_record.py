@@ -48,6 +48,9 @@ class RunRecord:
     """The preset the event came from, when it came from one."""
     environment_key: str | None = None
     """The interpreter / dependency cache key the environment was built from, when there is one."""
+    secrets: tuple[str, ...] = ()
+    """The secret values this call had beyond its variables (its AWS secret key and session token), for
+    masking what the history keeps (core/privacy/secret_masking.py). Never stored itself."""
 
     @property
     def function(self) -> str:

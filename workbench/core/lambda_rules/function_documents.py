@@ -11,9 +11,12 @@ import time
 
 from ..function.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..function.function_config import FunctionConfig
+from ..privacy.secret_masking import mask_variables
 
 
-def function_configuration(config: FunctionConfig) -> dict:
+def function_configuration(config: FunctionConfig, reveal_secrets: bool = False) -> dict:
+    """The document; variables whose names look secret carry the mask unless `reveal_secrets` (AWS returns
+    them to the account's owner, but a local endpoint is easier to reach than an account)."""
     files = code_snapshot(config.code_dir)
     newest = max((file.mtime_ns for file in files), default=0) / 1e9
     # The API's LastModified: ISO 8601 with milliseconds and a +0000 offset.
@@ -28,5 +31,6 @@ def function_configuration(config: FunctionConfig) -> dict:
         "PackageType": "Zip", "Architectures": [config.architecture], "EphemeralStorage": {"Size": 512},
     }
     if config.environment:
-        document["Environment"] = {"Variables": dict(config.environment)}
+        variables = dict(config.environment) if reveal_secrets else mask_variables(config.environment)
+        document["Environment"] = {"Variables": variables}
     return document

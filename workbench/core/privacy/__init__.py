@@ -1,0 +1,1 @@
+"""What the workbench keeps from other people: which values are secrets and where they are masked."""

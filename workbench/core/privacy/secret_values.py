@@ -10,6 +10,10 @@ import hashlib
 import hmac
 
 SECRET_MARKERS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL")
+# Named like a secret, but not one: AWS's access key ID identifies a key (consoles and CloudTrail show it);
+# only the secret access key and the session token are secret ("Understanding and getting your AWS
+# credentials", IAM User Guide).
+NOT_SECRETS = frozenset({"AWS_ACCESS_KEY_ID"})
 # What a stored secret looks like: a marker and a short keyed digest, so Compare can still tell
 # "changed" from "unchanged" without the value being recoverable from the database alone.
 CONCEALED_PREFIX = "••• hidden "
@@ -18,6 +22,8 @@ CONCEALED_PREFIX = "••• hidden "
 def looks_secret(name: str) -> bool:
     """Whether a variable's value is a secret, judged by its name (API_KEY, DB_PASSWORD...)."""
     upper = name.upper()
+    if upper in NOT_SECRETS:
+        return False
     return any(marker in upper for marker in SECRET_MARKERS)
 
 

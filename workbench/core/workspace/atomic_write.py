@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
+# Bytes a temporary file's name adds to its target's: ".", then ".<pid>-<8 hex>.tmp" with a pid of up to
+# 7 digits (Linux's largest pid_max is 4194304). A name longer than the limit less this cannot be saved.
+TEMP_NAME_OVERHEAD = 1 + 1 + 7 + 1 + 8 + len(TEMP_SUFFIX)
 # Younger than this, a temporary file may belong to a write in progress (on another machine, over a
 # shared folder, where its writer's pid means nothing here). A write takes milliseconds.
 STALE_AFTER_S = 60.0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..lambda_rules.api_gateway_events import RouteMatch
-from .cfn_yaml import TemplateError, parse_cfn_yaml
+from .cfn_yaml import MarkedDict, TemplateError, parse_cfn_yaml
 from .sam_template import find_template
 from .workspace_file import workspace_file_path
 
@@ -25,6 +25,13 @@ from .workspace_file import workspace_file_path
 FUNCTION_URL_PREFIX = "/lambda-url"
 REST_STAGE = "Prod"  # SAM's implicit API stage (AWS::Serverless::Api default StageName)
 HTTP_STAGE = "$default"
+# AWS::Serverless::Function EventSource Type's valid values (SAM specification); only the HTTP and schedule
+# ones are served here, the others are accepted as SAM accepts them.
+SAM_EVENT_TYPES = frozenset({"AlexaSkill", "Api", "CloudWatchEvent", "CloudWatchLogs", "Cognito", "DocumentDB",
+                             "DynamoDB", "EventBridgeRule", "HttpApi", "IoTRule", "Kinesis", "MQ", "MSK", "S3",
+                             "Schedule", "ScheduleV2", "SelfManagedKafka", "SNS", "SQS"})
+# The methods an API Gateway route or SAM Api/HttpApi event takes ("any" stands for all of them).
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,18 @@ class _Collected:
         self.routes: list[HttpRoute] = []
         self.schedules: list[ScheduleEvent] = []
         self.problems: list[str] = []
+        self._route_places: dict[tuple, str] = {}
+
+    def _where(self, mapping: Any, key: str, place: str) -> str:
+        """`file:line:column: place` when the mapping came from the template, else just the place."""
+        if isinstance(mapping, MarkedDict):
+            line, column = mapping.mark_of(key)
+            return f"{self.file_name}:{line}:{column}: {place.removeprefix(self.where + '.')}"
+        return place
+
+    @property
+    def file_name(self) -> str:
+        return self.where.split(":", 1)[0]
 
     def add_events(self, function: str, events: Any, where: str) -> None:
         if not isinstance(events, dict):
@@ -116,7 +135,11 @@ class _Collected:
         for name, event in events.items():
             place = f"{self.where}.{where}.{name}"
             if not isinstance(event, dict) or not isinstance(event.get("Type"), str):
-                self.problems.append(f"{place}: an event needs a Type")
+                self.problems.append(f"{self._where(events, name, place)}: an event needs a Type")
+                continue
+            if event["Type"] not in SAM_EVENT_TYPES:
+                self.problems.append(f"{self._where(event, 'Type', place)}: Type {event['Type']!r} is not an event "
+                                     f"type SAM knows ({', '.join(sorted(SAM_EVENT_TYPES))})")
                 continue
             properties = event.get("Properties") or {}
             if not isinstance(properties, dict):
@@ -138,6 +161,20 @@ class _Collected:
             version = str(properties.get("PayloadFormatVersion", "2.0"))
             route_kind = "rest" if kind == "Api" else ("http1" if version == "1.0" else "http2")
             method = "ANY" if method.lower() in ("any", "x-amazon-apigateway-any-method") else method.upper()
+            if method not in HTTP_METHODS:
+                self.problems.append(f"{self._where(properties, 'Method', place + '.Properties.Method')}: "
+                                     f"{properties.get('Method')!r} is not an HTTP method API Gateway routes "
+                                     f"({', '.join(sorted(HTTP_METHODS))}); the event is not served")
+                return
+            # One route per method and path in an API (CloudFormation refuses the second at deploy time).
+            api = properties.get("RestApiId" if kind == "Api" else "ApiId")
+            key = (kind, json.dumps(api, sort_keys=True, default=str), method, path)
+            here = self._where(properties, "Path", place)
+            if key in self._route_places:
+                self.problems.append(f"{here}: {method} {path} is already a route of this API "
+                                     f"({self._route_places[key]}); this one is not served")
+                return
+            self._route_places[key] = here
             self.routes.append(HttpRoute(function, name, route_kind, method, path,
                                          self.binary if kind == "Api" else ()))
         elif kind in ("Schedule", "ScheduleV2"):

@@ -4,11 +4,12 @@ events/<FunctionName>/<name>.json (one function's), listed tolerantly and writte
 from __future__ import annotations
 
 import os
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.workspace.atomic_write import remove_stale_temp_files, write_text_atomic
+from workbench.core.workspace.atomic_write import TEMP_NAME_OVERHEAD, remove_stale_temp_files, write_text_atomic
 from workbench.core.text.json_check import check_json
 
 EVENTS_DIR = "events"
@@ -16,6 +17,8 @@ EXTENSION = ".json"
 SHARED = "shared"
 FUNCTION = "function"
 MAX_NAME_LENGTH = 100
+# The usual file name limit (ext4, xfs, btrfs, APFS, NTFS); a folder's own is asked when it is known.
+DEFAULT_NAME_MAX = 255
 # Characters Windows refuses in file names; a preset shared in git must check out everywhere.
 RESERVED_CHARACTERS = '<>:"|?*'
 WINDOWS_DEVICE_NAMES = frozenset(
@@ -45,8 +48,9 @@ class Preset:
         return self.problem is not None
 
 
-def check_preset_name(name: str) -> str | None:
-    """Why `name` cannot name a preset file, or None when it can."""
+def check_preset_name(name: str, name_max: int = DEFAULT_NAME_MAX) -> str | None:
+    """Why `name` cannot name a preset file, or None when it can (`name_max`: the file system's limit on a
+    file name, in bytes)."""
     if not name or not name.strip():
         return "A preset name cannot be empty."
     if name != name.strip():
@@ -68,9 +72,23 @@ def check_preset_name(name: str) -> str | None:
         return f"A preset name cannot contain {' '.join(bad)} (not allowed in file names on Windows)."
     if name.lower().endswith(EXTENSION):
         return "Leave out the .json extension: it is added for you."
-    # The file name limit is 255 bytes, and a non-ASCII character takes up to 4 of them.
-    if len(name) > MAX_NAME_LENGTH or len((name + EXTENSION).encode("utf-8")) > 255:
+    surrogates = [ch for ch in name if unicodedata.category(ch) == "Cs"]
+    if surrogates:
+        return (f"A preset name cannot contain U+{ord(surrogates[0]):04X}: half of a character (an unpaired "
+                "surrogate), which no file name can hold.")
+    encoding = sys.getfilesystemencoding()
+    try:
+        encoded = (name + EXTENSION).encode(encoding)
+    except UnicodeEncodeError as error:
+        return (f"A preset name cannot contain {name[error.start]!r}: this system's file names are "
+                f"{encoding} and cannot hold it.")
+    if len(name) > MAX_NAME_LENGTH:
         return f"A preset name can be at most {MAX_NAME_LENGTH} characters long."
+    # The file is written under a temporary name first, a little longer than its own.
+    limit = name_max - TEMP_NAME_OVERHEAD
+    if len(encoded) > limit:
+        return (f"This preset name is too long to save: its file name takes {len(encoded)} bytes, and at most "
+                f"{limit} fit here (letters with accents take 2 bytes, many symbols and emoji 3 or 4).")
     if name.split(".")[0].upper() in WINDOWS_DEVICE_NAMES:
         return f"'{name}' is a reserved device name on Windows."
     return None
@@ -134,7 +152,7 @@ class PresetStore:
 
     def rename(self, preset: Preset, new_name: str) -> Preset:
         """Give the preset a new name in the same folder; never replaces another preset."""
-        problem = check_preset_name(new_name)
+        problem = check_preset_name(new_name, _name_max(preset.path.parent))
         if problem:
             raise PresetError(f"{preset.path} was not renamed to '{new_name}': {problem}", preset.path)
         target = preset.path.with_name(f"{new_name}{EXTENSION}")
@@ -167,7 +185,7 @@ class PresetStore:
     def _path(self, name: str, function_name: str | None) -> Path:
         folder = self._function_dir(function_name) if function_name else self._events
         path = folder / f"{name}{EXTENSION}"
-        _check_name(name, path)
+        _check_name(name, path, name_max=_name_max(folder))
         return path
 
     @staticmethod
@@ -182,10 +200,23 @@ class PresetStore:
         return sorted(presets, key=lambda p: (p.name.casefold(), p.name))
 
 
-def _check_name(name: str, path: Path, what: str = "preset name") -> None:
-    problem = check_preset_name(name)
+def _name_max(folder: Path) -> int:
+    """The longest file name the folder's file system takes (asked of the nearest folder that exists)."""
+    for candidate in (folder, *folder.parents):
+        try:
+            return os.pathconf(candidate, "PC_NAME_MAX")
+        except (OSError, ValueError, AttributeError):
+            if candidate.exists():
+                break
+    return DEFAULT_NAME_MAX
+
+
+def _check_name(name: str, path: Path, what: str = "preset name", name_max: int = DEFAULT_NAME_MAX) -> None:
+    problem = check_preset_name(name, name_max)
     if problem:
-        raise PresetError(f"{path}: {problem.replace('preset name', what)}", path)
+        # The message may be printed anywhere: a character no file name can hold is shown escaped.
+        shown = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise PresetError(f"{shown}: {problem.replace('preset name', what)}", path)
 
 
 def _load(path: Path, scope: str) -> Preset:

@@ -368,10 +368,19 @@ def handle_invocation(client, handler, body, headers):
                 raise Fault("Runtime.MarshalError", "Unable to marshal response: %s" % e)
     except Exception as exc:
         error = error_from_exception(exc, request_id)
-        log_error(error)
+        log_error_if_possible(error)
         client.post_error(request_id, error)
         return
     client.post_result(request_id, result, result_type)
+
+
+def log_error_if_possible(error):
+    """log_error, unless the handler closed the streams: Lambda writes its error line to a descriptor of
+    its own (the telemetry pipe), so a closed stdout never keeps the handler's error from being posted."""
+    try:
+        log_error(error)
+    except (OSError, ValueError):
+        pass
 
 
 def update_trace_id(headers):
