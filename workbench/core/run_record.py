@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from .function_config import FunctionConfig
 from .invocation_result import InvocationResult
 
-# Where a run came from.
-SOURCES = ("window", "cli", "serve", "test", "tune", "remote")
+# Where a run came from ("agent": a coding agent through `lambda-workbench mcp`).
+SOURCES = ("window", "cli", "serve", "test", "tune", "remote", "agent")
 
 
 @dataclass(frozen=True)

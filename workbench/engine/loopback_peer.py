@@ -150,3 +150,10 @@ def identify_peer(ours: tuple[str, int], theirs: tuple[str, int],
         if pid not in seen and _holds(pid, target):
             return LoopbackPeer(uid, pid)
     return LoopbackPeer(uid, None)
+
+
+def peer_uid(ours: tuple[str, int], theirs: tuple[str, int]) -> int | None:
+    """The uid owning the client end of a loopback connection (`theirs` connected to `ours`), or None
+    when the kernel has no such socket; for a server that admits its own user only and needs no pid."""
+    row = _socket_owner(theirs, ours)
+    return None if row is None else row[0]
