@@ -65,21 +65,27 @@ def test_the_new_order_preset_answers_with_its_figures_and_is_an_agent_run(works
         store.close()
 
 
-def test_a_failing_preset_names_its_error_type_and_the_frames_in_the_workspace(workspace):  # noqa: F811
-    """missing-email fails with ValueError; its frames point at the handler file, relative to the workspace."""
+@pytest.mark.parametrize("function, handler_file, error_type, raising", [
+    ("OrderConfirmation", "order_confirmation/lambda_function.py", "ValueError", "raise ValueError"),
+    ("OrderConfirmationNode", "order_confirmation_node/index.mjs", "Error", "throw new Error"),
+])
+def test_a_failing_preset_names_its_error_type_and_the_frames_in_the_workspace(workspace, function, handler_file,  # noqa: F811
+                                                                                error_type, raising):
+    """missing-email fails; its frames point at the handler file, relative to the workspace, the last one at
+    the line that raised (Python and Node.js alike)."""
     async def scenario(client):
-        return await client.call_tool("invoke", {"function": "OrderConfirmation", "preset": "missing-email"})
+        return await client.call_tool("invoke", {"function": function, "preset": "missing-email"})
 
     result = with_client(workspace, scenario)
     assert not result.is_error  # the function failed, the tool did not
     run = result.structured_content
     assert run["status"] == "error" and run["response"] is None
-    assert run["error"]["type"] == "ValueError"
+    assert run["error"]["type"] == error_type
     assert run["error"]["message"] == "Missing required field 'customer.email' in the order event"
-    frames = run["error"]["frames"]
-    assert frames and all(f["file"] == "order_confirmation/lambda_function.py" and f["inWorkspace"] for f in frames)
-    source = (workspace / "order_confirmation" / "lambda_function.py").read_text().splitlines()
-    assert "raise ValueError" in source[frames[-1]["line"] - 1]
+    frames = [f for f in run["error"]["frames"] if f["inWorkspace"]]
+    assert frames and all(f["file"] == handler_file for f in frames)
+    source = (workspace / handler_file).read_text().splitlines()
+    assert raising in source[run["error"]["raisedAt"]["line"] - 1]
     assert str(workspace) not in json.dumps(run)
 
 

@@ -30,6 +30,9 @@ class ErrorInfo(TypedDict):
     type: str
     message: str
     frames: list[Frame]
+    """In the trace's order: outermost first for Python, innermost first for Node.js."""
+    raisedAt: Frame | None
+    """The function's own frame closest to where the error was raised (None when none is its own)."""
     stackTrace: list[str]
     platformErrorType: str | None
 

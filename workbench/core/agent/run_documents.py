@@ -28,21 +28,35 @@ def error_document(result: InvocationResult, folder: Path) -> dict | None:
     document = result.error_document()
     if document is None:
         return None
-    trace = document.get("stackTrace") or []
+    # Python's runtime names the frames "stackTrace"; Node.js's, as on Lambda, "trace" (Error.stack's lines).
+    trace = document.get("stackTrace") or document.get("trace") or []
     trace = [str(entry) for entry in trace] if isinstance(trace, list) else [str(trace)]
     message = str(document.get("errorMessage", ""))
+    found = frames(trace + [message], folder)
     return {
         "type": result.error_type or str(document.get("errorType", "")),
         "message": relative_in(message, folder),
-        "frames": frames(trace + [message], folder),
+        "frames": found,
+        "raisedAt": raised_at(found, trace),
         "stackTrace": [relative_in(entry, folder) for entry in trace],
         "platformErrorType": result.platform_error_type,
     }
 
 
+def raised_at(found: list[dict], trace: list[str]) -> dict | None:
+    """The frame of the function's own code closest to where the error was raised: a Python traceback
+    runs outermost first, a JavaScript stack ("    at f (file:line:column)") innermost first."""
+    own = [frame for frame in found if frame["inWorkspace"]]
+    if not own:
+        return None
+    innermost_first = any(entry.lstrip().startswith("at ") for entry in trace)
+    return own[0] if innermost_first else own[-1]
+
+
 def frames(texts: list[str], folder: Path) -> list[dict]:
-    """Every code location named in the texts, outermost first; `inWorkspace` says whether it is the
-    function's own code (a path under the workspace, then written relative to it)."""
+    """Every code location named in the texts, in their order (as the runtime wrote the trace);
+    `inWorkspace` says whether it is the function's own code (a path under the workspace, then written
+    relative to it)."""
     found = []
     for text in texts:
         for location in find_locations(text):
