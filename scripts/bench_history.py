@@ -27,14 +27,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbench.core.billing import billed_duration_ms, invocation_cost_usd  # noqa: E402
-from workbench.core.function_config import FunctionConfig  # noqa: E402
-from workbench.core.history_codec import (DETAIL_COLUMNS, SUMMARY_COLUMNS, detail_values,  # noqa: E402
+from workbench.core.lambda_rules.billing import billed_duration_ms, invocation_cost_usd  # noqa: E402
+from workbench.core.function.function_config import FunctionConfig  # noqa: E402
+from workbench.core.history.history_codec import (DETAIL_COLUMNS, SUMMARY_COLUMNS, detail_values,  # noqa: E402
                                           stored_size, summary_values)
-from workbench.core.history_store import HistoryStore  # noqa: E402
-from workbench.core.invocation_result import InvocationResult, Status  # noqa: E402
-from workbench.core.log_lines import end_line, report_line, start_line  # noqa: E402
-from workbench.core.run_record import CodeFile, RunRecord  # noqa: E402
+from workbench.core.history.history_store import HistoryStore  # noqa: E402
+from workbench.core.function.invocation_result import InvocationResult, Status  # noqa: E402
+from workbench.core.lambda_rules.log_lines import end_line, report_line, start_line  # noqa: E402
+from workbench.core.history.run_record import CodeFile, RunRecord  # noqa: E402
 
 
 def _record(n: int) -> RunRecord:
@@ -89,7 +89,7 @@ def main() -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    from workbench.ui.history_dock import HistoryDock
+    from workbench.ui.history.history_dock import HistoryDock
 
     app = QApplication(sys.argv[:1])
     workspace = Path(tempfile.mkdtemp(prefix="workbench-bench-history-"))

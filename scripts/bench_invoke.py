@@ -30,9 +30,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
-from workbench.core.containment import NO_CGROUPS_VARIABLE
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_request import prepare_invocation
+from workbench.core.child.containment import NO_CGROUPS_VARIABLE
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_request import prepare_invocation
 from workbench.engine import environment_group
 from workbench.engine.engine import Engine, InvokeOptions
 from workbench.engine.loopback_peer import identify_peer

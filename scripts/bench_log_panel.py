@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QProcess, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
-from workbench.ui.log_panel import LogPanel  # noqa: E402
+from workbench.ui.logs.log_panel import LogPanel  # noqa: E402
 
 # A handler-like stream: mostly INFO lines, now and then a warning or an error with a traceback.
 CHILD = r"""

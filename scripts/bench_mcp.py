@@ -75,9 +75,9 @@ class DirectCaller:
         from PySide6.QtCore import QCoreApplication
 
         from workbench.agent.serving import open_session
-        from workbench.core.invocation_request import prepare_invocation
-        from workbench.core.preset_store import PresetStore
-        from workbench.core.workspace import load_workspace
+        from workbench.core.function.invocation_request import prepare_invocation
+        from workbench.core.workspace.preset_store import PresetStore
+        from workbench.core.workspace.workspace import load_workspace
 
         self.app = QCoreApplication.instance() or QCoreApplication([])
         self.session = open_session(workspace, self.app)
@@ -109,7 +109,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=300, help="calls each way (default 300)")
     parser.add_argument("--block", type=int, default=20, help="calls in a row before switching (default 20)")
     args = parser.parse_args()
-    from workbench.core.sample_workspace import ensure_sample_workspace
+    from workbench.core.workspace.sample_workspace import ensure_sample_workspace
 
     folder = Path(tempfile.mkdtemp(prefix="bench-mcp-"))
     try:

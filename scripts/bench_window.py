@@ -54,7 +54,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
     from workbench.app import create_window
-    from workbench.core.sample_workspace import ensure_sample_workspace
+    from workbench.core.workspace.sample_workspace import ensure_sample_workspace
 
     scratch = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)

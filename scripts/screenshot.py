@@ -18,7 +18,7 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.app import create_window  # noqa: E402
-from workbench.core.sample_workspace import ensure_sample_workspace  # noqa: E402
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace  # noqa: E402
 
 
 def main() -> None:

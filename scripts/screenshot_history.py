@@ -23,7 +23,7 @@ from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workbench.app import create_window  # noqa: E402
-from workbench.core.sample_workspace import ensure_sample_workspace  # noqa: E402
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace  # noqa: E402
 
 
 def run_preset(window, name: str) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from workbench.app import create_window  # noqa: E402
-from workbench.core.sample_workspace import ensure_sample_workspace  # noqa: E402
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace  # noqa: E402
 
 
 def _wait(ms: int) -> None:
@@ -131,7 +131,7 @@ def scene_template_dialog(window) -> QWidget:
 
 def scene_new_preset(window) -> QWidget:
     """The window after choosing the S3 put template: a new, unsaved preset named s3-put."""
-    from workbench.core.event_templates import render_event
+    from workbench.core.workspace.event_templates import render_event
 
     window.presets.start_new("s3-put", render_event("s3", "put"))
     return window

@@ -25,7 +25,7 @@ def _seed_environment_cache() -> None:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.origin:
             locations.append(os.path.dirname(spec.origin) if spec.submodule_search_locations else spec.origin)
-    from workbench.core.function_config import PYTHON_RUNTIMES
+    from workbench.core.function.function_config import PYTHON_RUNTIMES
     for runtime in PYTHON_RUNTIMES:
         folder = os.path.join(root, "sdk", runtime)
         os.makedirs(folder)

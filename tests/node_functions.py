@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
+from workbench.core.function.function_config import FunctionConfig
 
 needs_node = pytest.mark.skipif(shutil.which("node") is None,
                                 reason="node is not on PATH: install Node.js 18 or later to run these tests")

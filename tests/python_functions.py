@@ -2,7 +2,7 @@
 
 import re
 
-from workbench.core.function_config import FunctionConfig
+from workbench.core.function.function_config import FunctionConfig
 
 TIMESTAMP_MS = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
 

@@ -4,11 +4,11 @@ import dataclasses
 import json
 import uuid
 
-from workbench.core.billing import billed_duration_ms, invocation_cost_usd
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import InvocationResult, Status
-from workbench.core.log_lines import end_line, report_line, start_line
-from workbench.core.run_record import CodeFile, RunRecord
+from workbench.core.lambda_rules.billing import billed_duration_ms, invocation_cost_usd
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.core.lambda_rules.log_lines import end_line, report_line, start_line
+from workbench.core.history.run_record import CodeFile, RunRecord
 
 CONFIG = FunctionConfig(name="OrderConfirmation", handler="app.handler", runtime="python3.12",
                         code_dir="/ws/order", memory_mb=256, timeout_s=3,

@@ -4,9 +4,9 @@ from a response, routes from Events, and when a response is refused (and why).""
 import base64
 import json
 
-from workbench.core import api_gateway_responses as responses
-from workbench.core.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
-from workbench.core.function_events import HttpRoute, load_function_events, match_route
+from workbench.core.lambda_rules import api_gateway_responses as responses
+from workbench.core.lambda_rules.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
+from workbench.core.workspace.function_events import HttpRoute, load_function_events, match_route
 
 REQUEST = HttpRequest(
     method="POST", path="/orders/42", raw_query="tag=a&tag=b&empty=",

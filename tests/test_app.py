@@ -7,7 +7,7 @@ import qasync
 from PySide6.QtCore import QSettings
 
 from workbench.app import choose_workspace, create_window
-from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace
 from workbench.ui.app_settings import AppSettings
 from workbench.ui.event_template_dialog import EventTemplateDialog
 

@@ -8,13 +8,13 @@ import sys
 import textwrap
 import time
 
-from workbench.core.atomic_write import ABANDONED_AFTER_S, STALE_AFTER_S, remove_stale_temp_files, write_text_atomic
-from workbench.core.preset_store import PresetStore
+from workbench.core.workspace.atomic_write import ABANDONED_AFTER_S, STALE_AFTER_S, remove_stale_temp_files, write_text_atomic
+from workbench.core.workspace.preset_store import PresetStore
 
 # Saves a big preset; the disk "hangs" in fsync (as a slow or failing disk does), so the kill lands mid-save.
 KILLED_WRITER = textwrap.dedent('''
     import os, sys, time
-    from workbench.core.atomic_write import write_text_atomic
+    from workbench.core.workspace.atomic_write import write_text_atomic
 
     def hanging_fsync(fd):
         print("in fsync", flush=True)

@@ -3,8 +3,8 @@ one botocore's own chain gives, and with any AWS file or profile botocore itself
 
 import pytest
 
-from workbench.core import aws_credentials
-from workbench.core.aws_credentials import resolve_aws_access
+from workbench.core.child import aws_credentials
+from workbench.core.child.aws_credentials import resolve_aws_access
 
 KEYS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
+from workbench.core.function.function_config import FunctionConfig
 from workbench.engine.engine import InvokeOptions
 
 pytest.importorskip("awslambdaric")

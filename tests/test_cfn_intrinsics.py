@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from workbench.core.cfn_intrinsics import NO_VALUE, Placeholder, Resolver, pseudo_parameters
-from workbench.core.cfn_yaml import parse_cfn_yaml
+from workbench.core.workspace.cfn_intrinsics import NO_VALUE, Placeholder, Resolver, pseudo_parameters
+from workbench.core.workspace.cfn_yaml import parse_cfn_yaml
 
 
 def parse(text: str):

@@ -8,10 +8,10 @@ import time
 import pytest
 
 from run_records import make_record
-from workbench.core.code_fingerprint import code_fingerprint
-from workbench.core.function_config import FunctionConfig
-from workbench.core.history_store import HistoryStore, history_path
-from workbench.core.run_record import RunRecord
+from workbench.core.function.code_fingerprint import code_fingerprint
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.history.history_store import HistoryStore, history_path
+from workbench.core.history.run_record import RunRecord
 
 
 def history(*args, cwd=None):

@@ -176,7 +176,7 @@ def test_a_per_function_expectation_for_an_unknown_function_is_named(qapp, sampl
 
 def test_a_damaged_history_is_a_warning_under_the_commands_own_name(qapp, sample):
     """A history file that is not a database: `test` says so as itself, sets the file aside, and still runs."""
-    from workbench.core.history_store import history_path
+    from workbench.core.history.history_store import history_path
 
     path = history_path(sample)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QFontInfo, QPalette, QTextCursor, QTextFormat
 
-from workbench.ui.code_editor import CodeEditor
+from workbench.ui.editors.code_editor import CodeEditor
 
 
 @pytest.fixture

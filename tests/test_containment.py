@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from workbench.core.containment import NO_CGROUPS_VARIABLE, PIDS_LIMIT_LINE, PROCESS_TREE
-from workbench.core.cpu_share import cpu_limit
-from workbench.core.function_config import FunctionConfig
+from workbench.core.child.containment import NO_CGROUPS_VARIABLE, PIDS_LIMIT_LINE, PROCESS_TREE
+from workbench.core.lambda_rules.cpu_share import cpu_limit
+from workbench.core.function.function_config import FunctionConfig
 from workbench.engine import environment_group
 from processes import process_gone
 

@@ -7,24 +7,24 @@ import signal
 
 import pytest
 
-from workbench.core.billing import billed_duration_ms, gb_seconds, invocation_cost_usd
-from workbench.core.child_environment import RESERVED_KEYS, build_environment
-from workbench.core.function_config import (
+from workbench.core.lambda_rules.billing import billed_duration_ms, gb_seconds, invocation_cost_usd
+from workbench.core.child.process_variables import RESERVED_KEYS, build_environment
+from workbench.core.function.function_config import (
     FunctionConfig,
     validate_config,
     validate_memory,
     validate_timeout,
 )
-from workbench.core.invocation_result import InvocationResult, Status
-from workbench.core.lambda_errors import (
+from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.core.lambda_rules.lambda_errors import (
     exit_error_payload,
     out_of_memory_payload,
     response_too_large_payload,
     runtime_exit_reason,
     timeout_payload,
 )
-from workbench.core.line_splitter import LineSplitter
-from workbench.core.log_lines import end_line, init_report_line, report_line, start_line
+from workbench.core.text.line_splitter import LineSplitter
+from workbench.core.lambda_rules.log_lines import end_line, init_report_line, report_line, start_line
 
 REQUEST_ID = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
 
@@ -353,7 +353,7 @@ def test_fingerprint_follows_code_edits_and_new_packages(tmp_path):
     """Editing a source file or adding a package changes the fingerprint; an unchanged folder keeps it."""
     import os
 
-    from workbench.core.code_fingerprint import code_fingerprint
+    from workbench.core.function.code_fingerprint import code_fingerprint
 
     (tmp_path / "index.js").write_text("exports.handler = async () => 1;\n")
     (tmp_path / "node_modules" / "left-pad").mkdir(parents=True)

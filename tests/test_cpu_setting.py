@@ -5,11 +5,11 @@ import json
 import pytest
 from PySide6.QtWidgets import QCheckBox, QLabel
 
-from workbench.core.containment import CGROUP_V1, Containment, fallback_containment
-from workbench.core.cpu_share import cpu_limit, cpu_share, visible_vcpus
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import InvocationResult, Status
-from workbench.core.workspace_file import WorkspaceFileError, load_workspace_functions, save_workspace_functions
+from workbench.core.child.containment import CGROUP_V1, Containment, fallback_containment
+from workbench.core.lambda_rules.cpu_share import cpu_limit, cpu_share, visible_vcpus
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.core.workspace.workspace_file import WorkspaceFileError, load_workspace_functions, save_workspace_functions
 from workbench.ui.function_settings import FunctionSettings
 from workbench.ui.summary_panel import SummaryPanel
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import Status
 from processes import process_gone, processes_in
 
 TUTORIAL = Path(__file__).parent / "fixtures" / "custom"

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from workbench.app import create_window
-from workbench.core.invoke_api import invalid_json
-from workbench.core.json_check import check_json, format_json
+from workbench.core.lambda_rules.invoke_api_rules import invalid_json
+from workbench.core.text.json_check import check_json, format_json
 from workbench.ui.app_settings import AppSettings
 
 TEMPLATE = """AWSTemplateFormatVersion: '2010-09-09'

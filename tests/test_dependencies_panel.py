@@ -2,11 +2,11 @@
 
 from PySide6.QtWidgets import QLabel, QListWidget, QPushButton
 
-from workbench.core.aws_settings import AwsSettings, load_aws_settings, save_aws_settings
-from workbench.core.environment_report import EnvironmentReport
-from workbench.core.function_config import LayerRef
-from workbench.core.interpreter_choice import Interpreter
-from workbench.core.package_report import Package, ParityFinding
+from workbench.core.workspace.aws_settings import AwsSettings, load_aws_settings, save_aws_settings
+from workbench.core.child.environment_report import EnvironmentReport
+from workbench.core.function.function_config import LayerRef
+from workbench.core.child.interpreter_choice import Interpreter
+from workbench.core.child.package_report import Package, ParityFinding
 from workbench.ui.dependencies_panel import DependenciesPanel
 
 

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from workbench.core.display_check import display_problem
+from workbench.core.text.display_check import display_problem
 
 FOUND = lambda _name: "libxcb-cursor.so.0"  # noqa: E731
 MISSING = lambda _name: None  # noqa: E731

@@ -7,7 +7,7 @@ import stat
 import pytest
 from PySide6.QtCore import Qt
 
-from workbench.ui.editor_tabs import DIRTY_MARKER, EditorTabs
+from workbench.ui.editors.editor_tabs import DIRTY_MARKER, EditorTabs
 
 
 @pytest.fixture

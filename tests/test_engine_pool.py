@@ -3,8 +3,8 @@ engine's maximum, and the rest wait in the queue for a warm one (as Lambda scale
 
 import json
 
-from workbench.core import cold_reason as reasons
-from workbench.core.function_config import FunctionConfig
+from workbench.core.lambda_rules import cold_reason as reasons
+from workbench.core.function.function_config import FunctionConfig
 from workbench.engine.engine import Engine
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from workbench.core.invocation_result import Status
+from workbench.core.function.invocation_result import Status
 from workbench.engine.engine import InvokeOptions
 from python_functions import fn, report_of
 

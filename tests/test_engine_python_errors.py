@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from workbench.core.invocation_result import Status
+from workbench.core.function.invocation_result import Status
 from python_functions import TIMESTAMP_MS, fn, platform_lines, report_of, stack_entry
 
 NBSP = "\u00a0"
@@ -234,7 +234,7 @@ def test_interpreter_that_cannot_execute_is_a_clear_error(python_code, run, tmp_
 def test_a_launcher_that_cannot_be_started_fails_the_call_with_its_request_id(python_code, run, monkeypatch, tmp_path):
     """A runtime program the system cannot start at all (here: the launcher is gone) fails the call as
     Lambda's fork/exec does, naming the program and the call's request id."""
-    from workbench.core.runtime_launch import LaunchCommand
+    from workbench.core.child.runtime_launch import LaunchCommand
     from workbench.engine import environment_group
 
     gone = tmp_path / "gone" / "launcher"

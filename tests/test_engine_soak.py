@@ -4,8 +4,8 @@ import gc
 import json
 import os
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import Status
 
 TOTAL = 1000
 CHECKPOINT = 100

@@ -1,5 +1,5 @@
 """The window and `lambda-workbench invoke` give the same verdict on the same input: both go through
-core/invocation_request.py and the run session, so a rule lives once."""
+core/function/invocation_request.py and the run session, so a rule lives once."""
 
 import json
 import subprocess
@@ -8,7 +8,7 @@ import sys
 import pytest
 from PySide6.QtCore import QSettings
 
-from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace
 from workbench.ui.app_settings import AppSettings
 from workbench.ui.main_window import MainWindow
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
-from workbench.core.sam_template import load_template
+from workbench.core.workspace.env_vars_file import EnvVarsFileError, apply_env_vars, load_env_vars_file
+from workbench.core.workspace.sam_template import load_template
 
 PROJECT = Path(__file__).parent / "fixtures" / "sam_project"
 

@@ -3,7 +3,7 @@
 from PySide6.QtWidgets import QPlainTextEdit
 
 from window_helpers import make_window, workspace  # noqa: F401 - fixtures
-from workbench.core.stack_frames import FOLDED_WARNING, find_locations
+from workbench.core.function.stack_frames import FOLDED_WARNING, find_locations
 
 RUN_TIMEOUT_MS = 20000
 

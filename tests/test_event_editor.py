@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPushButton
 
-from workbench.ui.event_editor import EventEditor
+from workbench.ui.editors.event_editor import EventEditor
 
 
 @pytest.fixture

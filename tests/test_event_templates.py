@@ -1,4 +1,4 @@
-"""The sample-event catalogue and its renderer (workbench.core.event_templates)."""
+"""The sample-event catalogue and its renderer (workbench.core.workspace.event_templates)."""
 
 import base64
 import dataclasses
@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from workbench.core import event_templates as et
-from workbench.core.event_templates import UnknownEvent
+from workbench.core.workspace import event_templates as et
+from workbench.core.workspace.event_templates import UnknownEvent
 from workbench.resources import resource_path
 
 # The services and events of `sam local generate-event` (LAMBDA.md section 8).
@@ -242,7 +242,7 @@ def test_load_catalogue_gives_each_caller_its_own_dicts():
 def test_catalogue_loads_without_qt():
     """Rendering an event loads no Qt module, so the core layer stays usable headless."""
     code = (
-        "import sys; from workbench.core.event_templates import render_event; render_event('s3', 'put'); "
+        "import sys; from workbench.core.workspace.event_templates import render_event; render_event('s3', 'put'); "
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)

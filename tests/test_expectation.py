@@ -6,10 +6,10 @@ import textwrap
 
 import pytest
 
-from workbench.core.expectation import ExpectationError, parse_expectation
-from workbench.core.expectation_check import evaluate
-from workbench.core.expectation_record import record_expectation
-from workbench.core.invocation_result import InvocationResult, Status
+from workbench.core.expectations.expectation import ExpectationError, parse_expectation
+from workbench.core.expectations.expectation_check import evaluate
+from workbench.core.expectations.expectation_record import record_expectation
+from workbench.core.function.invocation_result import InvocationResult, Status
 
 RESPONSE = {"statusCode": 200, "headers": {"Content-Type": "application/json"},
             "body": '{"order_id": "ORD-1", "total": "19.90"}', "items": [1, 2, 3], "ok": True,

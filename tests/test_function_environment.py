@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import Status
 
 from wheels import make_wheel, offline_index
 
@@ -185,7 +185,7 @@ def test_missing_interpreter_version_is_said_before_start(tmp_path, invoke):
 
 def test_an_available_version_runs_on_its_own_interpreter(tmp_path, invoke):
     """python3.13 exists here (pyenv): the function runs on 3.13 with no warning."""
-    from workbench.core.interpreter_choice import choose_interpreter
+    from workbench.core.child.interpreter_choice import choose_interpreter
     config = function(write(tmp_path / "code", {"app.py": "import sys\ndef handler(e, c):\n    return sys.version_info[:2]\n"}),
                       runtime="python3.13")
     if not choose_interpreter(config, dict(os.environ)).matches:
@@ -266,7 +266,7 @@ def test_no_credentials_still_runs_with_one_warning(tmp_path):
 def test_the_sdk_is_installed_on_first_need_only(tmp_path, qapp):
     """With no SDK folder yet, a function that never imports boto3 starts at once (nothing to download);
     one that imports it needs a build first (the SDK install)."""
-    from workbench.core.function_environment import FunctionEnvironment
+    from workbench.core.child.built_environment import FunctionEnvironment
     from workbench.engine.environment_builder import EnvironmentBuilder
 
     builder = EnvironmentBuilder(dict(os.environ, LAMBDA_WORKBENCH_CACHE=str(tmp_path / "empty-cache")))

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig, LayerRef
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig, LayerRef
+from workbench.core.function.invocation_result import Status
 
 from tests_support import invoke_and_wait
 

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from workbench.core.sam_template import load_template
-from workbench.core.invocation_result import Status
+from workbench.core.workspace.sam_template import load_template
+from workbench.core.function.invocation_result import Status
 
 from tests_support import invoke_and_wait
 from wheels import make_wheel, offline_index
@@ -126,7 +126,7 @@ def test_more_than_five_layers_is_refused_as_lambda_does(project, layer_engine, 
 def test_a_config_with_layers_comes_back_from_history_whole(project):
     """History stores the configuration as JSON; its layers come back as LayerRef, equal to what ran."""
     import dataclasses
-    from workbench.core.history_codec import config_from_json
+    from workbench.core.history.history_codec import config_from_json
 
     config = load_template(project / "template.yaml").functions[0].config
     assert config_from_json(json.dumps(dataclasses.asdict(config))) == config

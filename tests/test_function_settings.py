@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.secret_values import looks_secret
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.privacy.secret_values import looks_secret
 from workbench.ui.function_settings import MASK, FunctionSettings
 
 CONFIG = FunctionConfig(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from window_helpers import make_window  # noqa: F401 - fixture
-from workbench.core.new_function import detect_handler
+from workbench.core.function.new_function import detect_handler
 from workbench.ui.new_function_dialog import NewFunctionDialog
 
 RUN_TIMEOUT_MS = 20000

@@ -8,8 +8,8 @@ import sys
 
 from processes import process_gone, processes_in
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_request import prepare_invocation
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_request import prepare_invocation
 from workbench.engine.head_start import start_ahead
 from workbench.engine.run_session import RunSession
 
@@ -104,7 +104,7 @@ def test_what_starts_an_environment_ahead_imports_no_qt(python_code):
     """The head start is worth something only while Qt is not loaded yet: the modules it needs stay free
     of it (and of ssl, which the Runtime API never needs)."""
     script = ("import os, sys\n"
-              "from workbench.core.function_config import FunctionConfig\n"
+              "from workbench.core.function.function_config import FunctionConfig\n"
               "import workbench.cli.invoke\n"
               "from workbench.engine.head_start import start_ahead\n"
               f"head = start_ahead(FunctionConfig('f', 'faults.handler', 'python3.12', {str(python_code)!r}),"

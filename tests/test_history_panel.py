@@ -10,11 +10,11 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qt_compat import qt_api
 
 from run_records import make_record
-from workbench.core.history_codec import SUMMARY_COLUMNS
-from workbench.core.history_store import HistoryStore
-from workbench.core.run_chart_data import chart_data
-from workbench.ui.history_dock import HistoryDock
-from workbench.ui.history_model import PAGE_SIZE, HistoryTableModel
+from workbench.core.history.history_codec import SUMMARY_COLUMNS
+from workbench.core.history.history_store import HistoryStore
+from workbench.core.history.run_chart_data import chart_data
+from workbench.ui.history.history_dock import HistoryDock
+from workbench.ui.history.history_model import PAGE_SIZE, HistoryTableModel
 
 
 def fill_synthetic(store: HistoryStore, count: int) -> None:

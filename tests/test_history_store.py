@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from run_records import CONFIG, make_record
-from workbench.core.history_codec import LOG_CUT_MARKER, MAX_LOG_BYTES
-from workbench.core.history_store import HISTORY_FOLDER, HistoryStore, RunNotFound, history_path
-from workbench.core.invocation_result import Status
-from workbench.core.secret_values import is_concealed, restore_environment
+from workbench.core.history.history_codec import LOG_CUT_MARKER, MAX_LOG_BYTES
+from workbench.core.history.history_store import HISTORY_FOLDER, HistoryStore, RunNotFound, history_path
+from workbench.core.function.invocation_result import Status
+from workbench.core.privacy.secret_values import is_concealed, restore_environment
 
 TESTS = Path(__file__).parent
 
@@ -216,7 +216,7 @@ _WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
     from run_records import make_record
-    from workbench.core.history_store import HistoryStore
+    from workbench.core.history.history_store import HistoryStore
     store = HistoryStore({path!r})
     for n in range({count}):
         store.record(make_record(preset=sys.argv[1], log_lines=("x" * 2000,) * 5))
@@ -246,7 +246,7 @@ def test_two_processes_and_this_one_write_at_once(tmp_path):
 
 def test_recording_does_not_change_the_code_fingerprint(tmp_path):
     """The history folder inside a code folder is not code: writing a run never makes the next one cold."""
-    from workbench.core.code_fingerprint import code_fingerprint
+    from workbench.core.function.code_fingerprint import code_fingerprint
 
     (tmp_path / "app.py").write_text("def handler(e, c):\n    return 1\n")
     before = code_fingerprint(str(tmp_path))

@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.history_store import HistoryStore
-from workbench.core.invocation_request import prepare_invocation
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.history.history_store import HistoryStore
+from workbench.core.function.invocation_request import prepare_invocation
 from workbench.engine.history_writer import HistoryWriter, history_writer_for
 from workbench.engine.run_session import RunSession
 

@@ -3,8 +3,8 @@
 
 import os
 
-from workbench.core import interpreter_choice
-from workbench.core.interpreter_choice import VERSIONS_FILE, interpreter_version
+from workbench.core.child import interpreter_choice
+from workbench.core.child.interpreter_choice import VERSIONS_FILE, interpreter_version
 
 
 def _fake_python(folder, version, runs):

@@ -3,8 +3,8 @@
 import base64
 import json
 
-from workbench.core import invoke_api
-from workbench.core.invoke_api import FunctionReference, InvokeApiError
+from workbench.core.lambda_rules import invoke_api_rules as invoke_api
+from workbench.core.lambda_rules.invoke_api_rules import FunctionReference, InvokeApiError
 
 
 def test_names_arns_and_partial_arns_name_the_function():

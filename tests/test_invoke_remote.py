@@ -10,7 +10,7 @@ import pytest
 
 from serve_helpers import REPO, start_serve
 from test_serve_invoke_api import FUNCTIONS, write_workspace
-from workbench.core.report_parse import parse_report_line, remote_result
+from workbench.core.lambda_rules.report_parse import parse_report_line, remote_result
 
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
@@ -79,8 +79,8 @@ def test_function_name_or_arn_picks_the_deployed_function(served):
 def test_the_remote_run_is_recorded_with_source_remote(served, monkeypatch):
     """invoke_remote hands history a RunRecord marked remote, with the REPORT figures."""
     from workbench.serve.remote_invoke import invoke_remote, remote_client
-    from workbench.core.invocation_request import prepare_invocation
-    from workbench.core.workspace import load_workspace
+    from workbench.core.function.invocation_request import prepare_invocation
+    from workbench.core.workspace.workspace import load_workspace
 
     for name, value in AWS_ENV.items():
         monkeypatch.setenv(name, value)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from workbench.core.json_check import JsonProblem, check_json, format_json
+from workbench.core.text.json_check import JsonProblem, check_json, format_json
 
 
 def test_valid_json_has_no_problem():

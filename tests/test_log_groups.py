@@ -5,7 +5,7 @@ import json
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QToolButton
 
 from window_helpers import make_window, workspace  # noqa: F401 - fixtures
-from workbench.core.log_levels import log_level, shown_at
+from workbench.core.lambda_rules.log_levels import log_level, shown_at
 
 RUN_TIMEOUT_MS = 20000
 
@@ -109,7 +109,7 @@ def test_decoded_body_of_an_api_gateway_response(qtbot, make_window, workspace):
 
 def test_base64_body_is_decoded():
     """isBase64Encoded bodies are decoded before they are shown."""
-    from workbench.core.http_body import decoded_http_body
+    from workbench.core.lambda_rules.http_body import decoded_http_body
 
     decoded = decoded_http_body('{"statusCode": 201, "isBase64Encoded": true, "body": "eyJhIjogMX0=",'
                                 ' "headers": {"Content-Type": "application/json"}}')

@@ -3,8 +3,8 @@ pipe (RAPID hands the runtime the same writer for both, and Go's os/exec then gi
 
 import textwrap
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import Status
 
 INTERLEAVED = textwrap.dedent('''
     import os, sys

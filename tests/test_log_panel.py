@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QTextCharFormat, QTextFormat
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QToolButton
 
-from workbench.ui.log_panel import VIEW_BLOCK_CAP, LogPanel
+from workbench.ui.logs.log_panel import VIEW_BLOCK_CAP, LogPanel
 
 REQUEST_ID = "6f1c2b0e-1a2b-4c3d-8e9f-001122334455"
 PYTHON_ERROR = ("[ERROR] Exception: boom\rTraceback (most recent call last):\r"

@@ -8,7 +8,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel
 
 from processes import process_gone
-from workbench.core.invocation_result import Status
+from workbench.core.function.invocation_result import Status
 from window_helpers import Answers, make_window, workspace  # noqa: F401 - fixtures
 from workbench.ui.main_window import CANCEL, DISCARD, SAVE
 

@@ -10,7 +10,7 @@ from junitparser import JUnitXml
 from mcp_clients import text_of, with_client
 from window_helpers import workspace  # noqa: F401 - fixture
 
-from workbench.core.history_store import HistoryStore
+from workbench.core.history.history_store import HistoryStore
 
 READ_ONLY = {"list_functions", "describe_function", "list_presets", "read_preset", "list_event_templates",
              "generate_event", "dependencies", "list_runs", "show_run", "diff_runs", "local_resources", "outbox"}

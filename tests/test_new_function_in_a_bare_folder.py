@@ -5,7 +5,7 @@ import json
 import pytest
 
 from window_helpers import make_window  # noqa: F401 - fixture
-from workbench.core.workspace import add_function, load_workspace
+from workbench.core.workspace.workspace import add_function, load_workspace
 from workbench.ui.new_function_dialog import NewFunctionDialog
 
 RUN_TIMEOUT_MS = 20000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.invocation_result import Status
+from workbench.core.function.invocation_result import Status
 from workbench.engine.engine import InvokeOptions
 from node_functions import needs_node, node_function
 

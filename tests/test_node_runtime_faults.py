@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import Status
 from node_functions import needs_node, node_function
 from processes import process_gone, processes_in
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QLabel, QToolButton
 
-from workbench.core.preset_store import FUNCTION, SHARED, Preset
+from workbench.core.workspace.preset_store import FUNCTION, SHARED, Preset
 from workbench.ui.preset_picker import PresetPicker
 
 

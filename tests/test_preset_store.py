@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from workbench.core.atomic_write import write_text_atomic
-from workbench.core.preset_store import FUNCTION, SHARED, PresetError, PresetStore, check_preset_name
+from workbench.core.workspace.atomic_write import write_text_atomic
+from workbench.core.workspace.preset_store import FUNCTION, SHARED, PresetError, PresetStore, check_preset_name
 
 
 def _write(path, text):

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from window_helpers import make_window  # noqa: F401 - fixture
-from workbench.ui.editor_tabs import PREVIEW_TIP
+from workbench.ui.editors.editor_tabs import PREVIEW_TIP
 
 
 @pytest.fixture

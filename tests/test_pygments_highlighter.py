@@ -6,7 +6,7 @@ from pygments.token import Keyword, Literal, Name, String
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from workbench.ui.pygments_highlighter import (
+from workbench.ui.editors.pygments_highlighter import (
     DARK_STYLE,
     LIGHT_STYLE,
     PygmentsHighlighter,

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QToolButton
 
-from workbench.core.invocation_result import InvocationResult, Status
+from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.response_panel import VIEW_LIMIT_CHARS, ResponsePanel
 
 REQUEST_ID = "6f1c2b0e-1a2b-4c3d-8e9f-001122334455"

@@ -4,9 +4,9 @@ import dataclasses
 import json
 
 from run_records import CONFIG, make_record
-from workbench.core.run_diff import (ADDED, CHANGED, REMOVED, Change, diff_json, diff_runs, diff_text,
+from workbench.core.history.run_diff import (ADDED, CHANGED, REMOVED, Change, diff_json, diff_runs, diff_text,
                                      mask_log_line)
-from workbench.core.run_record import CodeFile
+from workbench.core.history.run_record import CodeFile
 
 
 def _api_response(total: str, items: list) -> dict:

@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from workbench.core.cold_reason import (EXITED, FIRST_CALL, REQUESTED, RESET, EnvironmentIdentity, cold_reason,
+from workbench.core.lambda_rules.cold_reason import (EXITED, FIRST_CALL, REQUESTED, RESET, EnvironmentIdentity, cold_reason,
                                         config_changes)
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_request import prepare_invocation
-from workbench.core.run_record import CodeFile
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_request import prepare_invocation
+from workbench.core.history.run_record import CodeFile
 from workbench.engine.run_session import RunSession, cold_start_line
 
 

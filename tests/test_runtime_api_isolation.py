@@ -10,8 +10,8 @@ import textwrap
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.invocation_result import Status
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.function.invocation_result import Status
 
 LIVE_HANDLER = textwrap.dedent('''
     import json, os, time

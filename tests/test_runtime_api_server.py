@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.child_environment import build_environment
-from workbench.core.function_config import FunctionConfig
-from workbench.core.lambda_errors import MAX_RESPONSE_BYTES
+from workbench.core.child.process_variables import build_environment
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.lambda_rules.lambda_errors import MAX_RESPONSE_BYTES
 from workbench.engine.environment_membership import ProcessTreeMembership
 from workbench.engine.invoke_request import PendingInvoke, lambda_headers
 from workbench.engine.runtime_api_server import RuntimeApiServer

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.sam_functions import merge_globals
-from workbench.core.sam_template import TemplateError, find_template, load_template
+from workbench.core.workspace.sam_functions import merge_globals
+from workbench.core.workspace.sam_template import TemplateError, find_template, load_template
 
 PROJECT = Path(__file__).parent / "fixtures" / "sam_project"
 

@@ -7,9 +7,9 @@ import types
 
 import pytest
 
-from workbench.core.preset_store import PresetStore
-from workbench.core.sample_workspace import ensure_sample_workspace
-from workbench.core.workspace_file import load_workspace_functions
+from workbench.core.workspace.preset_store import PresetStore
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace
+from workbench.core.workspace.workspace_file import load_workspace_functions
 from workbench.resources import resource_path
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from workbench.core.schedule_expressions import ScheduleError, parse_schedule, schedule_payload, scheduled_event
+from workbench.core.lambda_rules.schedule_expressions import ScheduleError, parse_schedule, schedule_payload, scheduled_event
 
 AT = datetime(2026, 12, 1, 21, 30, 15, tzinfo=timezone.utc)  # a Tuesday
 

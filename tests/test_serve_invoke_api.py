@@ -125,7 +125,7 @@ def test_event_is_accepted_at_once_and_runs(served, tmp_path):
     assert reply["StatusCode"] == 202
     assert reply["Payload"].read() == b""
     assert wait_for(lambda: marks.exists() and len(marks.read_text().splitlines()) == 1)
-    from workbench.core.history_store import HistoryStore
+    from workbench.core.history.history_store import HistoryStore
 
     def recorded():
         store = HistoryStore.for_workspace(served.workspace)

@@ -10,7 +10,7 @@ import boto3
 from botocore.config import Config
 
 from serving_window import serving_window
-from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace
 
 
 def _post(base, path, body):

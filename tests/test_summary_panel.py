@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar
 
-from workbench.core.billing import format_cost, invocation_cost_usd
-from workbench.core.invocation_result import InvocationResult, Status
+from workbench.core.lambda_rules.billing import format_cost, invocation_cost_usd
+from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.summary_panel import SummaryPanel
 
 REQUEST_ID = "6f1c2b0e-1a2b-4c3d-8e9f-001122334455"

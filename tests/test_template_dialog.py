@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from window_helpers import make_window, workspace  # noqa: F401 - fixtures
-from workbench.core.preset_store import FUNCTION, SHARED
+from workbench.core.workspace.preset_store import FUNCTION, SHARED
 from workbench.ui.event_template_dialog import EventTemplateDialog
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from window_helpers import make_window, workspace  # noqa: F401 - fixtures
-from workbench.core.test_report import CANCELLED, FAILED, PASSED
-from workbench.ui.test_results_model import COLUMNS, TestResultsModel, failure_colour
+from workbench.core.expectations.case_report import CANCELLED, FAILED, PASSED
+from workbench.ui.testing.case_results_model import COLUMNS, CaseResultsModel, failure_colour
 
 RUN_TIMEOUT_MS = 60_000
 
@@ -124,7 +124,7 @@ def test_a_broken_expectation_is_named_and_nothing_runs(qtbot, make_window, work
 
 
 def test_the_model_before_any_run(qtmodeltester):
-    qtmodeltester.check(TestResultsModel())
+    qtmodeltester.check(CaseResultsModel())
 
 
 def test_save_run_as_expectation_after_a_single_run(qtbot, make_window, workspace):

@@ -1,6 +1,6 @@
 """The editing rules behind the find bar, Ctrl+/ and bracket matching, on plain strings."""
 
-from workbench.core.text_edits import (SearchQuery, find_matches, matching_bracket, replace_all,
+from workbench.core.text.text_edits import (SearchQuery, find_matches, matching_bracket, replace_all,
                                        toggle_comment)
 
 

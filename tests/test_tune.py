@@ -8,9 +8,9 @@ import json
 import pytest
 
 from workbench.cli import tune as cli_tune
-from workbench.core.billing import invocation_cost_usd
-from workbench.core.invocation_result import InvocationResult, Status
-from workbench.core.memory_sweep import SweepRun, parse_sizes, recommend, size_figures
+from workbench.core.lambda_rules.billing import invocation_cost_usd
+from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.core.tuning.memory_sweep import SweepRun, parse_sizes, recommend, size_figures
 
 CPU_HANDLER = """
 def handler(event, context):
@@ -150,10 +150,10 @@ def test_bad_input_exits_2_and_runs_nothing(qapp, tmp_path):
 
 
 def test_stop_keeps_the_sizes_measured_so_far(qapp, qtbot, tmp_path):
-    from workbench.core.invocation_request import prepare_invocation
-    from workbench.core.workspace import load_workspace
+    from workbench.core.function.invocation_request import prepare_invocation
+    from workbench.core.workspace.workspace import load_workspace
     from workbench.engine.run_session import RunSession
-    from workbench.engine.test_run import session_starter
+    from workbench.engine.suite_run import session_starter
     from workbench.engine.tune_run import TuneRun
 
     folder = make_workspace(tmp_path, SLEEP_HANDLER, {"seconds": 0.01})

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.function_config import FunctionConfig
-from workbench.core.workspace_file import (
+from workbench.core.function.function_config import FunctionConfig
+from workbench.core.workspace.workspace_file import (
     WorkspaceFileError, load_workspace_functions, save_workspace_functions,
 )
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from window_helpers import Answers, make_window  # noqa: F401 - fixture
-from workbench.ui.unsaved_question import CANCEL
+from workbench.ui.editors.unsaved_question import CANCEL
 
 
 @pytest.fixture

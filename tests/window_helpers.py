@@ -3,7 +3,7 @@
 import pytest
 from PySide6.QtCore import QSettings
 
-from workbench.core.sample_workspace import ensure_sample_workspace
+from workbench.core.workspace.sample_workspace import ensure_sample_workspace
 from workbench.ui.app_settings import AppSettings
 from workbench.ui.main_window import DISCARD, MainWindow
 

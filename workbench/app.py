@@ -21,7 +21,7 @@ def data_dir() -> Path:
 
 def choose_workspace(requested: str | None, last: str | None) -> Path:
     """The folder given, else the last workspace if it still exists, else the bundled sample (copied)."""
-    from .core.sample_workspace import ensure_sample_workspace
+    from .core.workspace.sample_workspace import ensure_sample_workspace
 
     if requested:
         return Path(requested).resolve()
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.path and not Path(args.path).is_dir():
         parser.error(f"{args.path}: not a folder")
-    from .core.display_check import display_problem
+    from .core.text.display_check import display_problem
 
     if QApplication.instance() is None and (problem := display_problem(os.environ, sys.platform)):
         print(f"lambda-workbench: {problem}", file=sys.stderr)

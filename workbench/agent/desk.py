@@ -1,6 +1,6 @@
 """What the agent's tools do, over one workspace: its functions and presets read afresh from the files,
 calls made through the run session (source "agent", recorded in the workspace's history like every other
-run), history read back, tests and tuning run through the engine's TestRun and TuneRun.
+run), history read back, tests and tuning run through the engine's SuiteRun and TuneRun.
 
 Every method is a coroutine on the qasync loop the Qt engine shares; bad input raises BadInput with the
 command line's words (file, line, column or field), and nothing is run then.
@@ -13,12 +13,12 @@ from pathlib import Path
 
 from ..core.agent.run_documents import diff_document, run_document, stored_run_document
 from ..core.agent.workspace_documents import function_document, function_summary, preset_document
-from ..core.history_codec import OUTCOMES
-from ..core.history_store import HistoryStore, RunNotFound
-from ..core.invocation_request import Overrides, RunProblem, find_function, prepare_invocation
-from ..core.preset_store import PresetError, PresetStore, check_preset_name
-from ..core.run_record import RunRecord
-from ..core.workspace import Workspace, load_workspace
+from ..core.history.history_codec import OUTCOMES
+from ..core.history.history_store import HistoryStore, RunNotFound
+from ..core.function.invocation_request import Overrides, RunProblem, find_function, prepare_invocation
+from ..core.workspace.preset_store import PresetError, PresetStore, check_preset_name
+from ..core.history.run_record import RunRecord
+from ..core.workspace.workspace import Workspace, load_workspace
 from ..engine.run_session import RunSession
 
 SOURCE = "agent"
@@ -170,7 +170,7 @@ class AgentDesk:
         return stored_run_document(summary, record, self.folder)
 
     def diff_runs(self, before: str, after: str) -> dict:
-        from ..core.run_diff import diff_runs  # deepdiff only when diffing
+        from ..core.history.run_diff import diff_runs  # deepdiff only when diffing
 
         (left, left_record), (right, right_record) = self._run(before), self._run(after)
         return diff_document(diff_runs(left_record, right_record), left.id, right.id)
@@ -179,7 +179,7 @@ class AgentDesk:
         wanted = run_id.strip().lower()
         mine = [rid for rid in self._unconfirmed if wanted and rid.startswith(wanted)]
         if len(mine) == 1:
-            from ..core.history_codec import summary_from_row, summary_values
+            from ..core.history.history_codec import summary_from_row, summary_values
 
             record = self._unconfirmed[mine[0]]
             return summary_from_row((mine[0], *summary_values(record))), record

@@ -18,7 +18,7 @@ PATH = "/mcp"
 
 def open_session(folder: Path, parent, record: bool = True):
     """The run session the tools drive: the workspace's AWS settings, its history written in the background."""
-    from ..core.aws_settings import load_aws_settings
+    from ..core.workspace.aws_settings import load_aws_settings
     from ..engine.history_writer import history_writer_for
     from ..engine.run_session import RunSession
 

@@ -1,16 +1,16 @@
 """The longer tools: presets run as tests, a memory sweep, the dependency report and event templates,
-each driving the engine's own TestRun / TuneRun / environment planner, as the command line does."""
+each driving the engine's own SuiteRun / TuneRun / environment planner, as the command line does."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..core.agent.workspace_documents import template_document
-from ..core.environment_report import report_lines
-from ..core.event_templates import UnknownEvent, UnknownTag, list_events, list_services, render_event
-from ..core.history_store import history_path
-from ..core.memory_sweep import DEFAULT_RUNS, parse_sizes, recommend
-from ..engine.test_run import TestRun, session_starter
+from ..core.child.environment_report import report_lines
+from ..core.workspace.event_templates import UnknownEvent, UnknownTag, list_events, list_services, render_event
+from ..core.history.history_store import history_path
+from ..core.tuning.memory_sweep import DEFAULT_RUNS, parse_sizes, recommend
+from ..engine.suite_run import SuiteRun, session_starter
 from .desk import SOURCE, AgentDesk, BadInput, signalled
 
 # Where run_tests writes its JUnit file unless told: beside the history, in the folder git never sees.
@@ -42,9 +42,9 @@ def generate_event(service: str, event: str, values: dict[str, str] | None) -> d
 
 async def run_tests(desk: AgentDesk, functions: list[str] | None, preset_glob: str | None, cold: bool,
                     junit: str | None) -> dict:
-    from ..core.junit_report import write_junit
-    from ..core.test_plan import PlanError, plan_tests
-    from ..core.test_report import report_document, summarise
+    from ..core.expectations.junit_report import write_junit
+    from ..core.expectations.case_plan import PlanError, plan_tests
+    from ..core.expectations.case_report import report_document, summarise
 
     workspace = desk.workspace()
     if workspace.problem:
@@ -59,7 +59,7 @@ async def run_tests(desk: AgentDesk, functions: list[str] | None, preset_glob: s
     if preset_glob and not plan.cases:
         raise BadInput(f"preset {preset_glob!r} matches no preset")
     junit_path = _junit_path(desk.folder, junit)
-    run = TestRun(list(plan.cases), session_starter(desk.session, source=SOURCE), cold=cold)
+    run = SuiteRun(list(plan.cases), session_starter(desk.session, source=SOURCE), cold=cold)
     finished = signalled(run.finished)
     run.start()
     await finished
@@ -90,7 +90,7 @@ def _relative(text: str, folder: Path) -> str:
 
 async def tune_memory(desk: AgentDesk, function: str, preset: str, sizes: list[int] | None,
                       runs: int | None) -> dict:
-    from ..core.tune_report import cpu_note, sweep_document
+    from ..core.tuning.tune_report import cpu_note, sweep_document
     from ..engine.tune_run import TuneRun
 
     try:

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from ..core.history_store import HistoryStore
+    from ..core.history.history_store import HistoryStore
     from ..engine.run_session import RunSession
 
 
 def open_history(folder: Path, prog: str, stderr: TextIO) -> HistoryStore:
     """The workspace's history store; its notices (a damaged file moved aside, ...) are warnings on stderr
     under the command's own name."""
-    from ..core.history_store import HistoryStore
+    from ..core.history.history_store import HistoryStore
 
     return HistoryStore.for_workspace(folder, on_notice=lambda text: stderr.write(f"{prog}: warning: {text}\n"))
 

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
-from ..core.invocation_request import RunProblem, find_function
+from ..core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
+from ..core.function.invocation_request import RunProblem, find_function
 from .arguments import parse_arguments
 
 PROG = "lambda-workbench deps"
@@ -53,7 +53,7 @@ def resolve_functions(args: argparse.Namespace) -> list[FunctionConfig]:
                                architecture=args.architecture or "x86_64")]
     if args.runtime:
         raise UsageError("--runtime needs --code-dir; a workspace's function has its own")
-    from ..core.workspace import load_workspace
+    from ..core.workspace.workspace import load_workspace
 
     workspace = load_workspace(folder)
     if args.function_id is None and len(workspace.functions) != 1:
@@ -77,8 +77,8 @@ def build_and_report(configs: list[FunctionConfig], rebuild: bool, build: bool, 
                      stderr: TextIO) -> int:
     from PySide6.QtCore import QCoreApplication, QEventLoop
 
-    from ..core.environment_report import report_lines
-    from ..core.function_environment import BuildFailure
+    from ..core.child.environment_report import report_lines
+    from ..core.child.built_environment import BuildFailure
     from ..engine.environment_builder import EnvironmentBuilder
 
     app = QCoreApplication.instance() or QCoreApplication([])

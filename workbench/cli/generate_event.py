@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from workbench.core.event_templates import (
+from workbench.core.workspace.event_templates import (
     EventTemplate,
     UnknownEvent,
     get_template,

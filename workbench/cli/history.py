@@ -17,10 +17,10 @@ import sys
 import time
 from pathlib import Path
 
-from ..core.billing import format_cost
-from ..core.history_codec import OUTCOMES, RunSummary, outcome
-from ..core.history_store import HistoryStore, RunNotFound, history_path
-from ..core.run_record import RunRecord
+from ..core.lambda_rules.billing import format_cost
+from ..core.history.history_codec import OUTCOMES, RunSummary, outcome
+from ..core.history.history_store import HistoryStore, RunNotFound, history_path
+from ..core.history.run_record import RunRecord
 
 
 class _UsageError(Exception):
@@ -155,7 +155,7 @@ def run_document(summary: RunSummary, record: RunRecord) -> dict:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ..core.run_diff import diff_runs, diff_text  # deepdiff only when diffing
+    from ..core.history.run_diff import diff_runs, diff_text  # deepdiff only when diffing
 
     store = _store_or_fail(args.workspace)
     before_id, after_id = (store.resolve(run) for run in args.runs)

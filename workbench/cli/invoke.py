@@ -2,7 +2,7 @@
 
 The function comes from the workspace, as the window sees it (template.yaml, workbench.json, or the
 folder's default function), or from --handler/--code-dir for a bare folder. Every acceptance rule is
-core/invocation_request.py's, so the window and this command refuse the same inputs in the same words.
+core/function/invocation_request.py's, so the window and this command refuse the same inputs in the same words.
 
 Exit status: 0 when every invocation succeeded, 1 when any failed, 2 for bad usage or input (and
 then nothing is invoked), 130 when interrupted.
@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from . import resume_collector
 from .arguments import parse_arguments
-from ..core.aws_settings import AwsSettings, load_aws_settings
-from ..core.function_config import RUNTIMES, FunctionConfig
-from ..core.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
+from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
+from ..core.function.function_config import RUNTIMES, FunctionConfig
+from ..core.function.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
                                        prepare_invocation)
 
 if TYPE_CHECKING:
-    from ..core.run_record import RunRecord
+    from ..core.history.run_record import RunRecord
 
 PROG = "lambda-workbench invoke"
 
@@ -118,7 +118,7 @@ def resolve_function(args: argparse.Namespace) -> FunctionConfig:
                               runtime=args.runtime or "python3.12", code_dir=str(code_dir))
     if args.code_dir:
         raise UsageError("--code-dir needs --handler; for a workspace's function use --workspace DIR")
-    from ..core.workspace import load_workspace
+    from ..core.workspace.workspace import load_workspace
 
     env_vars = Path(args.env_vars).resolve() if args.env_vars else None
     if env_vars is not None and not env_vars.is_file():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..core.invocation_request import PreparedInvocation
+from ..core.function.invocation_request import PreparedInvocation
 from ..serve.remote_invoke import invoke_remote, remote_client
 
 PROG = "lambda-workbench invoke"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
-from ..core.function_events import load_function_events
-from ..core.served_call import ServedCall
+from ..core.workspace.function_events import load_function_events
+from ..core.function.served_call import ServedCall
 
 _KIND_NAMES = {"rest": "Api, REST, payload 1.0", "http1": "HttpApi, payload 1.0", "http2": "HttpApi, payload 2.0",
                "url": "FunctionUrlConfig"}

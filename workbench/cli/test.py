@@ -42,8 +42,8 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     args = parse_arguments(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from ..core.test_plan import PlanError, plan_tests
-    from ..core.workspace import load_workspace
+    from ..core.expectations.case_plan import PlanError, plan_tests
+    from ..core.workspace.workspace import load_workspace
 
     folder = Path(args.workspace)
     if not folder.is_dir():
@@ -71,9 +71,9 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
-    from ..core.junit_report import write_junit
-    from ..core.test_report import FAILED, case_line, report_document, summarise
-    from ..engine.test_run import TestRun, session_starter
+    from ..core.expectations.junit_report import write_junit
+    from ..core.expectations.case_report import FAILED, case_line, report_document, summarise
+    from ..engine.suite_run import SuiteRun, session_starter
     from .command_session import command_session
     from .interrupt import run_until_finished
 
@@ -90,7 +90,7 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.flush()
 
     with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr) as session:
-        run = TestRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
+        run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
         run.case_finished.connect(on_case)
         interrupted = run_until_finished(run)
     summary = summarise(run.results, run.seconds)

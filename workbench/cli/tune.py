@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..core.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
+from ..core.tuning.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
 from .arguments import parse_arguments
 
 PROG = "lambda-workbench tune"
@@ -55,9 +55,9 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _prepare(args, stderr: TextIO):
-    from ..core.invocation_request import RunProblem, find_function, prepare_invocation
-    from ..core.preset_store import PresetStore
-    from ..core.workspace import load_workspace
+    from ..core.function.invocation_request import RunProblem, find_function, prepare_invocation
+    from ..core.workspace.preset_store import PresetStore
+    from ..core.workspace.workspace import load_workspace
 
     folder = Path(args.workspace)
     if not folder.is_dir():
@@ -79,9 +79,9 @@ def _prepare(args, stderr: TextIO):
 
 
 def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
-    from ..core.memory_sweep import recommend
-    from ..core.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
-    from ..engine.test_run import session_starter
+    from ..core.tuning.memory_sweep import recommend
+    from ..core.tuning.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
+    from ..engine.suite_run import session_starter
     from ..engine.tune_run import TuneRun
     from .command_session import command_session
     from .interrupt import run_until_finished

@@ -15,8 +15,8 @@ import os
 import signal
 import time
 
-from ..core.containment import CGROUP_V1, CGROUP_V2, NO_CGROUPS_VARIABLE
-from ..core.cpu_share import CpuLimit
+from ..core.child.containment import CGROUP_V1, CGROUP_V2, NO_CGROUPS_VARIABLE
+from ..core.lambda_rules.cpu_share import CpuLimit
 
 ROOT_NAME = "lambda-workbench"
 _V1_REQUIRED = ("memory", "cpu", "freezer", "pids")

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..core import lambda_errors
-from ..core.billing import invocation_cost_usd
-from ..core import cold_reason as reasons
-from ..core.code_fingerprint import code_snapshot
-from ..core.cold_reason import EnvironmentIdentity
-from ..core.function_config import FunctionConfig
-from ..core.invocation_result import InvocationResult, Status
-from ..core.log_lines import end_line, report_line, start_line
-from ..core.function_environment import FunctionEnvironment, redact
-from ..core.runtime_launch import LaunchError, launch_command
+from ..core.lambda_rules import lambda_errors
+from ..core.lambda_rules.billing import invocation_cost_usd
+from ..core.lambda_rules import cold_reason as reasons
+from ..core.function.code_fingerprint import code_snapshot
+from ..core.lambda_rules.cold_reason import EnvironmentIdentity
+from ..core.function.function_config import FunctionConfig
+from ..core.function.invocation_result import InvocationResult, Status
+from ..core.lambda_rules.log_lines import end_line, report_line, start_line
+from ..core.child.built_environment import FunctionEnvironment, redact
+from ..core.child.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
 from .environment_builder import BuildFailure, EnvironmentBuilder
 from .invoke_request import InvokeRequest, new_request_id, new_trace_id
@@ -63,7 +63,7 @@ class Invocation(QObject):
         self.result: InvocationResult | None = None
         self.cold: bool | None = None
         self.cold_reason: str | None = None
-        """Why the call started a new environment (see core/cold_reason.py); None when it ran warm."""
+        """Why the call started a new environment (see core/lambda_rules/cold_reason.py); None when it ran warm."""
         self.identity: EnvironmentIdentity | None = None
         """The configuration and code snapshot the call ran with."""
         self.started_at: float | None = None

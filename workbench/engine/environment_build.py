@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal, Slot
 
-from ..core.dependency_cache import ENTRY_FILE
-from ..core.function_config import FunctionConfig
-from ..core.function_environment import BuildFailure
-from ..core.line_splitter import LineSplitter
+from ..core.child.dependency_cache import ENTRY_FILE
+from ..core.function.function_config import FunctionConfig
+from ..core.child.built_environment import BuildFailure
+from ..core.text.line_splitter import LineSplitter
 from .environment_planner import BuildPlan, BuildStep
 
 if TYPE_CHECKING:

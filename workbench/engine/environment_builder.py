@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from ..core.function_config import FunctionConfig
-from ..core.function_environment import BuildFailure
+from ..core.function.function_config import FunctionConfig
+from ..core.child.built_environment import BuildFailure
 from .environment_planner import EnvironmentPlanner, uv_executable
 
 if TYPE_CHECKING:

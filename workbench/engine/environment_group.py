@@ -17,10 +17,10 @@ import subprocess
 import tempfile
 import threading
 
-from ..core.containment import (PIDS_MAX, Containment, fallback_containment, fallback_warning)
-from ..core.cpu_share import CpuLimit, cpu_limit
-from ..core.function_config import FunctionConfig
-from ..core.runtime_launch import LaunchCommand
+from ..core.child.containment import (PIDS_MAX, Containment, fallback_containment, fallback_warning)
+from ..core.lambda_rules.cpu_share import CpuLimit, cpu_limit
+from ..core.function.function_config import FunctionConfig
+from ..core.child.runtime_launch import LaunchCommand
 from . import process_tree
 from .cgroup import CgroupHost, EnvironmentCgroup, find_host, owner_alive, owner_id
 from .environment_membership import ProcessTreeMembership

@@ -14,9 +14,9 @@ import socket
 import subprocess
 import time
 
-from ..core.child_environment import build_environment
-from ..core.function_config import FunctionConfig
-from ..core.runtime_launch import LaunchCommand
+from ..core.child.process_variables import build_environment
+from ..core.function.function_config import FunctionConfig
+from ..core.child.runtime_launch import LaunchCommand
 from .environment_group import EnvironmentGroup
 from .environment_membership import ProcessTreeMembership
 from .invoke_request import new_environment_id

@@ -18,20 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.aws_credentials import endpoint_variables, resolve_aws_access
-from ..core.code_fingerprint import code_fingerprint
-from ..core.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built,
+from ..core.child.aws_credentials import endpoint_variables, resolve_aws_access
+from ..core.function.code_fingerprint import code_fingerprint
+from ..core.child.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built,
                                      entry_key, entry_metadata, entry_path, find_manifest, node_install_commands,
                                      python_install_commands)
-from ..core.function_config import MAX_LAYERS, FunctionConfig, LayerRef, runtime_family
-from ..core.function_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
+from ..core.function.function_config import MAX_LAYERS, FunctionConfig, LayerRef, runtime_family
+from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
                                          node_path, python_search_path)
-from ..core.interpreter_choice import Interpreter, choose_interpreter
-from ..core.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
+from ..core.child.interpreter_choice import Interpreter, choose_interpreter
+from ..core.child.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
 from ..resources import runtime_path
 
 if TYPE_CHECKING:
-    from ..core.environment_report import EnvironmentReport
+    from ..core.child.environment_report import EnvironmentReport
 
 # An SDK download that failed is not retried for this long (offline laptops start at once).
 SDK_RETRY_S = 600
@@ -154,7 +154,7 @@ class EnvironmentPlanner:
     def describe(self, config: FunctionConfig) -> EnvironmentReport:
         """What the function's environment is made of, built or not (for the Dependencies section and
         `lambda-workbench deps`)."""
-        from ..core.environment_report import build_report  # the window and `deps` ask; a call never does
+        from ..core.child.environment_report import build_report  # the window and `deps` ask; a call never does
 
         plan = self._plan(config)
         opt_dir = self._merged_layers(plan.layer_parts) if plan.layer_parts and not plan.steps else None

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import sys
 
-from ..core.function_config import FunctionConfig
-from ..core.function_environment import FunctionEnvironment
-from ..core.runtime_launch import LaunchError, launch_command
+from ..core.function.function_config import FunctionConfig
+from ..core.child.built_environment import FunctionEnvironment
+from ..core.child.runtime_launch import LaunchError, launch_command
 from ..resources import runtime_path
 from .environment_launch import EnvironmentLaunch
 from .environment_planner import EnvironmentPlanner

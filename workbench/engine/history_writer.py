@@ -17,7 +17,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
 
-from ..core.run_record import RunRecord
+from ..core.history.run_record import RunRecord
 
 _STOP = object()
 # Runs are written once calls pause this long, or at the latest this long after the first one waiting.
@@ -144,8 +144,8 @@ class HistoryWriter(QObject):
 
 
 def history_writer_for(workspace_folder, parent: QObject | None = None) -> HistoryWriter:
-    """A writer into the workspace's own history (core/history_store.py says where it lives)."""
-    from ..core.history_store import HistoryStore, new_run_id
+    """A writer into the workspace's own history (core/history/history_store.py says where it lives)."""
+    from ..core.history.history_store import HistoryStore, new_run_id
 
     return HistoryWriter(lambda on_notice: HistoryStore.for_workspace(workspace_folder, on_notice=on_notice),
                          new_run_id, parent)

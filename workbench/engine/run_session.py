@@ -18,10 +18,10 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..core.cold_reason import FIRST_CALL
-from ..core.code_fingerprint import code_snapshot, snapshot_fingerprint
-from ..core.invocation_request import PreparedInvocation
-from ..core.run_record import RunRecord
+from ..core.lambda_rules.cold_reason import FIRST_CALL
+from ..core.function.code_fingerprint import code_snapshot, snapshot_fingerprint
+from ..core.function.invocation_request import PreparedInvocation
+from ..core.history.run_record import RunRecord
 from .engine import Engine, Invocation, InvokeOptions, release
 
 

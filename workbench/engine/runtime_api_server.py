@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from ..core.lambda_errors import MAX_RESPONSE_BYTES
+from ..core.lambda_rules.lambda_errors import MAX_RESPONSE_BYTES
 from .environment_launch import loopback_listener
 from .http_server_module import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .invoke_request import PendingInvoke

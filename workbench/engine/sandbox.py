@@ -11,14 +11,14 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from ..core import lambda_errors
-from ..core.billing import billed_duration_ms, invocation_cost_usd
-from ..core.containment import PIDS_LIMIT_LINE
-from ..core.function_config import FunctionConfig
-from ..core.invocation_result import InvocationResult, Status
-from ..core.line_splitter import LineSplitter
-from ..core.log_lines import end_line, init_report_line, report_line, start_line
-from ..core.runtime_launch import LaunchCommand
+from ..core.lambda_rules import lambda_errors
+from ..core.lambda_rules.billing import billed_duration_ms, invocation_cost_usd
+from ..core.child.containment import PIDS_LIMIT_LINE
+from ..core.function.function_config import FunctionConfig
+from ..core.function.invocation_result import InvocationResult, Status
+from ..core.text.line_splitter import LineSplitter
+from ..core.lambda_rules.log_lines import end_line, init_report_line, report_line, start_line
+from ..core.child.runtime_launch import LaunchCommand
 from .deadline import Deadline
 from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch

@@ -10,9 +10,9 @@ import dataclasses
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..core.invocation_request import PreparedInvocation
-from ..core.memory_sweep import SizeFigures, SweepRun, size_figures
-from .test_run import Starter, finished_result
+from ..core.function.invocation_request import PreparedInvocation
+from ..core.tuning.memory_sweep import SizeFigures, SweepRun, size_figures
+from .suite_run import Starter, finished_result
 
 
 class TuneRun(QObject):
@@ -69,7 +69,7 @@ class TuneRun(QObject):
         cold = len(self._calls) < self.cold_runs
         call = self._starter(prepared, cold)
         self._current = call
-        # A bound slot, not a lambda holding self: no reference cycle through the call (see TestRun).
+        # A bound slot, not a lambda holding self: no reference cycle through the call (see SuiteRun).
         call.finished.connect(self._on_finished)
 
     def _on_finished(self, payload) -> None:

@@ -8,9 +8,9 @@ import time
 import uuid
 from typing import Callable
 
-from ..core.function_config import FunctionConfig
-from ..core.invoke_api import retry_delays
-from ..core.served_call import ServedCall
+from ..core.function.function_config import FunctionConfig
+from ..core.lambda_rules.invoke_api_rules import retry_delays
+from ..core.function.served_call import ServedCall
 from .function_caller import FunctionCaller
 
 

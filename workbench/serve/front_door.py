@@ -1,6 +1,6 @@
 """The HTTP front door on aiohttp: API Gateway routes (REST and HTTP APIs) and Function URLs from the
 workspace's Events, each request turned into the event API Gateway would send and the function's answer
-mapped back as API Gateway maps it (workbench.core.api_gateway_events / api_gateway_responses)."""
+mapped back as API Gateway maps it (workbench.core.lambda_rules.api_gateway_events / api_gateway_responses)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Callable
 
 from aiohttp import web
 
-from ..core import api_gateway_responses as responses
-from ..core.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
-from ..core.function_events import REST_STAGE, HttpRoute, function_url_path, match_route
-from ..core.lambda_errors import MAX_REQUEST_BYTES
-from ..core.served_call import ServedCall
+from ..core.lambda_rules import api_gateway_responses as responses
+from ..core.lambda_rules.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
+from ..core.workspace.function_events import REST_STAGE, HttpRoute, function_url_path, match_route
+from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
+from ..core.function.served_call import ServedCall
 from .function_caller import FunctionCaller
 from .invoke_api import read_limited
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..core.function_config import FunctionConfig
-from ..core.function_events import FunctionEvents, load_function_events
-from ..core.invocation_request import RunProblem, prepare_invocation
-from ..core.invocation_result import InvocationResult
-from ..core.run_record import RunRecord
-from ..core.sam_template import find_template
-from ..core.workspace import Workspace, load_workspace
-from ..core.workspace_file import workspace_file_path
+from ..core.function.function_config import FunctionConfig
+from ..core.workspace.function_events import FunctionEvents, load_function_events
+from ..core.function.invocation_request import RunProblem, prepare_invocation
+from ..core.function.invocation_result import InvocationResult
+from ..core.history.run_record import RunRecord
+from ..core.workspace.sam_template import find_template
+from ..core.workspace.workspace import Workspace, load_workspace
+from ..core.workspace.workspace_file import workspace_file_path
 from ..engine.engine import Engine
 from ..engine.run_session import History, RunSession
 

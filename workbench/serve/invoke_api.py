@@ -1,5 +1,5 @@
 """The Lambda Invoke API on aiohttp: `POST /2015-03-31/functions/{FunctionName}/invocations`, answered as
-the service answers boto3, the AWS CLI and the SDKs (the rules are workbench.core.invoke_api's)."""
+the service answers boto3, the AWS CLI and the SDKs (the rules are workbench.core.lambda_rules.invoke_api_rules's)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Callable
 
 from aiohttp import web
 
-from ..core import invoke_api
-from ..core.function_configuration import function_configuration
-from ..core.invoke_api import InvokeApiError
-from ..core.lambda_errors import MAX_REQUEST_BYTES
-from ..core.served_call import ServedCall
+from ..core.lambda_rules import invoke_api_rules as invoke_api
+from ..core.lambda_rules.function_documents import function_configuration
+from ..core.lambda_rules.invoke_api_rules import InvokeApiError
+from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
+from ..core.function.served_call import ServedCall
 from .event_queue import EventQueue
 from .function_caller import FunctionCaller
 

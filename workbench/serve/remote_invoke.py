@@ -7,10 +7,10 @@ from __future__ import annotations
 import base64
 import time
 
-from ..core.code_fingerprint import code_snapshot, snapshot_fingerprint
-from ..core.invocation_request import PreparedInvocation
-from ..core.report_parse import remote_result
-from ..core.run_record import RunRecord
+from ..core.function.code_fingerprint import code_snapshot, snapshot_fingerprint
+from ..core.function.invocation_request import PreparedInvocation
+from ..core.lambda_rules.report_parse import remote_result
+from ..core.history.run_record import RunRecord
 
 
 def remote_client(profile: str | None, region: str | None, endpoint_url: str | None):

@@ -8,8 +8,8 @@ import asyncio
 from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
-from ..core.function_events import ScheduleEvent
-from ..core.schedule_expressions import ScheduleError, parse_schedule, schedule_payload
+from ..core.workspace.function_events import ScheduleEvent
+from ..core.lambda_rules.schedule_expressions import ScheduleError, parse_schedule, schedule_payload
 from .event_queue import EventQueue
 from .function_caller import FunctionCaller
 

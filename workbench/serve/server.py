@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 from PySide6.QtCore import QObject, Signal
 
-from ..core.served_call import ServedCall
+from ..core.function.served_call import ServedCall
 from ..engine.run_session import History, RunSession
 from .event_queue import EventQueue
 from .front_door import FrontDoor

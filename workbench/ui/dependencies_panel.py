@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from ..core.aws_settings import AwsSettings
-from ..core.environment_report import EnvironmentReport
-from ..core.function_config import runtime_family
+from ..core.workspace.aws_settings import AwsSettings
+from ..core.child.environment_report import EnvironmentReport
+from ..core.function.function_config import runtime_family
 
 _WARNING_COLOUR = "#b7791f"
 _ERROR_COLOUR = "#c53030"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..core.aws_credentials import available_profiles
-from ..core.aws_settings import AwsSettings, load_aws_settings, save_aws_settings
-from ..core.function_config import FunctionConfig
-from ..core.function_environment import BuildFailure
+from ..core.child.aws_credentials import available_profiles
+from ..core.workspace.aws_settings import AwsSettings, load_aws_settings, save_aws_settings
+from ..core.function.function_config import FunctionConfig
+from ..core.child.built_environment import BuildFailure
 from ..engine.run_session import RunSession
 from .dependencies_panel import DependenciesPanel
-from .log_panel import LogPanel
+from .logs.log_panel import LogPanel
 from .run_toolbar import RunToolbar
 
 

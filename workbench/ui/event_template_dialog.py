@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHeaderVi
                                QPlainTextEdit, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from ..core.event_templates import (EventTemplate, get_template, list_events, list_services, render_event,
+from ..core.workspace.event_templates import (EventTemplate, get_template, list_events, list_services, render_event,
                                     service_title)
-from .pygments_highlighter import PygmentsHighlighter
+from .editors.pygments_highlighter import PygmentsHighlighter
 
 _EVENT_ROLE = Qt.ItemDataRole.UserRole
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 
-from ..core.invocation_result import InvocationResult
+from ..core.function.invocation_result import InvocationResult
 
 # The log of a run picked in History or the Tests dock. Lambda function names have no parentheses, so no
 # function's log is ever mistaken for it.

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from workbench.core.child_environment import environment_problems
-from workbench.core.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
-from workbench.core.secret_values import looks_secret
+from workbench.core.child.process_variables import environment_problems
+from workbench.core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
+from workbench.core.privacy.secret_values import looks_secret
 from workbench.ui.elided_label import ElidedLabel
 
 MASK = "••••••"

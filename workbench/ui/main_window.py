@@ -9,34 +9,34 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
-from ..core.cold_reason import FIRST_CALL
-from ..core.history_store import HistoryStore
-from ..core.invocation_request import prepare_invocation
-from ..core.new_function import handler_file
-from ..core.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
+from ..core.lambda_rules.cold_reason import FIRST_CALL
+from ..core.history.history_store import HistoryStore
+from ..core.function.invocation_request import prepare_invocation
+from ..core.function.new_function import handler_file
+from ..core.workspace.workspace import Workspace, WorkspaceFunction, load_workspace, save_function
 from ..engine.run_session import Run, RunSession
-from ..engine.test_run import session_starter
+from ..engine.suite_run import session_starter
 from .app_settings import AppSettings
 from ..resources import resource_path
-from .code_locations import CodeLocations
-from .editor_tabs import EditorTabs
-from .event_editor import EventEditor
+from .editors.code_locations import CodeLocations
+from .editors.editor_tabs import EditorTabs
+from .editors.event_editor import EventEditor
 from .event_template_dialog import EventTemplateDialog
 from .function_panels import FunctionPanels
 from .function_settings import FunctionSettings
-from .history_dock import HistoryDock
-from .log_panel import LogPanel
-from .past_run_banner import PastRunBanner
+from .history.history_dock import HistoryDock
+from .logs.log_panel import LogPanel
+from .history.past_run_banner import PastRunBanner
 from .preset_picker import PresetPicker
 from .response_panel import ResponsePanel
 from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
 from .summary_panel import SummaryPanel
-from .tests_dock import TestsDock
-from .tune_view import TuneView
+from .testing.suite_dock import SuiteDock
+from .history.tune_view import TuneView
 from .preset_session import PresetSession
 from .theme import apply_theme
-from .unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
+from .editors.unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
 from .window_indicators import WindowIndicators
 from .workspace_disk_watch import WorkspaceDiskWatch
 from .window_history import WindowHistoryMixin
@@ -85,7 +85,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
         self.code_locations = CodeLocations(self.tabs, self)
         self.dependencies_panel = DependenciesPanel(self)
         self.environment = EnvironmentSection(self.dependencies_panel, self.toolbar, self.log_panel, self.session, self)
-        self.tests_dock = TestsDock(session_starter(self.session), self)
+        self.tests_dock = SuiteDock(session_starter(self.session), self)
         self.tune_view: TuneView | None = None
         self._build_layout()
         self._build_menus()
@@ -333,7 +333,7 @@ class MainWindow(WindowHistoryMixin, WorkspaceActionsMixin, QMainWindow):
 
     @Slot()
     def run_tests(self):
-        """Save edited files, then run every preset as a test in the Tests dock; the TestRun, or None."""
+        """Save edited files, then run every preset as a test in the Tests dock; the SuiteRun, or None."""
         if self.workspace is None or not self.save_all():
             return None
         return self.tests_dock.run(self.workspace)

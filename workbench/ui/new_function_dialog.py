@@ -7,9 +7,9 @@ import re
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
                                QWidget)
 
-from ..core.function_config import CUSTOM_RUNTIMES, NODE_RUNTIMES, PYTHON_RUNTIMES
-from ..core.function_starters import default_handler
-from ..core.new_function import code_folder_problem
+from ..core.function.function_config import CUSTOM_RUNTIMES, NODE_RUNTIMES, PYTHON_RUNTIMES
+from ..core.function.function_starters import default_handler
+from ..core.function.new_function import code_folder_problem
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # Lambda's function name characters
 

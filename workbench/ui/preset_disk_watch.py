@@ -7,8 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Slot
 
-from ..core.preset_store import Preset
-from ..core.text_diff import unified_difference
+from ..core.workspace.preset_store import Preset
+from ..core.text.text_diff import unified_difference
 from .disk_watch import DiskWatch, read_bytes_or_none
 
 

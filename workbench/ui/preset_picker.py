@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QStyle, QToolButton, QWidget,
 )
 
-from workbench.core.preset_store import FUNCTION, SHARED, Preset, check_preset_name
+from workbench.core.workspace.preset_store import FUNCTION, SHARED, Preset, check_preset_name
 
 PresetRole = Qt.ItemDataRole.UserRole
 _MODIFIED = "• modified"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..core.preset_store import FUNCTION, Preset, PresetError, PresetStore
+from ..core.workspace.preset_store import FUNCTION, Preset, PresetError, PresetStore
 from .app_settings import AppSettings
-from .event_editor import EventEditor
+from .editors.event_editor import EventEditor
 from .preset_disk_watch import PresetDiskWatch
 from .preset_picker import PresetPicker
-from .unsaved_question import CANCEL, SAVE, AskUnsaved
+from .editors.unsaved_question import CANCEL, SAVE, AskUnsaved
 
 
 class PresetSession(QObject):

@@ -9,12 +9,12 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalett
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPlainTextDocumentLayout, QPlainTextEdit, QSizePolicy,
                                QSplitter, QToolButton, QVBoxLayout, QWidget)
 
-from workbench.core.http_body import DecodedBody, decoded_http_body
-from workbench.core.invocation_result import InvocationResult, Status
-from workbench.core.json_check import format_json
-from workbench.core.stack_frames import location_at, relative_in
+from workbench.core.lambda_rules.http_body import DecodedBody, decoded_http_body
+from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.core.text.json_check import format_json
+from workbench.core.function.stack_frames import location_at, relative_in
 from workbench.ui.elided_label import ElidedLabel
-from workbench.ui.pygments_highlighter import PygmentsHighlighter, style_for_palette
+from workbench.ui.editors.pygments_highlighter import PygmentsHighlighter, style_for_palette
 
 # Colouring costs about 2 ms per KB: above this size the payload is shown without colours.
 HIGHLIGHT_LIMIT_CHARS = 50_000

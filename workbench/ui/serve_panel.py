@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..core.served_call import ServedCall
+from ..core.function.served_call import ServedCall
 
 # The list keeps the newest calls only: a burst of thousands must not grow the window without bound.
 MAX_ROWS = 1000

@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QResizeEvent
 from PySide6.QtWidgets import (QBoxLayout, QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea,
                                QSizePolicy, QVBoxLayout, QWidget)
 
-from workbench.core.billing import GB_SECOND_PRICE_USD, REQUEST_PRICE_USD, format_cost, invocation_cost_usd
-from workbench.core.invocation_result import InvocationResult, Status
+from workbench.core.lambda_rules.billing import GB_SECOND_PRICE_USD, REQUEST_PRICE_USD, format_cost, invocation_cost_usd
+from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.elided_label import ElidedLabel
 
 NONE = "—"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Slot
 
-from ..core.history_store import HistoryStore
-from ..core.invocation_request import prepare_invocation
-from ..core.workspace import Workspace
+from ..core.history.history_store import HistoryStore
+from ..core.function.invocation_request import prepare_invocation
+from ..core.workspace.workspace import Workspace
 from ..engine.history_writer import history_writer_for
 
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from .about_dialog import AboutDialog
-from .code_editor_frame import focused_frame
+from .editors.code_editor_frame import focused_frame
 from .recent_workspaces_menu import RecentWorkspacesMenu
 from .shortcuts_dialog import ShortcutsDialog
 

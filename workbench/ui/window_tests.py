@@ -1,4 +1,4 @@
-"""The window's test runs: plan the workspace's cases, drive a TestRun into the Tests panel, and record a
+"""The window's test runs: plan the workspace's cases, drive a SuiteRun into the Tests panel, and record a
 run (a case's, or a single run's) as its preset's expectation when asked."""
 
 from __future__ import annotations
@@ -7,16 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.expectation import ExpectationError, expectation_path, load_expectation_file
-from ..core.expectation_check import evaluate
-from ..core.expectation_record import save_recording
-from ..core.invocation_result import InvocationResult
-from ..core.preset_store import SHARED, Preset
-from ..core.test_plan import PlanError, plan_tests
-from ..core.test_report import CaseResult, judged, summarise
-from ..core.workspace import Workspace
-from ..engine.test_run import Starter, TestRun
-from .test_results_panel import TestResultsPanel
+from ..core.expectations.expectation import ExpectationError, expectation_path, load_expectation_file
+from ..core.expectations.expectation_check import evaluate
+from ..core.expectations.expectation_record import save_recording
+from ..core.function.invocation_result import InvocationResult
+from ..core.workspace.preset_store import SHARED, Preset
+from ..core.expectations.case_plan import PlanError, plan_tests
+from ..core.expectations.case_report import CaseResult, judged, summarise
+from ..core.workspace.workspace import Workspace
+from ..engine.suite_run import Starter, SuiteRun
+from .testing.case_results_panel import CaseResultsPanel
 
 
 class WindowTests(QObject):
@@ -25,10 +25,10 @@ class WindowTests(QObject):
     sig_finished = Signal(object)
     """The run's CaseResults, once it ends (stopped or not)."""
 
-    def __init__(self, panel: TestResultsPanel, starter: Starter, parent: QObject | None = None) -> None:
+    def __init__(self, panel: CaseResultsPanel, starter: Starter, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
-        self.current: TestRun | None = None
+        self.current: SuiteRun | None = None
         self._starter = starter
         panel.sig_stop_requested.connect(self.stop)
         panel.sig_save_requested.connect(self.save_case)
@@ -37,7 +37,7 @@ class WindowTests(QObject):
     def running(self) -> bool:
         return self.current is not None
 
-    def run(self, workspace: Workspace) -> TestRun | None:
+    def run(self, workspace: Workspace) -> SuiteRun | None:
         """Start every preset of every function; None when nothing could start (the panel says why)."""
         if self.current is not None:
             return None
@@ -50,7 +50,7 @@ class WindowTests(QObject):
             self.panel.show_problem("\n".join(_relative(str(p), workspace.folder) for p in plan.problems))
             self.sig_notice.emit(f"Tests not run: {_relative(str(plan.problems[0]), workspace.folder)}")
             return None
-        run = TestRun(list(plan.cases), self._starter, parent=self)
+        run = SuiteRun(list(plan.cases), self._starter, parent=self)
         self.current = run
         self.panel.start(list(plan.cases))
         run.case_started.connect(self.panel.case_started)

@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog
 
-from ..core.workspace import add_function, set_env_vars_file
+from ..core.workspace.workspace import add_function, set_env_vars_file
 from .new_function_dialog import NewFunctionDialog
-from .unsaved_question import DISCARD, SAVE
+from .editors.unsaved_question import DISCARD, SAVE
 
 
 class WorkspaceActionsMixin:

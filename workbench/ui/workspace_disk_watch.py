@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..core.sam_template import TEMPLATE_NAMES
-from ..core.workspace_file import workspace_file_path
+from ..core.workspace.sam_template import TEMPLATE_NAMES
+from ..core.workspace.workspace_file import workspace_file_path
 from .disk_watch import DiskWatch
 
 

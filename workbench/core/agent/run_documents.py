@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..history_codec import RunSummary, outcome
-from ..invocation_result import InvocationResult
-from ..run_diff import RunDiff
-from ..run_record import RunRecord
-from ..secret_values import looks_secret
-from ..stack_frames import find_locations, relative_in, resolve
+from ..history.history_codec import RunSummary, outcome
+from ..function.invocation_result import InvocationResult
+from ..history.run_diff import RunDiff
+from ..history.run_record import RunRecord
+from ..privacy.secret_values import looks_secret
+from ..function.stack_frames import find_locations, relative_in, resolve
 
 
 def payload_value(payload: bytes) -> object:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..event_templates import EventTemplate
-from ..expectation import expectation_path
-from ..preset_store import Preset
-from ..workspace import Workspace, WorkspaceFunction
+from ..workspace.event_templates import EventTemplate
+from ..expectations.expectation import expectation_path
+from ..workspace.preset_store import Preset
+from ..workspace.workspace import Workspace, WorkspaceFunction
 from .run_documents import mask_variables, payload_value
 
 # FunctionConfig field -> the name an agent reads (the settings the window's form shows).

@@ -1,0 +1,53 @@
+"""One finished run as history keeps it: what was called, how, and everything that came back.
+
+The run session builds a RunRecord for every invocation (window, command line, serve, tests, tuning);
+the history store writes and reads them; Compare and the charts read them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..function.function_config import FunctionConfig
+from ..function.invocation_result import InvocationResult
+
+# Where a run came from ("agent": a coding agent through `lambda-workbench mcp`).
+SOURCES = ("window", "cli", "serve", "test", "tune", "remote", "agent")
+
+
+@dataclass(frozen=True)
+class CodeFile:
+    """One file of the function's code folder when the run started (path relative to the folder)."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    started_at: float
+    """Unix time (seconds) when the call was made."""
+    source: str
+    """One of SOURCES."""
+    config: FunctionConfig
+    """The configuration the call ran with (its name is the function's)."""
+    event: bytes
+    """The event exactly as sent."""
+    result: InvocationResult
+    log: tuple[str, ...]
+    """Every log line of the call, START to REPORT (init output included on a cold start)."""
+    cold: bool
+    cold_reason: str | None
+    """Why the call started a new environment, in words: "first call", "code changed: app.py", ...
+    None for a warm call."""
+    code_fingerprint: str
+    code_files: tuple[CodeFile, ...] = ()
+    preset: str | None = None
+    """The preset the event came from, when it came from one."""
+    environment_key: str | None = None
+    """The interpreter / dependency cache key the environment was built from, when there is one."""
+
+    @property
+    def function(self) -> str:
+        return self.config.name

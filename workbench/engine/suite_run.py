@@ -1,0 +1,158 @@
+"""Running a test plan: each case in turn, warm per function (or cold each), judged against its expectation.
+
+The command line and the window both drive a SuiteRun; it starts calls through a starter (the run
+session), so every run is recorded like any other.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..core.expectations.expectation import ExpectationError, load_expectation_file
+from ..core.expectations.expectation_check import evaluate
+from ..core.expectations.expectation_record import save_recording
+from ..core.function.invocation_request import PreparedInvocation
+from ..core.expectations.case_plan import PlannedCase
+from ..core.expectations.case_report import CANCELLED, SKIPPED, CaseResult, judged
+
+# starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
+Starter = Callable[[PreparedInvocation, bool], QObject]
+
+
+def finished_result(payload):
+    """The InvocationResult inside what a call's finished signal carries (a RunRecord or the result itself)."""
+    return getattr(payload, "result", payload)
+
+
+class SuiteRun(QObject):
+    """Signals: case_started(PlannedCase), log_lines(list), case_finished(CaseResult), then finished(list) once."""
+
+    __test__ = False
+
+    case_started = Signal(object)
+    log_lines = Signal(list)
+    """Log lines of the running case, as they arrive."""
+    case_finished = Signal(object)
+    finished = Signal(object)
+    """Every CaseResult, in plan order (cancelled ones included)."""
+
+    def __init__(self, cases: list[PlannedCase], starter: Starter, cold: bool = False, update: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cases = list(cases)
+        self.results: list[CaseResult] = []
+        self.started_at = 0.0
+        self.seconds = 0.0
+        self._starter = starter
+        self._cold = cold
+        self._update = update
+        self._current = None
+        self._current_case: PlannedCase | None = None
+        self._lines: list[str] = []
+        self._cancelled = False
+        self._done = False
+
+    def start(self) -> None:
+        self.started_at = time.monotonic()
+        QTimer.singleShot(0, self._next)
+
+    def cancel(self) -> None:
+        """Stop the running case (its environment is killed) and run no more; results so far stay."""
+        if self._done:
+            return
+        self._cancelled = True
+        if self._current is not None:
+            self._current.cancel()
+        else:
+            QTimer.singleShot(0, self._next)
+
+    @property
+    def running(self) -> bool:
+        return self.started_at > 0 and not self._done
+
+    def _next(self) -> None:
+        if self._done or self._current is not None:
+            return
+        index = len(self.results)
+        if index >= len(self.cases):
+            return self._finish()
+        case = self.cases[index]
+        if self._cancelled:
+            self._record(CaseResult(case, CANCELLED, reason="not run: the test run was stopped"))
+            return self._next()
+        if case.skip_reason:
+            self._record(CaseResult(case, SKIPPED, reason=case.skip_reason))
+            return self._next()
+        self._lines = []
+        call = self._starter(case.prepared, self._cold)
+        self._current = call
+        self._current_case = case
+        # Bound slots, never a lambda holding self: no reference cycle through the call, so nothing of it
+        # is freed by a garbage collection that happens to run on another thread.
+        call.log_lines.connect(self._on_lines)
+        call.finished.connect(self._on_finished)
+        # After the call exists, so that a Stop pressed on this signal stops it.
+        self.case_started.emit(case)
+
+    def _on_lines(self, lines: list) -> None:
+        self._lines.extend(lines)
+        self.log_lines.emit(lines)
+
+    def _on_finished(self, payload) -> None:
+        case = self._current_case
+        self._current = self._current_case = None
+        result = finished_result(payload)
+        log = tuple(getattr(payload, "log", None) or self._lines)
+        cold = bool(getattr(payload, "cold", result.cold))
+        if self._cancelled:
+            self._record(CaseResult(case, CANCELLED, result, log, reason="stopped while running"))
+        else:
+            verdict = evaluate(case.expectation, result, log)
+            item = judged(case, result, log, verdict, cold)
+            if self._update and (not verdict.passed or case.expectation is None):
+                item = self._recorded(case, result, log, cold)
+            self._record(item)
+        QTimer.singleShot(0, self._next)
+
+    def _recorded(self, case: PlannedCase, result, log, cold: bool) -> CaseResult:
+        """--update: write the run into the expectation, then judge the run again by what the file now says."""
+        existed = case.expectation_path.is_file()
+        try:
+            save_recording(case.expectation_path, result, _label(case), case.function, case.shared_by)
+            expectation = load_expectation_file(case.expectation_path).for_function(case.function)
+        except (ExpectationError, OSError) as error:
+            verdict = evaluate(case.expectation, result, log)
+            item = judged(case, result, log, verdict, cold)
+            return CaseResult(case, item.status, result, log, verdict, cold, reason=f"expectation not written: {error}")
+        case = case.with_expectation(expectation)
+        verdict = evaluate(expectation, result, log)
+        item = judged(case, result, log, verdict, cold)
+        note = "expectation updated" if existed else "expectation recorded"
+        return CaseResult(case, item.status, result, log, verdict, cold, reason=note)
+
+    def _record(self, item: CaseResult) -> None:
+        self.results.append(item)
+        self.case_finished.emit(item)
+
+    def _finish(self) -> None:
+        if not self._done:
+            self._done = True
+            self.seconds = time.monotonic() - self.started_at
+            self.finished.emit(list(self.results))
+
+
+def _label(case: PlannedCase) -> str:
+    parts = case.preset.path.parts
+    return "/".join(parts[parts.index("events"):]) if "events" in parts else case.preset.path.name
+
+
+def session_starter(session, source: str = "test") -> Starter:
+    """Cases run through the run session, so each is recorded in history like any other run."""
+
+    def start(prepared: PreparedInvocation, cold: bool):
+        return session.run(prepared, source, cold=cold)
+
+    return start
