@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
-LAYERS = ["runtimes", "core", "engine", "ui", "serve", "cli"]  # lowest first
-# ui and serve sit side by side above the engine: neither imports the other.
-RANK = {"runtimes": 0, "core": 1, "engine": 2, "ui": 3, "serve": 3, "cli": 4}
+LAYERS = ["runtimes", "core", "engine", "ui", "serve", "agent", "cli"]  # lowest first
+# ui, serve and agent (the MCP server) sit side by side above the engine: none imports another.
+RANK = {"runtimes": 0, "core": 1, "engine": 2, "ui": 3, "serve": 3, "agent": 3, "cli": 4}
 FORBIDDEN_QT = {
     "core": ("PySide6",),
     "engine": ("PySide6.QtWidgets", "PySide6.QtGui"),
@@ -16,6 +16,7 @@ FORBIDDEN_QT = {
     # Headless commands: QtCore through the engine, never the widgets.
     "cli": ("PySide6.QtWidgets", "PySide6.QtGui", "workbench.ui"),
     "serve": ("PySide6.QtWidgets", "PySide6.QtGui"),
+    "agent": ("PySide6.QtWidgets", "PySide6.QtGui"),
 }
 
 

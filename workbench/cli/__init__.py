@@ -19,6 +19,7 @@ SUBCOMMANDS = {
     "history": "history",
     "deps": "deps",
     "tune": "tune",
+    "mcp": "mcp",
 }
 # Subcommands whose process has nothing left to do once main returns: it ends there, without tearing down
 # the interpreter and Qt (about 30 ms of every `invoke`). Their environments are gone and their files

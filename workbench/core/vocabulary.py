@@ -29,7 +29,9 @@ class RunSource:
     TEST = "test"
     TUNE = "tune"
     REMOTE = "remote"
-    ALL = (WINDOW, CLI, SERVE, TEST, TUNE, REMOTE)
+    AGENT = "agent"
+    """A coding agent, through `lambda-workbench mcp`."""
+    ALL = (WINDOW, CLI, SERVE, TEST, TUNE, REMOTE, AGENT)
 
 
 class EnvironmentState:

@@ -24,9 +24,16 @@ def private_folder(folder: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """Create the file empty if it is not there, owner-only either way (never truncates)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
-    os.close(descriptor)
+    """Create the file empty if it is not there, owner-only either way (never truncates).
+
+    An existing file is never opened here: closing any descriptor of a file drops every POSIX lock this
+    process holds on it, and SQLite's locks on an open database (the window's History reader, say) would
+    be gone, leaving that connection reading a stale snapshot."""
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE))
+        except FileExistsError:
+            pass
     _tighten(path, FILE_MODE)
     return path
 

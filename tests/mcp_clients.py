@@ -1,0 +1,33 @@
+"""Driving `lambda-workbench mcp` with the mcp SDK's own client, over stdio (the server is a real child
+process) or streamable HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+CALL_TIMEOUT_S = 60
+
+
+def server_parameters(workspace: Path, *options: str) -> StdioServerParameters:
+    return StdioServerParameters(command=sys.executable,
+                                 args=["-m", "workbench", "mcp", "--workspace", str(workspace), *options],
+                                 cwd=str(Path(__file__).resolve().parent.parent))
+
+
+def with_client(workspace: Path, scenario, *options: str, mode: str = "auto"):
+    """Run `await scenario(client)` against a server started over stdio; returns what it returns."""
+    async def main():
+        async with Client(server_parameters(workspace, *options), mode=mode,
+                          read_timeout_seconds=CALL_TIMEOUT_S) as client:
+            return await scenario(client)
+
+    return asyncio.run(main())
+
+
+def text_of(result) -> str:
+    return "\n".join(getattr(block, "text", "") for block in result.content)
