@@ -150,3 +150,9 @@ def identify_peer(ours: tuple[str, int], theirs: tuple[str, int],
         if pid not in seen and _holds(pid, target):
             return LoopbackPeer(uid, pid)
     return LoopbackPeer(uid, None)
+
+
+def peer_uid(ours: tuple[str, int], theirs: tuple[str, int]) -> int | None:
+    """Only the uid owning the client end (no process scan): enough to refuse other local users."""
+    row = _socket_owner(theirs, ours)
+    return None if row is None else row[0]

@@ -47,6 +47,8 @@ class RunRecord:
     """The preset the event came from, when it came from one."""
     environment_key: str | None = None
     """The interpreter / dependency cache key the environment was built from, when there is one."""
+    aws_calls: tuple = ()
+    """The AWS API calls the run made to the workspace's local services (core.services.api_calls.AwsCall)."""
 
     @property
     def function(self) -> str:
