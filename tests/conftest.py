@@ -153,3 +153,50 @@ def _collect_after_each_test(_collect_on_the_qt_thread):
     """A test that never runs Qt's loop still has its garbage collected, on this thread, once it is due."""
     yield
     _collect_on_the_qt_thread.collect_if_due()
+
+
+# --- Nothing left behind ----------------------------------------------------------------------------
+# Every process the suite starts carries this mark in its environment. A services host is kept warm on
+# purpose after the command that started it ends, so the suite stops whatever still carries the mark when it
+# finishes (and names it), instead of leaving it to outlive the run.
+_SESSION_MARK = f"workbench-tests-{os.getpid()}"
+os.environ["LAMBDA_WORKBENCH_TEST_SESSION"] = _SESSION_MARK
+
+
+def _marked_processes() -> list[tuple[int, str]]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as environ:
+                if f"LAMBDA_WORKBENCH_TEST_SESSION={_SESSION_MARK}".encode() not in environ.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                found.append((int(entry), cmdline.read().replace(b"\0", b" ").decode(errors="replace")[:120]))
+        except OSError:
+            continue
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import signal
+    import time
+
+    leftovers = _marked_processes()
+    for pid, _command in leftovers:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _marked_processes():
+        time.sleep(0.1)
+    for pid, _command in _marked_processes():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if leftovers:
+        print(f"\nStopped {len(leftovers)} process(es) the tests left running: "
+              + "; ".join(command for _pid, command in leftovers[:5]))

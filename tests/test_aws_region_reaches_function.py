@@ -29,7 +29,7 @@ def test_the_region_follows_the_users_settings(tmp_path, shell, config, extra, e
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "config"),
                HOME=str(tmp_path), **shell)
     done = subprocess.run([sys.executable, "-m", "workbench", "invoke", "--code-dir", str(tmp_path), "--handler",
-                           "app.handler", "--no-history", *extra], cwd=REPO, env=env, capture_output=True, text=True,
+                           "app.handler", "--no-history", "--aws", "account", *extra], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=90)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [expected, expected]
@@ -41,7 +41,7 @@ def test_no_credentials_warns_when_boto3_is_imported_in_a_list(tmp_path):
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"),
                HOME=str(tmp_path))
     done = subprocess.run([sys.executable, "-m", "workbench", "invoke", "--code-dir", str(tmp_path), "--handler",
-                           "app.handler", "--no-history"], cwd=REPO, env=env, capture_output=True, text=True,
+                           "app.handler", "--no-history", "--aws", "account"], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0 and json.loads(done.stdout) == "boto3", done.stderr
     assert done.stderr.count("WARNING: no AWS credentials found") == 1

@@ -239,7 +239,8 @@ def test_credentials_from_a_profile_reach_the_handler_and_never_the_log(tmp_path
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_CONFIG_FILE=str(config))
     report = tmp_path / "report.jsonl"
-    done = cli("--code-dir", str(code), "--handler", "app.handler", "--profile", "dev", "--report-json", str(report),
+    done = cli("--code-dir", str(code), "--handler", "app.handler", "--profile", "dev", "--aws", "account",
+               "--report-json", str(report),
                "--workspace", str(code), env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"key": True, "secret": True, "region": "eu-central-1"}
@@ -257,7 +258,7 @@ def test_no_credentials_still_runs_with_one_warning(tmp_path):
     code = write(tmp_path / "code", {"app.py": "import boto3\ndef handler(e, c):\n    return 'ran'\n"})
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"))
-    done = cli("--code-dir", str(code), "--handler", "app.handler", "--no-history", env=env)
+    done = cli("--code-dir", str(code), "--handler", "app.handler", "--no-history", "--aws", "account", env=env)
     assert done.returncode == 0 and json.loads(done.stdout) == "ran"
     assert done.stderr.count("WARNING: no AWS credentials found") == 1
     assert "aws configure" in done.stderr

@@ -13,6 +13,7 @@ import pytest
 from run_records import CONFIG, make_record
 from workbench.core.history.history_codec import LOG_CUT_MARKER, MAX_LOG_BYTES
 from workbench.core.history.history_store import HISTORY_FOLDER, HistoryStore, RunNotFound, history_path
+from workbench.core.history.history_schema import SCHEMA_VERSION
 from workbench.core.function.invocation_result import Status
 from workbench.core.privacy.secret_values import is_concealed, restore_environment
 
@@ -189,7 +190,7 @@ def test_a_newer_schema_is_left_alone(tmp_path):
     connection.close()
     store = HistoryStore(path)
     store.record(make_record())
-    assert store.path.name == "h.v1.sqlite3" and "newer Lambda Workbench" in store.notices[0]
+    assert store.path.name == f"h.v{SCHEMA_VERSION}.sqlite3" and "newer Lambda Workbench" in store.notices[0]
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 99
     store.close()
 

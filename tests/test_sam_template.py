@@ -82,11 +82,12 @@ def test_plain_lambda_function_ignores_globals(template):
     assert "STAGE" not in audit.config.env_dict()
 
 
-def test_resources_and_attributes_become_placeholders(template):
-    """A Ref to the table and a GetAtt of its Arn read as placeholders, not errors."""
+def test_resources_and_attributes_resolve_to_their_local_names(template):
+    """A Ref to the table and a GetAtt of its Arn read as the name and ARN the local services host gives it
+    (its TableName here), not errors."""
     env = template.function("OrderFunction").config.env_dict()
-    assert env["TABLE_NAME"] == "${OrdersTable}"
-    assert env["TABLE_ARN"] == "${OrdersTable.Arn}"
+    assert env["TABLE_NAME"] == "orders-dev"
+    assert env["TABLE_ARN"] == "arn:aws:dynamodb:us-east-1:123456789012:table/orders-dev"
 
 
 def test_parameters_resolve_to_their_defaults(template):

@@ -72,7 +72,7 @@ def test_the_response_is_unaltered_while_logs_and_history_are_masked(tmp_path):
     env.update(AWS_ACCESS_KEY_ID=KEY_ID, AWS_SECRET_ACCESS_KEY=SECRET_KEY,
                AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"))
     report = tmp_path / "report.jsonl"
-    done = _run("invoke", "Leaky", "--workspace", str(workspace), "--report-json", str(report), env=env)
+    done = _run("invoke", "Leaky", "--workspace", str(workspace), "--aws", "account", "--report-json", str(report), env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(report.read_text())["response"] == {"password": MASK, "key_id": KEY_ID, "secret_key": MASK}
     # stdout: the response exactly as returned, secrets and the key ID included.

@@ -17,6 +17,7 @@ SUBCOMMANDS = {
     "test": "test",
     "serve": "serve",
     "history": "history",
+    "services": "services",
     "deps": "deps",
     "tune": "tune",
     "mcp": "mcp",

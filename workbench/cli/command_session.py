@@ -23,7 +23,8 @@ def open_history(folder: Path, prog: str, stderr: TextIO) -> HistoryStore:
 
 
 @contextmanager
-def command_session(prog: str, workspace_folder: Path, record: bool, stderr: TextIO) -> Iterator[RunSession]:
+def command_session(prog: str, workspace_folder: Path, record: bool, stderr: TextIO,
+                    aws_mode: str | None = None) -> Iterator[RunSession]:
     """A RunSession whose runs are recorded in the workspace's history when `record`; a history it cannot
     write to is a warning on stderr under prog's name, not a failure of the command."""
     from PySide6.QtCore import QCoreApplication
@@ -37,6 +38,13 @@ def command_session(prog: str, workspace_folder: Path, record: bool, stderr: Tex
     session = RunSession(history=history, parent=app)
     session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))
     try:
+        from .local_services import apply_aws
+
+        try:
+            apply_aws(session, workspace_folder, aws_mode)
+        except Exception as error:  # a bad setting, or a host that cannot start: nothing is run
+            stderr.write(f"{prog}: error: local AWS services: {error}\n")
+            raise SystemExit(2) from None
         yield session
     finally:
         session.shutdown()

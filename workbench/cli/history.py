@@ -150,6 +150,7 @@ def run_document(summary: RunSummary, record: RunRecord) -> dict:
         "codeFingerprint": record.code_fingerprint,
         "codeFiles": [dataclasses.asdict(f) for f in record.code_files],
         "environmentKey": record.environment_key,
+        "awsCalls": [call.to_json() for call in record.aws_calls],
     })
     return document
 

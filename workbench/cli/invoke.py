@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from . import resume_collector
 from .arguments import parse_arguments
 from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
+from .local_services import add_aws_option, local_services
 from ..core.function.function_config import RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
                                        prepare_invocation)
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     parser.add_argument("--full-cpu", action="store_true",
                         help="run with this machine's full CPU instead of Lambda's share of the memory size")
+    add_aws_option(parser)
     remote = parser.add_argument_group("on AWS", "--remote runs the same call against the deployed function "
                                                  "(boto3, LogType=Tail; --function-name is its name or ARN)")
     remote.add_argument("--remote", action="store_true", help="invoke the deployed function instead")
@@ -153,9 +155,16 @@ def prepare(args: argparse.Namespace, stdin: BinaryIO) -> PreparedInvocation:
 
 
 def aws_settings(args: argparse.Namespace) -> AwsSettings:
-    """--profile and --region over the workspace's own AWS settings."""
-    saved = load_aws_settings(_workspace_folder(args))
-    return AwsSettings(args.profile or saved.profile, args.region or saved.region, saved.endpoints)
+    """--profile and --region over the workspace's own AWS settings; in local mode (--aws, else the
+    workspace's setting) the workspace's services host, joined or started."""
+    folder = _workspace_folder(args)
+    saved = load_aws_settings(folder)
+    region = args.region or saved.region
+    try:
+        local = local_services(folder, args.aws, region)
+    except Exception as error:  # a bad setting, or a host that cannot start: nothing is run
+        raise UsageError(f"local AWS services: {error}") from None
+    return AwsSettings(args.profile or saved.profile, region, saved.endpoints, local)
 
 
 def report_document(record: RunRecord, environment=None) -> dict:
@@ -200,7 +209,8 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     # The first environment starts before Qt and the engine are imported: its init runs beside them.
     from ..engine.head_start import start_ahead
 
-    head_start = start_ahead(prepared.config, dict(os.environ), aws.profile, aws.region, dict(aws.endpoints))
+    head_start = start_ahead(prepared.config, dict(os.environ), aws.profile, aws.region, dict(aws.endpoints),
+                             aws.local)
     try:
         return _run_in_session(prepared, repeat, cold, stdout, stderr, report, history_folder, aws, head_start)
     finally:
@@ -220,7 +230,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
         from ..engine.history_writer import history_writer_for
         history = history_writer_for(history_folder, app)
     session = RunSession(history=history, parent=app)
-    session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints))
+    session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints), aws.local)
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
     failed = False
     # Lambda joins a Python error's lines with CR; on a terminal that would overwrite itself.
@@ -317,8 +327,12 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
             finally:
                 if history is not None:
                     history.close()
-        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder,
-                               aws_settings(args))
+        try:
+            aws = aws_settings(args)
+        except UsageError as error:
+            stderr.write(f"{PROG}: error: {error}\n")
+            return 2
+        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder, aws)
     finally:
         if report is not None:
             report.close()

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .command_session import open_history
+from .local_services import add_aws_option
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reveal-secrets", action="store_true",
                         help="give the values of secret-looking variables (TOKEN, PASSWORD, KEY, ...) in "
                              "GetFunction, GetFunctionConfiguration and ListFunctions; masked (****) by default")
+    add_aws_option(parser)
     parser.add_argument("--quiet", action="store_true", help="do not print the functions' log lines")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     return parser
@@ -90,6 +92,13 @@ def _serve(args, folder: Path) -> int:
     if unknown:
         print(f"lambda-workbench serve: --schedule {unknown[0]}: no such function in {folder} "
               f"(functions: {', '.join(workspace.function_names)})", file=sys.stderr)
+        return 2
+    try:
+        from .local_services import apply_aws
+
+        apply_aws(server.caller.session, folder, args.aws)
+    except Exception as error:  # a bad setting, or a host that cannot start: nothing is served
+        print(f"lambda-workbench serve: local AWS services: {error}", file=sys.stderr)
         return 2
     server.call_served.connect(print_call)
     if not args.quiet:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .arguments import parse_arguments
+from .local_services import add_aws_option
 
 # Lines of differences printed under a failing case (all of them are in --json and --junit).
 SHOWN_DIFFERENCES = 5
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", metavar="FILE", help="write every case's result and figures as JSON")
     parser.add_argument("--cold", action="store_true", help="a new environment for every case (default: warm per function)")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
+    add_aws_option(parser)
     parser.add_argument("--update", action="store_true",
                         help="record each failing case's run into its expectation (and create missing ones)")
     return parser
@@ -89,7 +91,7 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
                 stdout.write(f"      {difference}{where}\n")
         stdout.flush()
 
-    with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr) as session:
+    with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr, args.aws) as session:
         run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
         run.case_finished.connect(on_case)
         interrupted = run_until_finished(run)

@@ -16,6 +16,7 @@ from typing import TextIO
 from ..core.tuning.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
 from .arguments import parse_arguments
 from ..core.vocabulary import RunSource
+from .local_services import add_aws_option
 
 PROG = "lambda-workbench tune"
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"calls at each size, the first cold (default {DEFAULT_RUNS})")
     parser.add_argument("--json", metavar="FILE", help="write one object per size (memoryMB, p50DurationMs, "
                                                        "p90DurationMs, avgCostUSD, failed, ...)")
+    add_aws_option(parser)
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     return parser
 
@@ -94,7 +96,7 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(figures_line(figures, architecture) + "\n")
         stdout.flush()
 
-    with command_session(PROG, Path(args.workspace), not args.no_history, stderr) as session:
+    with command_session(PROG, Path(args.workspace), not args.no_history, stderr, args.aws) as session:
         run = TuneRun(prepared, sizes, args.runs, session_starter(session, source=RunSource.TUNE))
         for line in header_lines(prepared, sizes, args.runs):
             stdout.write(line + "\n")

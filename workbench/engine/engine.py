@@ -118,6 +118,11 @@ class Invocation(QObject):
         else:
             self._engine._begin(self, *self._after_build)
 
+    @property
+    def access_key(self) -> str | None:
+        """The key the call's environment signs its AWS calls with (None before it has one)."""
+        return self._sandbox.access_key if self._sandbox is not None else None
+
     def _attach(self, sandbox: Sandbox, cold: bool, announce: bool = True,
                 environment: FunctionEnvironment | None = None) -> None:
         self._sandbox = sandbox

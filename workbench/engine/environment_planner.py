@@ -27,6 +27,7 @@ from ..core.function.function_config import MAX_LAYERS, FunctionConfig, LayerRef
 from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
                                          node_path, python_search_path)
 from ..core.child.interpreter_choice import Interpreter, choose_interpreter
+from ..core.services.settings import LocalServices, local_variables
 from ..core.child.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
 from ..resources import runtime_path
 from ..core.vocabulary import ErrorType
@@ -102,6 +103,9 @@ class EnvironmentPlanner:
         self.profile: str | None = host_env.get("AWS_PROFILE")
         self.region: str | None = None
         self.endpoints: dict[str, str] = {k: v for k, v in host_env.items() if k.startswith("AWS_ENDPOINT_URL")}
+        self.local: LocalServices | None = None
+        self.local_endpoint: str | None = None
+        """The services host the environments of local mode were given (None until one was needed)."""
         # config -> (stamp, environment, when): the warm path answers from here without probing anything.
         self._memo: dict[FunctionConfig, tuple[tuple, FunctionEnvironment, float]] = {}
 
@@ -111,8 +115,11 @@ class EnvironmentPlanner:
         return uv_executable()
 
     def set_aws(self, profile: str | None = None, region: str | None = None,
-                endpoints: dict[str, str] | None = None) -> None:
-        """The workspace's (or command line's) profile, region and endpoint URLs for the next cold starts."""
+                endpoints: dict[str, str] | None = None, local: LocalServices | None = None) -> None:
+        """The workspace's (or command line's) profile, region and endpoint URLs for the next cold starts;
+        with `local`, calls go to the workspace's services host with local credentials instead."""
+        self.local = local
+        self.local_endpoint = local.endpoint if local is not None else None
         self.profile = profile or self.host_env.get("AWS_PROFILE")
         self.region = region or None
         if endpoints is not None:
@@ -317,6 +324,18 @@ class EnvironmentPlanner:
             # Lambda's PATH and LD_LIBRARY_PATH end in /opt/bin and /opt/lib.
             variables.append(("PATH", self.host_env.get("PATH", "/usr/bin:/bin") + f":{opt_dir}/bin"))
             variables.append(("LD_LIBRARY_PATH", f"{config.code_dir}/lib:{opt_dir}/lib"))
+        if self.local is not None:
+            # The user's credentials never reach the function, unless a service stays on the account.
+            account = resolve_aws_access(self.profile, self.host_env).variables if self.local.keep_on_account else ()
+            notices = list(plan.notices)
+            if self.local_endpoint is None and plan.uses_sdk:
+                notices += self._start_local_host()
+            variables += list(local_variables(self.local_endpoint or "", self.local.region,
+                                              self.local.keep_on_account, account))
+            if not self.local_endpoint:
+                variables = [item for item in variables if item[0] != "AWS_ENDPOINT_URL"]
+            return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
+                                       tuple(variables), tuple(notices), tuple(value for _n, value in account))
         access = resolve_aws_access(self.profile, self.host_env)
         variables += list(access.variables)
         # The region as the user's own tools would pick it (sam local invoke passes its session's): the one
@@ -332,6 +351,17 @@ class EnvironmentPlanner:
             notices.append(access.warning)
         return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
                                    tuple(variables), tuple(notices), access.secrets)
+
+    def _start_local_host(self) -> list[str]:
+        """Join or start the workspace's services host (its first need); a notice when it cannot start."""
+        from .services_host import HostStartError, start_host
+
+        try:
+            self.local_endpoint = start_host(self.local.workspace, region=self.local.region).endpoint
+        except (HostStartError, OSError) as error:
+            return [f"WARNING: the local AWS services could not start ({error}); the function's AWS calls fail "
+                    "until they do (lambda-workbench services shows why)."]
+        return []
 
     def _merged_layers(self, parts: list[tuple[LayerRef, str | None]]) -> str | None:
         """The layers extracted in order into one folder, a later layer's file replacing an earlier one's, as

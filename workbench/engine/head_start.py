@@ -52,12 +52,12 @@ class HeadStart:
 
 
 def start_ahead(config: FunctionConfig, host_env: dict[str, str], profile: str | None = None,
-                region: str | None = None, endpoints: dict[str, str] | None = None) -> HeadStart | None:
+                region: str | None = None, endpoints: dict[str, str] | None = None, local=None) -> HeadStart | None:
     """Start config's environment now when nothing has to be built first; None when it cannot start
     this way (a build is due, the launch would fail): the Engine then does it, and reports it, as usual.
     profile, region, endpoints: the AWS settings the Engine's builder gets (set_aws)."""
     planner = EnvironmentPlanner(host_env)
-    planner.set_aws(profile, region, endpoints)
+    planner.set_aws(profile, region, endpoints, local)
     environment = planner.ready(config)
     if not isinstance(environment, FunctionEnvironment):
         return None

@@ -101,16 +101,48 @@ class Run(QObject):
         invocation = self.invocation
         identity = invocation.identity
         code = identity.code if identity is not None else code_snapshot(self.config.code_dir)
+        aws_calls = self._aws_calls()
         self.record = RunRecord(
             started_at=self.started_at, source=self.source, config=self.config, event=self.prepared.event,
             result=result, log=tuple(self._lines), cold=bool(invocation.cold),
             cold_reason=invocation.cold_reason if invocation.cold else None,
             code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset,
             environment_key=invocation.environment.key if invocation.environment is not None else None,
-            secrets=invocation.environment.secrets if invocation.environment is not None else ())
+            secrets=invocation.environment.secrets if invocation.environment is not None else (),
+            aws_calls=aws_calls)
         self.run_id = self._session._record(self.record)
         self.finished.emit(self.record)
         self._session._run_done(self)
+
+
+    def _aws_calls(self) -> tuple:
+        """The calls this run's environment made to the local services host while the run lasted; a line in
+        the log for each operation the host does not emulate, and when the host could not be asked."""
+        builder, key = self._session.engine.builder, self.invocation.access_key
+        if builder.local is None or not key:
+            return ()
+        from .services_host import calls_of, find_host
+
+        if builder.local_endpoint is None:  # the host was started ahead of the session (the head start)
+            running = find_host(builder.local.workspace)
+            builder.local_endpoint = running.endpoint if running is not None else None
+        endpoint = builder.local_endpoint
+        if endpoint is None:
+            return ()
+
+        try:
+            calls = calls_of(endpoint, key, self.started_at, time.time())
+        except (OSError, ValueError, KeyError) as error:
+            self._on_lines([f"[workbench] The local AWS services host at {endpoint} did not answer "
+                            f"({error}): it stopped during this run; it is started again with the state it "
+                            "last saved."])
+            return ()
+        missing = sorted({f"{call.api or call.service}.{call.operation}" for call in calls
+                          if call.error == "NotImplemented"})
+        if missing:
+            self._on_lines([f"[workbench] Not emulated locally: {name} (the handler got AWS's NotImplemented "
+                            "error)" for name in missing])
+        return tuple(calls)
 
 
 class Series(QObject):
@@ -247,9 +279,14 @@ class RunSession(QObject):
         self.engine.reset(config.name)
         return self.engine.builder.rebuild(config)
 
-    def set_aws(self, profile: str | None, region: str | None, endpoints: dict[str, str]) -> None:
-        """The workspace's AWS profile, region and endpoint URLs, for the environments started from now on."""
-        self.engine.builder.set_aws(profile, region, endpoints)
+    local_services = None
+    """core.services.settings.LocalServices while the functions' calls go to the services host."""
+
+    def set_aws(self, profile: str | None, region: str | None, endpoints: dict[str, str], local=None) -> None:
+        """The workspace's AWS profile, region and endpoint URLs, for the environments started from now on;
+        local (core.services.settings.LocalServices): calls go to the services host instead."""
+        self.local_services = local
+        self.engine.builder.set_aws(profile, region, endpoints, local)
         self.engine.reset()
 
     def shutdown(self) -> None:

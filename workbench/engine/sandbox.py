@@ -101,6 +101,11 @@ class Sandbox(QObject):
         return self._server.address
 
     @property
+    def access_key(self) -> str | None:
+        """The AWS access key the environment's runtime was given (its own key in local mode)."""
+        return self._launch.variables.get("AWS_ACCESS_KEY_ID")
+
+    @property
     def busy(self) -> bool:
         return self._request is not None
 

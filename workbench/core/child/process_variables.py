@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from ..function.function_config import ConfigProblem, FunctionConfig, runtime_family
 from .built_environment import OPT_VARIABLE
 from ..logging_config.settings import logging_variables
+from ..services.local_access import LOCAL_ACCESS_KEY_MARK, local_access_key
 
 # Keys Lambda refuses to let a function set.
 RESERVED_KEYS = frozenset({
@@ -115,6 +116,11 @@ def build_environment(config: FunctionConfig, runtime_api: str, host_env: Mappin
         env["NODE_PATH"] = f"{config.code_dir}/node_modules:{config.code_dir}"
     env.update(logging_variables(config.log_format, config.application_log_level))
     extra = dict(runtime_variables)
+    if extra.get("AWS_ACCESS_KEY_ID") == LOCAL_ACCESS_KEY_MARK:
+        # Local services: a key of this environment's own, so the host can tell which run made each call.
+        extra["AWS_ACCESS_KEY_ID"] = local_access_key(environment_id)
+        for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+            env.pop(name, None)  # nothing of the user's account reaches a local-mode function
     opt_dir = extra.pop(OPT_VARIABLE, None)
     env.update(extra)
     for key, value in config.environment:

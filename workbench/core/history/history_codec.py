@@ -11,6 +11,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
+from ..services.api_calls import AwsCall
 from ..function.function_config import FunctionConfig, LayerRef
 from ..function.invocation_result import InvocationResult, Status
 from .run_record import CodeFile, RunRecord
@@ -76,7 +77,7 @@ class RunSummary:
 SUMMARY_COLUMNS = ("started_at", "function", "source", "preset", "outcome", "error_type", "duration_ms",
                    "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason")
 DETAIL_COLUMNS = ("request_id", "status", "platform_error_type", "architecture", "config", "event", "payload",
-                  "log", "log_truncated", "code_fingerprint", "code_files", "environment_key")
+                  "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls")
 
 
 def summary_from_row(row: tuple) -> RunSummary:
@@ -107,7 +108,8 @@ def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
             json.dumps(_config_document(config)), record.event, mask_bytes(result.payload, secrets),
             zlib.compress(json.dumps(list(log_lines)).encode("utf-8"), 1), int(truncated),
             record.code_fingerprint,
-            json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key)
+            json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key,
+            json.dumps([call.to_json() for call in record.aws_calls]))
 
 
 def stored_size(values: tuple) -> int:
@@ -119,7 +121,7 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
     """The RunRecord back from (id, *SUMMARY_COLUMNS) and DETAIL_COLUMNS."""
     brief = summary_from_row(summary)
     (request_id, status, platform_error_type, architecture, config_json, event, payload, log_blob,
-     _truncated, fingerprint, code_files_json, environment_key) = details
+     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json) = details
     result = InvocationResult(
         request_id=request_id, status=Status(status), payload=bytes(payload), error_type=brief.error_type,
         platform_error_type=platform_error_type, duration_ms=brief.duration_ms,
@@ -131,7 +133,8 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
         event=bytes(event), result=result, log=tuple(json.loads(zlib.decompress(log_blob))),
         cold=brief.cold, cold_reason=brief.cold_reason, code_fingerprint=fingerprint,
         code_files=tuple(CodeFile(path, size, mtime) for path, size, mtime in json.loads(code_files_json)),
-        preset=brief.preset, environment_key=environment_key)
+        preset=brief.preset, environment_key=environment_key,
+        aws_calls=tuple(AwsCall.from_wire(item) for item in json.loads(aws_calls_json or "[]")))
 
 
 def _config_document(config: FunctionConfig) -> dict:

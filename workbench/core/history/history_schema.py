@@ -59,8 +59,13 @@ END;
 CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
+# The AWS calls a run made to the workspace's local services (JSON list of core.services AwsCall documents).
+_V2 = """
+ALTER TABLE run_details ADD COLUMN aws_calls TEXT NOT NULL DEFAULT '[]';
+"""
+
 # MIGRATIONS[n] takes version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

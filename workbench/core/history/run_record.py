@@ -51,6 +51,8 @@ class RunRecord:
     secrets: tuple[str, ...] = ()
     """The secret values this call had beyond its variables (its AWS secret key and session token), for
     masking what the history keeps (core/privacy/secret_masking.py). Never stored itself."""
+    aws_calls: tuple = ()
+    """The AWS API calls the run made to the workspace's local services (core.services.api_calls.AwsCall)."""
 
     @property
     def function(self) -> str:

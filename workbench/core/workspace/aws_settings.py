@@ -21,6 +21,8 @@ class AwsSettings:
     region: str | None = None
     endpoints: tuple[tuple[str, str], ...] = ()
     """("AWS_ENDPOINT_URL", "http://localhost:4566"), ("AWS_ENDPOINT_URL_S3", ...)."""
+    local: object = None
+    """core.services.settings.LocalServices when calls go to the workspace's services host (not saved here)."""
 
 
 def load_aws_settings(folder: Path | str) -> AwsSettings:

@@ -99,6 +99,9 @@ class Resolver:
     pseudo: dict[str, Any]
     conditions: dict[str, Any] = field(default_factory=dict)
     mappings: dict[str, Any] = field(default_factory=dict)
+    resource_values: dict[str, Any] = field(default_factory=dict)
+    """Resources the local services host creates (core.services.resources.ServiceResource by logical id):
+    their Ref and GetAtt are the names and ARNs they have there, not placeholders."""
     used: list[str] = field(default_factory=list, init=False)
     _condition_cache: dict[str, bool] = field(default_factory=dict, init=False)
     _evaluating: set[str] = field(default_factory=set, init=False)
@@ -145,14 +148,20 @@ class Resolver:
             return self.parameters[name]
         if name in self.pseudo:
             return self.pseudo[name]
+        if name in self.resource_values:
+            return self.resource_values[name].ref()
         # A resource's Ref is its physical name or id, known only after deployment.
         return Placeholder(f"${{{name}}}")
 
-    def _get_att(self, argument: Any) -> Placeholder:
+    def _get_att(self, argument: Any) -> Any:
         if isinstance(argument, str) and "." in argument:
             argument = argument.split(".", 1)
         if isinstance(argument, list) and len(argument) == 2:
             resource, attribute = argument[0], self._text(argument[1])
+            local = self.resource_values.get(resource) if isinstance(resource, str) else None
+            value = local.attribute(attribute) if local is not None else None
+            if value is not None:
+                return value
             return Placeholder(f"${{{scalar_text(resource)}.{attribute}}}")
         return Placeholder(f"${{{scalar_text(self.resolve(argument))}}}")
 

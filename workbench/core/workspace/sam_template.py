@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.workspace.cfn_intrinsics import Placeholder, Resolver, pseudo_parameters, scalar_text
+from workbench.core.workspace.cfn_intrinsics import LOCAL_STACK_NAME, Placeholder, Resolver, pseudo_parameters, scalar_text
 from workbench.core.workspace.cfn_yaml import MarkedDict, TemplateError, parse_cfn_yaml
 from workbench.core.workspace.sam_functions import FunctionContext, TemplateFunction, build_function
+from workbench.core.services.resources import read_resources
 
 __all__ = [
     "TEMPLATE_NAMES", "SamTemplate", "TemplateError", "TemplateFunction", "find_template",
@@ -28,6 +29,9 @@ class SamTemplate:
     path: Path
     functions: tuple[TemplateFunction, ...]
     parameters: tuple[tuple[str, str], ...]  # each parameter's effective value, in template order
+    resources: tuple = ()
+    """The AWS resources the local services host creates (core.services.resources.ServiceResource)."""
+    resource_warnings: tuple[str, ...] = ()
 
     @property
     def function_ids(self) -> tuple[str, ...]:
@@ -86,6 +90,8 @@ def load_template(
         conditions=dict(_section(document, "Conditions", path)),
         mappings=dict(_section(document, "Mappings", path)),
     )
+    services = read_resources(resources, resolver, region, account_id, LOCAL_STACK_NAME,
+                              lambda logical_id: f"{path.name}:{resources.key_mark(logical_id)[0]}")
     globals_section = _section(document, "Globals", path)
     globals_function = _section(globals_section, "Function", path, owner="Globals")
 
@@ -106,7 +112,8 @@ def load_template(
             functions.append(build_function(str(logical_id), resource, context))
 
     parameters = tuple((name, scalar_text(value)) for name, value in values.items())
-    return SamTemplate(path=path, functions=tuple(functions), parameters=parameters)
+    return SamTemplate(path=path, functions=tuple(functions), parameters=parameters,
+                       resources=tuple(services.resources), resource_warnings=tuple(services.warnings))
 
 
 def _section(

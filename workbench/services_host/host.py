@@ -1,0 +1,254 @@
+"""The services host's process: binds 127.0.0.1 (refusing other local users' connections), restores the saved
+state or creates the workspace's resources and seed, writes .workbench/services/host.json, saves the state
+while it runs and once more when it stops (SIGTERM, SIGINT, or POST /_workbench/stop)."""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ..core.workspace.aws_settings import load_aws_settings
+from ..core.services.host_record import (SNAPSHOT_FILE, HostRecord, remove_host_record, services_folder,
+                                         write_host_record)
+from ..core.services.local_access import LOCAL_ACCOUNT_ID
+from ..core.services.resources import ServiceResource
+from ..core.services.settings import DEFAULT_REGION, load_services_settings
+from ..core.services.workspace_resources import workspace_resources
+
+# Exit codes the starter (engine.services_host) tells apart.
+EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, EXIT_BAD_INPUT = 3, 4, 2
+SAVE_EVERY_S = 0.5
+
+
+def _server_class():
+    from werkzeug.serving import ThreadedWSGIServer
+
+    from ..engine.loopback_peer import peer_uid
+
+    class LoopbackServer(ThreadedWSGIServer):
+        """Refuses a connection from a process of another local user, as the Runtime API does: loopback is
+        reachable by every user of the machine, and the workspace's data is its owner's."""
+
+        daemon_threads = True
+
+        def verify_request(self, request, client_address) -> bool:
+            uid = peer_uid(request.getsockname()[:2], client_address[:2])
+            if uid != os.getuid():
+                logging.getLogger(__name__).warning("refused a connection from uid %s", uid)
+                return False
+            return True
+
+    return LoopbackServer
+
+
+class ServicesHost:
+    def __init__(self, workspace: Path, region: str, port: int, ses_sandbox: bool) -> None:
+        self.workspace, self.region, self.port, self.ses_sandbox = workspace, region, port, ses_sandbox
+        self.folder = services_folder(workspace)
+        self.snapshot = self.folder / SNAPSHOT_FILE
+        self.resources: list[ServiceResource] = []
+        self.warnings: list[str] = []
+        self.started_at = time.time()
+        self._stop = threading.Event()
+        self._saved_changes = -1
+        self._save_lock = threading.Lock()
+
+    def bind(self) -> None:
+        """Import moto and listen; OSError when the port is taken."""
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+        from .gateway import Gateway
+
+        self.gateway = Gateway(DomainDispatcherApplication(create_backend_app), self)
+        self.server = _server_class()("127.0.0.1", self.port, self.gateway, handler=MotoRequestHandler)
+        self.port = self.server.server_address[1]
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        threading.Thread(target=self.server.serve_forever, name="services-http", daemon=True).start()
+        from .provision import Clients
+
+        self.clients = Clients(self.endpoint, self.region)
+        reading = workspace_resources(self.workspace, self.region)
+        self.resources, self.warnings = reading.resources, list(reading.warnings)
+        from .snapshot import load_state
+
+        extra = load_state(self.snapshot)
+        if extra is None:
+            self._provision()
+        else:
+            self.gateway.outbox[:] = extra.get("outbox", [])
+            self._saved_changes = self.gateway.changes
+        threading.Thread(target=self._saver, name="services-saver", daemon=True).start()
+
+    def _provision(self, only: ServiceResource | None = None) -> None:
+        from .provision import provision
+
+        self.warnings += provision(self.clients, self.workspace, self.resources, only)
+        self.save()
+
+    def save(self) -> None:
+        from .snapshot import save_state
+
+        with self._save_lock:
+            changes = self.gateway.changes
+            save_state(self.snapshot, {"outbox": list(self.gateway.outbox)})
+            self._saved_changes = changes
+
+    def _saver(self) -> None:
+        while not self._stop.wait(SAVE_EVERY_S):
+            if self.gateway.changes != self._saved_changes:
+                try:
+                    self.save()
+                except Exception:  # noqa: BLE001 - keep serving; the next change tries again
+                    logging.getLogger(__name__).exception("saving the state failed")
+
+    def wait(self) -> None:
+        self._stop.wait()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def shutdown(self) -> None:
+        try:
+            self.save()
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
+    # --- Used by the gateway
+
+    def verify_sender(self, sender: str, region: str) -> None:
+        from moto.ses.models import ses_backends
+
+        from .outbox import _from_mime  # noqa: F401 - keeps the module loaded for the send that follows
+        import re
+
+        match = re.search(r"<([^>]+)>", sender)
+        address = (match.group(1) if match else sender).strip()
+        backend = ses_backends[LOCAL_ACCOUNT_ID][region or self.region]
+        if not backend._is_verified_address(address):
+            backend.verify_email_identity(address)
+
+    def find(self, name: str) -> ServiceResource:
+        for resource in self.resources:
+            if name in (resource.logical_id, resource.name, resource.arn):
+                return resource
+        known = ", ".join(resource.logical_id for resource in self.resources) or "none"
+        raise KeyError(f"no resource {name!r} in the workspace (its resources: {known})")
+
+    def reset(self, name: str | None) -> dict:
+        """Back to the seed state: everything, one resource, or (name "outbox") the Outbox only."""
+        if name == "outbox":
+            self.gateway.outbox.clear()
+        elif name:
+            from .provision import delete
+
+            resource = self.find(name)
+            try:
+                delete(self.clients, resource)
+            except Exception:  # noqa: BLE001 - already gone: create it all the same
+                pass
+            self._provision(resource)
+        else:
+            from .snapshot import reset_backends
+
+            reset_backends()
+            self.gateway.outbox.clear()
+            self.warnings = []
+            self._provision()
+        self.save()
+        return {"reset": name or "all", "warnings": self.warnings}
+
+    def describe(self) -> dict:
+        return {"pid": os.getpid(), "workspace": str(self.workspace), "region": self.region,
+                "endpoint": self.endpoint, "startedAt": self.started_at, "sesSandbox": self.ses_sandbox,
+                "account": LOCAL_ACCOUNT_ID}
+
+    def control(self, method: str, action: str, query: dict, request: dict):
+        if action == "ping":
+            return self.describe()
+        if action == "calls":
+            calls = self.gateway.calls_of(query.get("key"), float(query.get("since", 0)),
+                                          float(query.get("until", time.time() + 1)))
+            return [call.to_wire() for call in calls]
+        if action == "outbox":
+            return sorted(self.gateway.outbox, key=lambda mail: mail["time"], reverse=True)
+        if action == "resources":
+            return {"resources": [{"logicalId": r.logical_id, "type": r.type, "name": r.name, "arn": r.arn,
+                                   "ref": r.ref(), "origin": r.origin} for r in self.resources],
+                    "warnings": self.warnings}
+        if method == "POST" and action == "reset":
+            return self.reset(request.get("resource"))
+        if method == "POST" and action == "save":
+            self.save()
+            return {"saved": str(self.snapshot)}
+        if method == "POST" and action == "stop":
+            self.stop()
+            return {"stopping": True}
+        raise KeyError(f"no control action {method} {action}")
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m workbench.services_host")
+    parser.add_argument("--workspace", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--region")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING, format="services host: %(message)s", stream=sys.stderr)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    args = _arguments(argv)
+    workspace = Path(args.workspace).absolute()
+    if not workspace.is_dir():
+        print(f"services host: {workspace} is not a folder", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        settings = load_services_settings(workspace)
+    except ValueError as error:
+        print(f"services host: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    folder = services_folder(workspace)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = open(folder / "host.lock", "w")
+    try:
+        # One host per workspace: a second start (two windows at once) finds the lock held and joins.
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("services host: already running for this workspace", file=sys.stderr)
+        return EXIT_ALREADY_RUNNING
+    region = args.region or load_aws_settings(workspace).region or DEFAULT_REGION
+    host = ServicesHost(workspace, region, args.port, settings.ses_sandbox)
+    try:
+        host.bind()
+    except (OSError, SystemExit) as error:  # werkzeug exits when the port is in use
+        reason = getattr(error, "strerror", None) or "in use by another program"
+        print(f"services host: port {args.port} cannot be used ({reason}); "
+              "choose another with --port, or 0 for a free one", file=sys.stderr)
+        return EXIT_PORT_TAKEN
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: host.stop())
+    host.start()
+    write_host_record(workspace, HostRecord(os.getpid(), host.port, os.getuid(), host.started_at, region,
+                                            str(workspace)))
+    print(f"ready {host.endpoint}", flush=True)
+    for warning in host.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
+    try:
+        host.wait()
+    finally:
+        remove_host_record(workspace, os.getpid())
+        host.shutdown()
+    return 0
