@@ -1,4 +1,4 @@
-"""The run session: every call becomes a RunRecord, series run in order, and a cold start says why."""
+"""The run session: every call becomes a RunRecord, calls in turn stay warm, and a cold start says why."""
 
 import dataclasses
 import os
@@ -89,22 +89,23 @@ def test_cold_reasons_name_the_file_the_setting_the_reset_and_the_failure(qtbot,
     assert asked.cold_reason == REQUESTED
 
 
-def test_a_series_runs_in_order_and_cancelling_keeps_what_ran(qtbot, session, recorder, faults):
-    items = [prepare_invocation(faults, '{"do": "ok"}', preset=name) for name in ("a", "b", "c")]
-    series = session.run_series(items, source="test")
-    with qtbot.waitSignal(series.finished, timeout=20000) as blocker:
-        pass
-    records = blocker.args[0]
+def test_calls_one_after_another_stay_warm_and_a_cancelled_one_is_recorded(qtbot, session, recorder, faults):
+    records = []
+    for name in ("a", "b", "c"):
+        run = session.run(prepare_invocation(faults, '{"do": "ok"}', preset=name), source="test")
+        with qtbot.waitSignal(run.finished, timeout=20000) as blocker:
+            pass
+        records.append(blocker.args[0])
     assert [r.preset for r in records] == ["a", "b", "c"]
     assert [r.cold for r in records] == [True, False, False]
-    looping = [prepare_invocation(dataclasses.replace(faults, timeout_s=30), '{"do": "loop"}', preset=name)
-               for name in ("x", "y")]
-    series = session.run_series(looping, source="test")
-    qtbot.waitUntil(lambda: series.current is not None, timeout=5000)
-    with qtbot.waitSignal(series.finished, timeout=20000) as blocker:
-        series.cancel()
-    assert [r.result.error_type for r in blocker.args[0]] == ["Sandbox.Stopped"]
-    assert [r.source for r in recorder.records[-1:]] == ["test"]
+    looping = prepare_invocation(dataclasses.replace(faults, timeout_s=30), '{"do": "loop"}', preset="x")
+    run = session.run(looping, source="test")
+    with qtbot.waitSignal(run.started, timeout=20000):
+        pass
+    with qtbot.waitSignal(run.finished, timeout=20000) as blocker:
+        run.cancel()
+    assert blocker.args[0].result.error_type == "Sandbox.Stopped"
+    assert [(r.source, r.preset) for r in recorder.records[-1:]] == [("test", "x")]
 
 
 def test_a_history_that_cannot_be_written_never_loses_the_run(qtbot, qapp, faults):

@@ -1,8 +1,9 @@
 """The run session: the one place where a prepared call becomes a run, for the window, the command line,
 serve, tests and tuning alike.
 
-It owns the Engine, runs single calls and series (presets, repeats), knows why a call starts cold
-(`Run.cold_reason`, said in the log too), and records every finished run into the workspace's history.
+It owns the Engine, runs calls (a series of them is its caller's: engine/suite_run.py, engine/tune_run.py),
+knows why a call starts cold (`Run.cold_reason`, said in the log too), and records every finished run into
+the workspace's history.
 
     session = RunSession(history=history_writer_for(folder))   # or any object with record(RunRecord) -> id
     run = session.run(prepared, source="cli")       # prepared: core.invocation_request.PreparedInvocation
@@ -112,55 +113,6 @@ class Run(QObject):
         self._session._run_done(self)
 
 
-class Series(QObject):
-    """Several calls one after another (presets, repeats); cancelling stops the current one and the rest."""
-
-    run_started = Signal(object)
-    """A Run of the series began (before its first log line)."""
-    run_finished = Signal(object)
-    """A Run of the series finished; its record is set."""
-    finished = Signal(list)
-    """Every RunRecord of the series, in order (fewer than asked when cancelled). Emitted once."""
-
-    def __init__(self, items: list[PreparedInvocation], source: str, cold: bool, session: "RunSession") -> None:
-        super().__init__(session)
-        self._items = list(items)
-        self._source, self._cold, self._session = source, cold, session
-        self.records: list[RunRecord] = []
-        self.current: Run | None = None
-        self.cancelled = False
-        self._done = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-        self._items.clear()
-        if self.current is not None:
-            self.current.cancel()
-        elif not self._done:
-            QTimer.singleShot(0, self._finish)
-
-    def _next(self) -> None:
-        if not self._items or self.cancelled:
-            self._finish()
-            return
-        run = self._session.run(self._items.pop(0), self._source, cold=self._cold)
-        self.current = run
-        run.finished.connect(self._on_run_finished)
-        self.run_started.emit(run)
-
-    @Slot(object)
-    def _on_run_finished(self, record: RunRecord) -> None:
-        run, self.current = self.current, None
-        self.records.append(record)
-        self.run_finished.emit(run)
-        QTimer.singleShot(0, self._next)
-
-    def _finish(self) -> None:
-        if not self._done:
-            self._done = True
-            self.finished.emit(self.records)
-
-
 class RunSession(QObject):
     """Owns the Engine; every call of the window, the CLI, serve, tests and tuning goes through here."""
 
@@ -191,9 +143,6 @@ class RunSession(QObject):
     def running(self) -> bool:
         return bool(self._active)
 
-    def runs_of(self, function_name: str) -> list[Run]:
-        return [run for run in self._active if run.config.name == function_name]
-
     def run(self, prepared: PreparedInvocation, source: str = "window", cold: bool = False,
             client_context: dict | None = None, head_start=None) -> Run:
         """Start a call now (or after the function's current one); returns at once. `client_context` is
@@ -206,22 +155,6 @@ class RunSession(QObject):
         self._active.append(run)
         self.run_started.emit(run)
         return run
-
-    def run_series(self, items: list[PreparedInvocation], source: str = "window", cold: bool = False) -> Series:
-        """Run the items one after another; the series starts on the next loop turn."""
-        series = Series(items, source, cold, self)
-        QTimer.singleShot(0, series._next)
-        return series
-
-    async def run_and_wait(self, prepared: PreparedInvocation, source: str = "window",
-                           cold: bool = False) -> RunRecord:
-        """Coroutine form for flows at the UI edge (needs a running qasync loop)."""
-        import asyncio  # only coroutine callers pay for it, not every `invoke`
-
-        run = self.run(prepared, source, cold)
-        future = asyncio.get_running_loop().create_future()
-        run.finished.connect(lambda record: future.done() or future.set_result(record))
-        return await future
 
     def environment_state(self, function_name: str) -> str:
         return self.engine.environment_state(function_name)
