@@ -303,15 +303,9 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     folder = None if args.no_history else _workspace_folder(args)
     try:
         if args.remote:
-            from .command_session import open_history
             from .invoke_remote import run_remote
 
-            history = open_history(folder, PROG, stderr) if folder is not None else None
-            try:
-                return run_remote(prepared, args, stdout, stderr, report, history)
-            finally:
-                if history is not None:
-                    history.close()
+            return run_remote(prepared, args, stdout, stderr, report, folder)
         return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder,
                                aws_settings(args))
     finally:

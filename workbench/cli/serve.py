@@ -12,8 +12,6 @@ import signal
 import sys
 from pathlib import Path
 
-from .command_session import open_history
-
 
 def build_parser() -> argparse.ArgumentParser:
     from ..serve.server import DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT, DEFAULT_MAX_ENVIRONMENTS
@@ -63,6 +61,7 @@ def _serve(args, folder: Path) -> int:
     import qasync
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from ..engine.history_writer import history_writer_for
     from ..engine.main_thread_collector import MainThreadCollector
     from ..serve.server import ServeOptions, ServeServer, exposure_warning
     from .serve_report import describe_endpoints, print_call, print_run
@@ -73,8 +72,11 @@ def _serve(args, folder: Path) -> int:
     asyncio.set_event_loop(loop)
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
                            args.retry_delay_scale, int(args.max_queued_event_mb * 1024 * 1024))
-    history = None if args.no_history else open_history(folder, "lambda-workbench serve", sys.stderr)
+    history = None if args.no_history else history_writer_for(folder, app)
     server = ServeServer(folder, options, history=history)
+    # What the history has to say (a damaged file moved aside, a write that failed): a warning, not a stop.
+    server.caller.session.history_problem.connect(
+        lambda text: print(f"lambda-workbench serve: warning: {text}", file=sys.stderr, flush=True))
     workspace = server.caller.workspace()
     if workspace.problem:
         print(f"lambda-workbench serve: {workspace.problem}", file=sys.stderr)

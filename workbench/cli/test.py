@@ -89,7 +89,8 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
                 stdout.write(f"      {difference}{where}\n")
         stdout.flush()
 
-    with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr) as session:
+    history_folder = None if args.no_history else workspace.folder
+    with command_session("lambda-workbench test", history_folder, stderr) as session:
         run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
         run.case_finished.connect(on_case)
         interrupted = run_until_finished(run)

@@ -93,7 +93,7 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(figures_line(figures, architecture) + "\n")
         stdout.flush()
 
-    with command_session(PROG, Path(args.workspace), not args.no_history, stderr) as session:
+    with command_session(PROG, None if args.no_history else Path(args.workspace), stderr) as session:
         run = TuneRun(prepared, sizes, args.runs, session_starter(session, source="tune"))
         for line in header_lines(prepared, sizes, args.runs):
             stdout.write(line + "\n")

@@ -27,9 +27,14 @@ MAX_BATCH = 1000
 
 
 class History(Protocol):
-    def record(self, record: RunRecord, run_id: str | None = None) -> str:
-        """Store a run (under run_id when given); returns its id. A store may also offer
-        record_many([(run_id, record), ...]) to write several in one transaction."""
+    """The store the writer writes into, on its own thread (core/history/history_store.py's HistoryStore).
+    Every run is recorded through a HistoryWriter; nothing else writes runs into a history."""
+
+    def record_many(self, items: list[tuple[str, RunRecord]]) -> None:
+        """Store several runs (id, record) in one transaction."""
+
+    def close(self) -> None:
+        """Write what is still kept in memory, then let go of the file."""
 
 
 class HistoryWriter(QObject):
@@ -85,17 +90,13 @@ class HistoryWriter(QObject):
             if store is None or not batch:
                 continue
             try:
-                if hasattr(store, "record_many"):
-                    store.record_many(batch)
-                else:
-                    for run_id, record in batch:
-                        store.record(record, run_id)
+                store.record_many(batch)
             except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
                 self._post("notice", f"History not written: {error}")
             else:
                 for run_id, _record in batch:
                     self._post("recorded", run_id)
-        if store is not None and hasattr(store, "close"):
+        if store is not None:
             store.close()
 
     def _next_batch(self) -> tuple[list, bool]:

@@ -5,7 +5,7 @@ It owns the Engine, runs calls (a series of them is its caller's: engine/suite_r
 knows why a call starts cold (`Run.cold_reason`, said in the log too), and records every finished run into
 the workspace's history.
 
-    session = RunSession(history=history_writer_for(folder))   # or any object with record(RunRecord) -> id
+    session = RunSession(history=history_writer_for(folder))   # engine/history_writer.py
     run = session.run(prepared, source="cli")       # prepared: core.invocation_request.PreparedInvocation
     run.log_lines.connect(...); run.finished.connect(lambda record: ...)
 
@@ -15,7 +15,6 @@ Signals fire on the Qt thread; `Run.finished` fires exactly once, with the RunRe
 from __future__ import annotations
 
 import time
-from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -24,17 +23,7 @@ from ..core.function.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.history.run_record import RunRecord
 from .engine import Engine, Invocation, InvokeOptions, release
-
-
-class History(Protocol):
-    def record(self, record: RunRecord) -> str:
-        """Store a run (now, or queued as engine/history_writer.py does); returns its id at once."""
-
-
-def _in_background(history: History | None) -> bool:
-    """A history that writes in the background (engine/history_writer.py's HistoryWriter): it says itself
-    when a run is in (its `recorded` signal), and the session closes it."""
-    return history is not None and hasattr(history, "recorded")
+from .history_writer import HistoryWriter
 
 
 def cold_start_line(reason: str) -> str:
@@ -121,7 +110,7 @@ class RunSession(QObject):
     run_started = Signal(object)
     """A Run was started (from any caller)."""
     run_finished = Signal(object)
-    """A Run finished; its record is set and, with history on, stored (run_id)."""
+    """A Run finished; its record is set and, with history on, queued for the history (run_id)."""
     run_recorded = Signal(str)
     """A run is in the history now (its id): lists of past runs can show it."""
     history_problem = Signal(str)
@@ -129,11 +118,11 @@ class RunSession(QObject):
     environment_building = Signal(str, str)
     """function name, what its environment build is doing (installing its requirements, ...); "" when done."""
 
-    def __init__(self, history: History | None = None, engine: Engine | None = None,
+    def __init__(self, history: HistoryWriter | None = None, engine: Engine | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine or Engine(self)
-        self.history: History | None = None
+        self.history: HistoryWriter | None = None
         self.engine.environment_changed.connect(self.environment_changed)
         self.engine.build_progress.connect(self.environment_building)
         self.set_history(history)
@@ -189,33 +178,35 @@ class RunSession(QObject):
         for run in list(self._active):
             run.cancel()
         self.engine.shutdown()
-        if _in_background(self.history):
+        if self.history is not None:
             self.history.close()
 
-    def set_history(self, history: History | None) -> None:
-        """Record into this history from now on (None: stop recording). A writer that works in the
-        background (HistoryWriter) says itself when a run is in, and is closed by the session (at shutdown,
-        or when replaced); a plain store is in when record returns."""
+    def set_history(self, history: HistoryWriter | None) -> None:
+        """Record through this writer from now on (None: stop recording). The session closes it (at
+        shutdown, or when replaced): what it has queued still reaches its file. run_recorded and
+        history_problem pass on what the writer says."""
         previous, self.history = self.history, history
-        if _in_background(previous) and previous is not history:
-            previous.close()  # what it has queued still reaches its file
+        if previous is not None and previous is not history:
+            previous.close()
             previous.recorded.disconnect(self.run_recorded)
             previous.notice.disconnect(self.history_problem)
-        if _in_background(history):
+        if history is not None and history is not previous:
             history.recorded.connect(self.run_recorded)
             history.notice.connect(self.history_problem)
+
+    def record_external(self, record: RunRecord) -> str | None:
+        """Record a run that did not go through the engine (Run on AWS: serve/remote_invoke.py) like any
+        other: its history id (None when history is off), and run_recorded once it is in."""
+        return self._record(record)
 
     def _record(self, record: RunRecord) -> str | None:
         if self.history is None:
             return None
         try:
-            run_id = self.history.record(record)
+            return self.history.record(record)
         except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
             self.history_problem.emit(f"History not written: {error}")
             return None
-        if not _in_background(self.history):
-            self.run_recorded.emit(run_id)
-        return run_id
 
     def _run_done(self, run: Run) -> None:
         if run in self._active:
