@@ -18,21 +18,16 @@ def command_session(prog: str, history_folder: Path | None, stderr: TextIO) -> I
     """A RunSession whose runs are recorded in history_folder's history (None: not recorded); what the history
     has to say (a damaged file moved aside, a write that failed) is a warning on stderr under prog's name,
     not a failure of the command."""
-    from PySide6.QtCore import QCoreApplication
-
     from ..engine.history_writer import history_writer_for
-    from ..engine.main_thread_collector import MainThreadCollector
+    from ..engine.qt_startup import headless_qt
     from ..engine.run_session import RunSession
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    collector = MainThreadCollector(app)
-    session = RunSession(parent=app)
-    session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))
-    if history_folder is not None:
-        session.set_history(history_writer_for(history_folder, app))
-    try:
-        yield session
-    finally:
-        session.shutdown()  # closes the history writer: every run reaches the file
-        collector.stop()
-        collector.deleteLater()
+    with headless_qt() as app:
+        session = RunSession(parent=app)
+        session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))
+        if history_folder is not None:
+            session.set_history(history_writer_for(history_folder, app))
+        try:
+            yield session
+        finally:
+            session.shutdown()  # closes the history writer: every run reaches the file

@@ -14,8 +14,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from PySide6.QtCore import QEventLoop
+
+from ..core.child.built_environment import BuildFailure
+from ..core.child.environment_report import report_lines
 from ..core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import RunProblem, find_function
+from ..engine.environment_builder import EnvironmentBuilder
+from ..engine.qt_startup import headless_qt
 from .arguments import parse_arguments
 
 PROG = "lambda-workbench deps"
@@ -75,14 +81,12 @@ def resolve_functions(args: argparse.Namespace) -> list[FunctionConfig]:
 
 def build_and_report(configs: list[FunctionConfig], rebuild: bool, build: bool, stdout: TextIO,
                      stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    with headless_qt() as app:
+        return _build_each(configs, rebuild, build, stdout, stderr, EnvironmentBuilder(dict(os.environ), app))
 
-    from ..core.child.environment_report import report_lines
-    from ..core.child.built_environment import BuildFailure
-    from ..engine.environment_builder import EnvironmentBuilder
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    builder = EnvironmentBuilder(dict(os.environ), app)
+def _build_each(configs: list[FunctionConfig], rebuild: bool, build: bool, stdout: TextIO, stderr: TextIO,
+                builder: EnvironmentBuilder) -> int:
     failed = False
     for number, config in enumerate(configs):
         if rebuild:
