@@ -207,7 +207,6 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     # Imported here, after the head start: its runtime's init runs while Qt and the engine load.
     from PySide6.QtCore import QEventLoop
 
-    from ..engine.history_writer import history_writer_for
     from ..engine.qt_startup import core_application, on_interrupt
     from ..engine.run_session import RunSession
 
@@ -215,6 +214,8 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     session = RunSession(parent=app)
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
     if history_folder is not None:
+        from ..engine.history_writer import history_writer_for  # here: --no-history never loads the writer
+
         session.set_history(history_writer_for(history_folder, app))
     session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints))
     failed = False

@@ -15,6 +15,7 @@ Signals fire on the Qt thread; `Run.finished` fires exactly once, with the RunRe
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -23,7 +24,10 @@ from ..core.function.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.history.run_record import RunRecord
 from .engine import Engine, Invocation, InvokeOptions, release
-from .history_writer import HistoryWriter
+
+if TYPE_CHECKING:
+    # Only named here: `invoke --no-history` never loads the writer (its Qt notifier costs the start-up ~2 ms).
+    from .history_writer import HistoryWriter
 
 
 def cold_start_line(reason: str) -> str:
