@@ -15,6 +15,10 @@ from PySide6.QtWidgets import QApplication
 from .core.text.display_check import display_problem
 from .core.workspace.sample_workspace import ensure_sample_workspace
 from .engine.qt_startup import collecting_on_qt_thread, on_interrupt
+from .serve.serve_controller import ServeController
+from .ui.app_settings import AppSettings
+from .ui.main_window import MainWindow
+from .ui.theme import apply_theme
 
 
 def widget_application() -> QApplication:
@@ -41,10 +45,6 @@ def choose_workspace(requested: str | None, last: str | None) -> Path:
 
 def create_window(folder: str | None, settings: QSettings):
     """Build and show the window on a workspace (also used by tests and scripts)."""
-    from .ui.app_settings import AppSettings
-    from .ui.main_window import MainWindow
-    from .ui.theme import apply_theme
-
     app_settings = AppSettings(settings)
     apply_theme(app_settings.theme())
     window = MainWindow(app_settings)
@@ -58,8 +58,6 @@ def create_window(folder: str | None, settings: QSettings):
 def attach_serve(window):
     """Wire the window's Serve panel to a serve controller on the window's run session (they are siblings:
     neither imports the other)."""
-    from .serve.serve_controller import ServeController
-
     controller = ServeController(lambda: window.workspace.folder if window.workspace else None, window.session,
                                  parent=window)
     panel = window.serve_panel

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{SUBCOMMANDS[argv[0]]}")
         return module.main(argv[1:])
-    from ..app import main as app_main
+    from ..app import main as app_main  # here: the window's imports, never paid by a subcommand
     return app_main(argv)
 
 
@@ -49,6 +49,8 @@ def run() -> None:
         _collector_held_back = True
     status = main()
     if one_shot:
+        # Here, not at the top: only a one-shot command (which has it loaded already) stands its environments
+        # down; `history`, `generate-event` and the window never load the engine for it.
         from ..engine.environment_group import stand_down
 
         stand_down()

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-if TYPE_CHECKING:
-    from ..engine.run_session import RunSession
+from ..engine.history_writer import history_writer_for
+from ..engine.qt_startup import headless_qt
+from ..engine.run_session import RunSession
 
 
 @contextmanager
@@ -18,10 +19,6 @@ def command_session(prog: str, history_folder: Path | None, stderr: TextIO) -> I
     """A RunSession whose runs are recorded in history_folder's history (None: not recorded); what the history
     has to say (a damaged file moved aside, a write that failed) is a warning on stderr under prog's name,
     not a failure of the command."""
-    from ..engine.history_writer import history_writer_for
-    from ..engine.qt_startup import headless_qt
-    from ..engine.run_session import RunSession
-
     with headless_qt() as app:
         session = RunSession(parent=app)
         session.history_problem.connect(lambda text: stderr.write(f"{prog}: warning: {text}\n"))

@@ -11,6 +11,7 @@ import argparse
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +21,7 @@ from ..core.child.built_environment import BuildFailure
 from ..core.child.environment_report import report_lines
 from ..core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import RunProblem, find_function
+from ..core.workspace.workspace import load_workspace
 from ..engine.environment_builder import EnvironmentBuilder
 from ..engine.qt_startup import headless_qt
 from .arguments import parse_arguments
@@ -59,8 +61,6 @@ def resolve_functions(args: argparse.Namespace) -> list[FunctionConfig]:
                                architecture=args.architecture or "x86_64")]
     if args.runtime:
         raise UsageError("--runtime needs --code-dir; a workspace's function has its own")
-    from ..core.workspace.workspace import load_workspace
-
     workspace = load_workspace(folder)
     if args.function_id is None and len(workspace.functions) != 1:
         if workspace.problem:
@@ -74,7 +74,6 @@ def resolve_functions(args: argparse.Namespace) -> list[FunctionConfig]:
             raise UsageError(str(found))
         configs = [found]
     if args.architecture:
-        from dataclasses import replace
         configs = [replace(config, architecture=args.architecture) for config in configs]
     return configs
 

@@ -117,6 +117,8 @@ def resolve_function(args: argparse.Namespace) -> FunctionConfig:
                               runtime=args.runtime or "python3.12", code_dir=str(code_dir))
     if args.code_dir:
         raise UsageError("--code-dir needs --handler; for a workspace's function use --workspace DIR")
+    # Here, not at the top: a workspace's modules (SAM, YAML) only when it names the function; a bare
+    # --handler call starts without them.
     from ..core.workspace.workspace import load_workspace
 
     env_vars = Path(args.env_vars).resolve() if args.env_vars else None
@@ -271,7 +273,7 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     folder = None if args.no_history else _workspace_folder(args)
     try:
         if args.remote:
-            from .invoke_remote import run_remote
+            from .invoke_remote import run_remote  # here: only --remote needs boto3's side of the house
 
             return run_remote(prepared, args, stdout, stderr, report, folder)
         return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder,

@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 from typing import TextIO
 
+import botocore.exceptions
+
 from ..core.function.invocation_request import PreparedInvocation
 from ..serve.remote_invoke import invoke_remote, remote_client
 from .command_session import command_session
+from .invoke import report_document
 
 PROG = "lambda-workbench invoke"
 
@@ -25,10 +28,6 @@ def run_remote(prepared: PreparedInvocation, args, stdout: TextIO, stderr: TextI
 
 def _call_each(prepared: PreparedInvocation, args, stdout: TextIO, stderr: TextIO, report: TextIO | None,
                session) -> int:
-    import botocore.exceptions
-
-    from .invoke import report_document
-
     name = args.function_name or prepared.config.name
     try:
         client = remote_client(args.profile, args.region, args.endpoint_url)

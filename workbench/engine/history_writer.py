@@ -146,6 +146,7 @@ class HistoryWriter(QObject):
 
 def history_writer_for(workspace_folder, parent: QObject | None = None) -> HistoryWriter:
     """A writer into the workspace's own history (core/history/history_store.py says where it lives)."""
+    # Here, not at the top: `invoke` imports this module after its head start, and --no-history skips sqlite.
     from ..core.history.history_store import HistoryStore, new_run_id
 
     return HistoryWriter(lambda on_notice: HistoryStore.for_workspace(workspace_folder, on_notice=on_notice),

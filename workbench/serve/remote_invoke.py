@@ -14,6 +14,7 @@ from ..core.history.run_record import RunRecord
 
 
 def remote_client(profile: str | None, region: str | None, endpoint_url: str | None):
+    # Here, not at the top: boto3 only when a call goes to AWS, not on every start of the window.
     import boto3
     from botocore.config import Config
 

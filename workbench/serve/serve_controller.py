@@ -11,6 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.run_session import RunSession
+from .remote_invoke import invoke_remote, remote_client
 from .server import ServeOptions, ServeServer, exposure_warning
 
 
@@ -112,9 +113,8 @@ class ServeController(QObject):
     async def run_remote_and_wait(self, prepared):
         """The call on a worker thread (boto3 blocks); the record recorded through the session, on this
         thread. None on failure."""
+        # Here, not at the top: botocore only when Run on AWS is used, not on every start of the window.
         import botocore.exceptions
-
-        from .remote_invoke import invoke_remote, remote_client
 
         try:
             client = remote_client(None, None, self.remote_endpoint_url)
