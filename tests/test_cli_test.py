@@ -149,21 +149,23 @@ def test_the_installed_command_exits_with_the_status(sample):
     assert "FAIL  OrderConfirmation missing-email" in failed.stdout
 
 
-def test_every_case_is_recorded_in_history_as_a_test_run(qapp, sample, monkeypatch):
-    """Each case goes through the run session, which hands its RunRecord to the workspace's history."""
-    recorded = []
+def test_every_case_is_recorded_in_history_as_a_test_run(qapp, sample):
+    """Each case goes through the run session, which records its RunRecord in the workspace's history."""
+    from workbench.core.history.history_store import HistoryStore
 
-    class History:
-        def record(self, record):
-            recorded.append(record)
-            return str(len(recorded))
+    def recorded():
+        store = HistoryStore.for_workspace(sample)
+        try:
+            return [store.get(summary.id) for summary in store.list(limit=100)]
+        finally:
+            store.close()
 
-    monkeypatch.setattr("workbench.cli.command_session.open_history", lambda folder, prog, stderr: History())
     code, _out, _err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation")
     assert code == 0
-    assert sorted(r.preset for r in recorded) == ["big-order", "empty", "missing-email", "new-order"]
-    assert {r.source for r in recorded} == {"test"} and all(r.function == "OrderConfirmation" for r in recorded)
-    assert run_cli(qapp, "--workspace", str(sample), "--no-history")[0] == 0 and len(recorded) == 4
+    runs = recorded()
+    assert sorted(r.preset for r in runs) == ["big-order", "empty", "missing-email", "new-order"]
+    assert {r.source for r in runs} == {"test"} and all(r.function == "OrderConfirmation" for r in runs)
+    assert run_cli(qapp, "--workspace", str(sample), "--no-history")[0] == 0 and len(recorded()) == 4
 
 
 def test_a_per_function_expectation_for_an_unknown_function_is_named(qapp, sample):

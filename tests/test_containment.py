@@ -270,7 +270,7 @@ def test_the_runtime_api_peer_check_knows_the_environment(tmp_path, engine, qtbo
     lines = []
     invocation.log_lines.connect(lines.extend)
     qtbot.waitUntil(lambda: bool(pids_in(lines, "runtime")), timeout=10_000)
-    sandbox = invocation._sandbox
+    sandbox = invocation.sandbox
     runtime, setsid = pids_in(lines, "runtime")[0], pids_in(lines, "setsid")[0]
     assert sandbox.owns_peer(runtime) and sandbox.owns_peer(setsid)
     assert not sandbox.owns_peer(os.getpid())

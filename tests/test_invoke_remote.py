@@ -76,25 +76,25 @@ def test_function_name_or_arn_picks_the_deployed_function(served):
     assert "ResourceNotFoundException: Function not found: " in missing.stderr
 
 
-def test_the_remote_run_is_recorded_with_source_remote(served, monkeypatch):
-    """invoke_remote hands history a RunRecord marked remote, with the REPORT figures."""
-    from workbench.serve.remote_invoke import invoke_remote, remote_client
-    from workbench.core.function.invocation_request import prepare_invocation
-    from workbench.core.workspace.workspace import load_workspace
+def test_the_remote_run_is_recorded_with_source_remote(served, monkeypatch, qapp):
+    """`invoke --remote` records the run through its run session: a RunRecord marked remote, with the REPORT
+    figures, in the workspace's history."""
+    import io
+
+    from workbench.cli.invoke import main
+    from workbench.core.history.history_store import HistoryStore
 
     for name, value in AWS_ENV.items():
         monkeypatch.setenv(name, value)
-    workspace = load_workspace(served.workspace)
-    prepared = prepare_invocation(workspace.function("Success").config, b'{"n": 1}')
-
-    class History:
-        records = []
-
-        def record(self, record):
-            self.records.append(record)
-            return str(len(self.records))
-
-    history = History()
-    record = invoke_remote(prepared, "Success", remote_client(None, "us-east-1", served.lambda_url), history)
-    assert history.records == [record] and record.source == "remote"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = main(["Success", "--workspace", str(served.workspace), "--remote", "--endpoint-url", served.lambda_url,
+                 "-e", "-"], stdin=io.BytesIO(b'{"n": 1}'), stdout=stdout, stderr=stderr)
+    assert code == 0, stderr.getvalue()
+    store = HistoryStore.for_workspace(served.workspace)
+    try:
+        (summary,) = [s for s in store.list(limit=100) if s.source == "remote"]
+        record = store.get(summary.id)
+    finally:
+        store.close()
+    assert record.source == "remote" and record.event == b'{"n": 1}'
     assert record.result.succeeded and record.result.memory_size_mb == 128 and record.result.billed_duration_ms >= 1

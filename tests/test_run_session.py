@@ -1,6 +1,7 @@
-"""The run session: every call becomes a RunRecord, series run in order, and a cold start says why."""
+"""The run session: every call becomes a RunRecord, calls in turn stay warm, and a cold start says why."""
 
 import dataclasses
+import itertools
 import os
 import time
 
@@ -11,20 +12,29 @@ from workbench.core.lambda_rules.cold_reason import (EXITED, FIRST_CALL, REQUEST
 from workbench.core.function.function_config import FunctionConfig
 from workbench.core.function.invocation_request import prepare_invocation
 from workbench.core.history.run_record import CodeFile
+from workbench.engine.history_writer import HistoryWriter
 from workbench.engine.run_session import RunSession, cold_start_line
 
 
 class Recorder:
-    """A history that keeps what it is given (the real store has its own tests)."""
+    """A history store that keeps what the writer gives it (the real store has its own tests)."""
 
     def __init__(self, fail=False):
         self.records, self.fail = [], fail
 
-    def record(self, record):
+    def record_many(self, items):
         if self.fail:
             raise OSError("disk full")
-        self.records.append(record)
-        return f"r{len(self.records)}"
+        self.records.extend(record for _run_id, record in items)
+
+    def close(self):
+        pass
+
+
+def writer_into(store):
+    """The session's history writer, writing into `store`; runs are named r1, r2, ..."""
+    ids = (f"r{number}" for number in itertools.count(1))
+    return HistoryWriter(lambda _on_notice: store, lambda: next(ids))
 
 
 @pytest.fixture
@@ -34,7 +44,7 @@ def recorder():
 
 @pytest.fixture
 def session(qapp, recorder):
-    instance = RunSession(history=recorder)
+    instance = RunSession(history=writer_into(recorder))
     yield instance
     instance.shutdown()
 
@@ -57,7 +67,8 @@ def run_one(qtbot, session, config, event="{}", cold=False):
 
 def test_every_call_is_recorded_with_what_a_user_asks_later(qtbot, session, recorder, faults):
     record, lines, run = run_one(qtbot, session, faults, '{"do": "ok"}')
-    assert recorder.records == [record] and run.run_id == "r1"
+    assert run.run_id == "r1"
+    qtbot.waitUntil(lambda: recorder.records == [record], timeout=5000)
     assert record.source == "cli" and record.function == "faults" and record.event == b'{"do": "ok"}'
     assert record.result.succeeded and record.cold and record.cold_reason == FIRST_CALL
     assert record.log == tuple(lines) and record.log[-1].startswith("REPORT RequestId: ")
@@ -89,34 +100,49 @@ def test_cold_reasons_name_the_file_the_setting_the_reset_and_the_failure(qtbot,
     assert asked.cold_reason == REQUESTED
 
 
-def test_a_series_runs_in_order_and_cancelling_keeps_what_ran(qtbot, session, recorder, faults):
-    items = [prepare_invocation(faults, '{"do": "ok"}', preset=name) for name in ("a", "b", "c")]
-    series = session.run_series(items, source="test")
-    with qtbot.waitSignal(series.finished, timeout=20000) as blocker:
-        pass
-    records = blocker.args[0]
+def test_calls_one_after_another_stay_warm_and_a_cancelled_one_is_recorded(qtbot, session, recorder, faults):
+    records = []
+    for name in ("a", "b", "c"):
+        run = session.run(prepare_invocation(faults, '{"do": "ok"}', preset=name), source="test")
+        with qtbot.waitSignal(run.finished, timeout=20000) as blocker:
+            pass
+        records.append(blocker.args[0])
     assert [r.preset for r in records] == ["a", "b", "c"]
     assert [r.cold for r in records] == [True, False, False]
-    looping = [prepare_invocation(dataclasses.replace(faults, timeout_s=30), '{"do": "loop"}', preset=name)
-               for name in ("x", "y")]
-    series = session.run_series(looping, source="test")
-    qtbot.waitUntil(lambda: series.current is not None, timeout=5000)
-    with qtbot.waitSignal(series.finished, timeout=20000) as blocker:
-        series.cancel()
-    assert [r.result.error_type for r in blocker.args[0]] == ["Sandbox.Stopped"]
-    assert [r.source for r in recorder.records[-1:]] == ["test"]
+    looping = prepare_invocation(dataclasses.replace(faults, timeout_s=30), '{"do": "loop"}', preset="x")
+    run = session.run(looping, source="test")
+    with qtbot.waitSignal(run.started, timeout=20000):
+        pass
+    with qtbot.waitSignal(run.finished, timeout=20000) as blocker:
+        run.cancel()
+    assert blocker.args[0].result.error_type == "Sandbox.Stopped"
+    qtbot.waitUntil(lambda: len(recorder.records) == 4, timeout=5000)
+    assert [(r.source, r.preset) for r in recorder.records[-1:]] == [("test", "x")]
 
 
 def test_a_history_that_cannot_be_written_never_loses_the_run(qtbot, qapp, faults):
-    session = RunSession(history=Recorder(fail=True))
+    session = RunSession(history=writer_into(Recorder(fail=True)))
     problems = []
     session.history_problem.connect(problems.append)
     try:
         record, _, run = run_one(qtbot, session, faults)
+        qtbot.waitUntil(lambda: bool(problems), timeout=5000)
     finally:
         session.shutdown()
-    assert record.result.succeeded and run.run_id is None
+    assert record.result.succeeded
     assert problems == ["History not written: disk full"]
+
+
+def test_a_run_made_elsewhere_is_recorded_like_any_other(qtbot, session, recorder, faults):
+    """Run on AWS does not go through the engine: its record is recorded through the session all the same."""
+    made, _, _ = run_one(qtbot, session, faults)
+    recorded = []
+    session.run_recorded.connect(recorded.append)
+    qtbot.waitUntil(lambda: len(recorder.records) == 1, timeout=5000)
+    remote = dataclasses.replace(made, source="remote")
+    run_id = session.record_external(remote)
+    qtbot.waitUntil(lambda: run_id in recorded, timeout=5000)
+    assert run_id == "r2" and recorder.records[-1] is remote
 
 
 def test_cold_reason_rule():

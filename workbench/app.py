@@ -5,14 +5,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+import qasync
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QApplication
 
-from .engine.main_thread_collector import MainThreadCollector
+from .core.text.display_check import display_problem
+from .core.workspace.sample_workspace import ensure_sample_workspace
+from .engine.qt_startup import collecting_on_qt_thread, on_interrupt
+from .serve.serve_controller import ServeController
+from .ui.app_settings import AppSettings
+from .ui.main_window import MainWindow
+from .ui.theme import apply_theme
+
+
+def widget_application() -> QApplication:
+    """The window's variant of engine/qt_startup.py's application: a QApplication (widgets), named for the
+    settings and data folders."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("lambda-workbench")
+    app.setApplicationName("Lambda Workbench")
+    return app
 
 
 def data_dir() -> Path:
@@ -21,8 +36,6 @@ def data_dir() -> Path:
 
 def choose_workspace(requested: str | None, last: str | None) -> Path:
     """The folder given, else the last workspace if it still exists, else the bundled sample (copied)."""
-    from .core.workspace.sample_workspace import ensure_sample_workspace
-
     if requested:
         return Path(requested).resolve()
     if last and Path(last).is_dir():
@@ -32,10 +45,6 @@ def choose_workspace(requested: str | None, last: str | None) -> Path:
 
 def create_window(folder: str | None, settings: QSettings):
     """Build and show the window on a workspace (also used by tests and scripts)."""
-    from .ui.app_settings import AppSettings
-    from .ui.main_window import MainWindow
-    from .ui.theme import apply_theme
-
     app_settings = AppSettings(settings)
     apply_theme(app_settings.theme())
     window = MainWindow(app_settings)
@@ -49,8 +58,6 @@ def create_window(folder: str | None, settings: QSettings):
 def attach_serve(window):
     """Wire the window's Serve panel to a serve controller on the window's run session (they are siblings:
     neither imports the other)."""
-    from .serve.serve_controller import ServeController
-
     controller = ServeController(lambda: window.workspace.folder if window.workspace else None, window.session,
                                  parent=window)
     panel = window.serve_panel
@@ -75,33 +82,22 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.path and not Path(args.path).is_dir():
         parser.error(f"{args.path}: not a folder")
-    from .core.text.display_check import display_problem
-
     if QApplication.instance() is None and (problem := display_problem(os.environ, sys.platform)):
         print(f"lambda-workbench: {problem}", file=sys.stderr)
         return 2
-    import qasync
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setOrganizationName("lambda-workbench")
-    app.setApplicationName("Lambda Workbench")
-    MainThreadCollector(app)  # the Runtime API's and the history's threads must never free a Qt object
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    window = create_window(args.path, QSettings())
-    closed = asyncio.Event()
-    # However the app ends, no environment outlives it.
-    app.aboutToQuit.connect(window.session.shutdown)
-    app.aboutToQuit.connect(closed.set)
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: app.quit())
-    # Python runs signal handlers only between bytecodes: a tick lets it in while Qt waits.
-    ticker = QTimer(app, interval=200)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
-    with loop:
-        loop.run_until_complete(closed.wait())
-        # The environments are gone with the window; the serve ports close here.
-        loop.run_until_complete(window.serve_controller.stop())
-    del window
+    app = widget_application()
+    # The Runtime API's and the history's threads must never free a Qt object (engine/qt_startup.py).
+    with collecting_on_qt_thread(app), on_interrupt(app.quit):
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        window = create_window(args.path, QSettings())
+        closed = asyncio.Event()
+        # However the app ends, no environment outlives it.
+        app.aboutToQuit.connect(window.session.shutdown)
+        app.aboutToQuit.connect(closed.set)
+        with loop:
+            loop.run_until_complete(closed.wait())
+            # The environments are gone with the window; the serve ports close here.
+            loop.run_until_complete(window.serve_controller.stop())
+        del window
     return 0

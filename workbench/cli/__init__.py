@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{SUBCOMMANDS[argv[0]]}")
         return module.main(argv[1:])
-    from ..app import main as app_main
+    from ..app import main as app_main  # here: the window's imports, never paid by a subcommand
     return app_main(argv)
 
 
@@ -51,6 +51,8 @@ def run() -> None:
         _collector_held_back = True
     status = main()
     if one_shot:
+        # Here, not at the top: only a one-shot command (which has it loaded already) stands its environments
+        # down; `history`, `generate-event` and the window never load the engine for it.
         from ..engine.environment_group import stand_down
 
         stand_down()
@@ -65,17 +67,18 @@ def run() -> None:
 
 def resume_collector(parent) -> None:
     """After a one-shot command's start-up (run() keeps the cycle collector off): collect on the Qt
-    thread from now on (engine/main_thread_collector.py), with what was built until now set aside as
-    permanent so that later passes do not walk it again. parent: the QObject the collector lives under.
+    thread from now on (engine/qt_startup.py), with what was built until now set aside as permanent so
+    that later passes do not walk it again. parent: the application the collector lives under.
     Elsewhere (the window's process, tests) the collector is left as it is."""
     global _collector_held_back
     if not _collector_held_back:
         return
-    from ..engine.main_thread_collector import MainThreadCollector
+    # Here, not at the top: this package is the `invoke` start-up path, which imports Qt after its head start.
+    from ..engine.qt_startup import collect_on_qt_thread
 
     _collector_held_back = False
     gc.freeze()
-    MainThreadCollector(parent)
+    collect_on_qt_thread(parent)
 
 
 if __name__ == "__main__":

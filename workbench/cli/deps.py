@@ -11,11 +11,19 @@ import argparse
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from PySide6.QtCore import QEventLoop
+
+from ..core.child.built_environment import BuildFailure
+from ..core.child.environment_report import report_lines
 from ..core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import RunProblem, find_function
+from ..core.workspace.workspace import load_workspace
+from ..engine.environment_builder import EnvironmentBuilder
+from ..engine.qt_startup import headless_qt
 from .arguments import parse_arguments
 
 PROG = "lambda-workbench deps"
@@ -53,8 +61,6 @@ def resolve_functions(args: argparse.Namespace) -> list[FunctionConfig]:
                                architecture=args.architecture or "x86_64")]
     if args.runtime:
         raise UsageError("--runtime needs --code-dir; a workspace's function has its own")
-    from ..core.workspace.workspace import load_workspace
-
     workspace = load_workspace(folder)
     if args.function_id is None and len(workspace.functions) != 1:
         if workspace.problem:
@@ -68,21 +74,18 @@ def resolve_functions(args: argparse.Namespace) -> list[FunctionConfig]:
             raise UsageError(str(found))
         configs = [found]
     if args.architecture:
-        from dataclasses import replace
         configs = [replace(config, architecture=args.architecture) for config in configs]
     return configs
 
 
 def build_and_report(configs: list[FunctionConfig], rebuild: bool, build: bool, stdout: TextIO,
                      stderr: TextIO) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    with headless_qt() as app:
+        return _build_each(configs, rebuild, build, stdout, stderr, EnvironmentBuilder(dict(os.environ), app))
 
-    from ..core.child.environment_report import report_lines
-    from ..core.child.built_environment import BuildFailure
-    from ..engine.environment_builder import EnvironmentBuilder
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    builder = EnvironmentBuilder(dict(os.environ), app)
+def _build_each(configs: list[FunctionConfig], rebuild: bool, build: bool, stdout: TextIO, stderr: TextIO,
+                builder: EnvironmentBuilder) -> int:
     failed = False
     for number, config in enumerate(configs):
         if rebuild:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -121,6 +120,8 @@ def resolve_function(args: argparse.Namespace) -> FunctionConfig:
                               runtime=args.runtime or "python3.12", code_dir=str(code_dir))
     if args.code_dir:
         raise UsageError("--code-dir needs --handler; for a workspace's function use --workspace DIR")
+    # Here, not at the top: a workspace's modules (SAM, YAML) only when it names the function; a bare
+    # --handler call starts without them.
     from ..core.workspace.workspace import load_workspace
 
     env_vars = Path(args.env_vars).resolve() if args.env_vars else None
@@ -220,82 +221,51 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
 
 def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
                     report: TextIO | None, history_folder: Path | None, aws: AwsSettings, head_start) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+    # Imported here, after the head start: its runtime's init runs while Qt and the engine load.
+    from PySide6.QtCore import QEventLoop
 
+    from ..engine.qt_startup import core_application, on_interrupt
     from ..engine.run_session import RunSession
 
-    app = QCoreApplication.instance() or QCoreApplication([])
-    history = None
-    if history_folder is not None:
-        from ..engine.history_writer import history_writer_for
-        history = history_writer_for(history_folder, app)
-    session = RunSession(history=history, parent=app)
-    session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints), aws.local)
+    app = core_application()  # its cycle collector comes after the first call (resume_collector)
+    session = RunSession(parent=app)
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
+    if history_folder is not None:
+        from ..engine.history_writer import history_writer_for  # here: --no-history never loads the writer
+
+        session.set_history(history_writer_for(history_folder, app))
+    session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints), aws.local)
     failed = False
     # Lambda joins a Python error's lines with CR; on a terminal that would overwrite itself.
     tty = stderr.isatty()
-    interrupted = _stop_on_interrupt(session)
-    try:
-        for number in range(repeat):
-            if interrupted:
-                break
-            if number == 1:
-                resume_collector(app)  # off for the start-up only (cli.run)
-            run = session.run(prepared, source=RunSource.CLI, cold=cold, head_start=head_start)
-            head_start = None
-            interrupted.current = run
-            loop = QEventLoop()
-            run.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))
-            run.finished.connect(loop.quit)
-            loop.exec()
-            record = run.record
-            stdout.write(record.result.payload_text().replace("\n", "\\n") + "\n")
-            stdout.flush()
-            if report is not None:
-                report.write(json.dumps(report_document(record, run.invocation.environment)) + "\n")
-            failed = failed or not record.result.succeeded
-    finally:
-        session.shutdown()
-        interrupted.restore()
+    running = [None]  # the call under way, for Ctrl+C
+    # Ctrl+C or SIGTERM stops the running call (killing its environment) instead of leaving it behind.
+    with on_interrupt(lambda: running[0] is not None and running[0].cancel()) as interrupted:
+        try:
+            for number in range(repeat):
+                if interrupted:
+                    break
+                if number == 1:
+                    resume_collector(app)  # off for the start-up only (cli.run)
+                run = session.run(prepared, source=RunSource.CLI, cold=cold, head_start=head_start)
+                head_start = None
+                running[0] = run
+                loop = QEventLoop()
+                run.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))
+                run.finished.connect(loop.quit)
+                loop.exec()
+                record = run.record
+                stdout.write(record.result.payload_text().replace("\n", "\\n") + "\n")
+                stdout.flush()
+                if report is not None:
+                    report.write(json.dumps(report_document(record, run.invocation.environment)) + "\n")
+                failed = failed or not record.result.succeeded
+        finally:
+            session.shutdown()
     if interrupted:
         stderr.write(f"{PROG}: interrupted\n")
         return 130
     return 1 if failed else 0
-
-
-class _Interrupt:
-    """Ctrl+C or SIGTERM: stop the running call (killing its environment) instead of leaving it behind."""
-
-    def __init__(self) -> None:
-        self.current = None
-        self.seen = False
-        self._previous = {}
-
-    def __bool__(self) -> bool:
-        return self.seen
-
-    def handle(self, _signum, _frame) -> None:
-        self.seen = True
-        if self.current is not None:
-            self.current.cancel()
-
-    def restore(self) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
-
-
-def _stop_on_interrupt(owner) -> _Interrupt:
-    from PySide6.QtCore import QTimer
-
-    interrupt = _Interrupt()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        interrupt._previous[signum] = signal.signal(signum, interrupt.handle)
-    # Python runs signal handlers only between bytecodes: a tick lets it in while Qt waits.
-    ticker = QTimer(owner, interval=100)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
-    return interrupt
 
 
 def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None = None,
@@ -318,15 +288,9 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
     folder = None if args.no_history else _workspace_folder(args)
     try:
         if args.remote:
-            from .command_session import open_history
-            from .invoke_remote import run_remote
+            from .invoke_remote import run_remote  # here: only --remote needs boto3's side of the house
 
-            history = open_history(folder, PROG, stderr) if folder is not None else None
-            try:
-                return run_remote(prepared, args, stdout, stderr, report, history)
-            finally:
-                if history is not None:
-                    history.close()
+            return run_remote(prepared, args, stdout, stderr, report, folder)
         try:
             aws = aws_settings(args)
         except UsageError as error:

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from pathlib import Path
 
-from .command_session import open_history
+import qasync
+
+from ..engine.history_writer import history_writer_for
+from ..engine.qt_startup import headless_qt, on_interrupt
+from ..serve.same_user import OPEN_WARNING
+from ..serve.server import (DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT, DEFAULT_MAX_ENVIRONMENTS,
+                            ServeOptions, ServeServer, exposure_warning)
 from .local_services import add_aws_option
+from .serve_report import describe_endpoints, print_call, print_run
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ..serve.server import DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT, DEFAULT_MAX_ENVIRONMENTS
     parser = argparse.ArgumentParser(
         prog="lambda-workbench serve",
         description="Serve the workspace's functions as AWS reaches them: the Lambda Invoke API (boto3, the AWS "
@@ -68,23 +73,23 @@ def main(argv: list[str]) -> int:
 
 
 def _serve(args, folder: Path) -> int:
-    import qasync
-    from PySide6.QtCore import QCoreApplication, QTimer
+    with headless_qt() as app:
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        stopping = asyncio.Event()
+        with on_interrupt(lambda: loop.call_soon_threadsafe(stopping.set)):
+            return _serve_until_stopped(args, folder, app, loop, stopping)
 
-    from ..engine.main_thread_collector import MainThreadCollector
-    from ..serve.same_user import OPEN_WARNING
-    from ..serve.server import ServeOptions, ServeServer, exposure_warning
-    from .serve_report import describe_endpoints, print_call, print_run
 
-    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-    MainThreadCollector(app)  # the Runtime API's threads must never free a Qt object
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+def _serve_until_stopped(args, folder: Path, app, loop, stopping: asyncio.Event) -> int:
     options = ServeOptions(args.host, args.lambda_port, args.api_port, args.max_environments,
                            args.retry_delay_scale, int(args.max_queued_event_mb * 1024 * 1024),
                            allow_other_users=args.allow_other_users, reveal_secrets=args.reveal_secrets)
-    history = None if args.no_history else open_history(folder, "lambda-workbench serve", sys.stderr)
+    history = None if args.no_history else history_writer_for(folder, app)
     server = ServeServer(folder, options, history=history)
+    # What the history has to say (a damaged file moved aside, a write that failed): a warning, not a stop.
+    server.caller.session.history_problem.connect(
+        lambda text: print(f"lambda-workbench serve: warning: {text}", file=sys.stderr, flush=True))
     workspace = server.caller.workspace()
     if workspace.problem:
         print(f"lambda-workbench serve: {workspace.problem}", file=sys.stderr)
@@ -104,13 +109,6 @@ def _serve(args, folder: Path) -> int:
     if not args.quiet:
         server.run_finished.connect(print_run)
     server.problem.connect(lambda text: print(f"problem: {text}", file=sys.stderr, flush=True))
-    stopping = asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stopping.set))
-    # Python runs signal handlers only between bytecodes: a tick lets it in while Qt waits.
-    ticker = QTimer(app, interval=200)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
 
     async def run() -> int:
         try:
@@ -141,5 +139,3 @@ def _serve(args, folder: Path) -> int:
     finally:
         if history is not None:
             history.close()
-
-

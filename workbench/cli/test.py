@@ -13,8 +13,15 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from ..core.expectations.case_plan import PlanError, plan_tests
+from ..core.expectations.case_report import FAILED, case_line, report_document, summarise
+from ..core.expectations.junit_report import write_junit
+from ..core.workspace.workspace import load_workspace
+from ..engine.suite_run import SuiteRun, session_starter
 from .arguments import parse_arguments
 from .local_services import add_aws_option
+from .command_session import command_session
+from .interrupt import run_until_finished
 
 # Lines of differences printed under a failing case (all of them are in --json and --junit).
 SHOWN_DIFFERENCES = 5
@@ -44,9 +51,6 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     args = parse_arguments(build_parser(), argv)
     if isinstance(args, int):
         return args
-    from ..core.expectations.case_plan import PlanError, plan_tests
-    from ..core.workspace.workspace import load_workspace
-
     folder = Path(args.workspace)
     if not folder.is_dir():
         return _bad_input(stderr, f"--workspace {args.workspace}: no such folder")
@@ -73,12 +77,6 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
-    from ..core.expectations.junit_report import write_junit
-    from ..core.expectations.case_report import FAILED, case_line, report_document, summarise
-    from ..engine.suite_run import SuiteRun, session_starter
-    from .command_session import command_session
-    from .interrupt import run_until_finished
-
     width = max((len(f"{c.function} {c.name}") for c in plan.cases), default=0)
 
     def on_case(item) -> None:
@@ -91,7 +89,8 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
                 stdout.write(f"      {difference}{where}\n")
         stdout.flush()
 
-    with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr, args.aws) as session:
+    history_folder = None if args.no_history else workspace.folder
+    with command_session("lambda-workbench test", history_folder, stderr, workspace.folder, args.aws) as session:
         run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
         run.case_finished.connect(on_case)
         interrupted = run_until_finished(run)

@@ -13,10 +13,18 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..core.tuning.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
+from ..core.function.invocation_request import RunProblem, find_function, prepare_invocation
+from ..core.tuning.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes, recommend
+from ..core.tuning.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
+from ..core.workspace.preset_store import PresetStore
+from ..core.workspace.workspace import load_workspace
+from ..engine.suite_run import session_starter
+from ..engine.tune_run import TuneRun
 from .arguments import parse_arguments
 from ..core.vocabulary import RunSource
 from .local_services import add_aws_option
+from .command_session import command_session
+from .interrupt import run_until_finished
 
 PROG = "lambda-workbench tune"
 
@@ -58,10 +66,6 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 
 
 def _prepare(args, stderr: TextIO):
-    from ..core.function.invocation_request import RunProblem, find_function, prepare_invocation
-    from ..core.workspace.preset_store import PresetStore
-    from ..core.workspace.workspace import load_workspace
-
     folder = Path(args.workspace)
     if not folder.is_dir():
         return _bad_input(stderr, f"--workspace {args.workspace}: no such folder")
@@ -82,13 +86,6 @@ def _prepare(args, stderr: TextIO):
 
 
 def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
-    from ..core.tuning.memory_sweep import recommend
-    from ..core.tuning.tune_report import cpu_note, figures_line, header_lines, recommendation_lines, sweep_document
-    from ..engine.suite_run import session_starter
-    from ..engine.tune_run import TuneRun
-    from .command_session import command_session
-    from .interrupt import run_until_finished
-
     results = []
     architecture = prepared.config.architecture
 
@@ -96,7 +93,8 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(figures_line(figures, architecture) + "\n")
         stdout.flush()
 
-    with command_session(PROG, Path(args.workspace), not args.no_history, stderr, args.aws) as session:
+    with command_session(PROG, None if args.no_history else Path(args.workspace), stderr, Path(args.workspace),
+                         args.aws) as session:
         run = TuneRun(prepared, sizes, args.runs, session_starter(session, source=RunSource.TUNE))
         for line in header_lines(prepared, sizes, args.runs):
             stdout.write(line + "\n")

@@ -11,7 +11,7 @@ import json
 import os
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -23,7 +23,6 @@ from ..core.function.code_fingerprint import code_snapshot
 from ..core.lambda_rules.cold_reason import EnvironmentIdentity
 from ..core.function.function_config import FunctionConfig
 from ..core.function.invocation_result import InvocationResult, Status
-from ..core.lambda_rules.log_lines import end_line, report_line, start_line
 from ..core.child.built_environment import FunctionEnvironment
 from ..core.privacy.secret_masking import mask_text, text_secrets
 from ..core.logging_config.platform_records import PlatformLog
@@ -45,6 +44,32 @@ class InvokeOptions:
     client_context: dict | None = None
     head_start: object | None = None
     """A HeadStart (engine/head_start.py) made for this call's config: its environment is adopted."""
+
+
+@dataclass(frozen=True)
+class StartAttempt:
+    """How the engine starts a call in an environment; kept while the function's environment is built."""
+
+    force_cold: bool = False
+    """A new environment even when a warm one is idle."""
+    init_phase: str = "init"
+    """The phase the runtime's init reports ("invoke" for Lambda's retry of a failed init, inside the call)."""
+    announce: bool = True
+    """Emit the call's `started` signal (a restart after a lost environment does not announce it again)."""
+    requested: bool | None = None
+    """Whether the caller asked for the cold start (for its reason); None: as force_cold says."""
+
+
+@dataclass(frozen=True)
+class PooledEnvironment:
+    """One environment of a function's pool: the identity (config, code) it was started from, and its sandbox."""
+
+    identity: EnvironmentIdentity
+    sandbox: Sandbox
+
+    @property
+    def alive(self) -> bool:
+        return self.sandbox.state != EnvironmentState.DEAD
 
 
 class Invocation(QObject):
@@ -75,10 +100,20 @@ class Invocation(QObject):
         self.environment: FunctionEnvironment | None = None
         """What the environment was built from (interpreter, dependencies, layers, SDK), once known."""
         self._build: EnvironmentBuild | None = None
-        self._after_build: tuple = (False, "init", True, None)
+        self._after_build = StartAttempt()
         self.secrets: tuple[str, ...] = text_secrets(config.environment)
         """The values masked in this call's log (core/privacy/secret_masking.py); the credentials join once
         the environment is known. The response is never masked here: it reaches the caller as returned."""
+
+    @property
+    def sandbox(self) -> Sandbox | None:
+        """The environment running the call; None while it waits in the queue or for a build."""
+        return self._sandbox
+
+    @property
+    def building(self) -> bool:
+        """The call waits for its function's environment to be built."""
+        return self._build is not None
 
     def cancel(self) -> None:
         """Stop the call; its environment is killed, as on a timeout."""
@@ -88,16 +123,17 @@ class Invocation(QObject):
             self._sandbox.stop()
         else:
             self._engine._drop_queued(self)
-            self._finish_early(lambda_errors.stopped_payload(self.request_id), ErrorType.STOPPED)
+            self.fail_before_start(lambda_errors.stopped_payload(self.request_id), ErrorType.STOPPED)
             if self._build is not None:
                 self._build.cancel()
 
-    # --- Engine side ---------------------------------------------------------------------------
+    # --- Driven by the Engine: wait for a build, run in an environment, or fail before one -------------
 
-    def _await_build(self, build: EnvironmentBuild, force_cold: bool, init_phase: str, announce: bool,
-                     requested: bool | None) -> None:
+    def wait_for_build(self, build: EnvironmentBuild, attempt: StartAttempt) -> None:
+        """The call waits for its function's environment to be built (the build's output is its log); then
+        the engine starts it as `attempt` says, or it fails with the build's error."""
         self._build = build
-        self._after_build = (force_cold, init_phase, announce, requested)
+        self._after_build = attempt
         build.output.connect(self.log_lines)
         build.progress.connect(self._on_build_progress)
         build.finished.connect(self._on_environment_built)
@@ -113,18 +149,20 @@ class Invocation(QObject):
         if self.result is not None:
             return
         if isinstance(outcome, BuildFailure):
-            self._finish_early(lambda_errors.start_failure_payload(self.request_id, outcome.error_type,
-                                                                   outcome.message), outcome.error_type)
+            self.fail_before_start(lambda_errors.start_failure_payload(self.request_id, outcome.error_type,
+                                                                       outcome.message), outcome.error_type)
         else:
-            self._engine._begin(self, *self._after_build)
+            self._engine._begin(self, self._after_build)
 
     @property
     def access_key(self) -> str | None:
         """The key the call's environment signs its AWS calls with (None before it has one)."""
         return self._sandbox.access_key if self._sandbox is not None else None
 
-    def _attach(self, sandbox: Sandbox, cold: bool, announce: bool = True,
-                environment: FunctionEnvironment | None = None) -> None:
+    def run_in(self, sandbox: Sandbox, cold: bool, announce: bool = True,
+               environment: FunctionEnvironment | None = None) -> None:
+        """Send the call to `sandbox` (new when `cold`) and follow it there until it finishes, the sandbox is
+        lost (the engine restarts the call cold) or its init fails (Lambda's retry, Phase: invoke)."""
         self._sandbox = sandbox
         self.cold = cold
         self.environment = environment
@@ -178,8 +216,9 @@ class Invocation(QObject):
         self._detach()
         self._engine._restart_cold(self, init_phase="invoke")
 
-    def _finish_early(self, payload: bytes, error_type: str) -> None:
-        """A call that never reached a runtime: it still gets START, END and REPORT."""
+    def fail_before_start(self, payload: bytes, error_type: str) -> None:
+        """Finish a call that never reached a runtime (stopped, too large, a failed build or launch): it
+        still gets START, END and REPORT, as on Lambda."""
         result = InvocationResult(
             request_id=self.request_id, status=Status.ERROR, payload=payload, error_type=error_type,
             platform_error_type=error_type, duration_ms=0.0, billed_duration_ms=0, init_duration_ms=None,
@@ -211,7 +250,7 @@ class Engine(QObject):
         self.max_environments = max(1, max_environments)
         """Environments one function may have at once; a call finding them all busy waits its turn."""
         # function name -> its environments, each with the identity (config, code) it was started from
-        self._pools: dict[str, list[tuple[EnvironmentIdentity, Sandbox]]] = {}
+        self._pools: dict[str, list[PooledEnvironment]] = {}
         self._queues: dict[str, deque[Invocation]] = {}
         self._running: dict[str, set[Invocation]] = {}
         # Per function: what its last environment was started from, and how it went away (for cold reasons).
@@ -235,7 +274,7 @@ class Engine(QObject):
 
     def environment_state(self, function_name: str) -> str:
         """The busiest state among the function's environments: running, starting, ready, else cold."""
-        states = {sandbox.state for _, sandbox in self._pools.get(function_name, ())}
+        states = {pooled.sandbox.state for pooled in self._pools.get(function_name, ())}
         busiest = (EnvironmentState.RUNNING, EnvironmentState.STARTING, EnvironmentState.READY)
         return next((state for state in busiest if state in states), EnvironmentState.COLD)
 
@@ -243,8 +282,8 @@ class Engine(QObject):
         """Why the next call of `config` would start a new environment; None when a warm one would take it."""
         # The dependency environment is known only once a call builds it: judged by config and code here.
         code = code_snapshot(config.code_dir)
-        if any(entry[0].config == config and entry[0].code == code and entry[1].state != EnvironmentState.DEAD
-               for entry in self._pools.get(config.name, ())):
+        if any(pooled.identity.config == config and pooled.identity.code == code and pooled.alive
+               for pooled in self._pools.get(config.name, ())):
             return None
         previous = self._last_identity.get(config.name)
         current = EnvironmentIdentity(config, code, previous.environment_key if previous else "")
@@ -252,7 +291,7 @@ class Engine(QObject):
 
     def environment_count(self, function_name: str) -> int:
         """How many live environments the function has now."""
-        return sum(1 for _, sandbox in self._pools.get(function_name, ()) if sandbox.state != EnvironmentState.DEAD)
+        return sum(1 for pooled in self._pools.get(function_name, ()) if pooled.alive)
 
     def reset(self, function_name: str | None = None) -> None:
         """Discard warm environments (all, or one function's): the next call starts cold."""
@@ -263,24 +302,24 @@ class Engine(QObject):
             if pool:
                 self._ended[name] = reasons.RESET
                 busy = self._busy_sandboxes(name)
-                for _identity, sandbox in pool:
-                    if sandbox in busy:
-                        sandbox.stop()
+                for pooled in pool:
+                    if pooled.sandbox in busy:
+                        pooled.sandbox.stop()
                     else:
-                        sandbox.shutdown()
-                        sandbox.deleteLater()
+                        pooled.sandbox.shutdown()
+                        pooled.sandbox.deleteLater()
                 self.environment_changed.emit(name, EnvironmentState.COLD)
 
     def shutdown(self) -> None:
         """Kill every environment and wait for them: nothing is left running."""
         for running in list(self._running.values()):
             for invocation in list(running):
-                if invocation._build is not None:
+                if invocation.building:
                     invocation.cancel()
         for pool in self._pools.values():
-            for _identity, sandbox in pool:
-                sandbox.shutdown()
-                sandbox.deleteLater()
+            for pooled in pool:
+                pooled.sandbox.shutdown()
+                pooled.sandbox.deleteLater()
         self._pools.clear()
 
     # --- Internals -----------------------------------------------------------------------------
@@ -289,7 +328,7 @@ class Engine(QObject):
         return EnvironmentIdentity(config, code_snapshot(config.code_dir), environment.key)
 
     def _busy_sandboxes(self, name: str) -> list[Sandbox]:
-        return [invocation._sandbox for invocation in self._running.get(name, ()) if invocation._sandbox]
+        return [invocation.sandbox for invocation in self._running.get(name, ()) if invocation.sandbox]
 
     def _run_next(self, name: str) -> None:
         queue = self._queues.get(name)
@@ -304,37 +343,35 @@ class Engine(QObject):
         QTimer.singleShot(0, lambda: self._run_next(name))
         size = len(invocation.event)
         if size > lambda_errors.MAX_REQUEST_BYTES:
-            invocation._finish_early(lambda_errors.compact_json(
+            invocation.fail_before_start(lambda_errors.compact_json(
                 {"Message": lambda_errors.request_too_large_message(size)}), "RequestEntityTooLargeException")
             return
-        self._begin(invocation, invocation.options.cold, "init", True)
+        self._begin(invocation, StartAttempt(force_cold=invocation.options.cold))
 
     def _restart_cold(self, invocation: Invocation, init_phase: str = "init") -> None:
         self._ended[invocation.config.name] = reasons.INIT_RETRY if init_phase == "invoke" else reasons.EXITED
-        self._begin(invocation, True, init_phase, False, requested=False)
+        self._begin(invocation, StartAttempt(force_cold=True, init_phase=init_phase, announce=False, requested=False))
 
-    def _begin(self, invocation: Invocation, force_cold: bool, init_phase: str, announce: bool,
-               requested: bool | None = None) -> None:
+    def _begin(self, invocation: Invocation, attempt: StartAttempt) -> None:
         """Start the call in an environment: built first (off this thread, in child processes) when the
         function's dependencies, layers or SDK are not in the cache yet."""
         head_start = self._head_start_for(invocation)
         outcome = head_start.environment if head_start is not None else self.builder.ready(invocation.config)
         if outcome is None:
             self.environment_changed.emit(invocation.config.name, EnvironmentState.BUILDING)
-            invocation._await_build(self.builder.build(invocation.config), force_cold, init_phase, announce,
-                                    requested)
+            invocation.wait_for_build(self.builder.build(invocation.config), attempt)
             return
         if isinstance(outcome, BuildFailure):
-            invocation._finish_early(lambda_errors.start_failure_payload(
+            invocation.fail_before_start(lambda_errors.start_failure_payload(
                 invocation.request_id, outcome.error_type, outcome.message), outcome.error_type)
             return
         try:
-            sandbox, cold = self._sandbox_for(invocation, force_cold, init_phase, requested, outcome, head_start)
+            sandbox, cold = self._sandbox_for(invocation, attempt, outcome, head_start)
         except LaunchError as error:
-            invocation._finish_early(lambda_errors.start_failure_payload(
+            invocation.fail_before_start(lambda_errors.start_failure_payload(
                 invocation.request_id, error.error_type, error.message), error.error_type)
             return
-        invocation._attach(sandbox, cold, announce, outcome)
+        invocation.run_in(sandbox, cold, attempt.announce, outcome)
 
     def _head_start_for(self, invocation: Invocation):
         """The call's head start when it can still be adopted (its config is the call's, its environment is
@@ -347,33 +384,33 @@ class Engine(QObject):
             return None
         return head_start
 
-    def _sandbox_for(self, invocation: Invocation, force_cold: bool, init_phase: str,
-                     requested: bool | None, environment: FunctionEnvironment,
+    def _sandbox_for(self, invocation: Invocation, attempt: StartAttempt, environment: FunctionEnvironment,
                      head_start=None) -> tuple[Sandbox, bool]:
+        force_cold = attempt.force_cold
         config = invocation.config
         identity = self._identity(config, environment)
         invocation.identity = identity
         pool = self._pools.setdefault(config.name, [])
         busy = self._busy_sandboxes(config.name)
-        idle = [entry for entry in pool if entry[1] not in busy]
+        idle = [pooled for pooled in pool if pooled.sandbox not in busy]
         # Idle environments of an older deploy (or dead ones) go; a forced cold start replaces one warm one.
-        stale = [entry for entry in idle if entry[0] != identity or entry[1].state == EnvironmentState.DEAD]
-        warm = [entry for entry in idle if entry not in stale]
+        stale = [pooled for pooled in idle if pooled.identity != identity or not pooled.alive]
+        warm = [pooled for pooled in idle if pooled not in stale]
         if warm and not force_cold:
             invocation.cold_reason = None
-            return warm[0][1], False
-        scaling_out = not force_cold and any(entry[0] == identity and entry[1].state != EnvironmentState.DEAD
-                                             for entry in pool if entry[1] in busy)
+            return warm[0].sandbox, False
+        scaling_out = not force_cold and any(pooled.identity == identity and pooled.alive
+                                             for pooled in pool if pooled.sandbox in busy)
         invocation.cold_reason = reasons.SCALE_OUT if scaling_out else reasons.cold_reason(
             self._last_identity.get(config.name), identity, self._ended.pop(config.name, None),
-            requested=force_cold if requested is None else requested)
+            requested=force_cold if attempt.requested is None else attempt.requested)
         self._last_identity[config.name] = identity
         if warm:
             stale.append(warm[0])
-        for entry in stale:
-            pool.remove(entry)
-            entry[1].shutdown()
-            entry[1].deleteLater()
+        for pooled in stale:
+            pool.remove(pooled)
+            pooled.sandbox.shutdown()
+            pooled.sandbox.deleteLater()
         runtime_dir = str(runtime_path())
         if head_start is not None:
             launch = head_start.take()
@@ -381,12 +418,12 @@ class Engine(QObject):
         else:
             launch = None
             command = launch_command(config, runtime_dir, self._host_env.get("PATH"), environment)
-        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, init_phase, launch)
+        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, attempt.init_phase, launch)
         # A bound slot, not a lambda holding self: no reference cycle, so the engine is freed (and its
         # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens
         # to run on a server thread.
         sandbox.sig_state_changed.connect(self._on_state)
-        pool.append((identity, sandbox))
+        pool.append(PooledEnvironment(identity, sandbox))
         sandbox.start()
         return sandbox, True
 
@@ -403,22 +440,23 @@ class Engine(QObject):
         name = invocation.config.name
         self._running.get(name, set()).discard(invocation)
         pool = self._pools.get(name, [])
-        for entry in [entry for entry in pool
-                      if entry[1] is invocation._sandbox and entry[1].state == EnvironmentState.DEAD]:
+        for pooled in [pooled for pooled in pool if pooled.sandbox is invocation.sandbox and not pooled.alive]:
             result = invocation.result
             self._ended.setdefault(name, reasons.after_failure(result.error_type if result else None))
-            pool.remove(entry)
-            entry[1].shutdown()
-            entry[1].deleteLater()
-        ran = next((entry for entry in pool if entry[1] is invocation._sandbox), None)
+            pool.remove(pooled)
+            pooled.sandbox.shutdown()
+            pooled.sandbox.deleteLater()
+        ran = next((pooled for pooled in pool if pooled.sandbox is invocation.sandbox), None)
         if ran is not None:
             # Lambda's /var/task is read-only; here a function can write into its code folder (a cache
             # file). What changed while its call ran is the function's doing, not a deploy: the
             # environments of that deploy stay warm, and only later edits start them cold.
-            identity = EnvironmentIdentity(ran[0].config, code_snapshot(ran[0].config.code_dir),
-                                           ran[0].environment_key)
-            if identity != ran[0]:
-                pool[:] = [(identity if entry[0] == ran[0] else entry[0], entry[1]) for entry in pool]
+            started_from = ran.identity
+            identity = EnvironmentIdentity(started_from.config, code_snapshot(started_from.config.code_dir),
+                                           started_from.environment_key)
+            if identity != started_from:
+                pool[:] = [replace(pooled, identity=identity) if pooled.identity == started_from else pooled
+                           for pooled in pool]
                 self._last_identity[name] = identity
         QTimer.singleShot(0, lambda: self._run_next(name))
         # The engine is done with it: from now on only the caller's references keep it, and its

@@ -87,7 +87,7 @@ class BuildPlan:
 def uv_executable() -> str | None:
     """The uv binary of the `uv` wheel (a dependency), else one on PATH."""
     try:
-        import uv
+        import uv  # here: the wheel may be absent (then PATH's uv), and only a build needs it
         return uv.find_uv_bin()
     except (ImportError, FileNotFoundError):
         return shutil.which("uv")

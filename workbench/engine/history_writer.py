@@ -29,9 +29,14 @@ MAX_BATCH = 1000
 
 
 class History(Protocol):
-    def record(self, record: RunRecord, run_id: str | None = None) -> str:
-        """Store a run (under run_id when given); returns its id. A store may also offer
-        record_many([(run_id, record), ...]) to write several in one transaction."""
+    """The store the writer writes into, on its own thread (core/history/history_store.py's HistoryStore).
+    Every run is recorded through a HistoryWriter; nothing else writes runs into a history."""
+
+    def record_many(self, items: list[tuple[str, RunRecord]]) -> None:
+        """Store several runs (id, record) in one transaction."""
+
+    def close(self) -> None:
+        """Write what is still kept in memory, then let go of the file."""
 
 
 class HistoryWriter(QObject):
@@ -96,11 +101,7 @@ class HistoryWriter(QObject):
             if store is None or not batch:
                 continue
             try:
-                if hasattr(store, "record_many"):
-                    store.record_many(batch)
-                else:
-                    for run_id, record in batch:
-                        store.record(record, run_id)
+                store.record_many(batch)
             except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
                 self._post("notice", f"History not written: {error}")
             else:
@@ -109,7 +110,7 @@ class HistoryWriter(QObject):
                         self._unwritten.pop(run_id, None)
                 for run_id, _record in batch:
                     self._post("recorded", run_id)
-        if store is not None and hasattr(store, "close"):
+        if store is not None:
             store.close()  # what it still holds it keeps beside the history, and says so
         with self._unwritten_lock:
             self._unwritten.clear()
@@ -178,6 +179,7 @@ class HistoryWriter(QObject):
 
 def history_writer_for(workspace_folder, parent: QObject | None = None) -> HistoryWriter:
     """A writer into the workspace's own history (core/history/history_store.py says where it lives)."""
+    # Here, not at the top: `invoke` imports this module after its head start, and --no-history skips sqlite.
     from ..core.history.history_store import HistoryStore, history_path, keep_unrecorded_records, new_run_id
 
     path = history_path(workspace_folder)

@@ -12,6 +12,7 @@ import sys
 
 
 def _import_http_server():
+    # Imported in here, not at the top: only with ssl hidden (or once it is loaded anyway).
     if "http.server" in sys.modules or "ssl" in sys.modules or "http.client" in sys.modules:
         import http.server
         return http.server

@@ -1,10 +1,11 @@
 """The run session: the one place where a prepared call becomes a run, for the window, the command line,
 serve, tests and tuning alike.
 
-It owns the Engine, runs single calls and series (presets, repeats), knows why a call starts cold
-(`Run.cold_reason`, said in the log too), and records every finished run into the workspace's history.
+It owns the Engine, runs calls (a series of them is its caller's: engine/suite_run.py, engine/tune_run.py),
+knows why a call starts cold (`Run.cold_reason`, said in the log too), and records every finished run into
+the workspace's history.
 
-    session = RunSession(history=history_writer_for(folder))   # or any object with record(RunRecord) -> id
+    session = RunSession(history=history_writer_for(folder))   # engine/history_writer.py
     run = session.run(prepared, source="cli")       # prepared: core.invocation_request.PreparedInvocation
     run.log_lines.connect(...); run.finished.connect(lambda record: ...)
 
@@ -14,7 +15,7 @@ Signals fire on the Qt thread; `Run.finished` fires exactly once, with the RunRe
 from __future__ import annotations
 
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -24,16 +25,9 @@ from ..core.function.invocation_request import PreparedInvocation
 from ..core.history.run_record import RunRecord
 from .engine import Engine, Invocation, InvokeOptions, release
 
-
-class History(Protocol):
-    def record(self, record: RunRecord) -> str:
-        """Store a run (now, or queued as engine/history_writer.py does); returns its id at once."""
-
-
-def _in_background(history: History | None) -> bool:
-    """A history that writes in the background (engine/history_writer.py's HistoryWriter): it says itself
-    when a run is in (its `recorded` signal), and the session closes it."""
-    return history is not None and hasattr(history, "recorded")
+if TYPE_CHECKING:
+    # Only named here: `invoke --no-history` never loads the writer (its Qt notifier costs the start-up ~2 ms).
+    from .history_writer import HistoryWriter
 
 
 def cold_start_line(reason: str) -> str:
@@ -145,55 +139,6 @@ class Run(QObject):
         return tuple(calls)
 
 
-class Series(QObject):
-    """Several calls one after another (presets, repeats); cancelling stops the current one and the rest."""
-
-    run_started = Signal(object)
-    """A Run of the series began (before its first log line)."""
-    run_finished = Signal(object)
-    """A Run of the series finished; its record is set."""
-    finished = Signal(list)
-    """Every RunRecord of the series, in order (fewer than asked when cancelled). Emitted once."""
-
-    def __init__(self, items: list[PreparedInvocation], source: str, cold: bool, session: "RunSession") -> None:
-        super().__init__(session)
-        self._items = list(items)
-        self._source, self._cold, self._session = source, cold, session
-        self.records: list[RunRecord] = []
-        self.current: Run | None = None
-        self.cancelled = False
-        self._done = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-        self._items.clear()
-        if self.current is not None:
-            self.current.cancel()
-        elif not self._done:
-            QTimer.singleShot(0, self._finish)
-
-    def _next(self) -> None:
-        if not self._items or self.cancelled:
-            self._finish()
-            return
-        run = self._session.run(self._items.pop(0), self._source, cold=self._cold)
-        self.current = run
-        run.finished.connect(self._on_run_finished)
-        self.run_started.emit(run)
-
-    @Slot(object)
-    def _on_run_finished(self, record: RunRecord) -> None:
-        run, self.current = self.current, None
-        self.records.append(record)
-        self.run_finished.emit(run)
-        QTimer.singleShot(0, self._next)
-
-    def _finish(self) -> None:
-        if not self._done:
-            self._done = True
-            self.finished.emit(self.records)
-
-
 class RunSession(QObject):
     """Owns the Engine; every call of the window, the CLI, serve, tests and tuning goes through here."""
 
@@ -202,7 +147,7 @@ class RunSession(QObject):
     run_started = Signal(object)
     """A Run was started (from any caller)."""
     run_finished = Signal(object)
-    """A Run finished; its record is set and, with history on, stored (run_id)."""
+    """A Run finished; its record is set and, with history on, queued for the history (run_id)."""
     run_recorded = Signal(str)
     """A run is in the history now (its id): lists of past runs can show it."""
     history_problem = Signal(str)
@@ -210,11 +155,11 @@ class RunSession(QObject):
     environment_building = Signal(str, str)
     """function name, what its environment build is doing (installing its requirements, ...); "" when done."""
 
-    def __init__(self, history: History | None = None, engine: Engine | None = None,
+    def __init__(self, history: HistoryWriter | None = None, engine: Engine | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine = engine or Engine(self)
-        self.history: History | None = None
+        self.history: HistoryWriter | None = None
         self.engine.environment_changed.connect(self.environment_changed)
         self.engine.build_progress.connect(self.environment_building)
         self.set_history(history)
@@ -223,9 +168,6 @@ class RunSession(QObject):
     @property
     def running(self) -> bool:
         return bool(self._active)
-
-    def runs_of(self, function_name: str) -> list[Run]:
-        return [run for run in self._active if run.config.name == function_name]
 
     def run(self, prepared: PreparedInvocation, source: str = "window", cold: bool = False,
             client_context: dict | None = None, head_start=None) -> Run:
@@ -239,22 +181,6 @@ class RunSession(QObject):
         self._active.append(run)
         self.run_started.emit(run)
         return run
-
-    def run_series(self, items: list[PreparedInvocation], source: str = "window", cold: bool = False) -> Series:
-        """Run the items one after another; the series starts on the next loop turn."""
-        series = Series(items, source, cold, self)
-        QTimer.singleShot(0, series._next)
-        return series
-
-    async def run_and_wait(self, prepared: PreparedInvocation, source: str = "window",
-                           cold: bool = False) -> RunRecord:
-        """Coroutine form for flows at the UI edge (needs a running qasync loop)."""
-        import asyncio  # only coroutine callers pay for it, not every `invoke`
-
-        run = self.run(prepared, source, cold)
-        future = asyncio.get_running_loop().create_future()
-        run.finished.connect(lambda record: future.done() or future.set_result(record))
-        return await future
 
     def environment_state(self, function_name: str) -> str:
         return self.engine.environment_state(function_name)
@@ -294,33 +220,35 @@ class RunSession(QObject):
         for run in list(self._active):
             run.cancel()
         self.engine.shutdown()
-        if _in_background(self.history):
+        if self.history is not None:
             self.history.close()
 
-    def set_history(self, history: History | None) -> None:
-        """Record into this history from now on (None: stop recording). A writer that works in the
-        background (HistoryWriter) says itself when a run is in, and is closed by the session (at shutdown,
-        or when replaced); a plain store is in when record returns."""
+    def set_history(self, history: HistoryWriter | None) -> None:
+        """Record through this writer from now on (None: stop recording). The session closes it (at
+        shutdown, or when replaced): what it has queued still reaches its file. run_recorded and
+        history_problem pass on what the writer says."""
         previous, self.history = self.history, history
-        if _in_background(previous) and previous is not history:
-            previous.close()  # what it has queued still reaches its file
+        if previous is not None and previous is not history:
+            previous.close()
             previous.recorded.disconnect(self.run_recorded)
             previous.notice.disconnect(self.history_problem)
-        if _in_background(history):
+        if history is not None and history is not previous:
             history.recorded.connect(self.run_recorded)
             history.notice.connect(self.history_problem)
+
+    def record_external(self, record: RunRecord) -> str | None:
+        """Record a run that did not go through the engine (Run on AWS: serve/remote_invoke.py) like any
+        other: its history id (None when history is off), and run_recorded once it is in."""
+        return self._record(record)
 
     def _record(self, record: RunRecord) -> str | None:
         if self.history is None:
             return None
         try:
-            run_id = self.history.record(record)
+            return self.history.record(record)
         except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
             self.history_problem.emit(f"History not written: {error}")
             return None
-        if not _in_background(self.history):
-            self.run_recorded.emit(run_id)
-        return run_id
 
     def _run_done(self, run: Run) -> None:
         if run in self._active:

@@ -17,7 +17,6 @@ from ..core.child.containment import PIDS_LIMIT_LINE
 from ..core.function.function_config import FunctionConfig
 from ..core.function.invocation_result import InvocationResult, Status
 from ..core.text.line_splitter import LineSplitter
-from ..core.lambda_rules.log_lines import end_line, init_report_line, report_line, start_line
 from ..core.logging_config.platform_records import PlatformLog
 from ..core.child.runtime_launch import LaunchCommand
 from .deadline import Deadline

@@ -21,8 +21,9 @@ from ..core.workspace.sam_template import find_template
 from ..core.workspace.workspace import Workspace, load_workspace
 from ..core.workspace.workspace_file import workspace_file_path
 from ..engine.engine import Engine
-from ..engine.run_session import History, RunSession
 from ..core.vocabulary import RunSource
+from ..engine.history_writer import HistoryWriter
+from ..engine.run_session import RunSession
 
 SOURCE = RunSource.SERVE
 
@@ -57,7 +58,7 @@ class FunctionCaller:
     """The workspace's functions and one awaitable call; `max_environments` per function, the rest queued."""
 
     def __init__(self, folder: Path | str, session: RunSession | None = None, max_environments: int = 10,
-                 history: History | None = None) -> None:
+                 history: HistoryWriter | None = None) -> None:
         self.folder = Path(folder).resolve()
         # Serving from the window shares its session (its history, its environments); serve alone owns one.
         self._owns_session = session is None

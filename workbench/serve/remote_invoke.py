@@ -1,6 +1,6 @@
 """Calling the deployed function: the same prepared call through boto3 with LogType=Tail, its REPORT line read
-back into the same figures, the run recorded with source "remote" (for `invoke --remote` and the window's
-Run on AWS)."""
+back into the same figures, a RunRecord with source "remote" (for `invoke --remote` and the window's Run on
+AWS), which the caller records through its run session (RunSession.record_external) like any run."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..core.vocabulary import RunSource
 
 
 def remote_client(profile: str | None, region: str | None, endpoint_url: str | None):
+    # Here, not at the top: boto3 only when a call goes to AWS, not on every start of the window.
     import boto3
     from botocore.config import Config
 
@@ -24,9 +25,9 @@ def remote_client(profile: str | None, region: str | None, endpoint_url: str | N
                           config=Config(retries={"max_attempts": 1}, read_timeout=910, connect_timeout=10))
 
 
-def invoke_remote(prepared: PreparedInvocation, function_name: str, client, history=None) -> RunRecord:
+def invoke_remote(prepared: PreparedInvocation, function_name: str, client) -> RunRecord:
     """One RequestResponse call with the log tail; raises botocore's errors as they come. Blocking: the
-    window calls it on a worker thread with history=None and records the run itself, on its own thread."""
+    window calls it on a worker thread."""
     started = time.time()
     reply = client.invoke(FunctionName=function_name, Payload=prepared.event, LogType="Tail")
     payload = reply["Payload"].read()
@@ -34,10 +35,7 @@ def invoke_remote(prepared: PreparedInvocation, function_name: str, client, hist
     request_id = reply.get("ResponseMetadata", {}).get("RequestId", "")
     result = remote_result(request_id, payload, reply.get("FunctionError"), log, prepared.config.architecture)
     code = code_snapshot(prepared.config.code_dir)
-    record = RunRecord(started_at=started, source=RunSource.REMOTE, config=prepared.config, event=prepared.event,
-                       result=result, log=tuple(log.splitlines()), cold=result.init_duration_ms is not None,
-                       cold_reason=None, code_fingerprint=snapshot_fingerprint(code), code_files=code,
-                       preset=prepared.preset)
-    if history is not None:
-        history.record(record)
-    return record
+    return RunRecord(started_at=started, source=RunSource.REMOTE, config=prepared.config, event=prepared.event,
+                     result=result, log=tuple(log.splitlines()), cold=result.init_duration_ms is not None,
+                     cold_reason=None, code_fingerprint=snapshot_fingerprint(code), code_files=code,
+                     preset=prepared.preset)

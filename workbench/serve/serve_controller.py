@@ -11,6 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.run_session import RunSession
+from .remote_invoke import invoke_remote, remote_client
 from .server import ServeOptions, ServeServer, exposure_warning
 
 
@@ -23,7 +24,7 @@ class ServeController(QObject):
     """(function, event name, expression) rows and the functions whose schedules are on."""
     problem = Signal(str)
     remote_finished = Signal(object)
-    """The RunRecord of a Run on AWS (source "remote"), recorded in the session's history."""
+    """The RunRecord of a Run on AWS (source "remote"), recorded through the session like any run."""
 
     def __init__(self, folder: Callable[[], Path | None], session: RunSession,
                  options: ServeOptions = ServeOptions(), parent: QObject | None = None) -> None:
@@ -110,10 +111,10 @@ class ServeController(QObject):
         asyncio.ensure_future(self.run_remote_and_wait(prepared))
 
     async def run_remote_and_wait(self, prepared):
-        """The call on a worker thread (boto3 blocks); the record stored on this thread. None on failure."""
+        """The call on a worker thread (boto3 blocks); the record recorded through the session, on this
+        thread. None on failure."""
+        # Here, not at the top: botocore only when Run on AWS is used, not on every start of the window.
         import botocore.exceptions
-
-        from .remote_invoke import invoke_remote, remote_client
 
         try:
             client = remote_client(None, None, self.remote_endpoint_url)
@@ -125,10 +126,6 @@ class ServeController(QObject):
         except botocore.exceptions.BotoCoreError as error:
             self.problem.emit(f"Run on AWS: {error}")
             return None
-        if self._session.history is not None:
-            try:
-                self._session.history.record(record)
-            except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
-                self.problem.emit(f"History not written: {error}")
+        self._session.record_external(record)
         self.remote_finished.emit(record)
         return record

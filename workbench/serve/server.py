@@ -10,8 +10,8 @@ from pathlib import Path
 from aiohttp import web
 from PySide6.QtCore import QObject, Signal
 
-from ..core.function.served_call import ServedCall
-from ..engine.run_session import History, RunSession
+from ..engine.history_writer import HistoryWriter
+from ..engine.run_session import RunSession
 from .event_queue import EventQueue
 from .front_door import FrontDoor
 from .function_caller import FunctionCaller
@@ -67,7 +67,7 @@ class ServeServer(QObject):
     problem = Signal(str)
 
     def __init__(self, folder: Path | str, options: ServeOptions = ServeOptions(), session: RunSession | None = None,
-                 history: History | None = None, parent: QObject | None = None) -> None:
+                 history: HistoryWriter | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.options = options
         self.caller = FunctionCaller(folder, session, options.max_environments, history)

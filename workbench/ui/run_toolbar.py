@@ -154,9 +154,6 @@ class RunToolbar(QToolBar):
                "running": "An invocation is running"}.get(label, label)
         self.badge.setToolTip(tip + (f" ({cold_reason})" if label == "cold" and cold_reason else ""))
 
-    def elapsed_fraction(self) -> float:
-        return self.progress.value() / 1000
-
     # --- Internals -----------------------------------------------------------------------------
 
     @Slot()

@@ -77,6 +77,8 @@ def resolve_aws_access(profile: str | None, host_env: dict[str, str]) -> AwsAcce
         return found
     key = (profile, host_env.get("AWS_SHARED_CREDENTIALS_FILE"), host_env.get("AWS_CONFIG_FILE"))
     try:
+        # Here, not at the top: botocore is a large import, needed only when the credentials are not in the
+        # environment already (and it may be absent).
         import botocore.exceptions
         import botocore.session
     except ImportError:
@@ -117,7 +119,7 @@ def endpoint_variables(endpoints: dict[str, str]) -> tuple[tuple[str, str], ...]
 def available_profiles(host_env: dict[str, str]) -> list[str]:
     """The profile names of ~/.aws/config and credentials (botocore reads them), [] when it cannot."""
     try:
-        import botocore.session
+        import botocore.session  # here: only the window's AWS settings list profiles; it may be absent
         session = botocore.session.Session()
         for variable, name in (("AWS_SHARED_CREDENTIALS_FILE", "credentials_file"),
                                ("AWS_CONFIG_FILE", "config_file")):

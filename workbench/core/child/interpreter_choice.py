@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..function.function_config import FunctionConfig, runtime_family
+from ..workspace.atomic_write import write_text_atomic
+from .dependency_cache import cache_root
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,6 @@ VERSIONS_FILE = "interpreter-versions.json"
 
 
 def _versions_file(env: dict[str, str]) -> Path:
-    from .dependency_cache import cache_root
-
     return cache_root(env) / VERSIONS_FILE
 
 
@@ -91,8 +91,6 @@ def _load_versions(env: dict[str, str]) -> dict[str, str]:
 
 
 def _remember_version(env: dict[str, str], key: str, version: str) -> None:
-    from ..workspace.atomic_write import write_text_atomic
-
     stored = _load_versions(env)
     stored[key] = version
     try:

@@ -7,6 +7,7 @@ its expectation is `<name>.expect.yaml` in the same folder. README ("Presets as 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -346,7 +347,5 @@ def _yaml_kind(node: object) -> str:
 
 
 def _closest(word: str, choices: tuple[str, ...]) -> str | None:
-    import difflib
-
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None

@@ -125,13 +125,3 @@ def prepare_invocation(function: FunctionConfig, event: bytes | str, event_sourc
         return problems
     data = event if isinstance(event, bytes) else event.encode("utf-8")
     return PreparedInvocation(config, data, preset)
-
-
-def prepare_from_workspace(workspace: "Workspace", function_name: str | None, event: bytes | str,
-                           event_source: str = "<event>", overrides: Overrides = Overrides(),
-                           preset: str | None = None) -> PreparedInvocation | list[RunProblem]:
-    """prepare_invocation for a function named in a workspace (template.yaml or workbench.json)."""
-    found = find_function(workspace, function_name)
-    if isinstance(found, RunProblem):
-        return [found]
-    return prepare_invocation(found, event, event_source, overrides, preset)

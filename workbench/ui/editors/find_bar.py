@@ -111,9 +111,6 @@ class FindBar(QWidget):
         return SearchQuery(self.find_field.text(), case_sensitive=self.case_button.isChecked(),
                            whole_word=self.word_button.isChecked(), regex=self.regex_button.isChecked())
 
-    def match_count(self) -> int:
-        return len(self._spans)
-
     def count_text(self) -> str:
         return self.count_label.text()
 

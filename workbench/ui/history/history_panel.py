@@ -62,9 +62,6 @@ class HistoryPanel(QWidget):
             self._restoring = False
         self._update_count()
 
-    def set_function_filter(self, function: str | None) -> None:
-        self.function_filter.setCurrentText(function or _ALL)
-
     def selected_ids(self) -> list[str]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [self.model.summary(row).id for row in rows]
