@@ -1,4 +1,6 @@
-"""The layers of DESIGN.md hold: arrows point down only."""
+"""The layers of docs/architecture.md hold: arrows point down only. The import-linter contracts
+(tests/test_import_contracts.py) check the layers transitively; this walk adds what import-linter cannot name:
+Qt's submodules (QtWidgets, QtGui, QtNetwork), per layer, in direct imports."""
 
 import ast
 from pathlib import Path
@@ -15,14 +17,14 @@ ALLOWED_ACROSS = {"services_host": "workbench.engine.loopback_peer"}
 FORBIDDEN_QT = {
     "core": ("PySide6",),
     # The engine starts the services host as a process; it never imports it.
-    "engine": ("PySide6.QtWidgets", "PySide6.QtGui", "workbench.services_host"),
+    "engine": ("PySide6.QtWidgets", "PySide6.QtGui", "PySide6.QtNetwork", "workbench.services_host"),
     "runtimes": ("PySide6",),
     "services_host": ("PySide6", "workbench.engine.run_session", "workbench.engine.engine",
                       "workbench.engine.sandbox"),
     # Headless commands: QtCore through the engine, never the widgets.
-    "cli": ("PySide6.QtWidgets", "PySide6.QtGui", "workbench.ui"),
-    "serve": ("PySide6.QtWidgets", "PySide6.QtGui"),
-    "agent": ("PySide6.QtWidgets", "PySide6.QtGui"),
+    "cli": ("PySide6.QtWidgets", "PySide6.QtGui", "PySide6.QtNetwork", "workbench.ui"),
+    "serve": ("PySide6.QtWidgets", "PySide6.QtGui", "PySide6.QtNetwork"),
+    "agent": ("PySide6.QtWidgets", "PySide6.QtGui", "PySide6.QtNetwork"),
 }
 
 
@@ -74,3 +76,12 @@ def test_runtimes_import_nothing_from_the_package():
     for path in _layer_files("runtimes"):
         for module, line in _imports(path):
             assert not module.startswith("workbench"), f"{path}:{line} imports {module}"
+
+
+def test_the_top_level_modules_keep_their_place():
+    """resources.py names shipped files (no Qt, no layer); app.py, the window's entry, uses no QtNetwork."""
+    for module, line in _imports(PACKAGE / "resources.py"):
+        assert not module.startswith(("PySide6", "workbench.")) or module.startswith("workbench.resources"), \
+            f"resources.py:{line} imports {module}"
+    for module, line in _imports(PACKAGE / "app.py"):
+        assert not module.startswith("PySide6.QtNetwork"), f"app.py:{line} imports {module}"

@@ -21,6 +21,7 @@ from deepdiff import DeepDiff
 from ..lambda_rules.billing import format_cost
 from .run_record import RunRecord
 from ..privacy.secret_values import is_concealed
+from ..lambda_rules.log_lines import INIT_REPORT_PREFIX, REPORT_PREFIX
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 _REPORT_KINDS = {
@@ -212,7 +213,7 @@ def mask_log_line(line: str) -> str:
     """A log line with what differs on every run masked: request ids, timestamps, REPORT figures."""
     line = _REQUEST_ID.sub("<request-id>", line)
     line = _TIMESTAMP.sub("<time>", line)
-    if line.startswith(("REPORT ", "INIT_REPORT ")):
+    if line.startswith((REPORT_PREFIX, INIT_REPORT_PREFIX)):
         line = _FIGURE.sub(lambda m: f"{m.group(1)}: #", line)
     return line
 

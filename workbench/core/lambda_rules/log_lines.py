@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from ..function.invocation_result import InvocationResult, Status
 
+# How each platform line begins: every reader of the log (folding, diffs, REPORT parsing) uses these.
+START_PREFIX = "START RequestId: "
+END_PREFIX = "END RequestId: "
+REPORT_PREFIX = "REPORT RequestId: "
+INIT_REPORT_PREFIX = "INIT_REPORT "
+INIT_START_PREFIX = "INIT_START "
+
 
 def start_line(request_id: str, version: str = "$LATEST") -> str:
-    return f"START RequestId: {request_id} Version: {version}"
+    return f"{START_PREFIX}{request_id} Version: {version}"
 
 
 def end_line(request_id: str) -> str:
-    return f"END RequestId: {request_id}"
+    return f"{END_PREFIX}{request_id}"
 
 
 def report_line(result: InvocationResult) -> str:
     """REPORT with TAB-separated fields; success lines end with a TAB, failures with Status."""
     fields = [
-        f"REPORT RequestId: {result.request_id}",
+        f"{REPORT_PREFIX}{result.request_id}",
         f"Duration: {result.duration_ms:.2f} ms",
         f"Billed Duration: {result.billed_duration_ms} ms",
         f"Memory Size: {result.memory_size_mb} MB",
@@ -34,7 +41,7 @@ def report_line(result: InvocationResult) -> str:
 
 
 def init_report_line(init_duration_ms: float, phase: str, status: Status, error_type: str | None) -> str:
-    fields = [f"INIT_REPORT Init Duration: {init_duration_ms:.2f} ms", f"Phase: {phase}",
+    fields = [f"{INIT_REPORT_PREFIX}Init Duration: {init_duration_ms:.2f} ms", f"Phase: {phase}",
               f"Status: {status.value}"]
     if error_type and status is not Status.TIMEOUT:
         fields.append(f"Error Type: {error_type}")
@@ -43,5 +50,4 @@ def init_report_line(init_duration_ms: float, phase: str, status: Status, error_
 
 def is_platform_line(line: str) -> bool:
     """START, END, REPORT and INIT_REPORT lines: the ones a log view styles apart."""
-    return line.startswith(("START RequestId: ", "END RequestId: ", "REPORT RequestId: ", "INIT_REPORT ",
-                            "INIT_START "))
+    return line.startswith((START_PREFIX, END_PREFIX, REPORT_PREFIX, INIT_REPORT_PREFIX, INIT_START_PREFIX))

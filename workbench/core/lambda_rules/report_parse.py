@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from .billing import invocation_cost_usd
 from ..function.invocation_result import InvocationResult, Status
 from .lambda_errors import error_type_of
+from .log_lines import REPORT_PREFIX
+
+REPORT_KEYWORD = REPORT_PREFIX.split(" ", 1)[0] + " "
 
 _FIELD = re.compile(r"(RequestId|Duration|Billed Duration|Memory Size|Max Memory Used|Init Duration|Status|"
                     r"Error Type): ([^\t]+?)(?: ms| MB)?$")
@@ -28,10 +31,11 @@ class ReportFigures:
 
 def parse_report_line(line: str) -> ReportFigures | None:
     """The figures of one `REPORT RequestId: ...` line; None for any other line or a truncated one."""
-    if not line.startswith("REPORT "):
+    if not line.startswith(REPORT_PREFIX):
         return None
     values = {}
-    for part in line[len("REPORT "):].rstrip("\n").split("\t"):
+    # "RequestId: …" is the first TAB-separated field once the keyword is off.
+    for part in line[len(REPORT_KEYWORD):].rstrip("\n").split("\t"):
         match = _FIELD.match(part.strip())
         if match:
             values[match[1]] = match[2]

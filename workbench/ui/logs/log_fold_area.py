@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from workbench.core.lambda_rules.log_levels import log_level, shown_at
 from workbench.ui.editors.view_gutter import ViewGutter
+from workbench.core.lambda_rules.log_lines import REPORT_PREFIX, START_PREFIX
 
 # QTextBlock.userState of a run's START line: its group is expanded or collapsed.
 EXPANDED, COLLAPSED = 1, 2
-_START = "START RequestId: "
-_REPORT = "REPORT RequestId: "
+_START = START_PREFIX
+_REPORT = REPORT_PREFIX
 
 
 @dataclass(frozen=True)
