@@ -105,7 +105,7 @@ class EnvironmentBuild(QObject):
     def _lines(self, channel: str, data: bytes) -> None:
         lines = [line.rstrip("\r") for line in self._splitters[channel].feed(data)]
         if lines:
-            self._tail = (self._tail + lines)[-20:]
+            self._tail = (self._tail + lines)[-self._tail_size():]
             self.output.emit(lines)
 
     @Slot()
@@ -132,7 +132,7 @@ class EnvironmentBuild(QObject):
         for channel in ("out", "err"):
             rest = self._splitters[channel].flush()
             if rest:
-                self._tail = (self._tail + rest)[-20:]
+                self._tail = (self._tail + rest)[-self._tail_size():]
                 self.output.emit(rest)
         self._process.deleteLater()
         self._process = None
@@ -152,6 +152,9 @@ class EnvironmentBuild(QObject):
         self.output.emit([f"[build] done in {time.monotonic() - self.started_at:.1f} s"])
         self._next_step()
 
+    def _tail_size(self) -> int:
+        return 400 if self._step is not None and self._step.whole_output else 20
+
     def _step_failed(self, message: str) -> None:
         step = self._step
         self._kill()
@@ -164,7 +167,9 @@ class EnvironmentBuild(QObject):
                                       f"{message.splitlines()[-1] if message else ''}")
             self._next_step()
             return
-        self._finish(BuildFailure("Runtime.DependencyInstallError", f"{step.description} failed:\n{message}"))
+        if step.failure_text is not None:
+            message = step.failure_text(message)
+        self._finish(BuildFailure(step.failure_type, f"{step.description} failed:\n{message}"))
 
     def _kill(self) -> None:
         process = self._process

@@ -16,6 +16,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.child.aws_credentials import endpoint_variables, resolve_aws_access
@@ -29,6 +30,7 @@ from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, 
 from ..core.child.interpreter_choice import Interpreter, choose_interpreter
 from ..core.child.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
 from ..resources import runtime_path
+from .java_environment import JavaPlan, java_stamp, java_variables, plan_java
 
 if TYPE_CHECKING:
     from ..core.child.environment_report import EnvironmentReport
@@ -52,6 +54,12 @@ class BuildStep:
     """Files copied into the temporary folder first (npm ci installs beside package.json)."""
     marker: Path | None = None
     """Written when a non-fatal step fails, so it is not retried at once."""
+    failure_type: str = "Runtime.DependencyInstallError"
+    """The error type the call gets when this step fails."""
+    failure_text: Callable[[str], str] | None = None
+    """Rewrites the failed command's output for the error message (javac's columns)."""
+    whole_output: bool = False
+    """The error message keeps all of the output, not only its last lines (a compiler's diagnostics)."""
 
 
 @dataclass
@@ -67,6 +75,7 @@ class BuildPlan:
     """The function's (or a layer's) source imports the runtime's SDK."""
     notices: list[str] = field(default_factory=list)
     failure: BuildFailure | None = None
+    java: JavaPlan | None = None
 
 
 def uv_executable() -> str | None:
@@ -137,6 +146,8 @@ class EnvironmentPlanner:
             except OSError:
                 stamp.append(None)
         stamp += [code_fingerprint(layer.content_dir) for layer in config.layers if layer.content_dir]
+        if runtime_family(config.runtime) == "java":
+            stamp += list(java_stamp(config))
         if not self.sdk_folder(config.runtime).is_dir():
             # Until the SDK is installed, an edit that starts importing it is its first need.
             stamp.append(code_fingerprint(config.code_dir))
@@ -180,6 +191,12 @@ class EnvironmentPlanner:
             return plan  # the launch says what is missing
         if interpreter.warning:
             plan.notices.append(interpreter.warning)
+        if family == "java":
+            plan.java, steps, plan.failure = plan_java(self.root, config, interpreter, self.host_env, BuildStep)
+            plan.steps += steps
+            if plan.failure is None:
+                self._plan_layers(config, plan)
+            return plan
         manifest = find_manifest(config.code_dir, config.runtime)
         if manifest is not None:
             step = self._dependency_step(manifest, config.runtime, config.architecture, interpreter,
@@ -293,6 +310,10 @@ class EnvironmentPlanner:
         elif family == "nodejs":
             variables.append(("NODE_PATH", node_path(config.code_dir, plan.dependencies, opt_dir, config.runtime,
                                                      sdk_dir, str(runtime_path()))))
+        java_runtime = None
+        if plan.java is not None:
+            java_path, java_runtime = java_variables(plan.java, opt_dir)
+            variables += java_path
         if opt_dir:
             variables.append((OPT_VARIABLE, opt_dir))
             # Lambda's PATH and LD_LIBRARY_PATH end in /opt/bin and /opt/lib.
@@ -308,7 +329,7 @@ class EnvironmentPlanner:
         if access.warning and plan.uses_sdk:
             notices.append(access.warning)
         return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
-                                   tuple(variables), tuple(notices), access.secrets)
+                                   tuple(variables), tuple(notices), access.secrets, java_runtime)
 
     def _merged_layers(self, parts: list[tuple[LayerRef, str | None]]) -> str | None:
         """The layers extracted in order into one folder, a later layer's file replacing an earlier one's, as
