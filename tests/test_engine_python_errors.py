@@ -37,11 +37,12 @@ def test_unhandled_exception_payload_shows_user_frames_only(python_code, run):
 
 
 def test_unhandled_exception_log_line_uses_cr_and_no_break_spaces(python_code, run):
-    """The [ERROR] event is one line: parts joined by CR, indentation turned into U+00A0."""
+    """The [ERROR] event is one log entry (one record on the telemetry descriptor, its parts joined by
+    newlines, as awslambdaric writes it there), indentation turned into U+00A0."""
     ran = run(fn(python_code, "nested_error.handler"), {"order": "B-7"})
     path = python_code / "nested_error.py"
     errors = [line for line in ran.lines if line.startswith("[ERROR]")]
-    assert errors == ["\r".join([
+    assert errors == ["\n".join([
         "[ERROR] ValueError: boom: order B-7 is not valid",
         "Traceback (most recent call last):",
         f'{NBSP * 2}File "{path}", line 13, in handler',
@@ -73,7 +74,7 @@ def test_non_serialisable_result_is_a_marshal_error(python_code, run):
         "errorMessage": "Unable to marshal response: Object of type datetime is not JSON serializable",
         "errorType": "Runtime.MarshalError", "requestId": ran.result.request_id, "stackTrace": []}
     assert ("[ERROR] Runtime.MarshalError: Unable to marshal response: Object of type datetime is not JSON "
-            "serializable\rTraceback (most recent call last):") in ran.lines
+            "serializable\nTraceback (most recent call last):") in ran.lines
 
 
 @pytest.mark.parametrize("event, reason", [
@@ -156,7 +157,7 @@ def test_init_error_log_sequence(python_code, run):
         assert re.fullmatch(rf"\[WARNING\]\t{TIMESTAMP_MS}\t\tLAMBDA_WARNING: Unhandled exception\. The most "
                             r"likely cause is an issue in the function code\. .* see "
                             r"https://docs\.aws\.amazon\.com/lambda/latest/dg/runtimes-update\.html\r", lines[0])
-        assert lines[1] == f"[ERROR] Runtime.ImportModuleError: {message}\rTraceback (most recent call last):"
+        assert lines[1] == f"[ERROR] Runtime.ImportModuleError: {message}\nTraceback (most recent call last):"
         assert re.fullmatch(rf"INIT_REPORT Init Duration: \d+\.\d{{2}} ms\tPhase: {phase}\tStatus: error\t"
                             r"Error Type: Runtime\.ImportModuleError", lines[2])
     assert ran.lines[6:8] == [f"START RequestId: {rid} Version: $LATEST", f"END RequestId: {rid}"]

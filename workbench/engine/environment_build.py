@@ -115,7 +115,7 @@ class EnvironmentBuild(QObject):
     def _lines(self, channel: str, data: bytes) -> None:
         lines = [line.rstrip("\r") for line in self._splitters[channel].feed(data)]
         if lines:
-            self._tail = (self._tail + lines)[-20:]
+            self._tail = (self._tail + lines)[-self._tail_size():]
             self.output.emit(lines)
 
     @Slot()
@@ -142,7 +142,7 @@ class EnvironmentBuild(QObject):
         for channel in ("out", "err"):
             rest = self._splitters[channel].flush()
             if rest:
-                self._tail = (self._tail + rest)[-20:]
+                self._tail = (self._tail + rest)[-self._tail_size():]
                 self.output.emit(rest)
         self._process.deleteLater()
         self._process = None
@@ -162,6 +162,9 @@ class EnvironmentBuild(QObject):
         self.output.emit([f"[build] done in {time.monotonic() - self.started_at:.1f} s"])
         self._next_step()
 
+    def _tail_size(self) -> int:
+        return 400 if self._step is not None and self._step.whole_output else 20
+
     def _step_failed(self, message: str) -> None:
         step = self._step
         self._kill()
@@ -174,7 +177,9 @@ class EnvironmentBuild(QObject):
                                       f"{message.splitlines()[-1] if message else ''}")
             self._next_step()
             return
-        self._finish(BuildFailure(ErrorType.DEPENDENCY_INSTALL, f"{step.description} failed:\n{message}"))
+        if step.failure_text is not None:
+            message = step.failure_text(message)
+        self._finish(BuildFailure(step.failure_type, f"{step.description} failed:\n{message}"))
 
     def _kill(self) -> None:
         process = self._process

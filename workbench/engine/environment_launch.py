@@ -17,6 +17,7 @@ import time
 from ..core.child.process_variables import build_environment
 from ..core.function.function_config import FunctionConfig
 from ..core.child.runtime_launch import LaunchCommand
+from ..core.telemetry.frames import VARIABLE as TELEMETRY_VARIABLE
 from .environment_group import EnvironmentGroup
 from .environment_membership import ProcessTreeMembership
 from .invoke_request import new_environment_id
@@ -64,6 +65,8 @@ class EnvironmentLaunch:
         self.membership = ProcessTreeMembership(lambda: self.pid, self.marker)
         self.group = EnvironmentGroup(config, self.environment_id, self.marker, self.membership)
         self.process: subprocess.Popen | None = None
+        self.telemetry_fd = -1
+        """The read end of the runtime's telemetry log descriptor (`_LAMBDA_TELEMETRY_LOG_FD`)."""
         self.server = None
         """The RuntimeApiServer, once serve() started it."""
         self.started_at = 0.0
@@ -78,11 +81,23 @@ class EnvironmentLaunch:
         RAPID gives a runtime one writer for both, so lines keep the order they were written in).
         Raises OSError when the program cannot be started at all."""
         launch = self.group.launch(self.command)
+        # Lambda gives every runtime a descriptor for framed log records (one record, one log event);
+        # the runtime clients use it when the variable names it. Inherited by what the runtime starts.
+        telemetry_read, telemetry_write = os.pipe2(os.O_CLOEXEC)
+        variables = dict(self.variables, **{TELEMETRY_VARIABLE: str(telemetry_write)})
         self.started_at = time.monotonic()
-        self.process = subprocess.Popen(
-            [launch.program, *launch.arguments], executable=launch.program, cwd=self.config.code_dir,
-            env=self.variables, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True, close_fds=True)
+        try:
+            self.process = subprocess.Popen(
+                [launch.program, *launch.arguments], executable=launch.program, cwd=self.config.code_dir,
+                env=variables, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                start_new_session=True, close_fds=True, pass_fds=(telemetry_write,))
+        except OSError:
+            os.close(telemetry_read)
+            raise
+        finally:
+            os.close(telemetry_write)
+        self.telemetry_fd = telemetry_read
+        os.set_blocking(telemetry_read, False)
         self.pid = self.process.pid
         os.set_blocking(self.process.stdout.fileno(), False)
         self.group.started(self.pid)
@@ -113,6 +128,9 @@ class EnvironmentLaunch:
             self.process.wait()
         if self.process is not None:
             self.process.stdout.close()
+        if self.telemetry_fd >= 0:
+            os.close(self.telemetry_fd)
+            self.telemetry_fd = -1
         self.group.kill(runtime_alive=False)
         self.group.release(wait_s=0.5)
         if self.server is not None:

@@ -16,6 +16,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core.child.aws_credentials import endpoint_variables, resolve_aws_access
@@ -31,6 +32,7 @@ from ..core.services.settings import LocalServices, local_variables
 from ..core.child.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
 from ..resources import runtime_path
 from ..core.vocabulary import ErrorType
+from .java_environment import JavaPlan, java_stamp, java_variables, plan_java
 
 if TYPE_CHECKING:
     from ..core.child.environment_report import EnvironmentReport
@@ -67,6 +69,12 @@ class BuildStep:
     so relative paths in its requirements (./vendor/x.whl, -e ./pkg) resolve as pip resolves them."""
     warnings: tuple[str, ...] = ()
     """Log lines shown before the commands run (a relative path in the requirements that does not exist)."""
+    failure_type: str = ErrorType.DEPENDENCY_INSTALL
+    """The error type the call gets when this step fails."""
+    failure_text: Callable[[str], str] | None = None
+    """Rewrites the failed command's output for the error message (javac's columns)."""
+    whole_output: bool = False
+    """The error message keeps all of the output, not only its last lines (a compiler's diagnostics)."""
 
 
 @dataclass
@@ -82,6 +90,7 @@ class BuildPlan:
     """The function's (or a layer's) source imports the runtime's SDK."""
     notices: list[str] = field(default_factory=list)
     failure: BuildFailure | None = None
+    java: JavaPlan | None = None
 
 
 def uv_executable() -> str | None:
@@ -158,6 +167,8 @@ class EnvironmentPlanner:
             except OSError:
                 stamp.append(None)
         stamp += [code_fingerprint(layer.content_dir) for layer in config.layers if layer.content_dir]
+        if runtime_family(config.runtime) == "java":
+            stamp += list(java_stamp(config))
         if not self.sdk_folder(config.runtime).is_dir():
             # Until the SDK is installed, an edit that starts importing it is its first need.
             stamp.append(code_fingerprint(config.code_dir))
@@ -201,6 +212,12 @@ class EnvironmentPlanner:
             return plan  # the launch says what is missing
         if interpreter.warning:
             plan.notices.append(interpreter.warning)
+        if family == "java":
+            plan.java, steps, plan.failure = plan_java(self.root, config, interpreter, self.host_env, BuildStep)
+            plan.steps += steps
+            if plan.failure is None:
+                self._plan_layers(config, plan)
+            return plan
         manifest = find_manifest(config.code_dir, config.runtime)
         if manifest is not None:
             step = self._dependency_step(manifest, config.runtime, config.architecture, interpreter,
@@ -319,6 +336,10 @@ class EnvironmentPlanner:
         elif family == "nodejs":
             variables.append(("NODE_PATH", node_path(config.code_dir, plan.dependencies, opt_dir, config.runtime,
                                                      sdk_dir, str(runtime_path()))))
+        java_runtime = None
+        if plan.java is not None:
+            java_path, java_runtime = java_variables(plan.java, opt_dir)
+            variables += java_path
         if opt_dir:
             variables.append((OPT_VARIABLE, opt_dir))
             # Lambda's PATH and LD_LIBRARY_PATH end in /opt/bin and /opt/lib.
@@ -350,7 +371,7 @@ class EnvironmentPlanner:
         if access.warning and plan.uses_sdk:
             notices.append(access.warning)
         return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
-                                   tuple(variables), tuple(notices), access.secrets)
+                                   tuple(variables), tuple(notices), access.secrets, java_runtime)
 
     def _start_local_host(self) -> list[str]:
         """Join or start the workspace's services host (its first need); a notice when it cannot start."""

@@ -28,9 +28,15 @@ class RuntimeProcess(QObject):
     output_ready = Signal()
     exited = Signal(object, object)
 
-    def __init__(self, process: subprocess.Popen, parent: QObject | None = None) -> None:
+    def __init__(self, process: subprocess.Popen, parent: QObject | None = None, telemetry_fd: int = -1) -> None:
+        """telemetry_fd: the read end of the runtime's telemetry log descriptor (owned from now on), or -1."""
         super().__init__(parent)
         self._process = process
+        self._telemetry_fd = telemetry_fd
+        self._telemetry: QSocketNotifier | None = None
+        if telemetry_fd >= 0:
+            self._telemetry = QSocketNotifier(telemetry_fd, QSocketNotifier.Type.Read, self)
+            self._telemetry.activated.connect(self._on_output)
         self._fd = process.stdout.fileno()
         self._eof = False
         self._reported = False
@@ -76,6 +82,30 @@ class RuntimeProcess(QObject):
             size += len(chunk)
         return b"".join(chunks)
 
+    def read_telemetry(self) -> bytes:
+        """What the runtime has written to its telemetry log descriptor so far (never blocks)."""
+        chunks = []
+        while self._telemetry_fd >= 0 and sum(map(len, chunks)) < _READ_LIMIT:
+            try:
+                chunk = os.read(self._telemetry_fd, _READ_CHUNK)
+            except BlockingIOError:
+                break
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self._close_telemetry()
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _close_telemetry(self) -> None:
+        if self._telemetry is not None:
+            self._telemetry.setEnabled(False)
+            self._telemetry = None
+        if self._telemetry_fd >= 0:
+            os.close(self._telemetry_fd)
+            self._telemetry_fd = -1
+
     def wait(self, timeout_ms: int) -> bool:
         """Block until the process has exited (at most timeout_ms); True when it has, its exit reported."""
         if self._pidfd >= 0 and self.running:
@@ -115,5 +145,6 @@ class RuntimeProcess(QObject):
             return
         self._closed = True
         self._output.setEnabled(False)
+        self._close_telemetry()
         self._stop_watching_exit()
         self._process.stdout.close()

@@ -19,6 +19,7 @@ from ..core.function.invocation_result import InvocationResult, Status
 from ..core.text.line_splitter import LineSplitter
 from ..core.logging_config.platform_records import PlatformLog
 from ..core.child.runtime_launch import LaunchCommand
+from ..core.telemetry.frames import FrameDecoder
 from .deadline import Deadline
 from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
@@ -28,6 +29,11 @@ from ..core.vocabulary import EnvironmentState, ErrorType
 
 LOG_FLUSH_MS = 30
 MEMORY_POLL_MS = 10
+# Lambda ends an invocation when the runtime asks for the next event, not when the result arrives
+# (the Runtime Interface Emulator likewise waits for /next before its END and REPORT): what a runtime
+# logs after posting its result (Amazon's Java client logs a fault after posting /error) belongs to
+# the call. The wait is bounded, so a runtime that never asks again cannot hold the call open.
+NEXT_AFTER_RESULT_MS = 2000
 
 
 class Sandbox(QObject):
@@ -69,6 +75,7 @@ class Sandbox(QObject):
         self._splitter = LineSplitter()
         # START/END/REPORT or platform.* records, and Lambda's level filters (LoggingConfig).
         self._platform = PlatformLog(config)
+        self._frames = FrameDecoder()
         self._pending_lines: list[str] = []
         self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
         self._deadline = Deadline(self)
@@ -84,6 +91,9 @@ class Sandbox(QObject):
         self._dispatched_at = 0.0
         self._peak_kb = 0
         self._planned_end: tuple[Status, bytes, str] | None = None
+        # The result the runtime posted, held until its next /next (or the bound) ends the invocation.
+        self._posted: tuple[Status, bytes, str | None, float] | None = None
+        self._next_wait = QTimer(self, singleShot=True, interval=NEXT_AFTER_RESULT_MS, timeout=self._end_posted)
         self._runtime_waiting = False
         self._frozen = False
         self._start_before_output = False
@@ -130,7 +140,8 @@ class Sandbox(QObject):
                 return
         self._pid = launch.pid
         self._started_at = launch.started_at
-        self._process = RuntimeProcess(launch.process, self)
+        self._process = RuntimeProcess(launch.process, self, launch.telemetry_fd)
+        launch.telemetry_fd = -1  # the RuntimeProcess owns it now
         self._process.output_ready.connect(self._read_output)
         self._process.exited.connect(self._on_process_exited)
         # The retry of a failed init inside the first call is bounded by the function's timeout.
@@ -215,6 +226,8 @@ class Sandbox(QObject):
         request = self._request
         if request is None:
             return
+        self._posted = None
+        self._next_wait.stop()
         self._deadline.stop()
         self._check_memory()
         if self.state != EnvironmentState.DEAD:
@@ -277,6 +290,8 @@ class Sandbox(QObject):
         if self.state == EnvironmentState.DEAD:
             return
         self._runtime_waiting = True
+        if self._posted is not None:
+            self._end_posted()
         if self._init_ms is None:
             self._init_ms = (at - self._started_at) * 1000
             self._deadline.stop()
@@ -289,14 +304,30 @@ class Sandbox(QObject):
     def _on_response(self, request_id: str, body: bytes, content_type: str, at: float) -> None:
         if self._request is None or request_id != self._request.request_id:
             return
-        self._complete(Status.SUCCESS, body, None, None, at)
+        self._await_next(Status.SUCCESS, body, None, at)
 
     @Slot(str, object, str, float)
     def _on_error(self, request_id: str, body: bytes, header_type: str, at: float) -> None:
         if self._request is None or request_id != self._request.request_id:
             return
         error_type = lambda_errors.error_type_of(body, header_type or ErrorType.FUNCTION_UNKNOWN)
-        self._complete(Status.ERROR, body, error_type, None, at)
+        self._await_next(Status.ERROR, body, error_type, at)
+
+    def _await_next(self, status: Status, body: bytes, error_type: str | None, at: float) -> None:
+        """Hold the posted result until the runtime asks for the next event: the call's Duration ends
+        here, its log when the runtime is done."""
+        if self._posted is not None:
+            return
+        self._posted = (status, body, error_type, at)
+        self._deadline.stop()
+        self._next_wait.start()
+
+    @Slot()
+    def _end_posted(self) -> None:
+        posted = self._posted
+        if posted is not None and self._request is not None:
+            status, body, error_type, at = posted
+            self._complete(status, body, error_type, None, at)
 
     @Slot(object, str, float)
     def _on_init_error(self, body: bytes, header_type: str, at: float) -> None:
@@ -399,6 +430,11 @@ class Sandbox(QObject):
     def _end_after_death(self) -> None:
         if self._request is None:
             return
+        if self._posted is not None and self._planned_end is None:
+            # The runtime exited after posting its result (an OutOfMemoryError in Java's, say): the call
+            # has its result; the next one starts a new environment.
+            self._end_posted()
+            return
         now = time.monotonic()
         if self._planned_end is not None:
             status, payload, error_type = self._planned_end
@@ -441,6 +477,8 @@ class Sandbox(QObject):
     def _read_output(self) -> None:
         if self._process is not None:
             self._queue_lines(self._splitter.feed(self._process.read()), from_runtime=True)
+            records = self._frames.feed(self._process.read_telemetry())
+            self._queue_lines([record.text for record in records], from_runtime=True)
 
     def _queue_lines(self, lines: list[str], from_runtime: bool = False) -> None:
         if lines and self._init_ms is None:

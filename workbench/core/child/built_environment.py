@@ -42,12 +42,16 @@ class FunctionEnvironment:
     """WARNING lines shown in the log before START on a cold start."""
     secrets: tuple[str, ...] = ()
     """Values that must never appear in a log, history or report (credentials)."""
+    java_runtime: tuple[str, str] | None = None
+    """Java: the runtime client's class path and its JSON codec's (compiled in the cache)."""
 
     @property
     def key(self) -> str:
         """The environment_key a run record keeps: which interpreter, dependencies, layers and SDK."""
         parts = [self.interpreter.path if self.interpreter else "", self.interpreter.version if self.interpreter
                  else "", self.dependencies or "", self.opt_dir or "", self.sdk_dir or ""]
+        if self.java_runtime:
+            parts += list(self.java_runtime)
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:16]
 
 

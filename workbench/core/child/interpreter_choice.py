@@ -41,6 +41,10 @@ class Interpreter:
         """The WARNING line shown before START when the version differs from the runtime's."""
         if self.matches:
             return None
+        if runtime_family(self.requested) == "java":
+            from ..java.jdk_choice import jdk_warning
+
+            return jdk_warning(self)
         wanted = runtime_version(self.requested)
         if runtime_family(self.requested) == "python":
             return (f"WARNING: {self.requested} requested; running on Python {self.version} ({self.path}): "
@@ -58,10 +62,10 @@ class Interpreter:
 
 def runtime_version(runtime: str) -> str:
     """"3.12" for python3.12, "22" for nodejs22.x."""
-    match = re.match(r"python(\d+\.\d+)|nodejs(\d+)", runtime)
+    match = re.match(r"python(\d+\.\d+)|nodejs(\d+)|java(\d+)$", runtime)
     if not match:
         raise ValueError(f"{runtime} has no interpreter version")
-    return match.group(1) or match.group(2)
+    return match.group(1) or match.group(2) or match.group(3)
 
 
 def version_matches(runtime: str, version: str) -> bool:
@@ -222,6 +226,10 @@ def choose_interpreter(config: FunctionConfig, env: dict[str, str]) -> Interpret
     family = runtime_family(config.runtime)
     if family == "provided":
         return None
+    if family == "java":
+        from ..java.jdk_choice import choose_jdk
+
+        return choose_jdk(config.runtime, config.interpreter, env)
     runtime = config.runtime
     if config.interpreter:
         configured = config.interpreter

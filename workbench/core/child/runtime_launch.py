@@ -78,6 +78,8 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
                               "node was not found on PATH. Install Node.js 18 or later (for example "
                               "`apt-get install nodejs`) to run nodejs functions.")
         return LaunchCommand(node, (os.path.join(runtime_dir, "node", "bootstrap.mjs"),), variables)
+    if family == "java":
+        return _java_command(config, environment)
 
 
     bootstrap = os.path.join(config.code_dir, "bootstrap")
@@ -93,6 +95,24 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
         raise LaunchError(ErrorType.INVALID_ENTRYPOINT, problem)
     command = shell_script_command(bootstrap, path_env) or LaunchCommand(bootstrap, ())
     return LaunchCommand(command.program, command.arguments, variables)
+
+
+def _java_command(config: FunctionConfig, environment: FunctionEnvironment | None) -> LaunchCommand:
+    """java with Lambda's options for the runtime and memory size, the runtime client's classes, the handler."""
+    from ..java.jvm_options import java_arguments
+
+    interpreter = environment.interpreter if environment else None
+    if interpreter is None:
+        if config.interpreter:
+            raise LaunchError(ErrorType.INVALID_ENTRYPOINT, f"No JDK at {config.interpreter}. Set the function's "
+                              "interpreter to a JDK folder or its bin/java, or clear it.")
+        raise LaunchError(ErrorType.INVALID_ENTRYPOINT, f"No JDK found to run {config.runtime}. Install one (for "
+                          "example `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME.")
+    if environment.java_runtime is None:
+        raise LaunchError(ErrorType.INVALID_ENTRYPOINT, "The Java runtime client is not built.")
+    runtime_classes, codec = environment.java_runtime
+    return LaunchCommand(interpreter.path, java_arguments(config.memory_mb, runtime_classes, codec, config.handler),
+                         environment.variables)
 
 
 def _missing_python(config: FunctionConfig) -> str:

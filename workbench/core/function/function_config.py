@@ -16,13 +16,14 @@ ARCHITECTURES = ("x86_64", "arm64")
 
 PYTHON_RUNTIMES = ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
 NODE_RUNTIMES = ("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x")
+JAVA_RUNTIMES = ("java17", "java21", "java25")
 CUSTOM_RUNTIMES = ("provided.al2023", "provided.al2")
-RUNTIMES = PYTHON_RUNTIMES + NODE_RUNTIMES + CUSTOM_RUNTIMES
+RUNTIMES = PYTHON_RUNTIMES + NODE_RUNTIMES + JAVA_RUNTIMES + CUSTOM_RUNTIMES
 
 
 def runtime_family(runtime: str) -> str:
-    """'python', 'nodejs' or 'provided': which bootstrap runs the function."""
-    for family in ("python", "nodejs", "provided"):
+    """'python', 'nodejs', 'java' or 'provided': which bootstrap runs the function."""
+    for family in ("python", "nodejs", "java", "provided"):
         if runtime.startswith(family):
             return family
     raise ValueError(f"unknown runtime {runtime!r}")

@@ -76,21 +76,41 @@ class StarterFile:
     executable: bool = False
 
 
+JAVA_STARTER = '''package example;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import java.util.Map;
+
+public class Handler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        context.getLogger().log("Received event with " + event.size() + " keys");
+        return Map.of("statusCode", 200, "body", "Hello from Lambda!");
+    }
+}
+'''
+
+
 def default_handler(runtime: str) -> str:
     """The handler a new function of this runtime gets, as the Lambda console names it."""
-    return {"nodejs": "index.handler", "provided": "function.handler"}.get(runtime_family(runtime),
+    return {"nodejs": "index.handler", "provided": "function.handler",
+            "java": "example.Handler::handleRequest"}.get(runtime_family(runtime),
                                                                           "lambda_function.lambda_handler")
 
 
 def handler_suffixes(runtime: str) -> tuple[str, ...]:
     """The file endings a handler's module may have in this runtime (the first is what a starter gets)."""
-    return {"nodejs": (".mjs", ".js", ".cjs"), "provided": (".sh",)}.get(runtime_family(runtime), (".py",))
+    return {"nodejs": (".mjs", ".js", ".cjs"), "provided": (".sh",), "java": (".java",)}.get(
+        runtime_family(runtime), (".py",))
 
 
 def starter_files(runtime: str, handler: str) -> list[StarterFile]:
     """The files a new function of `runtime` starts with, its handler function named as `handler` says."""
-    module, _, function = handler.rpartition(".")
     family = runtime_family(runtime)
+    if family == "java":
+        return _java_starter(handler)
+    module, _, function = handler.rpartition(".")
     source = f"{module}{handler_suffixes(runtime)[0]}"
     if family == "nodejs":
         return [StarterFile(source, NODE_STARTER.replace("const handler ", f"const {function} "))]
@@ -98,3 +118,19 @@ def starter_files(runtime: str, handler: str) -> list[StarterFile]:
         return [StarterFile("bootstrap", CUSTOM_BOOTSTRAP, executable=True),
                 StarterFile(source, CUSTOM_FUNCTION.replace("function handler ", f"function {function} "))]
     return [StarterFile(source, PYTHON_STARTER.replace("def lambda_handler(", f"def {function}("))]
+
+
+def _java_starter(handler: str) -> list[StarterFile]:
+    """A RequestHandler class at the path its package names (example/Handler.java for example.Handler),
+    its method renamed to the handler's when the handler is `Class::method` with another name."""
+    from ..java.handler_string import parse_java_handler, source_file_of
+
+    parsed = parse_java_handler(handler) or parse_java_handler(default_handler("java21"))
+    package, _, simple = parsed.class_name.rpartition(".")
+    text = JAVA_STARTER.replace("package example;", f"package {package};" if package else "")
+    text = text.replace("public class Handler ", f"public class {simple} ")
+    if parsed.method and parsed.method != "handleRequest":
+        text = (text.replace(" implements RequestHandler<Map<String, Object>, Map<String, Object>>", "")
+                .replace("    @Override\n", "").replace("import com.amazonaws.services.lambda.runtime.RequestHandler;\n", "")
+                .replace(" handleRequest(", f" {parsed.method}("))
+    return [StarterFile(source_file_of(parsed), text)]

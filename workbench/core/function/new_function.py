@@ -78,6 +78,13 @@ def handler_file(code_dir: str, handler: str) -> Path | None:
         candidate = Path(code_dir) / f"{module}{suffix}"
         if module and candidate.is_file():
             return candidate
+    from ..java.handler_string import parse_java_handler, source_file_of
+
+    parsed = parse_java_handler(handler)
+    for root in ("", "src/main/java"):  # a folder of sources, or a Maven or Gradle project
+        candidate = Path(code_dir) / root / source_file_of(parsed) if parsed else None
+        if candidate is not None and candidate.is_file():
+            return candidate
     bootstrap = Path(code_dir) / "bootstrap"
     return bootstrap if bootstrap.is_file() else None
 

@@ -1,4 +1,5 @@
-"""Places in code named by stack traces and error messages (Python and Node), and how they read in a workspace."""
+"""Places in code named by stack traces and error messages (Python, Node and Java), and how they read in a
+workspace."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ _PYTHON = re.compile(r'File "(?P<path>[^"]+)",? [Ll]ine (?P<line>\d+)')
 _NODE = re.compile(r'(?:\(|at )(?:file://)?(?P<path>/[^():\s]+):(?P<line>\d+):(?P<column>\d+)')
 # Python's syntax error message: "invalid syntax (app.py, line 3)".
 _SYNTAX = re.compile(r"\((?P<path>[^(),]+\.py), line (?P<line>\d+)\)")
+# javac's diagnostics, with the column the workbench adds (core/java/compile_errors.py):
+# "/w/src/example/Hello.java:5:17: error: ...".
+_JAVAC = re.compile(r"^(?P<path>[^\s:][^:\n]*\.java):(?P<line>\d+)(?::(?P<column>\d+))?: (?:error|warning): ",
+                    re.MULTILINE)
+# A Java stack frame names the source file only: "example.Handlers.boom(Handlers.java:35)"; the package
+# gives its folder (example/Handlers.java).
+_JAVA_FRAME = re.compile(r"(?P<package>(?:[\w$]+\.)*)[\w$]+\.[\w$<>]+\((?P<file>[\w$]+\.java):(?P<line>\d+)\)")
 
 WARNING_MARK = "LAMBDA_WARNING: Unhandled exception."
 FOLDED_WARNING = "LAMBDA_WARNING: Unhandled exception. … (the runtime's standard notice; click to read it all)"
@@ -35,7 +43,20 @@ def find_locations(text: str) -> list[CodeLocation]:
               for m in _NODE.finditer(text)]
     found += [CodeLocation(m["path"], int(m["line"]), 1, m.start("path"), m.end("line"))
               for m in _SYNTAX.finditer(text)]
+    found += [CodeLocation(m["path"], int(m["line"]), int(m["column"] or 1), m.start("path"), m.end("line"))
+              for m in _JAVAC.finditer(text)]
+    found += [CodeLocation(_java_source(m["package"], m["file"]), int(m["line"]), 1, m.start(), m.end())
+              for m in _JAVA_FRAME.finditer(text)]
     return sorted(found, key=lambda location: location.start)
+
+
+def _java_source(package: str, file: str) -> str:
+    """example/Handlers.java for the frame "example.Handlers.boom(Handlers.java:35)": the class's package
+    without the class name itself (the frame's last dotted part before the method)."""
+    parts = package.rstrip(".").split(".") if package else []
+    # The package part ends with the class name (and nested ones hold '$'): keep the lower-case packages.
+    folders = [part for part in parts if part and part[0].islower() and "$" not in part]
+    return "/".join(folders + [file])
 
 
 def location_at(text: str, index: int) -> CodeLocation | None:

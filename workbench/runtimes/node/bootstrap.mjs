@@ -11,6 +11,10 @@ import { RapidClient } from './rapid-client.mjs';
 import { installAwsLambdaGlobal } from './response-stream.mjs';
 import * as nodeModule from 'node:module';
 
+// Lambda's telemetry log descriptor: Amazon's client takes the variable out before the handler loads. This
+// client still writes the console to stdout (a multi-line console.log is then one line per entry).
+delete process.env._LAMBDA_TELEMETRY_LOG_FD;
+
 // ES-module imports of packages in NODE_PATH (layers, the SDK, the dependency cache), as Lambda's runtime
 // resolves them; plain node searches NODE_PATH only for require(). module.register: Node 18.19 / 20.6 on.
 if (typeof nodeModule.register === 'function' && process.env.NODE_PATH) {

@@ -127,10 +127,39 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+# Lambda's telemetry log descriptor: each logging record, context.log() and error log is one framed
+# record (one log event, however many lines), as awslambdaric writes them; prints stay on stdout.
+_telemetry = None
+_FRAME_LEVELS = {logging.NOTSET: 0, logging.DEBUG: 2, logging.INFO: 3, logging.WARNING: 4, logging.ERROR: 5,
+                 logging.CRITICAL: 6}
+
+
+def open_telemetry():
+    """Take the descriptor from the environment (the handler does not see it, as with awslambdaric)."""
+    global _telemetry
+    fd = os.environ.pop("_LAMBDA_TELEMETRY_LOG_FD", None)
+    if fd is not None:
+        try:
+            _telemetry = os.fdopen(int(fd), "wb", 0)
+        except (OSError, ValueError):
+            _telemetry = None
+
+
+def write_log(text, level=logging.NOTSET):
+    """One log event: a framed record on the telemetry descriptor, else the text on stdout."""
+    if _telemetry is None:
+        sys.stdout.write(text)
+        return
+    data = text.encode("utf-8")
+    frame_type = 0xA55A0000 | _FRAME_LEVELS.get(level, 0) << 2 | 1 << 1 | (0 if json_logs() else 1)
+    _telemetry.write(frame_type.to_bytes(4, "big") + len(data).to_bytes(4, "big")
+                     + (time.time_ns() // 1000).to_bytes(8, "big") + data)
+
+
 class _StdoutHandler(logging.Handler):
     def emit(self, record):
         try:
-            sys.stdout.write(self.format(record))
+            write_log(self.format(record), min(50, max(0, record.levelno)) // 10 * 10)
         except Exception:
             self.handleError(record)
 
@@ -191,7 +220,10 @@ def log_error(error):
     if json_logs():
         doc = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "ERROR"}
         doc.update(error)
-        sys.stdout.write(to_json(doc) + "\n")
+        if _telemetry is not None:
+            write_log(to_json(doc), logging.ERROR)
+        else:
+            sys.stdout.write(to_json(doc) + "\n")
         return
     header = "[ERROR]"
     if error.get("errorType"):
@@ -205,7 +237,10 @@ def log_error(error):
             for line in element.splitlines() or [""]:
                 stripped = line.lstrip(" ")
                 lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
-    sys.stdout.write("\r".join(lines) + "\n")
+    if _telemetry is not None:
+        write_log("\n".join(lines), logging.ERROR)
+    else:
+        sys.stdout.write("\r".join(lines) + "\n")
 
 
 # --- Errors --------------------------------------------------------------------------------------
@@ -333,7 +368,7 @@ class LambdaContext:
         return max(self._deadline_ms - int(time.time() * 1000), 0)
 
     def log(self, msg):
-        sys.stdout.write(str(msg))
+        write_log(str(msg))
 
     def __repr__(self):
         return ("LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
@@ -408,6 +443,7 @@ def main():
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    open_telemetry()
     setup_logging()
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))

@@ -1,0 +1,21 @@
+"""Shared set-up of the Java tests: the fixture sources copied once per session (compiled once: the
+compile is content-addressed in the session's cache), and a config maker."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.core.function.function_config import FunctionConfig
+
+JAVA_FIXTURES = Path(__file__).parent / "fixtures" / "java"
+
+
+def require_jdk() -> None:
+    if shutil.which("javac") is None:
+        pytest.skip("no JDK (javac) on this machine")
+
+
+def java_config(code_dir, handler, runtime="java17", memory_mb=1024, timeout_s=20, environment=()):
+    return FunctionConfig(name="java-fn", handler=handler, runtime=runtime, code_dir=str(code_dir),
+                          memory_mb=memory_mb, timeout_s=timeout_s, environment=tuple(environment))

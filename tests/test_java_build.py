@@ -1,0 +1,131 @@
+"""From Java sources to a run: a folder of .java files compiled on the first call (only when they
+changed), a compile error named by file, line and column, a Maven layout with its dependency jars."""
+
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from java_functions import java_config, require_jdk
+from workbench.core.function.invocation_result import Status
+from workbench.core.function.stack_frames import failing_location
+
+HELLO = """\
+package example;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+
+public class Hello implements RequestHandler<String, String> {
+    @Override
+    public String handleRequest(String name, Context context) {
+        return GREETING + name;
+    }
+
+    static final String GREETING = "Hello, ";
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _jdk():
+    require_jdk()
+
+
+def _write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def _build_lines(ran):
+    return [line for line in ran.lines if line.startswith("[build]")]
+
+
+def test_sources_compile_once_and_again_after_an_edit(tmp_path, run):
+    source = _write(tmp_path, "example/Hello.java", HELLO)
+    config = java_config(tmp_path, "example.Hello")
+    first = run(config, b'"Ada"')
+    assert first.result.payload == b'"Hello, Ada"'
+    assert any("compiling 1 Java source file" in line for line in _build_lines(first))
+    again = run(config, b'"Bob"')
+    assert again.result.payload == b'"Hello, Bob"' and again.cold is False and not _build_lines(again)
+    source.write_text(HELLO.replace("Hello, ", "Hi, "))
+    edited = run(config, b'"Cy"')
+    assert edited.result.payload == b'"Hi, Cy"'
+    assert edited.cold is True and any("compiling" in line for line in _build_lines(edited))
+
+
+def test_a_compile_error_names_file_line_and_column(tmp_path, run):
+    source = _write(tmp_path, "example/Hello.java", HELLO.replace("GREETING + name", "GREETING + nmae"))
+    ran = run(java_config(tmp_path, "example.Hello"), b'"Ada"')
+    assert ran.result.status is Status.ERROR
+    assert ran.result.error_type == "Java.CompilationError"
+    message = ran.result.error_document()["errorMessage"]
+    assert f"{source}:9:27: error: cannot find symbol" in message
+    path, location = failing_location([message], tmp_path)
+    assert (path, location.line, location.column) == (source.resolve(), 9, 27)
+
+
+def test_a_java_stack_frame_points_at_its_source(tmp_path):
+    """The raising frame of a Java error body resolves to the workspace file by its package folder."""
+    source = _write(tmp_path, "src/main/java/example/Handlers.java", "class Handlers {}\n")
+    path, location = failing_location(["example.Handlers.boom(Handlers.java:35)",
+                                       "java.base/java.lang.reflect.Method.invoke(Method.java:569)"], tmp_path)
+    assert (path, location.line) == (source.resolve(), 35)
+
+
+def _dependency_jar(tmp_path: Path) -> Path:
+    """A real jar, built here offline with the JDK's javac and jar."""
+    work = tmp_path / "dependency"
+    _write(work / "src", "com/acme/Tax.java", textwrap.dedent("""\
+        package com.acme;
+
+        public final class Tax {
+            public static long withTax(long cents) { return cents * 120 / 100; }
+        }
+        """))
+    subprocess.run(["javac", "-d", str(work / "classes"), str(work / "src/com/acme/Tax.java")], check=True)
+    jar = work / "acme-tax-1.0.jar"
+    subprocess.run(["jar", "cf", str(jar), "-C", str(work / "classes"), "."], check=True)
+    return jar
+
+
+def test_maven_project_with_its_dependency_jars(tmp_path, run):
+    project = tmp_path / "orders"
+    _write(project, "pom.xml", "<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId>"
+                               "<artifactId>orders</artifactId><version>1</version></project>\n")
+    _write(project, "src/main/java/example/Total.java", textwrap.dedent("""\
+        package example;
+
+        import java.util.Map;
+
+        public class Total {
+            public long handle(Map<String, Long> event) {
+                return com.acme.Tax.withTax(event.get("cents"));
+            }
+        }
+        """))
+    _write(project, "src/main/resources/settings.properties", "currency=EUR\n")
+    (project / "target" / "dependency").mkdir(parents=True)
+    _dependency_jar(tmp_path).rename(project / "target" / "dependency" / "acme-tax-1.0.jar")
+    ran = run(java_config(project, "example.Total::handle"), {"cents": 1000})
+    assert ran.result.payload == b"1200"
+    assert any("Maven project: src/main/java compiled here, target/dependency/*.jar" in line
+               for line in _build_lines(ran))
+
+
+def test_new_java_function_starter_runs(tmp_path, run):
+    """File > New Function with java21: the starter class at its package's path, its handler found, run."""
+    from workbench.core.function.new_function import create_function, handler_file
+
+    config = create_function(tmp_path, "Starter", "java21", "example.Handler::handleRequest")
+    assert handler_file(config.code_dir, config.handler) == tmp_path / "example" / "Handler.java"
+    ran = run(config.__class__(**{**config.__dict__, "memory_mb": 1024, "timeout_s": 20}), {"a": 1})
+    assert ran.result.status is Status.SUCCESS, ran.text
+    assert json.loads(ran.result.payload) in ({"statusCode": 200, "body": "Hello from Lambda!"},
+                                              {"body": "Hello from Lambda!", "statusCode": 200})
+    assert "Received event with 1 keys" in ran.lines

@@ -1,0 +1,10 @@
+package com.amazonaws.services.lambda.runtime;
+
+import java.util.Map;
+
+/** The client context a mobile SDK caller sent (null when the call had none). */
+public interface ClientContext {
+    Client getClient();
+    Map<String, String> getCustom();
+    Map<String, String> getEnvironment();
+}
