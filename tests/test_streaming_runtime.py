@@ -100,3 +100,27 @@ def test_warm_streamed_calls_reuse_the_environment(code, stream, runtime):
     assert first.succeeded and second.succeeded, second.payload
     assert second.init_duration_ms is None and second.payload == b"streamed hello"
     assert b"".join(piece for piece, _ in pieces) == b"streamed hello"
+
+
+def test_history_keeps_the_stream_with_its_timings(code, tmp_path, qtbot):
+    """A streamed run read back from the history has its pieces' timings, its Content-Type and, for a stream
+    that failed part-way, the bytes it had sent."""
+    from workbench.core.function.invocation_request import prepare_invocation
+    from workbench.core.history.history_store import HistoryStore
+    from workbench.engine.run_session import RunSession
+
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    session = RunSession(history=store)
+    try:
+        for handler in ("streaming.handler", "streaming.failsMidway"):
+            prepared = prepare_invocation(node_function(code, handler), b"{}", "event")
+            run = session.run(prepared)
+            with qtbot.waitSignal(run.finished, timeout=30_000):
+                pass
+            kept = store.get(run.run_id).result
+            assert kept.stream == run.record.result.stream
+        assert kept.stream.body == b"partial " and kept.stream.error_type == "TypeError"
+        assert kept.payload == run.record.result.payload
+    finally:
+        session.shutdown()
+        store.close()

@@ -58,7 +58,7 @@ class StreamRelay(QObject):
     def _on_chunk(self, request_id: str, piece: bytes, at: float) -> None:
         if not self._ours(request_id) or request_id != self._request_id:
             return
-        at_ms = max(at - self._dispatched_at(), 0.0) * 1000
+        at_ms = round(max(at - self._dispatched_at(), 0.0) * 1000, 3)  # microseconds, as history keeps it
         self._pieces.append(piece)
         self._chunks.append(StreamChunk(at_ms, len(piece)))
         self.chunk.emit(piece, at_ms)

@@ -54,7 +54,7 @@ class StreamedResponse:
         return self.chunks[-1].at_ms if self.chunks else None
 
     def to_json(self) -> dict:
-        document = {"contentType": self.content_type, "chunks": [[round(c.at_ms, 3), c.size] for c in self.chunks]}
+        document = {"contentType": self.content_type, "chunks": [[c.at_ms, c.size] for c in self.chunks]}
         if self.error_type is not None:
             document["errorType"] = self.error_type
         return document
