@@ -19,7 +19,7 @@ def stream(engine, qtbot):
     def _stream(config, event=None):
         invocation = engine.invoke(config, {} if event is None else event)
         pieces, lines, seen_at_line = [], [], {}
-        invocation.response_chunk.connect(lambda piece, at: pieces.append((piece, at)))
+        invocation.response_chunk.connect(lambda piece: pieces.append((piece.data, piece.at_ms)))
 
         def on_lines(batch):
             lines.extend(batch)

@@ -56,8 +56,8 @@ class Invocation(QObject):
     """The call reached an environment; True when that environment is new (a cold start)."""
     finished = Signal(object)
     """The InvocationResult. Emitted exactly once, whatever happens."""
-    response_chunk = Signal(object, float)
-    """A piece of a streamed response as it arrived: bytes, ms after the event reached the runtime."""
+    response_chunk = Signal(object)
+    """A piece of a streamed response as it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, config: FunctionConfig, event: bytes, options: InvokeOptions, engine: "Engine") -> None:
         super().__init__(engine)

@@ -50,8 +50,8 @@ class Run(QObject):
     """A batch of log lines, in order; on a cold start the first says why."""
     finished = Signal(object)
     """The RunRecord; emitted exactly once."""
-    response_chunk = Signal(object, float)
-    """A piece of a streamed response the moment it arrived: bytes, ms after the event reached the runtime."""
+    response_chunk = Signal(object)
+    """A piece of a streamed response the moment it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, prepared: PreparedInvocation, source: str, invocation: Invocation,
                  session: "RunSession") -> None:

@@ -43,8 +43,8 @@ class Sandbox(QObject):
     """The InvokeRequest held for a runtime that died before asking for it: run it in a new environment."""
     sig_state_changed = Signal(str, str)
     """function name, and "starting", "ready", "running" or "dead"."""
-    sig_response_chunk = Signal(object, float)
-    """A piece of a streamed response as it arrived (bytes, ms after the event was handed over)."""
+    sig_response_chunk = Signal(object)
+    """A piece of a streamed response as it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
                  runtime_dir: str, parent: QObject | None = None, init_phase: str = "init",

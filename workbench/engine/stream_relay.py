@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.function.invocation_result import Status
 from ..core.lambda_rules.lambda_errors import platform_error
 from ..core.streaming.streamed_response import (MAX_STREAMED_RESPONSE_BYTES, StreamChunk, StreamedResponse,
+                                                StreamPiece,
                                                 trailer_error)
 from ..core.vocabulary import ErrorType
 
@@ -18,8 +19,8 @@ Finish = Callable[[Status, bytes, "str | None", "str | None", float], None]
 
 
 class StreamRelay(QObject):
-    chunk = Signal(object, float)
-    """A piece of the stream: its bytes and when it arrived, in ms after the event was handed over."""
+    chunk = Signal(object)
+    """A StreamPiece: its bytes, when it arrived (ms after the event was handed over), the Content-Type."""
 
     def __init__(self, signals, parent: QObject, current_request: Callable[[], str | None],
                  dispatched_at: Callable[[], float], finish: Finish) -> None:
@@ -61,7 +62,7 @@ class StreamRelay(QObject):
         at_ms = round(max(at - self._dispatched_at(), 0.0) * 1000, 3)  # microseconds, as history keeps it
         self._pieces.append(piece)
         self._chunks.append(StreamChunk(at_ms, len(piece)))
-        self.chunk.emit(piece, at_ms)
+        self.chunk.emit(StreamPiece(piece, at_ms, self._content_type))
 
     @Slot(str, int, bool, object, float)
     def _on_ended(self, request_id: str, size: int, over_limit: bool, trailers: dict, at: float) -> None:

@@ -35,6 +35,17 @@ class StreamChunk:
 
 
 @dataclass(frozen=True)
+class StreamPiece:
+    """A piece of a streamed response as it is relayed live."""
+
+    data: bytes
+    at_ms: float
+    """Milliseconds after the event was handed to the runtime."""
+    content_type: str
+    """The stream's Content-Type (set by the runtime before its first byte)."""
+
+
+@dataclass(frozen=True)
 class StreamedResponse:
     """What the function streamed: its Content-Type, every byte, the pieces' arrival, and its error (if any)."""
 
