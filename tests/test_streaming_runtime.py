@@ -124,3 +124,36 @@ def test_history_keeps_the_stream_with_its_timings(code, tmp_path, qtbot):
     finally:
         session.shutdown()
         store.close()
+
+
+def test_invoke_writes_a_stream_to_stdout_as_it_arrives(code, tmp_path):
+    """`lambda-workbench invoke`: the first piece is on stdout while the handler still waits for the test."""
+    import subprocess
+    import sys
+
+    release = tmp_path / "release"
+    (tmp_path / "event.json").write_text(json.dumps({"release": str(release)}))
+    process = subprocess.Popen([sys.executable, "-m", "workbench", "invoke", "--code-dir", str(code), "--handler",
+                                "streaming.untilReleased", "--runtime", "nodejs20.x", "-e",
+                                str(tmp_path / "event.json")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        first = process.stdout.readline()
+        released_before = release.exists()
+        release.touch()
+        rest, errors = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert first == b"first piece\n" and not released_before
+    assert rest == b"last piece\n" and process.returncode == 0, errors
+    assert b"REPORT RequestId: " in errors
+
+
+def test_invoke_writes_a_failed_streams_error_after_its_pieces(code, tmp_path):
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, "-m", "workbench", "invoke", "--code-dir", str(code), "--handler",
+                          "streaming.failsMidway", "--runtime", "nodejs20.x"], capture_output=True, timeout=60)
+    lines = ran.stdout.split(b"\n")
+    assert ran.returncode == 1 and lines[0] == b"partial "
+    assert json.loads(lines[1])["errorMessage"] == "broke mid-stream" and lines[2:] == [b""]
