@@ -13,9 +13,8 @@ from node_functions import needs_node, node_function
 
 def test_timeline_words_name_pieces_bytes_and_first_byte():
     chunks = (StreamChunk(0.0, 0), StreamChunk(2.5, 12), StreamChunk(610.25, 2048))
-    assert timeline_words(chunks, done=True) == \
-        "Streamed · 3 pieces · 2.0 KB · first byte 2.5 ms · last 610.2 ms"
-    assert timeline_words([], done=False) == "Streaming… · 0 pieces · 0 B"
+    assert timeline_words(chunks, done=True) == "first byte 2.5 ms · 3 pieces · 2.0 KB · last 610.2 ms"
+    assert timeline_words([], done=False) == "no byte yet · 0 pieces · 0 B"
     assert timeline_words(chunks[:2], done=True, error_type="TypeError").endswith("ended by TypeError")
 
 
@@ -36,12 +35,13 @@ def test_the_panel_shows_pieces_while_the_handler_runs(code, tmp_path, qtbot):
         qtbot.waitUntil(lambda: panel.payload_text() == "first piece\n", timeout=20_000)
         assert not release.exists()
         assert panel.stream_timeline.isVisible()
-        assert panel.stream_timeline.words.text().startswith("Streaming… · 1 piece · 12 B · first byte ")
+        assert panel.stream_timeline.words.text().startswith("first byte ")
+        assert panel.stream_timeline.words.text().endswith(" ms · 1 piece · 12 B")
         with qtbot.waitSignal(run.finished, timeout=20_000):
             release.touch()
         panel.show_result(run.record.result)
         assert panel.payload_text() == "first piece\nlast piece\n"
         words = panel.stream_timeline.words.text()
-        assert words.startswith("Streamed · 2 pieces · 23 B · first byte ") and " · last " in words
+        assert words.startswith("first byte ") and " ms · 2 pieces · 23 B · last " in words
     finally:
         session.shutdown()

@@ -100,7 +100,7 @@ class ResponsePanel(QWidget):
         """A piece of a streamed response, shown the moment it arrives; the finished result replaces it."""
         if self.stream_timeline.isHidden():
             self._streamed_text = codecs.getincrementaldecoder("utf-8")("replace")
-            self._set_payload("", True)
+            self._set_payload("", False)  # plain: a stream is shown as it comes, not coloured as JSON
             self._payload.setPlaceholderText("")
         self._title.setText("Streaming…")
         self.stream_timeline.add(piece.at_ms, len(piece.data))

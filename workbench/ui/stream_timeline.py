@@ -23,13 +23,12 @@ def _bytes(size: int) -> str:
 
 def timeline_words(chunks: tuple[StreamChunk, ...] | list[StreamChunk], done: bool,
                    error_type: str | None = None) -> str:
-    """The line above the strip: "Streamed · 3 pieces · 27 B · first byte 2.1 ms · last 612.0 ms"."""
+    """The line above the strip, time to first byte first (the panel's title says whether it still streams):
+    "first byte 2.5 ms · 3 pieces · 2.0 KB · last 610.2 ms"."""
     size = sum(chunk.size for chunk in chunks)
     first = next((chunk.at_ms for chunk in chunks if chunk.size), None)
-    words = ["Streamed" if done else "Streaming…", f"{len(chunks)} piece{'s' if len(chunks) != 1 else ''}",
-             _bytes(size)]
-    if first is not None:
-        words.append(f"first byte {first:.1f} ms")
+    words = [f"first byte {first:.1f} ms" if first is not None else "no byte yet",
+             f"{len(chunks)} piece{'s' if len(chunks) != 1 else ''}", _bytes(size)]
     if chunks and done:
         words.append(f"last {chunks[-1].at_ms:.1f} ms")
     if error_type:
@@ -72,7 +71,7 @@ class _Strip(QWidget):
 class StreamTimeline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="stream_timeline")
-        self.words = ElidedLabel(objectName="stream_timeline_words", minimum_text="Streamed")
+        self.words = ElidedLabel(objectName="stream_timeline_words", minimum_text="first byte")
         self.strip = _Strip(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 2)
