@@ -61,6 +61,18 @@ def scene_run(window) -> QWidget:
     return window
 
 
+def scene_streamed(window) -> QWidget:
+    """The Response panel during a streamed call: the pieces so far and their timeline."""
+    from workbench.core.streaming.streamed_response import StreamPiece
+
+    window.panes.result_tabs.setCurrentWidget(window.response_panel)
+    window.response_panel.show_running()
+    for number, at_ms in enumerate((3.2, 180.5, 402.9, 655.0, 901.7, 1210.4)):
+        text = f"data: token {number} of a streamed answer\n" * (1 + number % 3)
+        window.response_panel.append_piece(StreamPiece(text.encode(), at_ms, "text/event-stream"))
+    return window
+
+
 def scene_outside_edit(window) -> QWidget:
     """The handler edited here and changed by another editor: the tab asks, with the difference."""
     path = window.tabs.current_path()

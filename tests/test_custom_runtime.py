@@ -183,3 +183,35 @@ def test_timeout_kills_the_bootstrap_and_its_children(tutorial, invoke, qtbot):
     pids = [int(pid) for pid in re.findall(r"sleeper pid (\d+)", "\n".join(ran.lines))]
     # SIGKILL has been sent to all of them; wait for the kernel to finish them off.
     qtbot.waitUntil(lambda: all(map(process_gone, pids)) and not processes_in(tutorial), timeout=5_000)
+
+
+STREAMING_BOOTSTRAP = r"""#!/bin/bash
+# A custom runtime that streams with curl: the response mode header, a chunked body fed from a pipe.
+set -euo pipefail
+API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
+while true; do
+  HEADERS="$(mktemp)"
+  curl -sS -D "$HEADERS" -o /dev/null "$API/invocation/next"
+  ID="$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$HEADERS" | cut -d: -f2 | tr -d '[:space:]')"
+  { printf 'one '; printf 'two'; } | curl -sS -o /dev/null -X POST -T - \
+    -H 'Lambda-Runtime-Function-Response-Mode: streaming' -H 'Transfer-Encoding: chunked' \
+    -H 'Content-Type: text/plain' "$API/invocation/$ID/response"
+done
+"""
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not on PATH")
+def test_a_custom_runtime_streams_with_curl(tmp_path, engine, qtbot):
+    """Response-Mode streaming with a chunked body from curl (which sends stdin as it fills its buffer): the
+    stream is read to its end, relayed, and kept with its timings."""
+    write_bootstrap(tmp_path / "streams", STREAMING_BOOTSTRAP)
+    invocation = engine.invoke(custom_function(tmp_path / "streams"), {})
+    pieces = []
+    invocation.response_chunk.connect(pieces.append)
+    with qtbot.waitSignal(invocation.finished, timeout=30_000) as blocker:
+        pass
+    result = blocker.args[0]
+    assert result.succeeded and result.payload == b"one two"
+    assert result.stream.content_type == "text/plain"
+    assert b"".join(piece.data for piece in pieces) == b"one two"
+    assert [chunk.size for chunk in result.stream.chunks] == [len(piece.data) for piece in pieces]

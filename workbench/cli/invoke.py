@@ -226,6 +226,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
 
     from ..engine.qt_startup import core_application, on_interrupt
     from ..engine.run_session import RunSession
+    from .stream_output import StreamedStdout
 
     app = core_application()  # its cycle collector comes after the first call (resume_collector)
     session = RunSession(parent=app)
@@ -252,11 +253,14 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
                 running[0] = run
                 loop = QEventLoop()
                 run.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))
+                streamed = StreamedStdout(stdout)
+                run.response_chunk.connect(streamed.write_piece)
                 run.finished.connect(loop.quit)
                 loop.exec()
                 record = run.record
-                stdout.write(record.result.payload_text().replace("\n", "\\n") + "\n")
-                stdout.flush()
+                if not streamed.finish(record.result):
+                    stdout.write(record.result.payload_text().replace("\n", "\\n") + "\n")
+                    stdout.flush()
                 if report is not None:
                     report.write(json.dumps(report_document(record, run.invocation.environment)) + "\n")
                 failed = failed or not record.result.succeeded

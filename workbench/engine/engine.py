@@ -81,6 +81,8 @@ class Invocation(QObject):
     """The call reached an environment; True when that environment is new (a cold start)."""
     finished = Signal(object)
     """The InvocationResult. Emitted exactly once, whatever happens."""
+    response_chunk = Signal(object)
+    """A piece of a streamed response as it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, config: FunctionConfig, event: bytes, options: InvokeOptions, engine: "Engine") -> None:
         super().__init__(engine)
@@ -176,6 +178,7 @@ class Invocation(QObject):
         else:
             sandbox.sig_log_lines.connect(self.log_lines)
         sandbox.sig_finished.connect(self._on_sandbox_finished)
+        sandbox.sig_response_chunk.connect(self.response_chunk)
         sandbox.sig_lost.connect(self._on_sandbox_lost)
         sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
         if announce:
@@ -190,6 +193,7 @@ class Invocation(QObject):
         else:
             sandbox.sig_log_lines.disconnect(self.log_lines)
         sandbox.sig_finished.disconnect(self._on_sandbox_finished)
+        sandbox.sig_response_chunk.disconnect(self.response_chunk)
         sandbox.sig_lost.disconnect(self._on_sandbox_lost)
         sandbox.sig_init_failed.disconnect(self._on_sandbox_init_failed)
 

@@ -44,6 +44,8 @@ class Run(QObject):
     """A batch of log lines, in order; on a cold start the first says why."""
     finished = Signal(object)
     """The RunRecord; emitted exactly once."""
+    response_chunk = Signal(object)
+    """A piece of a streamed response the moment it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, prepared: PreparedInvocation, source: str, invocation: Invocation,
                  session: "RunSession") -> None:
@@ -60,6 +62,7 @@ class Run(QObject):
         invocation.started.connect(self._on_started)
         invocation.log_lines.connect(self._on_lines)
         invocation.finished.connect(self._on_finished)
+        invocation.response_chunk.connect(self.response_chunk)
 
     @property
     def config(self):

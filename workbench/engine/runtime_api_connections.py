@@ -8,6 +8,7 @@ still open when it thaws. Here the server is not frozen, so its idle clock is pa
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 import time
@@ -93,3 +94,16 @@ def _hang_up(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
+
+
+def peer_hung_up(connection: socket.socket) -> bool:
+    """Whether the client closed this connection (end-of-file waiting on it), without reading it."""
+    try:
+        # select first: on a socket with a timeout, recv waits for data even with MSG_DONTWAIT.
+        if not select.select([connection], [], [], 0)[0]:
+            return False
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except (OSError, ValueError):
+        return True

@@ -18,24 +18,24 @@ from __future__ import annotations
 import json
 import os
 import queue
-import select
 import socket
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from ..core.lambda_rules.lambda_errors import MAX_RESPONSE_BYTES
+from ..core.streaming.streamed_response import is_streaming_request
 from .environment_launch import loopback_listener
 from .http_server_module import BaseHTTPRequestHandler, ThreadingHTTPServer
 from .invoke_request import PendingInvoke
 from .loopback_peer import identify_peer
-from .runtime_api_connections import ConnectionTracker
+from .runtime_api_connections import ConnectionTracker, peer_hung_up as _peer_hung_up
+from .runtime_api_stream import OK_BODY, TOO_LARGE_BODY, StreamedBodies
 
 PREFIX = "/2018-06-01/runtime"
-_OK = b'{"status":"OK"}'
+_OK = OK_BODY
 _INVALID_ID = b'{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}'
-_TOO_LARGE = (b'{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).",'
-              b'"errorType":"RequestEntityTooLarge"}')
+_TOO_LARGE = TOO_LARGE_BODY
 _NOT_FOUND = b'{"errorMessage":"Not Found","errorType":"NotFound"}'
 _INTERNAL = b'{"errorMessage":"Internal Server Error","errorType":"InternalServerError"}'
 # What Go's net/http (Lambda's Runtime API server) answers to a Content-Length it cannot read.
@@ -267,19 +267,6 @@ class RuntimeApiServer:
             self._state = RESPONSE_SENT
 
 
-def _peer_hung_up(connection: socket.socket) -> bool:
-    """Whether the client closed this connection (end-of-file waiting on it), without reading it."""
-    try:
-        # select first: on a socket with a timeout, recv waits for data even with MSG_DONTWAIT.
-        if not select.select([connection], [], [], 0)[0]:
-            return False
-        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-    except BlockingIOError:
-        return False
-    except (OSError, ValueError):
-        return True
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     api: RuntimeApiServer
@@ -296,7 +283,7 @@ class _Server(ThreadingHTTPServer):
         _log().error("Runtime API %s: a request from %s failed", self.api.address, client_address, exc_info=True)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(StreamedBodies, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body in one write; without both, Nagle and delayed ACKs add ~40-90 ms per call.
     disable_nagle_algorithm = True
@@ -386,6 +373,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _guarded(self, serve: Callable[[], None]) -> None:
         self._replied = False
+        self._socket_rfile = None
         try:
             serve()
         except (ConnectionError, TimeoutError):
@@ -399,6 +387,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self._reply(500, _INTERNAL)
                 except OSError:
                     pass
+        finally:
+            if self._socket_rfile is not None:  # a chunked body was served from memory
+                self.rfile = self._socket_rfile
 
     def _get(self) -> None:
         api = self.server.api
@@ -424,11 +415,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _post(self) -> None:
         api = self.server.api
-        length = self._content_length()
-        if length is None:
-            return
         path = self.path[len(PREFIX):] if self.path.startswith(PREFIX) else ""
         parts = path.strip("/").split("/")
+        if (len(parts) == 3 and parts[0] == "invocation" and parts[2] == "response"
+                and is_streaming_request(self.headers) and api._is_current(parts[1])):
+            self._post_stream(parts[1])
+            return
+        chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
+        length = self._buffer_chunked() if chunked else self._content_length()
+        if length is None:
+            return
         if parts == ["init", "error"]:
             self._post_init_error(length)
             return

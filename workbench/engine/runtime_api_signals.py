@@ -19,6 +19,12 @@ class RuntimeApiSignals(QObject):
     """request id, body, Lambda-Runtime-Function-Error-Type header ('' if absent), time."""
     init_error_posted = Signal(object, str, float)
     """body, error type header, time."""
+    stream_started = Signal(str, str, float)
+    """request id, Content-Type, time: a streamed response began (Lambda-Runtime-Function-Response-Mode)."""
+    response_chunk = Signal(str, object, float)
+    """request id, a piece of the streamed body, the time it arrived."""
+    stream_ended = Signal(str, int, bool, object, float)
+    """request id, bytes streamed, whether that was over Lambda's limit, the trailers (dict), time."""
     response_too_large = Signal(str, int, float)
     """request id, declared size, time: Lambda fails the call with Function.ResponseSizeTooLarge."""
 

@@ -25,6 +25,7 @@ from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
 from .invoke_request import InvokeRequest, PendingInvoke, lambda_headers
 from .runtime_process import RuntimeProcess
+from .stream_relay import StreamRelay
 from ..core.vocabulary import EnvironmentState, ErrorType
 
 LOG_FLUSH_MS = 30
@@ -47,6 +48,8 @@ class Sandbox(QObject):
     """The InvokeRequest held for a runtime that died before asking for it: run it in a new environment."""
     sig_state_changed = Signal(str, str)
     """function name, and "starting", "ready", "running" or "dead"."""
+    sig_response_chunk = Signal(object)
+    """A piece of a streamed response as it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
                  runtime_dir: str, parent: QObject | None = None, init_phase: str = "init",
@@ -71,6 +74,9 @@ class Sandbox(QObject):
         signals.error_posted.connect(self._on_error)
         signals.init_error_posted.connect(self._on_init_error)
         signals.response_too_large.connect(self._on_response_too_large)
+        self._stream = StreamRelay(signals, self, lambda: self._request and self._request.request_id,
+                                   lambda: self._dispatched_at, self._complete)
+        self._stream.chunk.connect(self.sig_response_chunk)
         self._process: RuntimeProcess | None = None
         self._splitter = LineSplitter()
         # START/END/REPORT or platform.* records, and Lambda's level filters (LoggingConfig).
@@ -104,10 +110,6 @@ class Sandbox(QObject):
         self._exec_failure: str | None = None
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
-
-    @property
-    def runtime_api(self) -> str:
-        return self._server.address
 
     @property
     def access_key(self) -> str | None:
@@ -257,7 +259,7 @@ class Sandbox(QObject):
             init_duration_ms=init_ms, memory_size_mb=self.config.memory_mb, max_memory_used_mb=memory_mb,
             architecture=self.config.architecture,
             cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture),
-            containment=self.containment)
+            containment=self.containment, stream=self._stream.take())
         self._emit_lines(self._platform.end(result))
         self._request = None
         self._dispatched_at = 0.0

@@ -19,6 +19,7 @@ from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
 from ..core.function.served_call import ServedCall
 from .function_caller import FunctionCaller
 from .invoke_api import read_limited
+from .stream_answers import stream_url_response
 
 # API Gateway's own payload limit (10 MB, "API Gateway quotas"); Lambda's 6 MB applies to the event after.
 API_GATEWAY_MAX_BODY = 10 * 1024 * 1024
@@ -45,14 +46,18 @@ class FrontDoor:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         arrived = time.time()
         answer, function, request_id = await self._answer(request, arrived)
-        response = web.Response(status=answer.status, body=answer.body)
-        for name, value in answer.headers:
-            response.headers.add(name, value)
-        self.on_call(ServedCall(arrived, "http", request.method, request.path, function, answer.status,
-                                (time.time() - arrived) * 1000, request_id, answer.refusal))
+        if isinstance(answer, web.StreamResponse):  # streamed, and sent already
+            response, refusal = answer, None
+        else:
+            response, refusal = web.Response(status=answer.status, body=answer.body), answer.refusal
+            for name, value in answer.headers:
+                response.headers.add(name, value)
+        self.on_call(ServedCall(arrived, "http", request.method, request.path, function, response.status,
+                                (time.time() - arrived) * 1000, request_id, refusal))
         return response
 
-    async def _answer(self, request: web.Request, arrived: float) -> tuple[responses.HttpAnswer, str | None, str | None]:
+    async def _answer(self, request: web.Request,
+                      arrived: float) -> tuple[responses.HttpAnswer | web.StreamResponse, str | None, str | None]:
         routes = self.routes()
         path, found = request.path, None
         stage_prefix = f"/{REST_STAGE}/"
@@ -88,6 +93,10 @@ class FrontDoor:
             return responses.failure(route.kind, f"the event is {len(payload)} bytes, over Lambda's "
                                                  f"{MAX_REQUEST_BYTES}-byte limit for a synchronous call"), \
                 config.name, None
+        if route.streams:
+            # A RESPONSE_STREAM Function URL: no integration timeout but the function's own.
+            answer, request_id = await stream_url_response(request, self.caller, config, payload)
+            return answer, config.name, request_id
         call = asyncio.ensure_future(self.caller.call(config, payload))
         limit = INTEGRATION_TIMEOUT_S.get(route.kind)
         done, _ = await asyncio.wait({call}, timeout=limit)

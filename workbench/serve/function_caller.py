@@ -21,6 +21,7 @@ from ..core.workspace.sam_template import find_template
 from ..core.workspace.workspace import Workspace, load_workspace
 from ..core.workspace.workspace_file import workspace_file_path
 from ..engine.engine import Engine
+from ..engine.run_session import Run, RunSession
 from ..core.vocabulary import RunSource
 from ..engine.history_writer import HistoryWriter
 from ..engine.run_session import RunSession
@@ -90,15 +91,18 @@ class FunctionCaller:
         found = self.workspace().function(name)
         return found.config if found is not None and found.runnable else None
 
-    async def call(self, config: FunctionConfig, event: bytes,
-                   client_context: dict | None = None) -> CallOutcome | list[RunProblem]:
-        """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it."""
+    async def call(self, config: FunctionConfig, event: bytes, client_context: dict | None = None,
+                   on_run: Callable[[Run], None] | None = None) -> CallOutcome | list[RunProblem]:
+        """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it.
+        on_run hears of the Run as it starts (to follow a streamed response as it arrives)."""
         prepared = prepare_invocation(config, event, "request body")
         if isinstance(prepared, list):
             return prepared
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
         run = self.session.run(prepared, source=SOURCE, client_context=client_context)
+        if on_run is not None:
+            on_run(run)
         run.finished.connect(lambda record: done.done() or done.set_result(record))
         done.run = run
         self._in_flight.add(done)

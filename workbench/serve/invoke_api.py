@@ -18,8 +18,11 @@ from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
 from ..core.function.served_call import ServedCall
 from .event_queue import EventQueue
 from .function_caller import FunctionCaller
+from .stream_answers import stream_invoke_response
 
 INVOKE_PATH = "/2015-03-31/functions/{name}/invocations"
+STREAM_INVOKE_PATH = "/2021-11-15/functions/{name}/response-streaming-invocations"
+STREAM_INVOCATION_TYPES = ("RequestResponse", "DryRun")
 # Not an AWS operation: fires a function's Schedule event once, now (`curl -X POST .../workbench/schedules/Fn`).
 FIRE_SCHEDULE_PATH = "/workbench/schedules/{function}"
 READ_CHUNK = 64 * 1024
@@ -56,6 +59,7 @@ class InvokeApi:
         self.fire_schedule = fire_schedule
         self.app = web.Application(client_max_size=MAX_REQUEST_BYTES * 2)
         self.app.router.add_post(INVOKE_PATH, self.invoke)
+        self.app.router.add_post(STREAM_INVOKE_PATH, self.invoke_with_response_stream)
         self.app.router.add_post(FIRE_SCHEDULE_PATH, self.fire)
         for path in ("/2015-03-31/functions", "/2015-03-31/functions/"):
             self.app.router.add_get(path, self.list_functions)
@@ -115,19 +119,28 @@ class InvokeApi:
         return web.Response(status=202, headers={"x-amzn-RequestId": request_id})
 
     async def invoke(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve_invoke(request, streaming=False)
+
+    async def invoke_with_response_stream(self, request: web.Request) -> web.StreamResponse:
+        """InvokeWithResponseStream: the response as event-stream messages, each piece sent as it arrives."""
+        return await self._serve_invoke(request, streaming=True)
+
+    async def _serve_invoke(self, request: web.Request, streaming: bool) -> web.StreamResponse:
         arrived = time.time()
         raw_name = request.match_info["name"]
-        answer, function, explanation = await self._invoke(request, raw_name)
+        answer, function, explanation = await self._invoke(request, raw_name, streaming)
         self._tell(request, arrived, raw_name, function, answer.status, explanation,
                    answer.headers.get("x-amzn-RequestId"))
         return answer
 
-    async def _invoke(self, request: web.Request, raw_name: str) -> tuple[web.Response, str | None, str | None]:
+    async def _invoke(self, request: web.Request, raw_name: str,
+                      streaming: bool = False) -> tuple[web.StreamResponse, str | None, str | None]:
         invocation_type = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
         log_type = request.headers.get("X-Amz-Log-Type", "None")
         problem: InvokeApiError | None = None
-        if invocation_type not in invoke_api.INVOCATION_TYPES:
-            problem = invoke_api.validation_error("invocationType", invocation_type, invoke_api.INVOCATION_TYPES)
+        allowed_types = STREAM_INVOCATION_TYPES if streaming else invoke_api.INVOCATION_TYPES
+        if invocation_type not in allowed_types:
+            problem = invoke_api.validation_error("invocationType", invocation_type, allowed_types)
         elif log_type not in invoke_api.LOG_TYPES:
             problem = invoke_api.validation_error("logType", log_type, invoke_api.LOG_TYPES)
         reference = invoke_api.parse_function_reference(raw_name, request.query.get("Qualifier"))
@@ -163,6 +176,8 @@ class InvokeApi:
                     f"{self.events.max_queued_bytes}: later calls are accepted as it drains)")
             request_id = self.events.submit(config, body, client_context=context)
             return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
+        if streaming:
+            return await stream_invoke_response(request, self.caller, config, body, context, log_type == "Tail")
         outcome = await self.caller.call(config, body, context)
         if isinstance(outcome, list):
             # A function Lambda would not have accepted at deploy time (a reserved variable, ...).

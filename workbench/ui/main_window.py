@@ -364,8 +364,8 @@ class MainWindow(QMainWindow):
     def _start(self, run: Run) -> None:
         self.current_run = run
         run.started.connect(lambda cold, r=run: self._on_run_started(r, cold))
-        # To its function's own log, whichever the panel shows.
-        run.log_lines.connect(partial(self.log_panel.append_to, run.config.name))
+        run.log_lines.connect(partial(self.log_panel.append_to, run.config.name))  # its own log, shown or not
+        run.response_chunk.connect(self.response_panel.append_piece)
         run.finished.connect(self._on_run_finished)
 
     @Slot()

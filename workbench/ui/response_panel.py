@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
@@ -14,6 +15,8 @@ from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.core.text.json_check import format_json
 from workbench.core.function.stack_frames import location_at, relative_in
 from workbench.ui.elided_label import ElidedLabel
+from workbench.ui.stream_timeline import StreamTimeline
+from ..core.streaming.streamed_response import StreamPiece
 from workbench.ui.editors.pygments_highlighter import PygmentsHighlighter, style_for_palette
 from ..core.vocabulary import ErrorType
 
@@ -93,7 +96,24 @@ class ResponsePanel(QWidget):
         self._show_message("Running…", "Waiting for the response…")
 
     @Slot(object)
+    def append_piece(self, piece: StreamPiece) -> None:
+        """A piece of a streamed response, shown the moment it arrives; the finished result replaces it."""
+        if self.stream_timeline.isHidden():
+            self._streamed_text = codecs.getincrementaldecoder("utf-8")("replace")
+            self._set_payload("", False)  # plain: a stream is shown as it comes, not coloured as JSON
+            self._payload.setPlaceholderText("")
+        self._title.setText("Streaming…")
+        self.stream_timeline.add(piece.at_ms, len(piece.data))
+        if len(self._text) < VIEW_LIMIT_CHARS:
+            text = self._streamed_text.decode(piece.data)
+            self._text += text
+            cursor = self._payload.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            cursor.insertText(text)
+
+    @Slot(object)
     def show_result(self, result: InvocationResult) -> None:
+        self.stream_timeline.show_stream(result.stream, result.duration_ms)
         text, is_json = self._pretty(result.payload_text())
         kind = "JSON" if is_json else "text"
         self._payload_caption.setVisible(not result.succeeded)
@@ -268,6 +288,8 @@ class ResponsePanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(header)
+        self.stream_timeline = StreamTimeline(self)
+        layout.addWidget(self.stream_timeline)
         layout.addWidget(self._splitter, 1)
 
     def _apply_palette(self, stopped: bool | None = None) -> None:
@@ -293,6 +315,7 @@ class ResponsePanel(QWidget):
     # --- Showing
 
     def _show_message(self, title: str, placeholder: str) -> None:
+        self.stream_timeline.hide()
         self._decoded = None
         self._body_button.hide()
         self._title.setText(title)

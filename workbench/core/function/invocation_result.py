@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..child.containment import Containment
+from ..streaming.streamed_response import StreamedResponse
 
 
 class Status(str, Enum):
@@ -36,6 +37,9 @@ class InvocationResult:
     cost_usd: float = 0.0
     # What held the environment and what CPU it had (None for a call that never reached one).
     containment: Containment | None = None
+    stream: StreamedResponse | None = None
+    """A streamed response (Lambda-Runtime-Function-Response-Mode: streaming) with its pieces' timings; its
+    body is the payload when the stream ended cleanly."""
 
     @property
     def succeeded(self) -> bool:

@@ -17,6 +17,7 @@ from ..function.invocation_result import InvocationResult, Status
 from .run_record import CodeFile, RunRecord
 from ..privacy.secret_masking import mask_bytes, mask_text, text_secrets
 from ..privacy.secret_values import conceal_environment
+from ..streaming.streamed_response import StreamedResponse
 
 # A log bigger than this is kept as its head and tail with a marker line between them: the START line
 # and the handler's first output, and the END/REPORT lines and the error that ended it.
@@ -77,7 +78,10 @@ class RunSummary:
 SUMMARY_COLUMNS = ("started_at", "function", "source", "preset", "outcome", "error_type", "duration_ms",
                    "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason")
 DETAIL_COLUMNS = ("request_id", "status", "platform_error_type", "architecture", "config", "event", "payload",
-                  "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls")
+                  "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls",
+                  "stream", "stream_body")
+# What a column added by a later schema version holds for a run written before it (None when not named).
+DETAIL_DEFAULTS = {"aws_calls": "[]"}
 
 
 def summary_from_row(row: tuple) -> RunSummary:
@@ -109,7 +113,17 @@ def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
             zlib.compress(json.dumps(list(log_lines)).encode("utf-8"), 1), int(truncated),
             record.code_fingerprint,
             json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key,
-            json.dumps([call.to_json() for call in record.aws_calls]))
+            json.dumps([call.to_json() for call in record.aws_calls]), *_stream_values(result, secrets))
+
+
+def _stream_values(result: InvocationResult, secrets: tuple[str, ...]) -> tuple:
+    """The stream column (its timings, JSON) and the bytes of a stream that failed part-way (a clean
+    stream's bytes are the payload already)."""
+    stream = result.stream
+    if stream is None:
+        return None, None
+    failed_body = mask_bytes(stream.body, secrets) if stream.error_type is not None else None
+    return json.dumps(stream.to_json()), failed_body
 
 
 def stored_size(values: tuple) -> int:
@@ -121,13 +135,17 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
     """The RunRecord back from (id, *SUMMARY_COLUMNS) and DETAIL_COLUMNS."""
     brief = summary_from_row(summary)
     (request_id, status, platform_error_type, architecture, config_json, event, payload, log_blob,
-     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json) = details
+     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json, stream_json, stream_body) = details
+    stream = None
+    if stream_json:
+        document = json.loads(stream_json)
+        stream = StreamedResponse.from_json(document, bytes(payload) if stream_body is None else bytes(stream_body))
     result = InvocationResult(
         request_id=request_id, status=Status(status), payload=bytes(payload), error_type=brief.error_type,
         platform_error_type=platform_error_type, duration_ms=brief.duration_ms,
         billed_duration_ms=brief.billed_duration_ms, init_duration_ms=brief.init_duration_ms,
         memory_size_mb=brief.memory_size_mb, max_memory_used_mb=brief.max_memory_used_mb,
-        architecture=architecture, cost_usd=brief.cost_usd)
+        architecture=architecture, cost_usd=brief.cost_usd, stream=stream)
     return RunRecord(
         started_at=brief.started_at, source=brief.source, config=config_from_json(config_json),
         event=bytes(event), result=result, log=tuple(json.loads(zlib.decompress(log_blob))),

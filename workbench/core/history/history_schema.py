@@ -64,8 +64,16 @@ _V2 = """
 ALTER TABLE run_details ADD COLUMN aws_calls TEXT NOT NULL DEFAULT '[]';
 """
 
+# A streamed response: its Content-Type, its pieces' arrival ([[ms, bytes], ...]) and how it ended (JSON, NULL
+# for a call that did not stream); the bytes of a stream that failed part-way, which the payload (the error)
+# does not hold.
+_V3 = """
+ALTER TABLE run_details ADD COLUMN stream TEXT;
+ALTER TABLE run_details ADD COLUMN stream_body BLOB;
+"""
+
 # MIGRATIONS[n] takes version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

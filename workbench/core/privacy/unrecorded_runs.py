@@ -81,7 +81,7 @@ def kept_runs(folder: Path) -> tuple[list[KeptRun], list[str]]:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             runs.append(KeptRun(path, str(document["id"]), tuple(_decode(v) for v in document["summary"]),
-                                tuple(_decode(v) for v in document["details"])))
+                                _padded(tuple(_decode(v) for v in document["details"]))))
         except (OSError, ValueError, KeyError, TypeError) as error:
             problems.append(f"{path}: not a kept run ({error})")
     runs.sort(key=lambda run: (run.summary[0] if run.summary else 0, run.run_id))
@@ -107,3 +107,11 @@ def keep_unrecorded(folder: Path, rows: list[tuple[str, tuple, tuple]], reason: 
         parts.append(f"{reason}: run(s) {', '.join(lost)} not recorded and could not be kept in {folder} either "
                      f"({failure.strerror or failure}): they are lost")
     return "; ".join(parts)
+
+
+def _padded(details: tuple) -> tuple:
+    """A run kept by an earlier version has fewer detail columns: the later ones (history_schema's added
+    columns) take their defaults for it."""
+    from ..history.history_codec import DETAIL_COLUMNS, DETAIL_DEFAULTS
+
+    return details + tuple(DETAIL_DEFAULTS.get(name) for name in DETAIL_COLUMNS[len(details):])

@@ -45,6 +45,8 @@ class HttpRoute:
     path: str
     """API Gateway path template, e.g. "/orders/{id}"; "$default" for an HTTP API's catch-all route."""
     binary_media_types: tuple[str, ...] = ()
+    streams: bool = False
+    """A Function URL with `InvokeMode: RESPONSE_STREAM`: its answer is sent as the function streams it."""
 
     @property
     def route_key(self) -> str:
@@ -187,8 +189,10 @@ class _Collected:
             self.schedules.append(ScheduleEvent(function, name, expression.strip(),
                                                 raw_input if isinstance(raw_input, str) else None, kind))
 
-    def add_function_url(self, function: str) -> None:
-        self.routes.append(HttpRoute(function, "FunctionUrl", "url", "ANY", "/{proxy+}"))
+    def add_function_url(self, function: str, url_config: dict) -> None:
+        # InvokeMode: BUFFERED (the default) or RESPONSE_STREAM (AWS::Lambda::Url).
+        streams = url_config.get("InvokeMode") == "RESPONSE_STREAM"
+        self.routes.append(HttpRoute(function, "FunctionUrl", "url", "ANY", "/{proxy+}", streams=streams))
 
     def result(self) -> FunctionEvents:
         return FunctionEvents(tuple(self.routes), tuple(self.schedules), tuple(self.problems))
@@ -212,8 +216,9 @@ def _from_template(document: dict, file_name: str) -> FunctionEvents:
         properties = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
         if "Events" in properties:
             collected.add_events(str(logical_id), properties["Events"], f"Resources.{logical_id}.Events")
-        if isinstance(properties.get("FunctionUrlConfig", global_function.get("FunctionUrlConfig")), dict):
-            collected.add_function_url(str(logical_id))
+        url_config = properties.get("FunctionUrlConfig", global_function.get("FunctionUrlConfig"))
+        if isinstance(url_config, dict):
+            collected.add_function_url(str(logical_id), url_config)
     return collected.result()
 
 

@@ -12,7 +12,7 @@ import {
 } from './context.mjs';
 import { NodeJsExit } from './errors.mjs';
 import { logError, runInInvoke, setCurrentRequest } from './log-patch.mjs';
-import { createResponseStream } from './response-stream.mjs';
+import { openResponseStream } from './response-stream.mjs';
 
 const isPromise = (value) => Boolean(value && typeof value.then === 'function');
 
@@ -84,27 +84,40 @@ export class Runtime {
     });
   }
 
+  /** As the runtime client's handleOnceStreaming: the stream is posted as the handler writes it; an error
+   * (thrown, rejected, or the stream left open) ends it with the error in the trailers. */
   async handleOnceStreaming() {
     const { body, headers, requestId } = await this.next();
-    const response = createResponseStream({ highWaterMark: this.metadata.highWaterMark });
+    const response = openResponseStream(this.client, requestId, { highWaterMark: this.metadata.highWaterMark });
+    const context = streamingContext(headers);
+    const next = () => {
+      beforeExit.reset();
+      if (context.callbackWaitsForEmptyEventLoop) beforeExit.set(() => setImmediate(() => this.scheduleIteration()));
+      else this.scheduleIteration();
+    };
     const fail = (error) => {
       logError('Invoke Error', error);
-      this.afterPost(this.client.postInvocationError(error, requestId));
+      response.fail(error);
+      response.done.then(next, exitOnClientFailure);
     };
     beforeExit.set(() => this.scheduleIteration());
     try {
-      const context = attachInvokeData({}, headers);
       const pending = this.handler(JSON.parse(body), response.stream, context);
       if (!isPromise(pending)) return fail('Streaming does not support non-async handlers.');
       if ((await pending) !== undefined) console.warn('Streaming handlers ignore return values.');
-      if (!(await response.finished())) return fail('Response stream is not finished.');
-      beforeExit.reset();
-      this.afterPost(this.client.postRawResponse(requestId, response.body(), response.contentType()));
+      // The Runtime API answers once the stream has ended: a handler that never ends it runs to its timeout.
+      await response.done;
+      if (!response.stream.writableFinished) return fail('Response stream is not finished.');
+      next();
     } catch (error) {
-      beforeExit.reset();
       fail(error);
     }
   }
+}
+
+/** The context a streaming handler gets: the invoke's data and callbackWaitsForEmptyEventLoop (default true). */
+function streamingContext(headers) {
+  return attachInvokeData({ callbackWaitsForEmptyEventLoop: true }, headers);
 }
 
 /** Node 24: await the handler, post its value; errors (thrown, rejected, unserialisable) post as errors. */
@@ -119,11 +132,16 @@ export async function modernLoop(client, handler, metadata) {
         const context = buildInvokeContext(headers);
         const event = JSON.parse(body);
         if (metadata.streaming) {
-          const response = createResponseStream({ highWaterMark: metadata.highWaterMark });
-          await handler(event, response.stream, context);
-          if (!(await response.finished())) throw new Error('Response stream is not finished.');
-          await nextTurn();
-          posted = () => client.postRawResponse(requestId, response.body(), response.contentType());
+          const response = openResponseStream(client, requestId, { highWaterMark: metadata.highWaterMark });
+          try {
+            if ((await handler(event, response.stream, context)) !== undefined) {
+              console.warn('Streaming handlers ignore return values.');
+            }
+          } catch (error) {
+            logError('Invoke Error', error);
+            response.fail(error);
+          }
+          posted = () => response.done;
         } else {
           const result = await handler(event, context);
           await nextTurn();

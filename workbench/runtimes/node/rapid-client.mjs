@@ -21,7 +21,7 @@ export class RapidClient {
   /** The next event: resolves with {body, headers}. No timeout: the wait may be as long as Lambda likes. */
   nextInvocation() {
     return new Promise((resolve, reject) => {
-      const request = http.request(this._options('GET', '/invocation/next'), (response) => {
+      const request = http.request(this.requestOptions('GET', '/invocation/next'), (response) => {
         const chunks = [];
         response.on('data', (chunk) => chunks.push(chunk));
         response.on('end', () => {
@@ -43,7 +43,7 @@ export class RapidClient {
     return this._post(`/invocation/${encodeURIComponent(requestId)}/response`, this.serialize(result));
   }
 
-  /** Posts raw bytes as the response (a buffered streaming response). */
+  /** Posts raw bytes as the response. */
   postRawResponse(requestId, body, contentType) {
     return this._post(`/invocation/${encodeURIComponent(requestId)}/response`, body, { 'Content-Type': contentType });
   }
@@ -68,7 +68,7 @@ export class RapidClient {
     return text === undefined ? 'null' : text;
   }
 
-  _options(method, path, headers = {}) {
+  requestOptions(method, path, headers = {}) {
     return { hostname: this.hostname, port: this.port, path: PREFIX + path, method, headers, agent: this.agent };
   }
 
@@ -76,7 +76,7 @@ export class RapidClient {
     const data = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
     const allHeaders = { 'Content-Type': 'application/json', 'Content-Length': data.length, ...headers };
     return new Promise((resolve, reject) => {
-      const request = http.request(this._options('POST', path, allHeaders), (response) => {
+      const request = http.request(this.requestOptions('POST', path, allHeaders), (response) => {
         response.on('data', () => {});
         response.on('end', () => resolve(response.statusCode));
         response.on('error', reject);

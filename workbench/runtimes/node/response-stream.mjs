@@ -1,42 +1,101 @@
-// The awslambda global (streamifyResponse, HttpResponseStream) and a response stream for streaming handlers.
-// The stream is buffered: the whole body is posted when the handler ends, which is what the Invoke API returns.
+// The awslambda global (streamifyResponse, HttpResponseStream) and the response stream of a streaming handler.
+//
+// As Lambda's runtime client does (ResponseStream.js): the stream is one POST to
+// /runtime/invocation/{id}/response with `Lambda-Runtime-Function-Response-Mode: streaming`, a chunked body
+// sent as the handler writes, and a failure reported in the trailers `Lambda-Runtime-Function-Error-Type`
+// and `Lambda-Runtime-Function-Error-Body` (base64 of the error's JSON). HTTP chunks need not map one to one
+// to the handler's writes.
 
-import { Writable } from 'node:stream';
+import http from 'node:http';
 import { HANDLER_HIGHWATERMARK, HANDLER_STREAMING, STREAM_RESPONSE } from './handler-loader.mjs';
-import { InvalidStreamingOperation } from './errors.mjs';
+import { InvalidStreamingOperation, toRapidResponse } from './errors.mjs';
 
 const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
+const RESPONSE_MODE = 'Lambda-Runtime-Function-Response-Mode';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
 // An HTTP integration response is a JSON prelude, eight NUL bytes, then the body.
-const PRELUDE_DELIMITER = Buffer.alloc(8);
+const PRELUDE_DELIMITER_LENGTH = 8;
 
-/** A Writable that collects what the handler writes; body() and contentType() once it has finished. */
-export function createResponseStream(options = {}) {
-  const chunks = [];
-  let contentType = 'application/octet-stream';
-  const stream = new Writable({
+// What a handler may use of the stream: the Writable's methods and properties, and setContentType.
+const METHODS = ['cork', 'destroy', 'end', 'uncork', 'write', 'addListener', 'emit', 'eventNames',
+  'getMaxListeners', 'listenerCount', 'listeners', 'off', 'on', 'once', 'prependListener',
+  'prependOnceListener', 'rawListeners', 'removeAllListeners', 'removeListener', 'setMaxListeners',
+  'setContentType'];
+const READ_WRITE = ['destroyed', 'writable', '_onBeforeFirstWrite'];
+const READ_ONLY = ['writableFinished', 'writableObjectMode', 'writableBuffer', 'writableEnded',
+  'writableNeedDrain', 'writableHighWaterMark', 'writableCorked', 'writableLength'];
+
+function writableView(inner) {
+  const view = Object.fromEntries(METHODS.map((name) => [name, inner[name].bind(inner)]));
+  for (const name of READ_WRITE) {
+    Object.defineProperty(view, name, { get: () => inner[name], set: (value) => (inner[name] = value) });
+  }
+  for (const name of READ_ONLY) Object.defineProperty(view, name, { get: () => inner[name] });
+  return view;
+}
+
+/**
+ * Opens the streamed response of invocation `requestId` on the client's connection. Returns {stream} for
+ * the handler, fail(error) to end it with the error in the trailers, and done: settles once the Runtime
+ * API has answered the POST (that is, once the stream has ended).
+ */
+export function openResponseStream(client, requestId, options = {}) {
+  let firstWriteDone = false;
+  let settle;
+  const done = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  const request = http.request({
+    ...client.requestOptions('POST', `/invocation/${encodeURIComponent(requestId)}/response`, {
+      [RESPONSE_MODE]: 'streaming',
+      // Chunked even when nothing is written, so that an error reaches the trailers.
+      'Transfer-Encoding': 'chunked',
+      Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+      'Content-Type': 'application/octet-stream',
+    }),
     highWaterMark: options.highWaterMark,
-    write(chunk, encoding, callback) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
-      callback();
-    },
+  }, (response) => {
+    response.on('data', () => {});
+    response.on('end', () => settle.resolve(response.statusCode));
+    response.on('aborted', (error) => settle.reject(error));
   });
-  stream.setContentType = (type) => {
-    if (chunks.length) throw new InvalidStreamingOperation('Cannot set content-type, too late.');
-    contentType = type;
+  request.on('error', (error) => settle.reject(error));
+
+  request.setContentType = (type) => {
+    if (firstWriteDone) throw new InvalidStreamingOperation('Cannot set content-type, too late.');
+    request.setHeader('Content-Type', type);
   };
-  // end() finishes the stream on a later turn; the handler having called it is what counts.
-  const finished = async () => {
-    if (stream.writableEnded && !stream.writableFinished) await new Promise((resolve) => stream.once('finish', resolve));
-    return stream.writableFinished;
+  const write = request.write.bind(request);
+  request.write = (chunk, encoding, callback) => {
+    const isBytes = typeof chunk === 'string' || Buffer.isBuffer(chunk) || chunk?.constructor === Uint8Array;
+    if (!firstWriteDone) {
+      firstWriteDone = true;
+      if (typeof request._onBeforeFirstWrite === 'function') request._onBeforeFirstWrite((bytes) => write(bytes));
+    }
+    return write(isBytes ? chunk : JSON.stringify(chunk), encoding, callback);
   };
-  return { stream, finished, body: () => Buffer.concat(chunks), contentType: () => contentType };
+
+  const fail = (error) => {
+    if (request.writableEnded) return;
+    const body = toRapidResponse(error);
+    request.addTrailers({
+      [ERROR_TYPE_TRAILER]: body.errorType,
+      [ERROR_BODY_TRAILER]: Buffer.from(JSON.stringify(body)).toString('base64'),
+    });
+    request.end();
+  };
+  return { stream: writableView(request), fail, done };
 }
 
 class HttpResponseStream {
+  /** Marks the stream as an HTTP integration response: the prelude and its delimiter precede the body. */
   static from(underlyingStream, prelude) {
     underlyingStream.setContentType(HTTP_INTEGRATION_TYPE);
-    underlyingStream.write(JSON.stringify(prelude));
-    underlyingStream.write(PRELUDE_DELIMITER);
+    // No NUL may occur in the prelude; JSON.stringify escapes it.
+    const metadata = JSON.stringify(prelude);
+    underlyingStream._onBeforeFirstWrite = (write) => {
+      write(metadata);
+      write(new Uint8Array(PRELUDE_DELIMITER_LENGTH));
+    };
     return underlyingStream;
   }
 }
