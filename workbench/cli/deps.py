@@ -16,7 +16,7 @@ from typing import TextIO
 
 from ..core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import RunProblem, find_function
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 
 PROG = "lambda-workbench deps"
 
@@ -26,7 +26,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Show and build functions' environments "
+    parser = CommandParser(prog=PROG, description="Show and build functions' environments "
                                      "(dependencies into the cache, layers, the runtime's SDK).")
     parser.add_argument("function_id", nargs="?", metavar="FUNCTION",
                         help="the workspace's function (default: every function of the workspace)")

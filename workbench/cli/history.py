@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from .arguments import CommandParser
+from .log_output import write_log
 from ..core.lambda_rules.billing import format_cost
 from ..core.history.history_codec import OUTCOMES, RunSummary, outcome
 from ..core.history.history_store import HistoryStore, RunNotFound, history_path
@@ -43,7 +45,7 @@ def main(argv: list[str]) -> int:
 
 def _parser(command: str) -> argparse.ArgumentParser:
     prog = "lambda-workbench history" + ("" if command == "list" else f" {command}")
-    parser = argparse.ArgumentParser(prog=prog, description={
+    parser = CommandParser(prog=prog, description={
         "list": "List the workspace's recorded runs, newest first ('show RUN' and 'diff RUN RUN' for more).",
         "show": "Show one recorded run: figures, event, response and log.",
         "diff": "What changed between two runs; exit 0 when the responses are equal, 1 when they differ.",
@@ -79,6 +81,8 @@ def _list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise _UsageError(f"--limit {args.limit}: expected a whole number above 0")
     store = _open(args.workspace)
+    if args.function is not None:
+        _check_function(args.function, args.workspace, store)
     runs = store.list(args.function, args.status, limit=args.limit) if store else []
     if args.json:
         for run in runs:
@@ -88,6 +92,19 @@ def _list(args: argparse.Namespace) -> int:
     else:
         print(_table(runs))
     return 0
+
+
+def _check_function(name: str, workspace: str, store: HistoryStore | None) -> None:
+    """A function neither the workspace defines nor the history has runs of is a mistake (a typo, a wrong
+    folder), said as `invoke` says it, not an empty list."""
+    from ..core.workspace.workspace import load_workspace
+
+    recorded = store.functions() if store else []
+    defined = load_workspace(Path(workspace)).function_names
+    if name not in recorded and name not in defined:
+        known = ", ".join(dict.fromkeys([*defined, *recorded])) or "none"
+        raise _UsageError(f"no function {name!r} in {Path(workspace).resolve()} and no runs of it recorded "
+                          f"(functions: {known})")
 
 
 def _table(runs: list[RunSummary]) -> str:
@@ -133,8 +150,7 @@ def _show(args: argparse.Namespace) -> int:
     print("\nResponse:")
     print(result.payload_text())
     print("\nLog:")
-    for line in record.log:
-        print(line)
+    write_log(sys.stdout, record.log)
     return 0
 
 

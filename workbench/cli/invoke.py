@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from . import resume_collector
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
 from .local_services import add_aws_option, local_services
+from .log_output import write_log
 from ..core.function.function_config import RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
                                        prepare_invocation)
@@ -38,7 +39,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG, description="Invoke a Lambda function locally, as Lambda would run it.",
         epilog="Without --handler, the function comes from the workspace: its template.yaml (SAM), its "
                "workbench.json, or the folder's default function — the functions the window shows.")
@@ -194,12 +195,6 @@ def report_document(record: RunRecord, environment=None) -> dict:
     return doc
 
 
-def _write_lines(stream: TextIO, lines: list[str], tty: bool) -> None:
-    text = "".join(f"{line}\n" for line in lines)
-    stream.write(text.replace("\r", "\n") if tty else text)
-    stream.flush()
-
-
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
                     report: TextIO | None, history_folder: Path | None = None,
                     aws: AwsSettings = AwsSettings()) -> int:
@@ -233,8 +228,6 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints), aws.local)
     session.history_problem.connect(lambda text: stderr.write(f"{PROG}: warning: {text}\n"))
     failed = False
-    # Lambda joins a Python error's lines with CR; on a terminal that would overwrite itself.
-    tty = stderr.isatty()
     interrupted = _stop_on_interrupt(session)
     try:
         for number in range(repeat):
@@ -246,7 +239,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
             head_start = None
             interrupted.current = run
             loop = QEventLoop()
-            run.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))
+            run.log_lines.connect(lambda lines: write_log(stderr, lines))
             run.finished.connect(loop.quit)
             loop.exec()
             record = run.record

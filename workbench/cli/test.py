@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 from .local_services import add_aws_option
 
 # Lines of differences printed under a failing case (all of them are in --json and --junit).
@@ -21,7 +21,7 @@ SHOWN_DIFFERENCES = 5
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="lambda-workbench test",
         description="Run the workspace's presets as tests: each against its expectation "
                     "(<preset>.expect.yaml beside it), or, without one, expecting success.")

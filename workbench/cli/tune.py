@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..core.tuning.memory_sweep import DEFAULT_RUNS, DEFAULT_SIZES, parse_sizes
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 from ..core.vocabulary import RunSource
 from .local_services import add_aws_option
 
@@ -22,7 +22,7 @@ PROG = "lambda-workbench tune"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG, description="Run a preset at several memory sizes and compare Duration and cost (local estimate).")
     parser.add_argument("function", metavar="FUNCTION", help="the workspace's function")
     parser.add_argument("--preset", required=True, metavar="NAME", help="the preset to run (the function's own or shared)")

@@ -55,8 +55,7 @@ class ServeController(QObject):
         try:
             await server.start()
         except OSError as error:
-            self.serving_changed.emit(False, f"Not serving: cannot listen on {self.options.host} "
-                                             f"({error.strerror or error}).")
+            self.serving_changed.emit(False, f"Not serving: {error}.")
             server.deleteLater()
             return
         finally:

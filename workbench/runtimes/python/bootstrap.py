@@ -130,7 +130,11 @@ class _RequestIdFilter(logging.Filter):
 class _StdoutHandler(logging.Handler):
     def emit(self, record):
         try:
-            sys.stdout.write(self.format(record))
+            text = self.format(record)
+            # A record with exc_info ends with its traceback, without the format's final newline (logging
+            # appends it after). On Lambda each record is an event of its own (the telemetry frame), so the
+            # next print must not run on in the same line.
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
         except Exception:
             self.handleError(record)
 
