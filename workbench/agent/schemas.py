@@ -191,6 +191,7 @@ class RunDiff(TypedDict):
     event: list[Change]
     config: list[Change]
     code: list[Change]
+    idsAndTimes: list[Change]
     figures: list[FigureDelta]
     log: list[str]
 

@@ -2,7 +2,8 @@
 
     lambda-workbench history [FUNCTION] [--status S] [--limit N] [--json]
     lambda-workbench history show RUN [--json]
-    lambda-workbench history diff RUN RUN        exit 0: equal responses, 1: they differ
+    lambda-workbench history diff RUN RUN [--all] exit 0: equal responses, 1: they differ (ids and times
+                                                 that differ are not differences unless --all)
 
 RUN is a run id or an unambiguous prefix of one. Exit 2: bad usage, no such workspace or run. A function
 named like a subcommand is listed after `--`: `lambda-workbench history -- show`.
@@ -60,6 +61,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("run", metavar="RUN", help="run id (or a prefix)")
     else:
         parser.add_argument("runs", nargs=2, metavar="RUN", help="two run ids (or prefixes): before, after")
+        parser.add_argument("--all", action="store_true",
+                            help="count ids and times (requestId, timestamps) that differ as differences too")
     if command != "diff":
         parser.add_argument("--json", action="store_true", help="JSON: one object per run")
     return parser
@@ -176,7 +179,7 @@ def _diff(args: argparse.Namespace) -> int:
 
     store = _store_or_fail(args.workspace)
     before_id, after_id = (store.resolve(run) for run in args.runs)
-    diff = diff_runs(store.get(before_id), store.get(after_id))
+    diff = diff_runs(store.get(before_id), store.get(after_id), include_volatile=args.all)
     for line in diff_text(diff, before_id, after_id):
         print(line)
     return 0 if diff.responses_equal else 1
