@@ -239,6 +239,9 @@ class SizeInfo(TypedDict, total=False):
     avgCostUSDByArchitecture: dict[str, float]
     maxMemoryUsedMB: int
     cpuScaled: bool
+    p50IntervalMs: list[float] | None
+    p50IntervalConfidence: float | None
+    coldCostUSD: float | None
     architecture: str
     localEstimate: bool
     speedEstimated: bool
@@ -253,6 +256,7 @@ class TuneResults(TypedDict):
     cheapestMB: int | None
     balancedMB: int | None
     note: str
+    speedVerdict: str
 
 
 class DependencyReport(TypedDict):

@@ -105,7 +105,7 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
         run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
         interrupted = run_until_finished(run)
     recommendation = recommend(run.figures, architecture, cpu_note(results))
-    for line in recommendation_lines(recommendation, run.cancelled):
+    for line in recommendation_lines(recommendation, run.cancelled, run.figures):
         stdout.write(line + "\n")
     if args.json:
         document = sweep_document(run.figures, recommendation, architecture)
