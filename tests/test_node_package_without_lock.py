@@ -29,3 +29,24 @@ def test_package_json_without_dependencies_builds_nothing(tmp_path, node_engine,
     ran = invoke_and_wait(node_engine, qtbot, node_function(code))
     assert json.loads(ran.result.payload) == "plain"
     assert not [line for line in ran.lines if line.startswith("[build]")]
+
+
+def test_the_dependencies_report_names_the_sdk_clients_present(tmp_path):
+    """Node.js: the @aws-sdk client packages by name (not their helpers); Python: boto3, every client."""
+    from workbench.core.child.environment_report import sdk_description
+
+    for name, version in (("@aws-sdk/client-s3", "3.896.0"), ("@aws-sdk/lib-dynamodb", "3.896.0"),
+                          ("@aws-sdk/core", "3.896.0"), ("@smithy/types", "4.5.0")):
+        folder = tmp_path / "node" / "node_modules" / name
+        folder.mkdir(parents=True)
+        (folder / "package.json").write_text(json.dumps({"name": name, "version": version}))
+    assert sdk_description(str(tmp_path / "node"), "nodejs22.x") == \
+        "AWS SDK for JavaScript v3 3.896.0: client-s3, lib-dynamodb"
+    (tmp_path / "empty" / "node_modules").mkdir(parents=True)
+    assert sdk_description(str(tmp_path / "empty"), "nodejs22.x").startswith("no AWS SDK clients")
+    for name in ("boto3", "botocore"):
+        info = tmp_path / "py" / f"{name}-1.40.4.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.40.4\n")
+    assert sdk_description(str(tmp_path / "py"), "python3.12") == \
+        "boto3 1.40.4, botocore 1.40.4 (every service's client)"
