@@ -17,7 +17,9 @@ print(", ".join(dict.fromkeys(re.split(r"[<>=;\[ ]", d)[0] for d in wanted)))' "
     || echo "the dependencies in pyproject.toml")"
   echo "Installing Lambda Workbench into $VENV with $names (PySide6 is about 280 MB; this takes a minute the first time)…" >&2
   started=$SECONDS
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[test]"
+  # pip's own progress (each package collected, downloaded, installed) on stderr, so stdout stays the
+  # command's own (scripts/run invoke ... | jq).
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar on -e "$ROOT[test]" 1>&2
   # Start-up cost of every command: Shiboken's support modules as plain files (its documented SBK_EMBED=0
   # switch) and everything compiled ahead, as a regular install has it; stale bytecode is simply ignored.
   SBK_EMBED=0 "$VENV/bin/python" -c "import PySide6.QtCore"

@@ -1,6 +1,7 @@
 """The History panel, Compare and the charts: lazy list over 100,000 runs, filters, actions, chart points."""
 
 import json
+import shlex
 import sqlite3
 import time
 
@@ -10,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qt_compat import qt_api
 
 from run_records import make_record
+from workbench.core.function.invoke_command import program_words
 from workbench.core.history.history_codec import SUMMARY_COLUMNS
 from workbench.core.history.history_store import HistoryStore
 from workbench.core.history.run_chart_data import chart_data
@@ -149,7 +151,9 @@ def test_run_again_copy_command_and_save_event(qtbot, store, tmp_path):
     assert config.memory_mb == 256 and event_text == '{"id": 1}' and preset == "new-order"
     dock.panel.copy_command_action.trigger()
     line = QGuiApplication.clipboard().text()
-    assert line.startswith("printf '%s' '{\"id\": 1}' | lambda-workbench invoke OrderConfirmation --workspace ")
+    program = shlex.join(program_words())
+    assert program.startswith("/")
+    assert line.startswith(f"printf '%s' '{{\"id\": 1}}' | {program} invoke OrderConfirmation --workspace ")
     assert "--memory 256" in line and "current-token" not in line and "tok-" not in line
     with qtbot.waitSignal(dock.sig_save_event_requested) as saved:
         dock.panel.save_event_action.trigger()

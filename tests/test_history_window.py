@@ -104,8 +104,10 @@ def test_the_window_and_invoke_in_another_process_record_at_once(qtbot, make_win
 
 
 def test_the_copied_command_repeats_the_run(qtbot, make_window, workspace):  # noqa: F811
-    """Copy as Command gives a shell line that, run as is, returns the same response as the past run."""
+    """Copy as Command gives a shell line that, run as is in a fresh shell (the .venv not on PATH), returns the
+    same response as the past run."""
     import os
+    import shlex
     import subprocess
     import sys
     from pathlib import Path
@@ -119,7 +121,8 @@ def test_the_copied_command_repeats_the_run(qtbot, make_window, workspace):  # n
     panel.select_run(panel.model.summary(0).id)
     panel.copy_command_action.trigger()
     line = QGuiApplication.clipboard().text()
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    assert shlex.split(line.split(" | ", 1)[1])[0] == str(Path(sys.executable).parent / "lambda-workbench")
+    env = {"HOME": os.environ["HOME"], "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
     proc = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=60, env=env,
                           cwd=str(Path(workspace).parent))
     assert proc.returncode == 0, proc.stderr

@@ -1,5 +1,5 @@
 """`lambda-workbench serve` as a command: its bad input (exit 2, nothing served), its loud warning when bound
-beyond loopback, a port already taken (exit 1)."""
+beyond loopback, a port already taken (exit 2, the port named)."""
 
 import socket
 import subprocess
@@ -33,7 +33,7 @@ def test_bad_input_exits_2_and_serves_nothing(tmp_path):
     assert done.returncode == 2 and "--schedule Nope: no such function" in done.stderr
 
 
-def test_a_taken_port_exits_1_with_the_reason(tmp_path):
+def test_a_taken_port_exits_2_naming_the_port(tmp_path):
     (tmp_path / "ws").mkdir()
     workspace = write_workspace(tmp_path / "ws", FUNCTIONS[:1])
     with socket.socket() as taken:
@@ -41,7 +41,8 @@ def test_a_taken_port_exits_1_with_the_reason(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         done = serve("--workspace", str(workspace), "--lambda-port", str(port), "--api-port", "0")
-    assert done.returncode == 1 and "cannot listen on 127.0.0.1" in done.stderr
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1 port {port} (Invoke API): Address" in done.stderr
 
 
 def test_bound_beyond_loopback_it_warns_loudly(tmp_path):

@@ -77,15 +77,21 @@ def test_figures_keep_cold_and_warm_apart_and_bill_init_on_cold_calls():
     assert figures.p90_ms == pytest.approx(46.0)
     cold_cost = invocation_cost_usd(128, 240, "x86_64")
     warm_costs = [invocation_cost_usd(128, d, "x86_64") for d in (10, 20, 30, 40, 50)]
-    assert figures.avg_cost_usd["x86_64"] == pytest.approx((cold_cost + sum(warm_costs)) / 6)
+    # The cold call (INIT billed) is a figure of its own, not averaged into the steady cost.
+    assert figures.avg_cost_usd["x86_64"] == pytest.approx(sum(warm_costs) / 5)
+    assert figures.cold_cost_usd["x86_64"] == pytest.approx(cold_cost)
     assert figures.avg_cost_usd["arm64"] < figures.avg_cost_usd["x86_64"]
+    assert (figures.p50_interval.low, figures.p50_interval.high) == (10, 50)
 
 
 def test_fastest_cheapest_balanced_and_a_failed_size_skipped():
-    sizes = [size_figures(128, [SweepRun(result(900, 128), False)]),
-             size_figures(512, [SweepRun(result(200, 512), False)]),
-             size_figures(1024, [SweepRun(result(100, 1024), False)]),
-             size_figures(3008, [SweepRun(result(90, 3008), False)]),
+    def calls(memory, *durations):
+        return [SweepRun(result(d, memory), False) for d in durations]
+
+    sizes = [size_figures(128, calls(128, 890, 900, 910)),
+             size_figures(512, calls(512, 198, 200, 202)),
+             size_figures(1024, calls(1024, 99, 100, 101)),
+             size_figures(3008, calls(3008, 89, 90, 91)),
              size_figures(256, [SweepRun(result(5, 256, error="Runtime.OutOfMemory"), False)])]
     assert sizes[-1].failed == "Runtime.OutOfMemory: boom"
     named = recommend(sizes, "x86_64")

@@ -25,8 +25,8 @@ def test_a_sweep_fills_the_chart_and_the_table(qtbot, make_window, workspace):
     figures = blocker.args[0]
     assert [f.memory_mb for f in figures] == [128, 512] and all(f.runs == 2 for f in figures)
     assert view.table.rowCount() == 2 and view.table.item(1, 0).text() == "512 MB"
-    assert view.table.item(0, 1).text().endswith(" ms") and view.table.item(0, 5).text().startswith("$")
-    assert list(view._p50.getData()[0]) == [128, 512]
+    assert view.table.item(0, 1).text().endswith(" ms") and view.table.item(0, 6).text().startswith("$")
+    assert view.positions() == {128: 0, 512: 1} and list(view._p50.getData()[0]) == [0, 1]
     assert view.note_label.text().startswith("Local estimate: measured on this machine, not on AWS.")
     assert view.verdict_label.text().startswith("Local estimate: ")
     if not all(f.cpu_scaled for f in figures):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import sys
@@ -75,10 +74,9 @@ def attach_serve(window):
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="lambda-workbench",
-                                     description="Write and run AWS Lambda functions locally. "
-                                                 "Subcommands: invoke, generate-event.")
-    parser.add_argument("path", nargs="?", help="workspace folder to open (default: the last one, else the sample)")
+    from .cli.arguments import window_parser
+
+    parser = window_parser()
     args = parser.parse_args(argv)
     if args.path and not Path(args.path).is_dir():
         parser.error(f"{args.path}: not a folder")

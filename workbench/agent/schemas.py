@@ -191,6 +191,7 @@ class RunDiff(TypedDict):
     event: list[Change]
     config: list[Change]
     code: list[Change]
+    idsAndTimes: list[Change]
     figures: list[FigureDelta]
     log: list[str]
 
@@ -238,6 +239,9 @@ class SizeInfo(TypedDict, total=False):
     avgCostUSDByArchitecture: dict[str, float]
     maxMemoryUsedMB: int
     cpuScaled: bool
+    p50IntervalMs: list[float] | None
+    p50IntervalConfidence: float | None
+    coldCostUSD: float | None
     architecture: str
     localEstimate: bool
     speedEstimated: bool
@@ -252,6 +256,7 @@ class TuneResults(TypedDict):
     cheapestMB: int | None
     balancedMB: int | None
     note: str
+    speedVerdict: str
 
 
 class DependencyReport(TypedDict):

@@ -90,7 +90,7 @@ def _relative(text: str, folder: Path) -> str:
 
 async def tune_memory(desk: AgentDesk, function: str, preset: str, sizes: list[int] | None,
                       runs: int | None) -> dict:
-    from ..core.tuning.tune_report import cpu_note, sweep_document
+    from ..core.tuning.tune_report import cpu_note, speed_verdict, sweep_document
     from ..engine.tune_run import TuneRun
 
     try:
@@ -112,7 +112,8 @@ async def tune_memory(desk: AgentDesk, function: str, preset: str, sizes: list[i
     return {"function": prepared.config.name, "preset": preset,
             "sizes": sweep_document(run.figures, recommendation, architecture),
             "fastestMB": recommendation.fastest, "cheapestMB": recommendation.cheapest,
-            "balancedMB": recommendation.balanced, "note": recommendation.note}
+            "balancedMB": recommendation.balanced, "note": recommendation.note,
+            "speedVerdict": speed_verdict(recommendation, run.figures)}
 
 
 def dependency_report(desk: AgentDesk, function: str) -> dict:

@@ -22,6 +22,18 @@ SUBCOMMANDS = {
     "tune": "tune",
     "mcp": "mcp",
 }
+# What `lambda-workbench --help` says of each (every key of SUBCOMMANDS has one; a test checks).
+SUBCOMMAND_SUMMARIES = {
+    "invoke": "run a function as Lambda would: response on stdout, Lambda's log on stderr",
+    "test": "run the presets as tests against their expectations (JUnit with --junit)",
+    "tune": "run a preset at several memory sizes and compare Duration and cost",
+    "serve": "the functions behind a local Lambda Invoke API and HTTP front door",
+    "history": "the recorded runs: list, show RUN, diff RUN RUN",
+    "deps": "show and build the functions' environments (dependencies, layers, SDK)",
+    "services": "the workspace's local AWS services (moto)",
+    "generate-event": "print a sample event (S3, SQS, API Gateway, ...) as JSON",
+    "mcp": "the workbench for coding agents, over the Model Context Protocol (stdio)",
+}
 # Subcommands whose process has nothing left to do once main returns: it ends there, without tearing down
 # the interpreter and Qt (about 30 ms of every `invoke`). Their environments are gone and their files
 # closed by then; stdout and stderr are flushed first.
@@ -35,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{SUBCOMMANDS[argv[0]]}")
         return module.main(argv[1:])
+    from .arguments import parse_arguments, window_parser
+
+    # --help, --version and bad usage are answered here, before the window's imports.
+    parsed = parse_arguments(window_parser(), argv)
+    if isinstance(parsed, int):
+        return parsed
     from ..app import main as app_main  # here: the window's imports, never paid by a subcommand
     return app_main(argv)
 

@@ -24,7 +24,7 @@ from ..core.function.invocation_request import RunProblem, find_function
 from ..core.workspace.workspace import load_workspace
 from ..engine.environment_builder import EnvironmentBuilder
 from ..engine.qt_startup import headless_qt
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 
 PROG = "lambda-workbench deps"
 
@@ -34,7 +34,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="Show and build functions' environments "
+    parser = CommandParser(prog=PROG, description="Show and build functions' environments "
                                      "(dependencies into the cache, layers, the runtime's SDK).")
     parser.add_argument("function_id", nargs="?", metavar="FUNCTION",
                         help="the workspace's function (default: every function of the workspace)")

@@ -2,7 +2,8 @@
 
     lambda-workbench history [FUNCTION] [--status S] [--limit N] [--json]
     lambda-workbench history show RUN [--json]
-    lambda-workbench history diff RUN RUN        exit 0: equal responses, 1: they differ
+    lambda-workbench history diff RUN RUN [--all] exit 0: equal responses, 1: they differ (ids and times
+                                                 that differ are not differences unless --all)
 
 RUN is a run id or an unambiguous prefix of one. Exit 2: bad usage, no such workspace or run. A function
 named like a subcommand is listed after `--`: `lambda-workbench history -- show`.
@@ -17,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from .arguments import CommandParser
+from .log_output import write_log
 from ..core.lambda_rules.billing import format_cost
 from ..core.history.history_codec import OUTCOMES, RunSummary, outcome
 from ..core.history.history_store import HistoryStore, RunNotFound, history_path
@@ -43,7 +46,7 @@ def main(argv: list[str]) -> int:
 
 def _parser(command: str) -> argparse.ArgumentParser:
     prog = "lambda-workbench history" + ("" if command == "list" else f" {command}")
-    parser = argparse.ArgumentParser(prog=prog, description={
+    parser = CommandParser(prog=prog, description={
         "list": "List the workspace's recorded runs, newest first ('show RUN' and 'diff RUN RUN' for more).",
         "show": "Show one recorded run: figures, event, response and log.",
         "diff": "What changed between two runs; exit 0 when the responses are equal, 1 when they differ.",
@@ -58,6 +61,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("run", metavar="RUN", help="run id (or a prefix)")
     else:
         parser.add_argument("runs", nargs=2, metavar="RUN", help="two run ids (or prefixes): before, after")
+        parser.add_argument("--all", action="store_true",
+                            help="count ids and times (requestId, timestamps) that differ as differences too")
     if command != "diff":
         parser.add_argument("--json", action="store_true", help="JSON: one object per run")
     return parser
@@ -79,6 +84,8 @@ def _list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise _UsageError(f"--limit {args.limit}: expected a whole number above 0")
     store = _open(args.workspace)
+    if args.function is not None:
+        _check_function(args.function, args.workspace, store)
     runs = store.list(args.function, args.status, limit=args.limit) if store else []
     if args.json:
         for run in runs:
@@ -88,6 +95,19 @@ def _list(args: argparse.Namespace) -> int:
     else:
         print(_table(runs))
     return 0
+
+
+def _check_function(name: str, workspace: str, store: HistoryStore | None) -> None:
+    """A function neither the workspace defines nor the history has runs of is a mistake (a typo, a wrong
+    folder), said as `invoke` says it, not an empty list."""
+    from ..core.workspace.workspace import load_workspace
+
+    recorded = store.functions() if store else []
+    defined = load_workspace(Path(workspace)).function_names
+    if name not in recorded and name not in defined:
+        known = ", ".join(dict.fromkeys([*defined, *recorded])) or "none"
+        raise _UsageError(f"no function {name!r} in {Path(workspace).resolve()} and no runs of it recorded "
+                          f"(functions: {known})")
 
 
 def _table(runs: list[RunSummary]) -> str:
@@ -133,8 +153,7 @@ def _show(args: argparse.Namespace) -> int:
     print("\nResponse:")
     print(result.payload_text())
     print("\nLog:")
-    for line in record.log:
-        print(line)
+    write_log(sys.stdout, record.log)
     return 0
 
 
@@ -160,7 +179,7 @@ def _diff(args: argparse.Namespace) -> int:
 
     store = _store_or_fail(args.workspace)
     before_id, after_id = (store.resolve(run) for run in args.runs)
-    diff = diff_runs(store.get(before_id), store.get(after_id))
+    diff = diff_runs(store.get(before_id), store.get(after_id), include_volatile=args.all)
     for line in diff_text(diff, before_id, after_id):
         print(line)
     return 0 if diff.responses_equal else 1

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from . import resume_collector
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
 from .local_services import add_aws_option, local_services
+from .log_output import write_log
 from ..core.function.function_config import RUNTIMES, FunctionConfig
 from ..core.function.invocation_request import (Overrides, PreparedInvocation, RunProblem, find_function,
                                        prepare_invocation)
@@ -37,7 +38,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG, description="Invoke a Lambda function locally, as Lambda would run it.",
         epilog="Without --handler, the function comes from the workspace: its template.yaml (SAM), its "
                "workbench.json, or the folder's default function — the functions the window shows.")
@@ -195,12 +196,6 @@ def report_document(record: RunRecord, environment=None) -> dict:
     return doc
 
 
-def _write_lines(stream: TextIO, lines: list[str], tty: bool) -> None:
-    text = "".join(f"{line}\n" for line in lines)
-    stream.write(text.replace("\r", "\n") if tty else text)
-    stream.flush()
-
-
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
                     report: TextIO | None, history_folder: Path | None = None,
                     aws: AwsSettings = AwsSettings()) -> int:
@@ -237,8 +232,6 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
         session.set_history(history_writer_for(history_folder, app))
     session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints), aws.local)
     failed = False
-    # Lambda joins a Python error's lines with CR; on a terminal that would overwrite itself.
-    tty = stderr.isatty()
     running = [None]  # the call under way, for Ctrl+C
     # Ctrl+C or SIGTERM stops the running call (killing its environment) instead of leaving it behind.
     with on_interrupt(lambda: running[0] is not None and running[0].cancel()) as interrupted:
@@ -252,7 +245,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
                 head_start = None
                 running[0] = run
                 loop = QEventLoop()
-                run.log_lines.connect(lambda lines: _write_lines(stderr, lines, tty))
+                run.log_lines.connect(lambda lines: write_log(stderr, lines))
                 streamed = StreamedStdout(stdout)
                 run.response_chunk.connect(streamed.write_piece)
                 run.finished.connect(loop.quit)

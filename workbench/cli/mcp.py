@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 
 PROG = "lambda-workbench mcp"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG, description="Serve the workspace to coding agents over the Model Context Protocol: list "
                                "functions and presets, invoke, read runs and diffs, run tests, tune memory.",
         epilog="A client starts it over stdio, e.g. {\"command\": \"lambda-workbench\", \"args\": [\"mcp\", "

@@ -1,7 +1,7 @@
 """`lambda-workbench serve`: the workspace's functions behind a local Lambda Invoke API and an HTTP front
 door (API Gateway routes, Function URLs), with its schedules, until Ctrl+C or SIGTERM.
 
-Exit status: 0 after a clean stop, 1 when a port cannot be bound, 2 for bad usage or input.
+Exit status: 0 after a clean stop, 2 for bad usage or input, a port that cannot be bound included.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from ..engine.qt_startup import headless_qt, on_interrupt
 from ..serve.same_user import OPEN_WARNING
 from ..serve.server import (DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT, DEFAULT_MAX_ENVIRONMENTS,
                             ServeOptions, ServeServer, exposure_warning)
+from .arguments import CommandParser
 from .local_services import add_aws_option
 from .serve_report import describe_endpoints, print_call, print_run
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="lambda-workbench serve",
         description="Serve the workspace's functions as AWS reaches them: the Lambda Invoke API (boto3, the AWS "
                     "CLI, the SDKs with --endpoint-url) and the HTTP routes of its template's Events.")
@@ -113,9 +114,9 @@ def _serve_until_stopped(args, folder: Path, app, loop, stopping: asyncio.Event)
     async def run() -> int:
         try:
             await server.start()
-        except OSError as error:
-            print(f"lambda-workbench serve: cannot listen on {args.host}: {error.strerror or error}", file=sys.stderr)
-            return 1
+        except OSError as error:  # PortUnavailable names the port
+            print(f"lambda-workbench serve: {error}", file=sys.stderr)
+            return 2
         warning = exposure_warning(args.host, args.allow_other_users)
         if warning:
             print(warning, file=sys.stderr, flush=True)

@@ -7,6 +7,7 @@ import time
 
 from ..core.workspace.function_events import load_function_events
 from ..core.function.served_call import ServedCall
+from .log_output import write_log
 
 _KIND_NAMES = {"rest": "Api, REST, payload 1.0", "http1": "HttpApi, payload 1.0", "http2": "HttpApi, payload 2.0",
                "url": "FunctionUrlConfig"}
@@ -41,6 +42,4 @@ def print_call(call: ServedCall) -> None:
 
 
 def print_run(outcome) -> None:
-    for line in outcome.log:
-        sys.stderr.write(line if line.endswith("\n") else line + "\n")
-    sys.stderr.flush()
+    write_log(sys.stderr, outcome.log)

@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 
 from ..core.services.local_access import LOCAL_SECRET_ACCESS_KEY, WORKBENCH_ACCESS_KEY
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 
 PROG = "lambda-workbench services"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="The workspace's local AWS services.")
+    parser = CommandParser(prog=PROG, description="The workspace's local AWS services.")
     parser.add_argument("action", nargs="?", default="run", choices=("run", "outbox", "reset", "list"))
     parser.add_argument("resource", nargs="?", help="with reset: a logical id, name or ARN, or 'outbox'")
     parser.add_argument("--workspace", default=".", metavar="DIR")

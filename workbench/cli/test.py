@@ -18,7 +18,7 @@ from ..core.expectations.case_report import FAILED, case_line, report_document, 
 from ..core.expectations.junit_report import write_junit
 from ..core.workspace.workspace import load_workspace
 from ..engine.suite_run import SuiteRun, session_starter
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 from .local_services import add_aws_option
 from .command_session import command_session
 from .interrupt import run_until_finished
@@ -28,7 +28,7 @@ SHOWN_DIFFERENCES = 5
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="lambda-workbench test",
         description="Run the workspace's presets as tests: each against its expectation "
                     "(<preset>.expect.yaml beside it), or, without one, expecting success.")

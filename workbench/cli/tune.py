@@ -20,7 +20,7 @@ from ..core.workspace.preset_store import PresetStore
 from ..core.workspace.workspace import load_workspace
 from ..engine.suite_run import session_starter
 from ..engine.tune_run import TuneRun
-from .arguments import parse_arguments
+from .arguments import CommandParser, parse_arguments
 from ..core.vocabulary import RunSource
 from .local_services import add_aws_option
 from .command_session import command_session
@@ -30,7 +30,7 @@ PROG = "lambda-workbench tune"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG, description="Run a preset at several memory sizes and compare Duration and cost (local estimate).")
     parser.add_argument("function", metavar="FUNCTION", help="the workspace's function")
     parser.add_argument("--preset", required=True, metavar="NAME", help="the preset to run (the function's own or shared)")
@@ -103,7 +103,7 @@ def _run(prepared, sizes, args, stdout: TextIO, stderr: TextIO) -> int:
         run.call_finished.connect(lambda _size, sweep_run: results.append(sweep_run.result))
         interrupted = run_until_finished(run)
     recommendation = recommend(run.figures, architecture, cpu_note(results))
-    for line in recommendation_lines(recommendation, run.cancelled):
+    for line in recommendation_lines(recommendation, run.cancelled, run.figures):
         stdout.write(line + "\n")
     if args.json:
         document = sweep_document(run.figures, recommendation, architecture)

@@ -23,7 +23,7 @@ from ..core.child.aws_credentials import endpoint_variables, resolve_aws_access
 from ..core.function.code_fingerprint import code_fingerprint
 from ..core.child.dependency_cache import (ENTRY_FILE, NODE_MANIFESTS, PYTHON_MANIFESTS, Manifest, cache_root, entry_built,
                                      entry_key, entry_metadata, entry_path, find_manifest, node_install_commands,
-                                     missing_local_requirements, python_install_commands)
+                                     missing_local_requirements, python_install_commands, UNLOCKED_NODE_NOTE)
 from ..core.function.function_config import MAX_LAYERS, FunctionConfig, LayerRef, runtime_family
 from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, BuildFailure, FunctionEnvironment,
                                          node_path, python_search_path)
@@ -254,7 +254,9 @@ class EnvironmentPlanner:
                                         f"{manifest.main_file} needs npm, which is not on PATH")
                 commands = node_install_commands(manifest, "{target}", npm)
                 copy_in = tuple(os.path.join(manifest.folder, name) for name in manifest.files)
-                installer = "npm ci"
+                installer = "npm install" if manifest.kind == "package.json" else "npm ci"
+                if manifest.kind == "package.json":
+                    warnings = (UNLOCKED_NODE_NOTE.format(file=manifest.main_file, folder=manifest.folder),)
         except ValueError as error:
             return BuildFailure(ErrorType.DEPENDENCY_INSTALL, str(error))
         return BuildStep(description, final, commands, entry_metadata(manifest, runtime, architecture, installer),

@@ -24,7 +24,6 @@ from ..engine.engine import Engine
 from ..engine.run_session import Run, RunSession
 from ..core.vocabulary import RunSource
 from ..engine.history_writer import HistoryWriter
-from ..engine.run_session import RunSession
 
 SOURCE = RunSource.SERVE
 

@@ -130,7 +130,7 @@ class InvokeApi:
         raw_name = request.match_info["name"]
         answer, function, explanation = await self._invoke(request, raw_name, streaming)
         self._tell(request, arrived, raw_name, function, answer.status, explanation,
-                   answer.headers.get("x-amzn-RequestId"))
+                   answer.headers.get("x-amzn-RequestId"), _function_error(answer))
         return answer
 
     async def _invoke(self, request: web.Request, raw_name: str,
@@ -200,10 +200,22 @@ class InvokeApi:
         return "us-east-1", "123456789012"
 
     def _tell(self, request: web.Request, arrived: float, target: str, function: str | None, status: int,
-              explanation: str | None, request_id: str | None = None) -> None:
+              explanation: str | None, request_id: str | None = None, function_error: str | None = None) -> None:
         self.on_call(ServedCall(arrived, "invoke", request.method, target, function,
                                 status, (time.time() - arrived) * 1000, request_id,
-                                explanation if status >= 400 else None))
+                                explanation if status >= 400 else None, function_error=function_error))
+
+
+def _function_error(answer: web.StreamResponse) -> str | None:
+    """The errorType of a function that failed (200 with X-Amz-Function-Error), else None."""
+    if "X-Amz-Function-Error" not in answer.headers or not isinstance(answer, web.Response):
+        return None
+    try:
+        document = json.loads(answer.body)
+    except (TypeError, ValueError):
+        return answer.headers["X-Amz-Function-Error"]
+    error_type = document.get("errorType") if isinstance(document, dict) else None
+    return error_type or answer.headers["X-Amz-Function-Error"]
 
 
 def _client_context(header: str | None) -> tuple[dict | None, InvokeApiError | None]:

@@ -56,15 +56,14 @@ class ServeController(QObject):
         try:
             await server.start()
         except OSError as error:
-            self.serving_changed.emit(False, f"Not serving: cannot listen on {self.options.host} "
-                                             f"({error.strerror or error}).")
+            self.serving_changed.emit(False, f"Not serving: {error}.")
             server.deleteLater()
             return
         finally:
             self._busy = False
         self.server = server
         warning = exposure_warning(self.options.host, self.options.allow_other_users)
-        text = f"Invoke API  {server.lambda_url}\nHTTP routes  {server.api_url}"
+        text = f"Invoke API  {server.lambda_url}\nHTTP routes  {server.api_url}\n" + route_lines(server)
         self.serving_changed.emit(True, f"{warning}\n{text}" if warning else text)
         self._list_schedules()
 
@@ -129,3 +128,11 @@ class ServeController(QObject):
         self._session.record_external(record)
         self.remote_finished.emit(record)
         return record
+
+
+def route_lines(server: ServeServer) -> str:
+    """The routes the front door answers, one a line (`POST /orders → OrderFunction`), or how to add one."""
+    routes = server.front_door.routes()
+    if not routes:
+        return "No HTTP routes: add Api or HttpApi events, or a FunctionUrlConfig, to a function."
+    return "\n".join(f"{route.method:6} {route.display_path}  →  {route.function}" for route in routes)

@@ -4,6 +4,7 @@ queue and the schedules, started and stopped on the running asyncio loop (qasync
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,17 @@ def exposure_warning(host: str, allow_other_users: bool = False) -> str | None:
             f"Bind {DEFAULT_HOST} unless you mean it.")
 
 
+class PortUnavailable(OSError):
+    """A port serve cannot listen on (taken, or not allowed), with which one and what it was for."""
+
+    def __init__(self, errno_: int | None, host: str, port: int, role: str, reason: str) -> None:
+        super().__init__(errno_, reason)
+        self.host, self.port, self.role, self.reason = host, port, role, reason
+
+    def __str__(self) -> str:
+        return f"cannot listen on {self.host} port {self.port} ({self.role}): {self.reason}"
+
+
 class ServeServer(QObject):
     """Signals: call_served(ServedCall) for every answer and Event attempt; run_finished(CallOutcome) for
     every function run; problem(str) for what the user must know (a bad schedule, ...)."""
@@ -105,10 +117,11 @@ class ServeServer(QObject):
         return f"[{host}]" if ":" in host else host
 
     async def start(self) -> None:
-        """Bind both ports (0 picks free ones) and start answering; raises OSError when a port is taken."""
+        """Bind both ports (0 picks free ones) and start answering; raises PortUnavailable (an OSError)
+        naming the port when one is taken."""
         try:
-            self.lambda_port = await self._listen(self.invoke_api.app, self.options.lambda_port)
-            self.api_port = await self._listen(self.front_door.app, self.options.api_port)
+            self.lambda_port = await self._listen(self.invoke_api.app, self.options.lambda_port, "Invoke API")
+            self.api_port = await self._listen(self.front_door.app, self.options.api_port, "HTTP front door")
         except OSError:
             await self.stop()
             raise
@@ -123,13 +136,18 @@ class ServeServer(QObject):
                 "are refused until that is fixed" for function in self.caller.workspace().functions
                 if not function.runnable]
 
-    async def _listen(self, app: web.Application, port: int) -> int:
+    async def _listen(self, app: web.Application, port: int, role: str) -> int:
         # access_log off: every call is reported once, through call_served, with its explanation.
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         self._runners.append(runner)
         site = web.TCPSite(runner, self.options.host, port, reuse_address=True)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            # asyncio's text repeats the address; the system's words for the errno are the reason.
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            raise PortUnavailable(error.errno, self.options.host, port, role, reason) from error
         return runner.addresses[-1][1]
 
     async def stop(self) -> int:

@@ -48,11 +48,12 @@ class FunctionPanels(QObject):
             self._tests_dock.remember_run(run, self._workspace())
         else:
             self._tests_dock.forget_run()
-        for panel in (self._response, self._summary):
-            if result is None:
-                panel.clear()
-            else:
-                panel.show_result(result)
+        if result is None:
+            self._response.clear()
+            self._summary.clear()
+        else:
+            self._response.show_result(result)
+            self._summary.show_result(result, run.log if run is not None and run.result is result else None)
 
     def show_recorded(self, log: list[str], result: InvocationResult) -> None:
         """A recorded run's log and result, in place of the function's own until show_function."""
@@ -60,7 +61,7 @@ class FunctionPanels(QObject):
         self._log.append_to(RECORDED_RUN, list(log))
         self._log.show_log(RECORDED_RUN)
         self._response.show_result(result)
-        self._summary.show_result(result)
+        self._summary.show_result(result, log)
 
     def show_own(self) -> None:
         """Back to the selected function's own log and result (after a recorded run)."""
@@ -72,7 +73,7 @@ class FunctionPanels(QObject):
         self._log.append_to(record.function, [f"--- {record.function} on AWS ---", *record.log])
         self.remember(record.function, record.result)
         self._response.show_result(record.result)
-        self._summary.show_result(record.result)
+        self._summary.show_result(record.result, record.log)
 
     def remember(self, name: str, result: InvocationResult) -> None:
         """`name`'s latest result, shown again whenever the function is."""

@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
         result = record.result
         self.toolbar.set_running(False)
         self.response_panel.show_result(result)
-        self.summary_panel.show_result(result)
+        self.summary_panel.show_result(result, record.log)
         if not result.succeeded:
             self.panes.result_tabs.setCurrentWidget(self.response_panel)
         self.code_locations.mark_failure(result)

@@ -131,13 +131,17 @@ class ServePanel(QWidget):
         if call.entry == "event" and call.attempt > 1:
             method = f"Event, attempt {call.attempt},"
         note = call.explanation or ""
+        if call.function_error:
+            note = f"the function failed: {call.function_error}" + (f"; {note}" if note else "")
         if call.function and call.function != call.target:
             note = f"{call.function}: {note}" if note else call.function
+        # A function error answered 200 (the Invoke API's way) still reads as a failure.
+        status = f"{call.status} {call.function_error}" if call.function_error else str(call.status)
         values = (time.strftime("%H:%M:%S", time.localtime(call.at)), f"{method} {call.target}".strip(),
-                  str(call.status), f"{call.duration_ms:.1f} ms")
+                  status, f"{call.duration_ms:.1f} ms")
         for column, value in enumerate(values):
             item = QTableWidgetItem(value)
-            if call.status >= 400:
+            if call.failed:
                 item.setForeground(QBrush(_ERROR))
             if note:
                 item.setToolTip(note)
@@ -145,8 +149,8 @@ class ServePanel(QWidget):
             self.calls.setItem(row, column, item)
         if follow:
             self.calls.scrollToBottom()
-        if call.explanation and not self.calls.selectedItems():
-            self.detail.setText(f"{values[1]} → {call.status}: {call.explanation}")
+        if (call.explanation or call.function_error) and not self.calls.selectedItems():
+            self.detail.setText(f"{values[1]} → {status}: {note}")
 
     @Slot()
     def clear_calls(self) -> None:

@@ -7,7 +7,10 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QResizeEvent
 from PySide6.QtWidgets import (QBoxLayout, QFormLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QScrollArea,
                                QSizePolicy, QVBoxLayout, QWidget)
 
-from workbench.core.lambda_rules.billing import GB_SECOND_PRICE_USD, REQUEST_PRICE_USD, format_cost, invocation_cost_usd
+from collections.abc import Sequence
+
+from workbench.core.lambda_rules.billing import (GB_SECOND_PRICE_USD, LOG_PRICE_NOTE, REQUEST_PRICE_USD, format_cost,
+                                                 invocation_cost_usd, log_ingestion_bytes, log_ingestion_cost_usd)
 from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.elided_label import ElidedLabel
 
@@ -67,7 +70,9 @@ class SummaryPanel(QWidget):
         self._memory = None
 
     @Slot(object)
-    def show_result(self, result: InvocationResult) -> None:
+    def show_result(self, result: InvocationResult, log: Sequence[str] | None = None) -> None:
+        """The result's figures; with its log lines (START … REPORT), also what CloudWatch Logs would charge
+        to ingest them."""
         values = self._values
         values["request_id"].setText(result.request_id or NONE)
         values["status"].setText(status_text(result))
@@ -94,6 +99,7 @@ class SummaryPanel(QWidget):
         values["cost"].setToolTip(tip)
         values["cost_per_million"].setToolTip("A million calls like this one. " + tip)
         values["architecture"].setText(result.architecture)
+        self._show_log_cost(log)
         self._show_containment(result)
 
     # --- Qt overrides
@@ -146,6 +152,8 @@ class SummaryPanel(QWidget):
         self._add_row(right, "max_memory_used", "Max Memory Used", memory, stretch=True)
         self._add_row(right, "cost", "Cost of this call")
         self._add_row(right, "cost_per_million", "Cost per 1M calls")
+        self._add_row(right, "log_cost", "Logs per call")
+        self._add_row(right, "log_cost_per_million", "Logs per 1M calls")
         self._add_row(right, "architecture", "Architecture")
 
         self._columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -197,6 +205,24 @@ class SummaryPanel(QWidget):
             row.addStretch(1)
         form.addRow(name, row)
         return value
+
+    def _show_log_cost(self, log: Sequence[str] | None) -> None:
+        """The log's CloudWatch Logs ingestion charge beside the compute cost: for a chatty small function
+        it is the larger one."""
+        per_call, per_million = self._values["log_cost"], self._values["log_cost_per_million"]
+        if log is None:
+            per_call.setText(NONE)
+            per_million.setText(NONE)
+            per_call.setToolTip("")
+            per_million.setToolTip("")
+            return
+        cost = log_ingestion_cost_usd(log)
+        per_call.setText(format_cost(cost))
+        per_million.setText(format_cost(cost * 1_000_000))
+        tip = (f"{len(log)} log lines, {log_ingestion_bytes(log):,} bytes with CloudWatch's 26 bytes per "
+               f"event. {LOG_PRICE_NOTE}.")
+        per_call.setToolTip(tip)
+        per_million.setToolTip("A million calls logging like this one. " + tip)
 
     def _show_containment(self, result: InvocationResult) -> None:
         """What CPU the call had and what held its environment; missing guarantees in amber, listed."""

@@ -123,6 +123,8 @@ def diff_document(diff: RunDiff, before_id: str, after_id: str) -> dict:
         "responseTextDiffers": diff.response_text_differs,
         "response": changes(diff.response), "event": changes(diff.event), "config": changes(diff.config),
         "code": changes(diff.code),
+        # Ids and times new on every call: not differences, named so an agent is not left wondering.
+        "idsAndTimes": changes(diff.volatile),
         "figures": [{"name": f.name, "before": f.before, "after": f.after, "delta": f.delta, "unit": f.unit}
                     for f in diff.figures],
         "log": list(diff.log),

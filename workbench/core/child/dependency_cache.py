@@ -24,7 +24,12 @@ ENTRY_FILE = ".workbench-entry.json"
 # Manifests in the order they are looked for; the first found is the function's.
 PYTHON_MANIFESTS = (("uv.lock", ("pyproject.toml", "uv.lock")), ("requirements.txt", ("requirements.txt",)))
 NODE_MANIFESTS = (("package-lock.json", ("package.json", "package-lock.json")),
-                  ("npm-shrinkwrap.json", ("package.json", "npm-shrinkwrap.json")))
+                  ("npm-shrinkwrap.json", ("package.json", "npm-shrinkwrap.json")),
+                  ("package.json", ("package.json",)))
+# A package.json alone is installed as `sam build` installs it: npm resolves its ranges (`npm install`).
+UNLOCKED_NODE_NOTE = ("{file} has no package-lock.json: npm resolved its version ranges when these dependencies "
+                      "were installed (as sam build does), so another install may get other versions. Run "
+                      "`npm install` in {folder} to write a lock file for repeatable installs.")
 
 
 def cache_root(env: dict[str, str]) -> Path:
@@ -38,7 +43,7 @@ def cache_root(env: dict[str, str]) -> Path:
 @dataclass(frozen=True)
 class Manifest:
     kind: str
-    """"requirements.txt", "uv.lock", "package-lock.json" or "npm-shrinkwrap.json"."""
+    """"requirements.txt", "uv.lock", "package-lock.json", "npm-shrinkwrap.json" or "package.json" (no lock)."""
     folder: str
     files: tuple[str, ...]
     digest: str
@@ -65,6 +70,8 @@ def find_manifest(folder: str, runtime: str) -> Manifest | None:
         return None
     for kind, files in choices:
         paths = [os.path.join(folder, name) for name in files]
+        if kind == "package.json" and not _declares_dependencies(paths[0]):
+            continue  # {"type": "module"} and the like: nothing to install
         if all(os.path.isfile(path) for path in paths):
             digest = hashlib.sha256()
             for name, path in zip(files, paths):
@@ -72,6 +79,15 @@ def find_manifest(folder: str, runtime: str) -> Manifest | None:
                     digest.update(name.encode() + b"\0" + handle.read() + b"\0")
             return Manifest(kind, folder, files, digest.hexdigest())
     return None
+
+
+def _declares_dependencies(package_json: str) -> bool:
+    try:
+        with open(package_json, "rb") as handle:
+            document = json.loads(handle.read())
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and bool(document.get("dependencies"))
 
 
 def entry_key(manifest: Manifest, runtime: str, architecture: str, interpreter_version: str) -> str:
@@ -119,7 +135,10 @@ def python_install_commands(manifest: Manifest, target: str, python: str, uv: st
 
 
 def node_install_commands(manifest: Manifest, target: str, npm: str) -> list[list[str]]:
-    """`npm ci` in a copy of the manifest inside target (npm installs beside package.json)."""
+    """`npm ci` in a copy of the manifest inside target (npm installs beside package.json); a package.json
+    without a lock file: `npm install`, which resolves its ranges (and writes no lock into the cache)."""
+    if manifest.kind == "package.json":
+        return [[npm, "install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", target]]
     return [[npm, "ci", "--omit=dev", "--no-audit", "--no-fund", "--ignore-scripts=false", "--prefix", target]]
 
 

@@ -56,15 +56,22 @@ def sdk_description(sdk_dir: str | None, runtime: str) -> str:
     if not sdk_dir or not os.path.isdir(sdk_dir):
         return "not installed yet (installed on the first run that needs it)"
     found = _packages(sdk_dir, runtime)
-    wanted = ("boto3", "botocore") if runtime_family(runtime) == "python" else ()
-    shown = [p for p in found if p.name.lower() in wanted] if wanted else found[:3]
-    if not shown and runtime_family(runtime) == "python":
+    if runtime_family(runtime) == "nodejs":
+        # The SDK for JavaScript v3 is one package per client: name the clients a function can import.
+        clients = [p for p in found if p.name.startswith(("@aws-sdk/client-", "@aws-sdk/lib-"))]
+        if not clients:
+            return f"no AWS SDK clients ({sdk_dir})"
+        versions = sorted({p.version for p in clients})
+        names = ", ".join(p.name.removeprefix("@aws-sdk/") for p in clients)
+        return f"AWS SDK for JavaScript v3 {'/'.join(versions)}: {names}"
+    wanted = ("boto3", "botocore")
+    shown = [p for p in found if p.name.lower() in wanted]
+    if not shown:
         # A folder of links to an installed boto3 (no dist-info): name what is importable.
         names = sorted(name for name in os.listdir(sdk_dir) if name in wanted)
         return ", ".join(names) + f" ({sdk_dir})" if names else f"empty ({sdk_dir})"
-    text = ", ".join(f"{p.name} {p.version}" for p in shown) or "no packages"
-    return text + (f" and {len(found) - len(shown)} more" if runtime_family(runtime) == "nodejs"
-                   and len(found) > len(shown) else "")
+    # boto3 has every service's client: say so, as the Node.js line names its clients.
+    return ", ".join(f"{p.name} {p.version}" for p in shown) + " (every service's client)"
 
 
 def build_report(config: FunctionConfig, interpreter: Interpreter | None, manifest: str | None,
@@ -97,7 +104,7 @@ def report_lines(report: EnvironmentReport) -> list[str]:
         if interpreter.warning:
             lines.append(f"  {interpreter.warning}")
     if report.manifest is None:
-        lines.append("Dependencies: no manifest (requirements.txt, pyproject.toml + uv.lock, package.json + lock)")
+        lines.append("Dependencies: no manifest (requirements.txt, pyproject.toml + uv.lock, package.json)")
     else:
         lines.append(f"Manifest: {report.manifest}")
         when = (datetime.datetime.fromtimestamp(report.entry_built_at).strftime("%Y-%m-%d %H:%M:%S")

@@ -58,7 +58,11 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     """The command for a function's runtime, or LaunchError saying what to install or fix.
 
     Python runs isolated (-I: no PYTHON* variables, no user site) and without site (-S: none of the
-    interpreter's own packages); the bootstrap then builds sys.path as Lambda's runtime does.
+    interpreter's own packages); the bootstrap then builds sys.path as Lambda's runtime does. -B: no
+    bytecode is written, as on Lambda, whose code folder (/var/task) is read-only: the user's folder gets no
+    __pycache__, and each cold start compiles the handler's modules as Lambda's does, inside Init Duration.
+    (A pycache prefix elsewhere would make local cold starts faster than Lambda's, and Python then reads
+    only the prefix, ignoring the bytecode pip compiled into installed dependencies, which -B still reads.)
     """
     family = runtime_family(config.runtime)
     variables = environment.variables if environment else ()
@@ -66,7 +70,7 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
     if family == "python":
         if interpreter is None:
             raise LaunchError(ErrorType.INVALID_ENTRYPOINT, _missing_python(config))
-        return LaunchCommand(interpreter.path, ("-I", "-S", os.path.join(runtime_dir, "python", "start.py")),
+        return LaunchCommand(interpreter.path, ("-I", "-S", "-B", os.path.join(runtime_dir, "python", "start.py")),
                              variables)
     if family == "nodejs":
         node = interpreter.path if interpreter else None

@@ -28,10 +28,20 @@ class ServedCall:
     explanation: str | None = None
     """Why the answer is an error the front door made itself: which rule, which key."""
     attempt: int = 1
+    function_error: str | None = None
+    """The function's errorType when it failed although the call was answered 200 (the Invoke API answers a
+    function error with 200 and X-Amz-Function-Error: Unhandled)."""
+
+    @property
+    def failed(self) -> bool:
+        """The call failed: an error status, or the function's own error."""
+        return self.status >= 400 or self.function_error is not None
 
     def summary(self) -> str:
         what = f"{self.method} {self.target}".strip()
         line = f"{what} -> {self.status} in {self.duration_ms:.1f} ms"
+        if self.function_error:
+            line += f", function failed: {self.function_error}"
         if self.function and self.function != self.target:
             line += f" ({self.function})"
         if self.entry == "event":

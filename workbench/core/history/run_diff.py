@@ -34,6 +34,17 @@ _REQUEST_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 _TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 # REPORT's figures differ on every run; the Figures part compares them, with deltas.
 _FIGURE = re.compile(r"(Duration|Memory Size|Memory Used): [\d.]+")
+# Values new on every call: ids (a UUID, an X-Ray trace id) and times (ISO 8601, API Gateway's
+# "06/Dec/2026:16:50:07 +0000"). Two runs whose values differ only there made the same answer.
+_VOLATILE_TEXT = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|(?:Root=)?1-[0-9a-f]{8}-[0-9a-f]{24}(?:;.*)?"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}", re.IGNORECASE)
+# A number is a time when the last word of its key says so (requestTimeEpoch, timestamp, createdAt,
+# expires_at, timeEpochMs); "update" or "count" are not.
+_TIME_WORDS = frozenset({"time", "timestamp", "epoch", "date", "at"})
+_UNIT_WORDS = frozenset({"ms", "millis", "seconds", "sec", "s"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class FigureDelta:
 @dataclass(frozen=True)
 class RunDiff:
     response: tuple[Change, ...]
+    """Changes of the response, ids and timestamps left out unless diff_runs was asked for them."""
     response_text_differs: bool
     """The bytes differ, whatever the JSON says (e.g. 19.9 against 19.90, or key order)."""
     event: tuple[Change, ...]
@@ -86,17 +98,39 @@ class RunDiff:
     figures: tuple[FigureDelta, ...]
     config: tuple[Change, ...]
     code: tuple[Change, ...]
+    response_volatile: tuple[Change, ...] = ()
+    """Changes of the response that are only ids or times (`requestId`, `timestamp`): left out of `response`,
+    kept here (empty when diff_runs was asked to count them as differences)."""
+    event_volatile: tuple[Change, ...] = ()
+    """The same for the event."""
 
     @property
     def responses_equal(self) -> bool:
         return not self.response
 
+    @property
+    def volatile(self) -> tuple[Change, ...]:
+        """Every id and time set apart, the event's under `event.`."""
+        return self.response_volatile + tuple(_prefixed_path("event", change) for change in self.event_volatile)
 
-def diff_runs(before: RunRecord, after: RunRecord) -> RunDiff:
+
+def diff_runs(before: RunRecord, after: RunRecord, include_volatile: bool = False) -> RunDiff:
+    """What changed between two runs. Ids and timestamps that differ (new on every call) are set apart in
+    `volatile` unless include_volatile asks for them as differences."""
+    response = diff_json(before.result.payload, after.result.payload) + _error_change(before, after)
+    event = diff_json(before.event, after.event)
+    response_volatile = event_volatile = ()
+    if not include_volatile:
+        response_volatile = tuple(c for c in response if is_volatile(c))
+        event_volatile = tuple(c for c in event if is_volatile(c))
+        response = tuple(c for c in response if not is_volatile(c))
+        event = tuple(c for c in event if not is_volatile(c))
     return RunDiff(
-        response=diff_json(before.result.payload, after.result.payload) + _error_change(before, after),
+        response=response,
         response_text_differs=before.result.payload != after.result.payload,
-        event=diff_json(before.event, after.event),
+        response_volatile=response_volatile,
+        event_volatile=event_volatile,
+        event=event,
         log=diff_logs(before.log, after.log),
         figures=figure_deltas(before, after),
         config=diff_config(before, after),
@@ -199,6 +233,45 @@ def _shown(value: object, is_json: bool) -> str:
     return _json_text(value) if is_json else repr(value)
 
 
+def counting_volatile(diff: RunDiff) -> RunDiff:
+    """The same comparison with its ids and times counted as differences (what include_volatile gives)."""
+    def by_path(changes):
+        return tuple(sorted(changes, key=lambda change: change.path))
+
+    return dataclasses.replace(diff, response=by_path(diff.response + diff.response_volatile),
+                               event=by_path(diff.event + diff.event_volatile), response_volatile=(),
+                               event_volatile=())
+
+
+def is_volatile(change: Change) -> bool:
+    """A change of an id or a time to another id or time: both values are a UUID, a trace id or a timestamp,
+    or numbers under a key that names a time."""
+    if change.kind != CHANGED or change.before is None or change.after is None:
+        return False
+    before, after = _loaded(change.before), _loaded(change.after)
+    if isinstance(before, str) and isinstance(after, str):
+        return bool(_VOLATILE_TEXT.fullmatch(before) and _VOLATILE_TEXT.fullmatch(after))
+    numbers = (int, float, Decimal)
+    if isinstance(before, numbers) and isinstance(after, numbers) and not isinstance(before, bool):
+        key = re.split(r"[.\[\]\"]+", change.path.strip("]\""))[-1] if change.path else ""
+        words = [word.lower() for word in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", key)]
+        while len(words) > 1 and words[-1] in _UNIT_WORDS:
+            words.pop()
+        return bool(words) and words[-1] in _TIME_WORDS and (words[-1] != "at" or len(words) > 1)
+    return False
+
+
+def _loaded(text: str) -> object:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except ValueError:
+        return None
+
+
+def _prefixed_path(prefix: str, change: Change) -> Change:
+    return dataclasses.replace(change, path=f"{prefix}.{change.path}" if change.path else prefix)
+
+
 def _error_change(before: RunRecord, after: RunRecord) -> tuple[Change, ...]:
     """A success turned failure is a change even when both payloads are, say, null."""
     was, now = before.result.error_type, after.result.error_type
@@ -294,15 +367,24 @@ def diff_code(before: RunRecord, after: RunRecord) -> tuple[Change, ...]:
 
 # --- As text (the command line, Copy) --------------------------------------------------------------
 
+def volatile_note(diff: RunDiff) -> str:
+    """`2 ids and times differ, not counted: requestId, event.headers.X-Amzn-Trace-Id`."""
+    count = len(diff.volatile)
+    paths = ", ".join(change.path for change in diff.volatile[:4]) + (", …" if count > 4 else "")
+    return f"{count} id{'s' if count != 1 else ''} and time{'s' if count != 1 else ''} differ, not counted: {paths}"
+
+
 def diff_text(diff: RunDiff, before_id: str = "before", after_id: str = "after") -> list[str]:
     """The whole comparison as lines, section by section."""
     lines = [f"Response ({before_id} → {after_id}):"]
     if diff.response:
         lines += [f"  {change.text()}" for change in diff.response]
-    elif diff.response_text_differs:
+    elif diff.response_text_differs and not diff.volatile:
         lines.append("  same JSON value, written differently")
     else:
         lines.append("  equal")
+    if diff.volatile:
+        lines.append(f"  ({volatile_note(diff)})")
     for title, changes in (("Event", diff.event), ("Configuration", diff.config), ("Code", diff.code)):
         lines.append(f"{title}:")
         lines += [f"  {change.text()}" for change in changes] or ["  unchanged"]

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 REQUEST_PRICE_USD = 0.20 / 1_000_000
 # us-east-1, first pricing tier, per GB-second.
 GB_SECOND_PRICE_USD = {"x86_64": 0.0000166667, "arm64": 0.0000133334}
+
+# CloudWatch Logs data ingestion, Standard log class, us-east-1: $0.50 per GB, the first tier of the
+# prices for Lambda's logs (https://aws.amazon.com/cloudwatch/pricing/, "Vended Logs": first 10 TB a month;
+# the Infrequent Access class is half that). A GB is 2^30 bytes, as AWS bills data.
+LOG_INGESTION_PRICE_USD_PER_GB = 0.50
+LOG_PRICE_NOTE = "CloudWatch Logs ingestion, Standard class, us-east-1, first 10 TB: $0.50 per GB"
+# CloudWatch Logs sizes a batch as each event's UTF-8 message plus 26 bytes (PutLogEvents, "Quotas"); each
+# line of a function's log (START, END and REPORT included) is one event.
+LOG_EVENT_OVERHEAD_BYTES = 26
 
 
 def billed_duration_ms(duration_ms: float, init_duration_ms: float | None) -> int:
@@ -23,6 +33,17 @@ def gb_seconds(memory_mb: int, billed_ms: int) -> float:
 def invocation_cost_usd(memory_mb: int, billed_ms: int, architecture: str = "x86_64") -> float:
     """What one call costs: compute (GB-s at the architecture's price) plus the request charge."""
     return gb_seconds(memory_mb, billed_ms) * GB_SECOND_PRICE_USD[architecture] + REQUEST_PRICE_USD
+
+
+def log_ingestion_bytes(lines: Iterable[str]) -> int:
+    """What CloudWatch Logs would ingest for these log lines: each line's UTF-8 bytes plus the per-event
+    overhead."""
+    return sum(len(line.encode("utf-8", errors="replace")) + LOG_EVENT_OVERHEAD_BYTES for line in lines)
+
+
+def log_ingestion_cost_usd(lines: Iterable[str]) -> float:
+    """What ingesting these log lines into CloudWatch Logs costs, at LOG_INGESTION_PRICE_USD_PER_GB."""
+    return log_ingestion_bytes(lines) / 2**30 * LOG_INGESTION_PRICE_USD_PER_GB
 
 
 def format_cost(usd: float) -> str:

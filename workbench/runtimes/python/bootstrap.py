@@ -159,7 +159,13 @@ def write_log(text, level=logging.NOTSET):
 class _StdoutHandler(logging.Handler):
     def emit(self, record):
         try:
-            write_log(self.format(record), min(50, max(0, record.levelno)) // 10 * 10)
+            text = self.format(record)
+            # A record with exc_info ends with its traceback, without the format's final newline (logging
+            # appends it after). On stdout (no telemetry descriptor) the next print must not run on in the
+            # same line; as a framed record it is an event of its own either way.
+            if _telemetry is None and not text.endswith("\n"):
+                text += "\n"
+            write_log(text, min(50, max(0, record.levelno)) // 10 * 10)
         except Exception:
             self.handleError(record)
 

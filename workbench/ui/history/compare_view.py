@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QHeaderView, QLabel, QPlainTextEdit, QSplitter, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QSplitter, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ...core.history.history_codec import RunSummary
-from ...core.history.run_diff import ADDED, REMOVED, Change, RunDiff
+from ...core.history.run_diff import ADDED, REMOVED, Change, RunDiff, counting_volatile
 from .history_model import time_text
 
 _KIND_TEXT = {ADDED: "added", REMOVED: "removed"}
@@ -28,6 +28,13 @@ class CompareView(QWidget):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.verdict = QLabel(self, objectName="compare_verdict")
+        self.verdict.setWordWrap(True)
+        # Ids and times new on every call are not differences unless asked for.
+        self.count_volatile = QCheckBox("Count ids and times", self, objectName="compare_count_volatile")
+        self.count_volatile.setToolTip("Count request ids, trace ids and timestamps that differ (new on every "
+                                       "call) as differences")
+        self.count_volatile.toggled.connect(self._show_again)
+        self._runs: tuple[RunSummary, RunSummary] | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.response_table = _change_table(self, "compare_response")
@@ -57,17 +64,28 @@ class CompareView(QWidget):
         column.setContentsMargins(2, 2, 2, 2)
         column.setSpacing(2)
         column.addWidget(self.title)
-        column.addWidget(self.verdict)
+        verdict_row = QHBoxLayout()
+        verdict_row.addWidget(self.verdict, 1)
+        verdict_row.addWidget(self.count_volatile)
+        column.addLayout(verdict_row)
         column.addWidget(self.splitter, 1)
         self.verdict.hide()
+        self.count_volatile.hide()
 
     def show_diff(self, diff: RunDiff, before: RunSummary, after: RunSummary) -> None:
-        self._diff = diff
+        self._diff, self._runs = diff, (before, after)
+        self.count_volatile.setVisible(bool(diff.volatile) or self.count_volatile.isChecked())
+        if self.count_volatile.isChecked():
+            diff = counting_volatile(diff)
         self.title.setText(f"<b>{_name(before)}</b> &nbsp;→&nbsp; <b>{_name(after)}</b>")
         self.verdict.show()
         if diff.responses_equal:
             verdict = "Responses are equal" + (" (same JSON, written differently)" if diff.response_text_differs
-                                                else "")
+                                                and not diff.response_volatile else "")
+            if diff.response_volatile:
+                count = len(diff.response_volatile)
+                verdict += f" ({count} id{'s' if count != 1 else ''} or time{'s' if count != 1 else ''} differ: " \
+                           f"{', '.join(c.path for c in diff.response_volatile[:3])}{', …' if count > 3 else ''})"
         else:
             verdict = f"Responses differ at {len(diff.response)} path{'s' if len(diff.response) != 1 else ''}"
         changed = [title for title, items in (("event", diff.event), ("configuration", diff.config),
@@ -84,6 +102,10 @@ class CompareView(QWidget):
 
     def diff(self) -> RunDiff | None:
         return self._diff
+
+    def _show_again(self) -> None:
+        if self._diff is not None and self._runs is not None:
+            self.show_diff(self._diff, *self._runs)
 
     # --- Qt overrides -----------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ COLUMNS = (
     ("Max Memory", "REPORT's Max Memory Used, of the Memory Size"),
     ("Cost", "What the call would cost on Lambda (us-east-1)"),
     ("Start", "cold: a new execution environment; warm: an existing one"),
+    ("Source", "Where the run came from: window, cli, serve, test, tune, agent, remote (Run on AWS)"),
 )
 _NUMERIC = {4, 5, 6, 7}
 _ERROR_RED, _ERROR_RED_DARK = QColor("#d32f2f"), QColor("#ff6b6b")
@@ -165,7 +166,8 @@ def _cell(run: RunSummary, column: int) -> str:
     if column == 1:
         return run.function
     if column == 2:
-        return run.preset or "—"
+        # Where there is no preset, who called: a served request, a sweep, an agent.
+        return run.preset or _CALLERS.get(run.source, "—")
     if column == 3:
         return run.outcome if not run.error_type or run.outcome != ERROR else f"error: {run.error_type}"
     if column == 4:
@@ -176,7 +178,14 @@ def _cell(run: RunSummary, column: int) -> str:
         return f"{run.max_memory_used_mb} / {run.memory_size_mb} MB"
     if column == 7:
         return format_cost(run.cost_usd)
+    if column == 9:
+        return run.source
     return "cold" if run.cold else "warm"
+
+
+# The Preset column of a run without a preset: its caller, in brackets so it never reads as a preset's name.
+_CALLERS = {"serve": "(served call)", "agent": "(agent)", "remote": "(on AWS)", "cli": "(command line)",
+            "tune": "(sweep)"}
 
 
 def _tooltip(run: RunSummary) -> str:

@@ -107,7 +107,7 @@ class HistoryPanel(QWidget):
         header.setHighlightSections(False)
         # Fixed widths that fit the longest usual text (a cost to the tenth of a micro-dollar); Function
         # takes what is left, so nothing is cut at 1024 pixels wide.
-        widths = {0: 80, 2: 110, 3: 150, 4: 86, 5: 70, 6: 100, 7: 112, 8: 52}
+        widths = {0: 80, 2: 110, 3: 150, 4: 86, 5: 70, 6: 100, 7: 112, 8: 52, 9: 64}
         for column, width in widths.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
