@@ -128,3 +128,17 @@ def test_settings_default_to_local_and_name_a_bad_value(tmp_path):
     (tmp_path / "workbench.json").write_text('{"aws": {"calls": "cloud"}}')
     with pytest.raises(SettingsError, match=r"workbench.json: aws.calls: must be"):
         load_services_settings(tmp_path)
+
+
+def test_saving_the_profile_keeps_where_the_functions_calls_go(tmp_path):
+    """The window's AWS settings (profile, region) and the services setting share workbench.json's "aws"
+    section: saving one keeps the other."""
+    from workbench.core.services.settings import load_services_settings, save_services_settings
+    from workbench.core.workspace.aws_settings import AwsSettings, load_aws_settings, save_aws_settings
+
+    (tmp_path / "workbench.json").write_text('{"aws": {"calls": "account", "sesSandbox": true}}')
+    save_aws_settings(tmp_path, AwsSettings("dev", "eu-west-1", ()))
+    kept = load_services_settings(tmp_path)
+    assert kept.calls == "account" and kept.ses_sandbox is True
+    save_services_settings(tmp_path, kept)
+    assert load_aws_settings(tmp_path).profile == "dev" and load_aws_settings(tmp_path).region == "eu-west-1"

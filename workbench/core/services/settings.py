@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..workspace.atomic_write import write_text_atomic
-from ..workspace.workspace_file import workspace_file_path
+from ..workspace.workspace_file import existing_document, workspace_file_path
 from .local_access import LOCAL_ACCESS_KEY_MARK, LOCAL_SECRET_ACCESS_KEY, LOCAL_SESSION_TOKEN
 
 LOCAL, ACCOUNT = "local", "account"
@@ -83,12 +83,7 @@ def load_services_settings(folder: Path | str) -> ServicesSettings:
 def save_services_settings(folder: Path | str, settings: ServicesSettings) -> None:
     """Write the three keys into the "aws" section, keeping everything else as it is."""
     path = workspace_file_path(folder)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        document = {}
-    if not isinstance(document, dict):
-        document = {}
+    document = existing_document(path)
     section = document.get("aws") if isinstance(document.get("aws"), dict) else {}
     section["calls"] = settings.calls
     for key, value, default in (("keepOnAccount", list(settings.keep_on_account), []),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .atomic_write import write_text_atomic
 from ..child.aws_credentials import ENDPOINT_PREFIX
-from .workspace_file import workspace_file_path
+from .workspace_file import existing_document, workspace_file_path
 
 AWS_KEY = "aws"
 
@@ -48,13 +48,13 @@ def load_aws_settings(folder: Path | str) -> AwsSettings:
 def save_aws_settings(folder: Path | str, settings: AwsSettings) -> None:
     """Write the "aws" section, keeping everything else in workbench.json as it is."""
     path = workspace_file_path(folder)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        document = {}
-    if not isinstance(document, dict):
-        document = {}
-    section = {key: value for key, value in (("profile", settings.profile), ("region", settings.region)) if value}
+    document = existing_document(path)
+    # The same section holds where the function's calls go (core/services/settings.py): kept as it is.
+    section = dict(document[AWS_KEY]) if isinstance(document.get(AWS_KEY), dict) else {}
+    for key in ("profile", "region", "endpoints"):
+        section.pop(key, None)
+    section.update({key: value for key, value in (("profile", settings.profile), ("region", settings.region))
+                    if value})
     if settings.endpoints:
         section["endpoints"] = dict(settings.endpoints)
     if section:

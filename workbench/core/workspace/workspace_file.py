@@ -69,19 +69,20 @@ def save_workspace_functions(folder: Path | str, configs: list[FunctionConfig]) 
     """Write folder/workbench.json atomically, code folders relative to it; other top-level keys are kept."""
     folder = Path(folder).absolute()
     path = workspace_file_path(folder)
-    document = _existing_document(path)
+    document = {k: v for k, v in existing_document(path).items() if k != "functions"}
     document["functions"] = [_function_entry(folder, config) for config in configs]
     write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
-def _existing_document(path: Path) -> dict:
-    # Keys we do not know (a "$schema", a newer version's settings) survive a save.
+def existing_document(path: Path) -> dict:
+    """workbench.json as it is on disk (empty when missing or not an object), for a save that changes one part:
+    keys we do not know (a "$schema", a newer version's settings) survive it."""
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return {}
-    return {k: v for k, v in document.items() if k != "functions"} if isinstance(document, dict) else {}
+    return document if isinstance(document, dict) else {}
 
 
 def _function_entry(folder: Path, config: FunctionConfig) -> dict:
