@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QBoxLayout, QFormLayout, QFrame, QHBoxLayout, QLa
 
 from workbench.core.lambda_rules.billing import GB_SECOND_PRICE_USD, REQUEST_PRICE_USD, format_cost, invocation_cost_usd
 from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.ui.aws.run_aws_calls import RunAwsCalls
 from workbench.ui.elided_label import ElidedLabel
 
 NONE = "—"
@@ -65,6 +66,12 @@ class SummaryPanel(QWidget):
         self._memory_bar.setFormat("")
         self._memory_bar.setPalette(self.palette())
         self._memory = None
+        self.aws_calls.show_calls(())
+
+    @Slot(object)
+    def show_aws_calls(self, calls) -> None:
+        """The run's AWS calls to the local services (its RunRecord's aws_calls), under the figures."""
+        self.aws_calls.show_calls(calls)
 
     @Slot(object)
     def show_result(self, result: InvocationResult) -> None:
@@ -156,6 +163,8 @@ class SummaryPanel(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(8, 8, 8, 8)
         content_layout.addLayout(self._columns)
+        self.aws_calls = RunAwsCalls(content)
+        content_layout.addWidget(self.aws_calls)
         content_layout.addStretch(1)
         # A short bottom dock must not squash the rows: they scroll instead.
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)

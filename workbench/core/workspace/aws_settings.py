@@ -54,9 +54,14 @@ def save_aws_settings(folder: Path | str, settings: AwsSettings) -> None:
         document = {}
     if not isinstance(document, dict):
         document = {}
-    section = {key: value for key, value in (("profile", settings.profile), ("region", settings.region)) if value}
-    if settings.endpoints:
-        section["endpoints"] = dict(settings.endpoints)
+    # The section's other keys (where calls go: core.services.settings) are kept as they are.
+    section = document.get(AWS_KEY) if isinstance(document.get(AWS_KEY), dict) else {}
+    for key, value in (("profile", settings.profile), ("region", settings.region),
+                       ("endpoints", dict(settings.endpoints))):
+        if value:
+            section[key] = value
+        else:
+            section.pop(key, None)
     if section:
         document[AWS_KEY] = section
     else:
