@@ -5,8 +5,8 @@ count on the dock's title. Everything goes through the engine's ServicesDesk; no
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from ...engine.services_desk import ServicesDesk
 from .buckets_view import BucketsView
@@ -48,10 +48,13 @@ class AwsDock(QDockWidget):
         self.secrets = SecretsView(desk, self)
         self.tabs = QTabWidget(self, objectName="aws_tabs")
         self.tabs.setDocumentMode(True)
-        for view, label in ((self.outbox, "Outbox"), (self.buckets, "S3"), (self.tables, "DynamoDB"),
-                            (self.queues, "SQS"), (self.topics, "SNS"), (self.event_bus, "EventBridge"),
-                            (self.secrets, "Secrets & Parameters")):
-            self.tabs.addTab(view, label)
+        self.views = [self.outbox, self.buckets, self.tables, self.queues, self.topics, self.event_bus, self.secrets]
+        for view, label in zip(self.views, ("Outbox", "S3", "DynamoDB", "SQS", "SNS", "EventBridge",
+                                            "Secrets & Parameters")):
+            # A short bottom dock (a 700-pixel screen) must not squash a page: it scrolls instead.
+            page = QScrollArea(self, widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+            page.setWidget(view)
+            self.tabs.addTab(page, label)
             view.sig_notice.connect(self.sig_notice)
         for view in (self.outbox, self.buckets):
             view.sig_run_requested.connect(self.sig_run_requested)
@@ -94,17 +97,27 @@ class AwsDock(QDockWidget):
         if not self._desk.available:
             self.pages.setCurrentIndex(0)
 
+    @property
+    def current_view(self) -> QWidget:
+        return self.views[self.tabs.currentIndex()]
+
+    def show_page(self, view: QWidget) -> None:
+        """The dock in front, on `view`'s page."""
+        self.show()
+        self.raise_()
+        self.tabs.setCurrentIndex(self.views.index(view))
+
     @Slot()
     def refresh_current(self) -> None:
         """Look again at what the picked page shows (only while the dock is on screen: a hidden one waits)."""
         if self._desk.available and self.isVisible():
-            self.tabs.currentWidget().refresh()
+            self.current_view.refresh()
 
     @Slot()
     def after_run(self) -> None:
         """A run may have written or sent something: the Outbox's count, and the page on screen."""
         if self._desk.available:
-            if self.tabs.currentWidget() is not self.outbox or not self.isVisible():
+            if self.current_view is not self.outbox or not self.isVisible():
                 self.outbox.refresh()
             self.refresh_current()
 
