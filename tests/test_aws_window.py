@@ -125,10 +125,10 @@ def test_the_chip_says_where_calls_go_and_switching_it_is_saved(qtbot, workspace
     (workspace / "workbench.json").write_text(json.dumps({"aws": {"profile": "work", "region": "eu-west-1"}}))
     window = open_window(qtbot, workspace, tmp_path, monkeypatch, at_launch=False)
     chip = window.aws.chip
-    assert chip.text() == "AWS: local"
+    assert chip.full_text == chip.text() == "AWS: local"
     assert window.session.local_services is not None and window.session.local_services.region == "eu-west-1"
     chip.account_action.trigger()
-    assert chip.text() == "AWS: account (work, eu-west-1)"
+    assert chip.full_text == "AWS: account (work, eu-west-1)"
     assert load_services_settings(workspace).calls == "account"
     saved = json.loads((workspace / "workbench.json").read_text())["aws"]
     assert saved == {"profile": "work", "region": "eu-west-1", "calls": "account"}
@@ -139,7 +139,7 @@ def test_the_chip_says_where_calls_go_and_switching_it_is_saved(qtbot, workspace
     window.aws._ask_keep = lambda current: ("bedrock-runtime",)
     chip.keep_action.trigger()
     assert load_services_settings(workspace).keep_on_account == ("bedrock-runtime",)
-    assert chip.text() == "AWS: local (+1 on account)"
+    assert chip.full_text == "AWS: local (+1 on account)"
     assert window.session.local_services.keep_on_account == ("bedrock-runtime",)
     # The Dependencies panel's profile and region are saved without losing where calls go.
     window.dependencies_panel.sig_aws_changed.emit(AwsSettings("dev", "us-west-2"))

@@ -96,6 +96,7 @@ class RunToolbar(QToolBar):
     def add_chip(self, chip: QWidget) -> None:
         """A chip that says something about the workspace (where AWS calls go), before the progress bar."""
         self.insertWidget(self._progress_action, chip)
+        self.insertSeparator(self._progress_action)
 
     def set_functions(self, names: list[str], current: str | None) -> None:
         self.function_combo.blockSignals(True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
@@ -16,7 +16,7 @@ from ...core.services.settings import ACCOUNT, LOCAL, ServicesSettings
 def chip_text(settings: ServicesSettings, profile: str | None, region: str | None) -> str:
     if settings.local:
         return "AWS: local" + (f" (+{len(settings.keep_on_account)} on account)" if settings.keep_on_account else "")
-    return f"AWS: account ({profile or 'default'}, {region or 'profile region'})"
+    return f"AWS: account ({profile or 'default'}, {region})" if region else f"AWS: account ({profile or 'default'})"
 
 
 def chip_tip(settings: ServicesSettings) -> str:
@@ -39,6 +39,8 @@ class AwsChip(QToolButton):
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setAutoRaise(False)
         self._settings = ServicesSettings()
+        self._full_text = ""
+        self._watched: QWidget | None = None
         menu = QMenu(self)
         group = QActionGroup(self)
         self.local_action = QAction("Local services (this machine)", group, checkable=True)
@@ -66,13 +68,50 @@ class AwsChip(QToolButton):
 
     def set_settings(self, settings: ServicesSettings, profile: str | None, region: str | None) -> None:
         self._settings = settings
-        self.setText(chip_text(settings, profile, region))
-        self.setToolTip(chip_tip(settings))
+        self._full_text = chip_text(settings, profile, region)
+        self.setToolTip(self._full_text + ". " + chip_tip(settings))
+        self._fit()
         self.local_action.setChecked(settings.local)
         self.account_action.setChecked(not settings.local)
         self.sandbox_action.setChecked(settings.ses_sandbox)
         self.keep_action.setText(f"Services Kept on the Account ({len(settings.keep_on_account)})…"
                                  if settings.keep_on_account else "Services Kept on the Account…")
+
+    @property
+    def full_text(self) -> str:
+        return self._full_text
+
+    # --- Qt overrides
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.parentWidget() is not self._watched:
+            self._watched = self.parentWidget()
+            self._watched.installEventFilter(self)
+        self._fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    # --- Internals
+
+    def _fit(self) -> None:
+        """The whole text where the toolbar has room; elided (whole in the tooltip) where it has not, so the
+        run badge beside it is never pushed out of a narrow window."""
+        bar = self.parentWidget()
+        metrics = self.fontMetrics()
+        padding = self.sizeHint().width() - metrics.horizontalAdvance(self.text())
+        room = metrics.horizontalAdvance(self._full_text) + padding
+        if bar is not None and bar.isVisible():
+            room = bar.width() - (bar.sizeHint().width() - self.sizeHint().width())
+        text = self._full_text
+        if metrics.horizontalAdvance(text) + padding > room:
+            least = metrics.horizontalAdvance("AWS: acc…")
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(room - padding, least))
+        if text != self.text():
+            self.setText(text)
 
     def _request(self, **changes) -> None:
         self.sig_settings_requested.emit(replace(self._settings, **changes))

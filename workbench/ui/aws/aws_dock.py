@@ -50,7 +50,7 @@ class AwsDock(QDockWidget):
         self.tabs.setDocumentMode(True)
         self.views = [self.outbox, self.buckets, self.tables, self.queues, self.topics, self.event_bus, self.secrets]
         for view, label in zip(self.views, ("Outbox", "S3", "DynamoDB", "SQS", "SNS", "EventBridge",
-                                            "Secrets & Parameters")):
+                                            "Secrets && Parameters")):
             # A short bottom dock (a 700-pixel screen) must not squash a page: it scrolls instead.
             page = QScrollArea(self, widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
             page.setWidget(view)

@@ -69,19 +69,18 @@ class EmailView(QWidget):
             self.attachment_list.clear()
             self.parts.setTabText(3, "Attachments")
             return
-        rows = [("From", mail.get("from", "")), ("To", ", ".join(mail.get("to", [])))]
-        if mail.get("cc"):
-            rows.append(("Cc", ", ".join(mail["cc"])))
-        if mail.get("bcc"):
-            rows.append(("Bcc", ", ".join(mail["bcc"])))
-        rows.append(("Subject", mail.get("subject", "") or "(no subject)"))
-        rows.append(("Sent", when(float(mail.get("time", 0.0)))))
-        text = "<br>".join(f"<b>{name}:</b> {html.escape(str(value))}" for name, value in rows)
+        # Two lines, so a short dock keeps its room for the message: subject and when; who to whom.
+        e = html.escape
+        subject = e(str(mail.get("subject", "")) or "(no subject)")
+        text = f"<b>{subject}</b> &nbsp;·&nbsp; {e(when(float(mail.get('time', 0.0))))}"
         if sent_by is not None:
-            text += (f"<br><b>Run:</b> <a href='run:{html.escape(sent_by[0])}'>{html.escape(sent_by[1])} "
-                     f"{html.escape(sent_by[0][:8])}</a> (show in History)")
+            text += (f" &nbsp;·&nbsp; sent by <a href='run:{e(sent_by[0])}'>{e(sent_by[1])} {e(sent_by[0][:8])}</a>")
+        text += f"<br>{e(str(mail.get('from', '')))} → {e(', '.join(mail.get('to', [])))}"
+        for name, key in (("Cc", "cc"), ("Bcc", "bcc")):
+            if mail.get(key):
+                text += f" &nbsp;·&nbsp; {name}: {e(', '.join(mail[key]))}"
         if mail.get("template"):
-            text += f"<br><b>Template:</b> {html.escape(str(mail['template']))}"
+            text += f" &nbsp;·&nbsp; template {e(str(mail['template']))}"
         self.header.setText(text)
         if mail.get("html") is not None:
             self.html_view.setHtml(mail["html"])
