@@ -9,6 +9,7 @@ opened) and writes OUT_DIR/<scene>-<size>-<theme>.png. With no --scene, every sc
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -16,10 +17,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from workbench.app import create_window  # noqa: E402
+from workbench.engine.services_host import stop_host  # noqa: E402
 from workbench.core.workspace.sample_workspace import ensure_sample_workspace  # noqa: E402
 
 
@@ -293,6 +295,80 @@ def scene_tune(window) -> QWidget:
     return view
 
 
+def _local_services(window, calls_on_account: bool = False):
+    """The window's local services started, holding a bit of everything and one HTML email."""
+    from workbench.engine.services_client import ServicesClient
+
+    if calls_on_account:
+        window.aws.chip.account_action.trigger()
+    window.aws.start_services()
+    loop = QEventLoop()
+    QTimer.singleShot(30000, loop.quit)
+    timer = QTimer(interval=100, timeout=lambda: window.aws.desk.available and loop.quit())
+    timer.start()
+    loop.exec()
+    client = ServicesClient(window.aws.desk.record)
+    client.client("s3").create_bucket(Bucket="order-receipts")
+    client.put_object("order-receipts", "receipts/ORD-1001.json", b'{"order_id": "ORD-1001", "total": 42.5, '
+                      b'"items": [{"sku": "BOOK-7", "qty": 2}]}', "application/json")
+    client.put_object("order-receipts", "notes/README.txt", b"Receipts land here.\n")
+    client.client("dynamodb").create_table(
+        TableName="Orders", KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+    for number, (email, total) in enumerate([("ana@example.com", 42.5), ("bo@example.com", 12)]):
+        client.put_item("Orders", {"order_id": f"ORD-100{number + 1}", "email": email, "total": total,
+                                   "status": "CONFIRMED", "items": [{"sku": "BOOK-7", "qty": 2}]})
+    sqs = client.client("sqs")
+    dead = sqs.create_queue(QueueName="orders-dlq")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue = sqs.create_queue(QueueName="orders", Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": dead_arn, "maxReceiveCount": "5"})})["QueueUrl"]
+    client.send_message(queue, '{"order_id": "ORD-1002"}')
+    client.client("sns").create_topic(Name="order-events")
+    client.client("secretsmanager").create_secret(Name="email-api-token", SecretString="s3cr3t")
+    client.client("ssm").put_parameter(Name="/shop/store-name", Value="Workbench Books", Type="String")
+    ses = client.client("ses")
+    ses.verify_email_identity(EmailAddress="orders@workbench-books.example")
+    ses.send_email(Source="Workbench Books <orders@workbench-books.example>",
+                   Destination={"ToAddresses": ["ana@example.com"]},
+                   Message={"Subject": {"Data": "Your order ORD-1001 is confirmed"}, "Body": {
+                       "Text": {"Data": "Hello Ana,\n\nThanks for your order ORD-1001 (2 items, $42.50)."},
+                       "Html": {"Data": "<h2 style='color:#2b6cb0'>Thanks for your order!</h2><p>Hello Ana,</p>"
+                                        "<p>Order <b>ORD-1001</b> is confirmed:</p><table border='1' "
+                                        "cellpadding='4'><tr><th>Item</th><th>Qty</th><th>Price</th></tr>"
+                                        "<tr><td>The Lambda Book</td><td>2</td><td>$42.50</td></tr></table>"
+                                        "<p>Workbench Books</p>"}}})
+    dock = window.aws.dock
+    window.resizeDocks([dock], [int(window.height() * 0.45)], Qt.Orientation.Vertical)
+    return dock
+
+
+def scene_aws_outbox(window) -> QWidget:
+    """The AWS dock's Outbox with an HTML email, its count on the dock's tab; the chip says AWS: local."""
+    dock = _local_services(window)
+    dock.show_page(dock.outbox)
+    _wait(1500)
+    return window
+
+
+def scene_aws_tables(window) -> QWidget:
+    """The AWS dock's DynamoDB page with items; the chip says where calls go in account mode."""
+    dock = _local_services(window, calls_on_account=True)
+    dock.show_page(dock.tables)
+    _wait(1500)
+    return window
+
+
+def scene_aws_s3(window) -> QWidget:
+    """The AWS dock's S3 page, a JSON object shown."""
+    dock = _local_services(window)
+    dock.show_page(dock.buckets)
+    _wait(1200)
+    dock.buckets.objects.setCurrentCell(1, 0)
+    _wait(800)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 
@@ -323,6 +399,8 @@ def main() -> None:
                 shown.grab().save(str(path))
                 print(f"wrote {path}")
                 window.session.shutdown()
+                window.aws.close()
+                stop_host(window.workspace.folder)
                 window.hide()  # not close(): that would ask about the unsaved edits
                 window.deleteLater()
                 _wait(50)

@@ -161,6 +161,9 @@ def _collect_after_each_test(_collect_on_the_qt_thread):
 # finishes (and names it), instead of leaving it to outlive the run.
 _SESSION_MARK = f"workbench-tests-{os.getpid()}"
 os.environ["LAMBDA_WORKBENCH_TEST_SESSION"] = _SESSION_MARK
+# Hundreds of tests open a window on a workspace with resources: a services host each would cost a second of
+# CPU apiece. The tests of the window's own start at launch turn it back on.
+os.environ["LAMBDA_WORKBENCH_SERVICES_AT_LAUNCH"] = "0"
 
 
 def _marked_processes() -> list[tuple[int, str]]:

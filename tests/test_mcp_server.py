@@ -202,12 +202,112 @@ def test_resources_give_a_preset_the_template_and_a_runs_log_and_result(workspac
     assert json.loads(result)["runId"] == run_id and json.loads(result)["status"] == "success"
 
 
-def test_local_aws_tools_say_the_services_are_not_there_and_reset_needs_allow_write(workspace):  # noqa: F811
-    """Until the services host exists, local_resources and outbox say so in one line; reset is gated first."""
-    async def scenario(client):
-        return [await client.call_tool(name, {}) for name in ("local_resources", "outbox", "reset_local_aws")]
+LOCAL_TEMPLATE = """
+Resources:
+  Sender:
+    Type: AWS::SES::EmailIdentity
+    Properties: {EmailIdentity: shop@example.com}
+  Receipts:
+    Type: AWS::S3::Bucket
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+  Token:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: plain}
+  Confirm:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: .
+      Environment:
+        Variables: {BUCKET: !Ref Receipts, TABLE: !Ref Orders}
+"""
 
-    resources, outbox, reset = with_client(workspace, scenario)
-    assert resources.is_error and "local AWS services are not running" in text_of(resources)
-    assert outbox.is_error and "local AWS services are not running" in text_of(outbox)
-    assert reset.is_error and "--allow-write" in text_of(reset)
+LOCAL_HANDLER = """
+import os
+import boto3
+
+def handler(event, context):
+    boto3.client("ses").send_email(Source="shop@example.com", Destination={"ToAddresses": [event["email"]]},
+                                   Message={"Subject": {"Data": "Order " + event["id"]},
+                                            "Body": {"Html": {"Data": "<p>Thanks</p>"}}})
+    boto3.client("s3").put_object(Bucket=os.environ["BUCKET"], Key=event["id"] + ".txt", Body=b"receipt")
+    boto3.client("dynamodb").put_item(TableName=os.environ["TABLE"], Item={"id": {"S": event["id"]}})
+    return "sent"
+"""
+
+
+@pytest.fixture
+def local_workspace(tmp_path):
+    from workbench.engine.services_host import stop_host
+
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "template.yaml").write_text(LOCAL_TEMPLATE)
+    (folder / "app.py").write_text(LOCAL_HANDLER)
+    yield folder
+    stop_host(folder)
+
+
+def test_an_agent_invoke_goes_to_the_local_services_and_the_tools_show_what_it_did(local_workspace):
+    """invoke runs in local mode: the email is in the Outbox tool's answer, the object and the item in
+    local_resources (with the template's declared resources); one service or a wrong name is answered."""
+    async def scenario(client):
+        run = await client.call_tool("invoke", {"function": "Confirm", "event": {"email": "ana@example.com",
+                                                                                  "id": "ORD-9"}})
+        outbox = await client.call_tool("outbox", {"limit": 5})
+        everything = await client.call_tool("local_resources", {})
+        s3 = await client.call_tool("local_resources", {"service": "s3"})
+        wrong = await client.call_tool("local_resources", {"service": "glacier"})
+        return run, outbox, everything, s3, wrong
+
+    run, outbox, everything, s3, wrong = with_client(local_workspace, scenario)
+    assert not run.is_error and run.structured_content["status"] == "success", text_of(run)
+    mail = outbox.structured_content["messages"][0]
+    assert (mail["from"], mail["to"], mail["subject"], mail["html"]) == ("shop@example.com", ["ana@example.com"],
+                                                                         "Order ORD-9", "<p>Thanks</p>")
+    services = everything.structured_content["services"]
+    assert services["s3"]["buckets"][0]["objects"] == [{"key": "ORD-9.txt", "size": 7}]
+    assert services["dynamodb"]["tables"][0]["items"] == [{"id": "ORD-9"}]
+    assert services["ses"] == {"sent": 1}
+    assert services["ssm"]["parameters"][0]["value"] == "plain"
+    declared = {r["logicalId"] for r in services["declared"]["resources"]}
+    assert declared == {"Sender", "Receipts", "Orders", "Token"}
+    assert set(s3.structured_content["services"]) == {"s3", "declared"}
+    assert wrong.is_error and "no local service 'glacier'" in text_of(wrong)
+
+
+def test_reset_needs_allow_write_then_returns_services_to_the_seed(local_workspace):
+    """Without --allow-write reset is refused and nothing changes; with it, resetting ses empties the Outbox
+    and leaves S3 alone, and resetting everything empties the bucket too."""
+    from workbench.engine.services_client import ServicesClient
+    from workbench.engine.services_host import start_host
+
+    client = ServicesClient(start_host(local_workspace))
+    bucket = client.buckets()[0]
+    client.put_object(bucket, "kept.txt", b"x")
+    client.client("ses").send_email(Source="shop@example.com", Destination={"ToAddresses": ["a@example.com"]},
+                                    Message={"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}})
+
+    async def refused(client_):
+        return await client_.call_tool("reset_local_aws", {})
+
+    answer = with_client(local_workspace, refused)
+    assert answer.is_error and "--allow-write" in text_of(answer)
+    assert len(client.outbox()) == 1
+
+    async def resets(client_):
+        ses = await client_.call_tool("reset_local_aws", {"services": ["ses"]})
+        after_ses = await client_.call_tool("local_resources", {"service": "s3"})
+        everything = await client_.call_tool("reset_local_aws", {})
+        return ses, after_ses, everything
+
+    ses, after_ses, everything = with_client(local_workspace, resets, "--allow-write")
+    assert ses.structured_content == {"reset": ["ses"]}
+    assert after_ses.structured_content["services"]["s3"]["buckets"][0]["objects"] == [{"key": "kept.txt", "size": 1}]
+    assert everything.structured_content["reset"][0] == "s3"
+    assert client.outbox() == [] and client.objects(bucket) == []

@@ -8,6 +8,8 @@ error (isError) whose text names what and where, and the server goes on serving.
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 from typing import Annotated, Any
 
@@ -58,7 +60,7 @@ def _bad(error: Exception) -> ToolError:
 
 
 def build_server(desk: AgentDesk, allow_write: bool = False, local_aws: LocalAws | None = None) -> MCPServer:
-    """The server for one workspace. local_aws: the services host's client once it exists (local_aws.py)."""
+    """The server for one workspace. local_aws: its local AWS services (local_aws.HostLocalAws)."""
     server = MCPServer(NAME, title="Lambda Workbench", version=_version(), instructions=INSTRUCTIONS,
                        log_level="WARNING")
     aws = local_aws or NoLocalAws()
@@ -221,14 +223,14 @@ def build_server(desk: AgentDesk, allow_write: bool = False, local_aws: LocalAws
         except BadInput as error:
             raise _bad(error) from None
 
-    # --- Local AWS (answered once the services host exists: local_aws.py) ----------------------------
+    # --- Local AWS (the workspace's services host, off the loop's thread: local_aws.py) ------------------
 
     @server.tool(annotations=READ)
     async def local_resources(service: Annotated[str | None, Field(description="one service (s3, dynamodb, sqs, "
                                                              "...); omitted: all")] = None) -> schemas.LocalResources:
         """The local AWS resources the functions use (buckets, tables, queues ...)."""
         try:
-            return aws.resources(service)
+            return await asyncio.to_thread(aws.resources, service)
         except LocalAwsUnavailable as error:
             raise _bad(error) from None
 
@@ -236,17 +238,19 @@ def build_server(desk: AgentDesk, allow_write: bool = False, local_aws: LocalAws
     async def outbox(limit: int = 50) -> schemas.Outbox:
         """What the functions sent out of the local AWS services (mail, notifications), newest first."""
         try:
-            return aws.outbox(limit)
+            return await asyncio.to_thread(aws.outbox, limit)
         except LocalAwsUnavailable as error:
             raise _bad(error) from None
 
     @server.tool(annotations=WRITES)
-    async def reset_local_aws(services: Annotated[list[str] | None, Field(description="the services to empty; "
-                                                                    "omitted: all")] = None) -> schemas.ResetDone:
-        """Empty the local AWS services (all their data is lost). Needs --allow-write."""
+    async def reset_local_aws(services: Annotated[list[str] | None, Field(
+            description="the services to return to the seed (s3, dynamodb, sqs, sns, ses, events, "
+                        "secretsmanager, ssm); omitted: all")] = None) -> schemas.ResetDone:
+        """Return local AWS services to the workspace's seed state (what the functions wrote since is lost).
+        Needs --allow-write."""
         writable("reset_local_aws")
         try:
-            return aws.reset(services)
+            return await asyncio.to_thread(aws.reset, services)
         except LocalAwsUnavailable as error:
             raise _bad(error) from None
 

@@ -25,8 +25,19 @@ def open_session(folder: Path, parent, record: bool = True):
     history = history_writer_for(folder, parent) if record else None
     session = RunSession(history=history, parent=parent)
     aws = load_aws_settings(folder)
-    session.engine.builder.set_aws(aws.profile, aws.region, dict(aws.endpoints))
+    session.set_aws(aws.profile, aws.region, dict(aws.endpoints), local_services(folder, aws.region))
     return session
+
+
+def local_services(folder: Path, region: str | None):
+    """In local mode (the workspace's setting, local by default) the functions' calls go to the workspace's
+    services host, started on the first function that uses the SDK; None in account mode."""
+    from ..core.services.settings import DEFAULT_REGION, LocalServices, load_services_settings
+
+    settings = load_services_settings(folder)
+    if not settings.local:
+        return None
+    return LocalServices(str(folder.absolute()), region or DEFAULT_REGION, settings.keep_on_account)
 
 
 def bind(port: int) -> socket.socket:

@@ -46,9 +46,18 @@ def main(argv: list[str], stderr: TextIO | None = None) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         stderr.write(f"{PROG}: error: --port {args.port}: not a port (0-65535)\n")
         return 2
+    from ..agent.local_aws import HostLocalAws
     from ..agent.serving import serve
+    from ..core.services.settings import SettingsError
+    from ..core.workspace.aws_settings import load_aws_settings
 
-    return serve(folder.resolve(), args.allow_write, args.port, not args.no_history, stderr)
+    folder = folder.resolve()
+    try:
+        local_aws = HostLocalAws(folder, load_aws_settings(folder).region)
+        return serve(folder, args.allow_write, args.port, not args.no_history, stderr, local_aws=local_aws)
+    except SettingsError as error:
+        stderr.write(f"{PROG}: error: {error}\n")
+        return 2
 
 
 if __name__ == "__main__":

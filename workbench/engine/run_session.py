@@ -218,6 +218,18 @@ class RunSession(QObject):
         self.engine.builder.set_aws(profile, region, endpoints, local)
         self.engine.reset()
 
+    def use_services_endpoint(self, endpoint: str) -> None:
+        """The workspace's services host answers at `endpoint` (started ahead of the first call, or again after
+        it died): local-mode environments started from now on get it; warm ones given another endpoint are
+        discarded, as theirs leads nowhere."""
+        builder = self.engine.builder
+        if builder.local is None or builder.local_endpoint == endpoint:
+            return
+        previous, builder.local_endpoint = builder.local_endpoint, endpoint
+        builder.forget()
+        if previous is not None:
+            self.engine.reset()
+
     def shutdown(self) -> None:
         """Kill every environment; nothing is left running."""
         for run in list(self._active):

@@ -41,7 +41,10 @@ class ServicesHostWatch(QObject):
                 outcome: object = start_host(self.workspace, region=self.region)
             except Exception as error:  # noqa: BLE001 - reported as a signal, never raised into Qt
                 outcome = str(error)
-            self._started.emit(outcome)
+            try:
+                self._started.emit(outcome)
+            except RuntimeError:
+                pass  # the watch was deleted meanwhile (its window closed): nobody is left to tell
 
         threading.Thread(target=work, name="services-host-start", daemon=True).start()
 

@@ -31,6 +31,8 @@ class EnvironmentSection(QObject):
         self._folder: Path | None = None
         self._config: FunctionConfig | None = None
         self._build = None
+        self.local_services = lambda: None
+        """Where local-mode calls go (the window's WindowAws.local_services): None for the account."""
         panel.sig_rebuild_requested.connect(self.rebuild)
         panel.sig_aws_changed.connect(self._save_aws)
         session.environment_building.connect(self._on_building)
@@ -38,7 +40,7 @@ class EnvironmentSection(QObject):
     def set_workspace(self, folder: Path) -> None:
         self._folder = folder
         settings = load_aws_settings(folder)
-        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints))
+        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints), self.local_services())
         self._panel.set_aws(settings, available_profiles(dict(os.environ)))
 
     def set_function(self, config: FunctionConfig) -> None:
@@ -99,5 +101,5 @@ class EnvironmentSection(QObject):
         except OSError as error:
             self.sig_notice.emit(f"Could not save the AWS settings: {error.strerror or error}")
             return
-        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints))
+        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints), self.local_services())
         self.sig_notice.emit("AWS settings saved; environments start again with them.")

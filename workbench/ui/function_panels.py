@@ -54,14 +54,16 @@ class FunctionPanels(QObject):
         else:
             self._response.show_result(result)
             self._summary.show_result(result, run.log if run is not None and run.result is result else None)
+        self._summary.show_aws_calls(run.aws_calls if run is not None and run.result is result else ())
 
-    def show_recorded(self, log: list[str], result: InvocationResult) -> None:
-        """A recorded run's log and result, in place of the function's own until show_function."""
+    def show_recorded(self, log: list[str], result: InvocationResult, aws_calls: tuple = ()) -> None:
+        """A recorded run's log, result and AWS calls, in place of the function's own until show_function."""
         self._log.clear_log(RECORDED_RUN)
         self._log.append_to(RECORDED_RUN, list(log))
         self._log.show_log(RECORDED_RUN)
         self._response.show_result(result)
         self._summary.show_result(result, log)
+        self._summary.show_aws_calls(aws_calls)
 
     def show_own(self) -> None:
         """Back to the selected function's own log and result (after a recorded run)."""
@@ -90,3 +92,4 @@ class FunctionPanels(QObject):
         """A run from the window ended: its result is its function's latest."""
         self.remember(record.function, record.result)
         self._runs[record.function] = record
+        self._summary.show_aws_calls(record.aws_calls)

@@ -18,6 +18,7 @@ from ..engine.suite_run import session_starter
 from ..resources import resource_path
 from .about_dialog import AboutDialog
 from .app_settings import AppSettings
+from .aws.window_aws import WindowAws
 from .dependencies_panel import DependenciesPanel
 from .editors.code_locations import CodeLocations
 from .editors.editor_tabs import EditorTabs
@@ -44,7 +45,7 @@ from .testing.suite_dock import SuiteDock
 from .theme import apply_theme
 from .window_history import WindowHistory
 from .window_indicators import WindowIndicators
-from .window_layout import WindowMenus, build_layout, build_menus
+from .window_layout import WindowMenus, build_layout, build_menus, restore_window_state
 from .workspace_actions import WorkspaceActions
 from .workspace_disk_watch import WorkspaceDiskWatch
 from .workspace_tree import WorkspaceTree
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.run_history = WindowHistory(self.session, self.history, self.panels, self.past_run_banner, self.presets,
                                          self.preset_picker, lambda: self.workspace, lambda: self.running, self)
         self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
+        self.aws = WindowAws(self.session, lambda: self.run_history.store, self)
         self.panes = build_layout(self)
         self.menus = build_menus(self, settings.theme())
         self._connect()
@@ -142,7 +144,7 @@ class MainWindow(QMainWindow):
         self.environment.sig_notice.connect(notice)
         self.tests_dock.sig_notice.connect(notice)
         self.tests_dock.sig_run_requested.connect(self.run_tests)
-        self.tests_dock.sig_case_selected.connect(self._show_case)
+        self.tests_dock.sig_case_selected.connect(lambda item: self.panels.show_recorded(item.log, item.result))
         self.sig_run_finished.connect(self.panels.run_finished)
         self.sig_run_finished.connect(self._remember_run)
         self.sig_run_finished.connect(self.indicators.refresh_badge)
@@ -160,6 +162,9 @@ class MainWindow(QMainWindow):
         self.past_run_banner.sig_dismissed.connect(self.run_history.leave_past_run)
         self.workspace_actions.sig_open_requested.connect(self.open_workspace)
         self.workspace_actions.sig_notice.connect(notice)
+        self.environment.local_services = self.aws.local_services
+        self.aws.sig_notice.connect(notice)
+        self.aws.dock.sig_run_requested.connect(self.run_history.reveal_run)
 
     def _connect_menus(self, menus: WindowMenus) -> None:
         menus.open_folder.triggered.connect(self.workspace_actions.choose_workspace)
@@ -193,6 +198,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{workspace.folder.name} — Lambda Workbench")
         self.settings.remember_workspace(str(workspace.folder))
         self.run_history.open(workspace)
+        self.aws.set_workspace(workspace.folder)
         self.environment.set_workspace(workspace.folder)
         names = workspace.function_names
         current = self.settings.last_function(str(workspace.folder))
@@ -394,10 +400,6 @@ class MainWindow(QMainWindow):
         """The run on screen (the last one, or one picked in History) is what Save Run as Expectation records."""
         self.tests_dock.remember_run(record, self.workspace)
 
-    @Slot(object)
-    def _show_case(self, item) -> None:
-        self.panels.show_recorded(item.log, item.result)
-
     def _on_run_started(self, run: Run, cold: bool) -> None:
         self.panels.show_function(run.config.name)
         self.toolbar.set_running(True)
@@ -462,6 +464,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.session.shutdown()
+        self.aws.close()
         self.run_history.close()
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.panes.states())
         self.settings.sync()
@@ -484,11 +487,7 @@ class MainWindow(QMainWindow):
 
     def restore_window(self) -> None:
         """The size, docks and splitters as the user left them."""
-        if (geometry := self.settings.geometry()) is not None:
-            self.restoreGeometry(geometry)
-        if (state := self.settings.window_state()) is not None:
-            self.restoreState(state)
-        self.panes.restore(self.settings.splitter_state)
+        restore_window_state(self, self.settings, self.panes)
 
     # --- Small helpers -------------------------------------------------------------------------
 

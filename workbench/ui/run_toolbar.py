@@ -80,7 +80,7 @@ class RunToolbar(QToolBar):
         self.progress.setFormat("")
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
-        self.addWidget(self.progress)
+        self._progress_action = self.addWidget(self.progress)
         self.badge = QLabel(self)
         self.badge.setMinimumWidth(70)
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -92,6 +92,11 @@ class RunToolbar(QToolBar):
         self.set_environment_state("cold")
 
     # --- Public interface ----------------------------------------------------------------------
+
+    def add_chip(self, chip: QWidget) -> None:
+        """A chip that says something about the workspace (where AWS calls go), before the progress bar."""
+        self.insertWidget(self._progress_action, chip)
+        self.insertSeparator(self._progress_action)
 
     def set_functions(self, names: list[str], current: str | None) -> None:
         self.function_combo.blockSignals(True)

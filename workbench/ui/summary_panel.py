@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from workbench.core.lambda_rules.billing import (GB_SECOND_PRICE_USD, LOG_PRICE_NOTE, REQUEST_PRICE_USD, format_cost,
                                                  invocation_cost_usd, log_ingestion_bytes, log_ingestion_cost_usd)
 from workbench.core.function.invocation_result import InvocationResult, Status
+from workbench.ui.aws.run_aws_calls import RunAwsCalls
 from workbench.ui.elided_label import ElidedLabel
 
 NONE = "—"
@@ -68,6 +69,12 @@ class SummaryPanel(QWidget):
         self._memory_bar.setFormat("")
         self._memory_bar.setPalette(self.palette())
         self._memory = None
+        self.aws_calls.show_calls(())
+
+    @Slot(object)
+    def show_aws_calls(self, calls) -> None:
+        """The run's AWS calls to the local services (its RunRecord's aws_calls), under the figures."""
+        self.aws_calls.show_calls(calls)
 
     @Slot(object)
     def show_result(self, result: InvocationResult, log: Sequence[str] | None = None) -> None:
@@ -164,6 +171,8 @@ class SummaryPanel(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(8, 8, 8, 8)
         content_layout.addLayout(self._columns)
+        self.aws_calls = RunAwsCalls(content)
+        content_layout.addWidget(self.aws_calls)
         content_layout.addStretch(1)
         # A short bottom dock must not squash the rows: they scroll instead.
         scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)

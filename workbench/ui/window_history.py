@@ -61,7 +61,7 @@ class WindowHistory(QObject):
         if self._running():
             self.sig_notice.emit("A call is running: the panels show it until it finishes.")
             return
-        self._panels.show_recorded(record.log, record.result)
+        self._panels.show_recorded(record.log, record.result, record.aws_calls)
         self._banner.show_run(summary)
 
     @Slot()
@@ -69,6 +69,15 @@ class WindowHistory(QObject):
         # Unmarked, a past run would pass for the latest one: the panels show the function's own again.
         self._dock.panel.table.clearSelection()
         self._panels.show_own()
+
+    @Slot(str)
+    def reveal_run(self, run_id: str) -> None:
+        """A run named elsewhere (what it sent or wrote, in the AWS dock): picked in History, which comes forward."""
+        self._dock.show()
+        self._dock.raise_()
+        self._dock.panel.set_function_filter(None)
+        if not self._dock.panel.select_run(run_id):
+            self.sig_notice.emit(f"Run {run_id[:8]} is no longer in the history.")
 
     @Slot(object, str, object)
     def run_again(self, config, event_text: str, preset) -> None:

@@ -100,7 +100,20 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     # Tests share the History's place at the bottom, one tab each, rather than halving its width.
     window.tabifyDockWidget(window.history, window.tests_dock)
     window.tests_dock.hide()
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.aws.dock)
+    window.tabifyDockWidget(window.history, window.aws.dock)
+    window.history.raise_()  # History stays the tab in front; the AWS tab's title carries the Outbox's count
+    window.toolbar.add_chip(window.aws.chip)
     return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
+
+
+def restore_window_state(window: QMainWindow, settings, panes: WindowPanes) -> None:
+    """The size, docks and splitters as the user left them (settings: the window's AppSettings)."""
+    if (geometry := settings.geometry()) is not None:
+        window.restoreGeometry(geometry)
+    if (state := settings.window_state()) is not None:
+        window.restoreState(state)
+    panes.restore(settings.splitter_state)
 
 
 def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
@@ -151,6 +164,9 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     history_action.setText("&History")
     history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
     view_menu.addAction(history_action)
+    aws_action = window.aws.dock.toggleViewAction()
+    aws_action.setText("&AWS (Local Services and Outbox)")
+    view_menu.addAction(aws_action)
     theme_menu = view_menu.addMenu("&Theme")
     theme_group = QActionGroup(window)  # one theme at a time: radio items
     themes = {}

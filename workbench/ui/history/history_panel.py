@@ -62,6 +62,10 @@ class HistoryPanel(QWidget):
             self._restoring = False
         self._update_count()
 
+    def set_function_filter(self, function: str | None) -> None:
+        """Show one function's runs (None: every function's)."""
+        self.function_filter.setCurrentText(function or _ALL)
+
     def selected_ids(self) -> list[str]:
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
         return [self.model.summary(row).id for row in rows]
