@@ -155,9 +155,9 @@ def test_unknown_runtime_is_shown_and_reported(qtbot):
     """A runtime the workbench does not know (say from a template) is kept on screen and named as a problem."""
     widget = FunctionSettings()
     qtbot.addWidget(widget)
-    widget.set_config(dataclasses.replace(CONFIG, runtime="java21"))
-    assert widget.findChild(QComboBox, "runtime").currentText() == "java21"
-    assert any("Value 'java21' at 'runtime'" in problem for problem in widget.problems())
+    widget.set_config(dataclasses.replace(CONFIG, runtime="ruby3.3"))
+    assert widget.findChild(QComboBox, "runtime").currentText() == "ruby3.3"
+    assert any("Value 'ruby3.3' at 'runtime'" in problem for problem in widget.problems())
 
 
 def test_a_new_secret_can_be_typed_then_is_masked(form):

@@ -219,19 +219,19 @@ def test_image_and_s3_functions_are_listed_but_not_runnable(tmp_path):
 
 def test_missing_code_folder_and_unknown_runtime_are_not_runnable(tmp_path):
     """A CodeUri that is not there, or a runtime the workbench cannot start, says so."""
-    (tmp_path / "java").mkdir()
+    (tmp_path / "ruby").mkdir()
     path = write_template(tmp_path, """\
         Resources:
           Gone:
             Type: AWS::Serverless::Function
             Properties: {CodeUri: nowhere/, Handler: app.handler, Runtime: python3.12}
-          Java:
+          Ruby:
             Type: AWS::Serverless::Function
-            Properties: {CodeUri: java/, Handler: Handler::handle, Runtime: java21}
+            Properties: {CodeUri: ruby/, Handler: app.handler, Runtime: ruby3.3}
         """)
     template = load_template(path)
     assert "nowhere/ does not exist" in template.function("Gone").not_runnable_reason
-    assert "java21" in template.function("Java").not_runnable_reason
+    assert "ruby3.3" in template.function("Ruby").not_runnable_reason
 
 
 def test_bad_timeout_points_at_its_line(tmp_path):
