@@ -178,6 +178,46 @@ def scene_function_logs(window) -> QWidget:
     return window
 
 
+def scene_logging_settings(window) -> QWidget:
+    """A SAM project whose LoggingConfig comes from Globals and the function: JSON records after a run, and
+    each logging field saying where its value came from."""
+    import textwrap
+
+    folder = Path(tempfile.mkdtemp(prefix="workbench-logging-")) / "orders"
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "app.py").write_text(textwrap.dedent("""\
+        import logging
+        logger = logging.getLogger()
+
+        def handler(event, context):
+            logger.debug("checking the order")
+            logger.info("order accepted")
+            logger.warning("stock low\\nreorder soon")
+            return {"ok": True}
+        """))
+    (folder / "template.yaml").write_text(textwrap.dedent("""\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Timeout: 10
+            LoggingConfig:
+              LogFormat: JSON
+              SystemLogLevel: INFO
+        Resources:
+          Orders:
+            Type: AWS::Serverless::Function
+            Properties:
+              Handler: app.handler
+              Runtime: python3.12
+              CodeUri: src
+              LoggingConfig:
+                ApplicationLogLevel: DEBUG
+        """))
+    window.open_workspace(folder)
+    _run(window)
+    return window
+
+
 def scene_failure(window) -> QWidget:
     """The failing preset: the error in the Response panel, relative frames, the raising line marked."""
     from PySide6.QtWidgets import QComboBox

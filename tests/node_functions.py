@@ -12,7 +12,9 @@ from workbench.core.function.function_config import FunctionConfig
 needs_node = pytest.mark.skipif(shutil.which("node") is None,
                                 reason="node is not on PATH: install Node.js 18 or later to run these tests")
 
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t(?P<id>[^\t]+)\t(?P<level>[A-Z]+)\t(?P<message>.*)$")
+# A log event may span lines: a multi-line console.log is one framed record on the telemetry descriptor.
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t(?P<id>[^\t]+)\t(?P<level>[A-Z]+)\t(?P<message>.*)$",
+                      re.DOTALL)
 
 
 @dataclass

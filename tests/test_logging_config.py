@@ -177,15 +177,17 @@ def test_json_format_gives_platform_records_and_filters_by_level(python_code, ru
     assert not any(line.startswith(("START ", "END ", "REPORT ")) for line in ran.lines)
     records = [json.loads(line) for line in ran.lines if line.startswith("{")]
     platform = [record for record in records if "type" in record]
-    assert [record["type"] for record in platform] == ["platform.start", "platform.report"]
-    assert platform[1]["record"]["requestId"] == rid and platform[1]["record"]["status"] == "success"
-    assert platform[1]["record"]["metrics"]["memorySizeMB"] == 128
-    assert "initDurationMs" in platform[1]["record"]["metrics"]
+    assert [record["type"] for record in platform] == ["platform.initStart", "platform.start", "platform.report"]
+    assert platform[2]["record"]["requestId"] == rid and platform[2]["record"]["status"] == "success"
+    assert platform[2]["record"]["metrics"]["memorySizeMB"] == 128
+    assert "initDurationMs" in platform[2]["record"]["metrics"]
     # The runtime's own records at WARN and above (Python's WARNING is Lambda's WARN); prints without a level,
     # with an invalid one or below WARN are INFO or DEBUG and are dropped.
     own = [(record.get("level"), record.get("message") or record.get("msg")) for record in records
            if "type" not in record]
-    assert own == [("WARNING", "warning record"), ("ERROR", "error record"), ("ERROR", "printed error")]
+    # Sorted: logging records travel on the telemetry descriptor and prints on stdout, two channels whose
+    # relative order depends on when each is read.
+    assert sorted(own) == [("ERROR", "error record"), ("ERROR", "printed error"), ("WARNING", "warning record")]
     assert "plain print" not in ran.lines
 
 
@@ -193,9 +195,29 @@ def test_debug_levels_show_everything_and_runtime_done(python_code, run):
     ran = run(fn(python_code, "leveled_logs.handler", log_format="JSON", application_log_level="DEBUG",
                  system_log_level="DEBUG"))
     types = [json.loads(line).get("type") for line in ran.lines if line.startswith('{"time"')]
-    assert types == ["platform.start", "platform.runtimeDone", "platform.report"]
+    assert types == ["platform.initStart", "platform.start", "platform.runtimeDone", "platform.report"]
     assert "plain print" in ran.lines
     assert any('"message": "debug record"' in line for line in ran.lines)
+
+
+def test_init_start_opens_a_cold_start_in_json_format(python_code, run):
+    """platform.initStart (INFO) comes first on a cold start, before what the init writes; a warm call has none;
+    the Text format and a WARN system level write none."""
+    (python_code / "init_logs.py").write_text('print("importing")\n\ndef handler(event, context):\n    return 1\n')
+    config = fn(python_code, "init_logs.handler", name="Orders", log_format="JSON")
+    cold = run(config)
+    first = json.loads(cold.lines[0])
+    assert list(first) == ["time", "type", "record"] and re.fullmatch(TIME, first["time"])
+    assert (first["type"], first["record"]) == ("platform.initStart", {
+        "initializationType": "on-demand", "phase": "init", "functionName": "Orders", "functionVersion": "$LATEST"})
+    assert cold.lines.index("importing") > 0
+    assert json.loads(cold.lines[cold.lines.index("importing") + 1])["type"] == "platform.start"
+    warm = run(config)
+    assert not any("platform.initStart" in line for line in warm.lines)
+    for quiet in (dict(log_format="JSON", system_log_level="WARN"), {}):
+        ran = run(fn(python_code, "init_logs.handler", name=f"Quiet{len(quiet)}", **quiet))
+        assert ran.cold and "importing" in ran.lines
+        assert not any("initStart" in line or line.startswith("INIT_START") for line in ran.lines)
 
 
 def test_text_format_filters_nothing(python_code, run):
@@ -220,5 +242,8 @@ def test_logging_config_reaches_awslambdaric_as_it_reaches_ours(python_code, run
         lines = [line for line in ran.lines if not line.startswith(('{"time"', "WARNING: python3"))]
         return [re.sub(r'"timestamp": "[^"]+"', "<t>", line.replace(ran.result.request_id, "<id>")) for line in lines]
 
-    assert own(ours) == own(amazon)
+    # In order within each channel (logging records on the telemetry descriptor, prints on stdout); the two
+    # channels' relative order depends on when each is read.
+    assert sorted(own(ours)) == sorted(own(amazon))
+    assert [line for line in own(ours) if '"logger"' in line] == [line for line in own(amazon) if '"logger"' in line]
     assert any('"level": "DEBUG", "message": "debug record"' in line for line in own(amazon))

@@ -231,7 +231,8 @@ def test_sync_return_value(code, invoke, runtime, expected):
 
 @pytest.mark.parametrize("runtime, init_id", [("nodejs20.x", "undefined"), ("nodejs24.x", "-")])
 def test_console_methods_write_lambda_log_lines(code, invoke, runtime, init_id):
-    """Each console method writes <time>\\t<request id>\\t<LEVEL>\\t<message>; newlines become \\r."""
+    """Each console method writes <time>\\t<request id>\\t<LEVEL>\\t<message>; a multi-line message is one
+    event (a framed record on the telemetry descriptor)."""
     ran = invoke(node_function(code, "console_levels.handler", runtime))
     rid = ran.result.request_id
     lines = ran.app_lines()
@@ -239,8 +240,8 @@ def test_console_methods_write_lambda_log_lines(code, invoke, runtime, init_id):
     assert lines[1:10] == [
         (rid, "INFO", "log line { n: 1 }"), (rid, "INFO", "info line"), (rid, "WARN", "warn line"),
         (rid, "ERROR", "error line"), (rid, "DEBUG", "debug line"), (rid, "TRACE", "trace line"),
-        (rid, "FATAL", "fatal line"), (rid, "INFO", "first\rsecond"), (rid, "INFO", "{ structured: true, count: 2 }")]
-    assert lines[10][2].startswith("failed with Error: logged error\r    at ")
+        (rid, "FATAL", "fatal line"), (rid, "INFO", "first\nsecond"), (rid, "INFO", "{ structured: true, count: 2 }")]
+    assert lines[10][2].startswith("failed with Error: logged error\n    at ")
 
 
 def test_log_level_filters_console_methods(code, invoke):

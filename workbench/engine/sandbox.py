@@ -142,6 +142,8 @@ class Sandbox(QObject):
                 return
         self._pid = launch.pid
         self._started_at = launch.started_at
+        if self.init_phase == "init":  # the retry inside a call is the same init to the log: no second record
+            self._queue_lines(self._platform.init_start("init", time.monotonic() - self._started_at))
         self._process = RuntimeProcess(launch.process, self, launch.telemetry_fd)
         launch.telemetry_fd = -1  # the RuntimeProcess owns it now
         self._process.output_ready.connect(self._read_output)

@@ -1,5 +1,5 @@
-"""The function settings form: handler, runtime, memory, timeout, architecture, interpreter and
-environment variables, checked against Lambda's own rules as the user types."""
+"""The function settings form: handler, runtime, memory, timeout, architecture, interpreter, logging
+controls and environment variables, checked against Lambda's own rules as the user types."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from workbench.core.child.process_variables import environment_problems
 from workbench.core.function.function_config import ARCHITECTURES, RUNTIMES, FunctionConfig, validate_config
 from workbench.core.privacy.secret_values import looks_secret
 from workbench.ui.elided_label import ElidedLabel
+from workbench.ui.logging_fields import LOGGING_FIELDS, LoggingFields
 
 MASK = "••••••"
 ValueRole = Qt.ItemDataRole.UserRole
@@ -81,10 +82,12 @@ class FunctionSettings(QWidget):
         self._problems.setStyleSheet("color: #c62828;")
         self._problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._problems.hide()
+        self._logging = LoggingFields(self)
 
         self._origins: dict[str, QLabel] = {}
         self._editors = dict(zip(_FIELDS, (self._handler, self._runtime, self._memory, self._timeout,
                                            self._architecture, self._interpreter, self._env)))
+        self._editors.update(self._logging.editors)
         self._tooltips = {field: editor.toolTip() for field, editor in self._editors.items()}
         self._build_layout()
         self._connect()
@@ -105,6 +108,10 @@ class FunctionSettings(QWidget):
         grid.addWidget(QLabel("CPU:", buddy=self._scale_cpu), len(labels), 0)
         # No origin beside it: it may take that column too, and so does not widen the editors' one.
         grid.addWidget(self._scale_cpu, len(labels), 1, 1, 2)
+        for row, field in enumerate(LOGGING_FIELDS, start=len(labels) + 1):
+            grid.addWidget(self._logging.labels[field], row, 0)
+            grid.addWidget(self._logging.editors[field], row, 1)
+            grid.addWidget(self._origin_label(field), row, 2)
 
         env_title = QLabel("Environment variables")
         bold = QFont(env_title.font())
@@ -151,6 +158,7 @@ class FunctionSettings(QWidget):
         self._add_row.clicked.connect(self._on_add_row)
         self._remove_row.clicked.connect(self._on_remove_row)
         self._show_secrets.toggled.connect(self._on_show_secrets)
+        self._logging.sig_edited.connect(self._on_logging_edited)
 
     # Public interface
 
@@ -178,12 +186,14 @@ class FunctionSettings(QWidget):
             self._interpreter.setText(config.interpreter or "")
             self._interpreter.setCursorPosition(0)
             self._scale_cpu.setChecked(config.scale_cpu)
+            self._logging.show_config(config)
             self._env.setRowCount(0)
             for name, value in config.environment:
                 self._append_row(name, value)
         finally:
             self._updating = False
         self._last_config = config
+        self._show_logging_origins()
         self._show_problems()
 
     def config(self) -> FunctionConfig:
@@ -205,7 +215,9 @@ class FunctionSettings(QWidget):
             label.setText(origin)
             label.setToolTip(f"Set in {origin}" if origin else "")
             label.setVisible(bool(origin))
-            self._editors[field].setToolTip(f"Set in {origin}" if origin else self._tooltips[field])
+            said = "\n".join(text for text in (self._tooltips[field], f"Set in {origin}") if text)
+            self._editors[field].setToolTip(said if origin else self._tooltips[field])
+        self._show_logging_origins()
         self._env_origins = {key[4:]: value for key, value in origins.items() if key.startswith("env:")}
         # The From column only earns its room when some value came from somewhere else.
         self._env.setColumnHidden(_FROM, not self._env_origins)
@@ -246,6 +258,7 @@ class FunctionSettings(QWidget):
             environment=tuple(self._rows()),
             interpreter=self._interpreter.text().strip() or None,
             scale_cpu=self._scale_cpu.isChecked(),
+            **self._logging.values(),
         )
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -317,6 +330,17 @@ class FunctionSettings(QWidget):
             if config != self._last_config:
                 self._last_config = config
                 self.sig_config_changed.emit(config)
+
+    def _show_logging_origins(self) -> None:
+        """A logging row's origin shows with its row (the level rows hide in Text format)."""
+        for field in LOGGING_FIELDS:
+            label = self._origins[field]
+            label.setVisible(bool(label.text()) and self._logging.row_shown(field))
+
+    @Slot()
+    def _on_logging_edited(self) -> None:
+        self._show_logging_origins()
+        self._on_edited()
 
     @Slot(QTableWidgetItem)
     def _on_item_changed(self, item: QTableWidgetItem) -> None:

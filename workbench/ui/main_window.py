@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         self.workspace_watch.acknowledge(self.workspace.folder)
         previous_handler = self.function.config.handler
         self.function = self.workspace.function(config.name)
+        self.function_settings.set_origins(dict(self.function.origins))  # workbench.json now, not the template
         self._show_limits()
         if config.handler != previous_handler and (source := handler_file(config.code_dir, config.handler)):
             self.open_file(str(source))  # the new handler's file is what one edits next

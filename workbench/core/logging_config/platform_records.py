@@ -77,6 +77,19 @@ class PlatformLog:
         return [platform_record(kind, record) for kind, record in records
                 if keeps_platform_record(kind, self.system_level)]
 
+    def init_start(self, phase: str, seconds_ago: float = 0.0) -> list[str]:
+        """platform.initStart, JSON format only, when an environment's init begins (`seconds_ago`: how long
+        before now the runtime was started). Shape from the Telemetry API schema reference; runtimeVersion
+        and runtimeVersionArn, optional there, name a Lambda runtime build and have no local counterpart.
+        The Text format's INIT_START line is not written for the same reason: its whole content is that ARN."""
+        if not self.json:
+            return []
+        began = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=max(0.0, seconds_ago))
+        record = {"initializationType": "on-demand", "phase": phase, "functionName": self.config.name,
+                  "functionVersion": "$LATEST"}
+        return [platform_record("platform.initStart", record, began)] \
+            if keeps_platform_record("platform.initStart", self.system_level) else []
+
     def start(self, request_id: str) -> list[str]:
         if not self.json:
             return [start_line(request_id)]

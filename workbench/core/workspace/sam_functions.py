@@ -17,6 +17,9 @@ from workbench.core.logging_config.settings import read_logging_config
 SAM_DEFAULT = "SAM default"
 LAMBDA_DEFAULT = "Lambda default"
 GLOBALS = "Globals.Function"
+# LoggingConfig's keys and the FunctionConfig fields (and origins) they fill.
+LOGGING_SETTINGS = {"LogFormat": "log_format", "ApplicationLogLevel": "application_log_level",
+                    "SystemLogLevel": "system_log_level"}
 LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 
 
@@ -171,12 +174,25 @@ class _Builder:
         return tuple((str(name), scalar_text(value)) for name, value in variables.items())
 
     def logging_config(self) -> tuple[str, str, str]:
-        """LoggingConfig (the function's keys over Globals'), checked as Lambda checks it."""
-        resolved = self.value("LoggingConfig", "logging")
-        if resolved is NO_VALUE:
+        """LoggingConfig (the function's keys over Globals'), checked as Lambda checks it; each of its
+        three values' origin recorded apart, since Globals may give one and the function another."""
+        if "LoggingConfig" not in self.merged:
+            for setting in LOGGING_SETTINGS.values():
+                self.origins[setting] = self.default_origin
             return read_logging_config(None, "")[0]
-        values, problems = read_logging_config(resolved, self.position("LoggingConfig"))
+        resolved, used = self.context.resolver.resolve_tracked(self.merged["LoggingConfig"])
+        values, problems = read_logging_config(None if resolved is NO_VALUE else resolved,
+                                               self.position("LoggingConfig"))
         self.problems.extend(problems)
+        own = self.properties.get("LoggingConfig")
+        own_is_plain = isinstance(own, dict) and not is_intrinsic(own)
+        for key, setting in LOGGING_SETTINGS.items():
+            if isinstance(resolved, dict) and resolved.get(key):
+                # A function's LoggingConfig built by an intrinsic is the function's as a whole.
+                location = (self.location if key in own else GLOBALS) if own_is_plain else self.where("LoggingConfig")
+                self.origins[setting] = self.describe(location, used)
+            else:
+                self.origins[setting] = self.default_origin
         return values
 
     def code_path(self, value: Any, key: str) -> str | None:
@@ -251,7 +267,7 @@ def build_function(logical_id: str, resource: MarkedDict, context: FunctionConte
         application_log_level=application_log_level,
         system_log_level=system_log_level,
     )
-    order = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture", "logging"]
+    order = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture", *LOGGING_SETTINGS.values()]
     origins = [(key, builder.origins[key]) for key in order if key in builder.origins]
     origins += [(key, value) for key, value in builder.origins.items() if key.startswith("env:")]
     return TemplateFunction(

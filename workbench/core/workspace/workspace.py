@@ -60,7 +60,8 @@ def _file_origins(config: FunctionConfig, overrides_template: bool) -> tuple[tup
     if not overrides_template:
         return ()
     origin = "workbench.json (edited here, overrides the template)"
-    settings = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture"]
+    settings = ["handler", "runtime", "code_dir", "memory_mb", "timeout_s", "architecture",
+                "log_format", "application_log_level", "system_log_level"]
     return tuple((s, origin) for s in settings) + tuple((f"env:{key}", origin) for key, _ in config.environment)
 
 

@@ -11,8 +11,9 @@ import { RapidClient } from './rapid-client.mjs';
 import { installAwsLambdaGlobal } from './response-stream.mjs';
 import * as nodeModule from 'node:module';
 
-// Lambda's telemetry log descriptor: Amazon's client takes the variable out before the handler loads. This
-// client still writes the console to stdout (a multi-line console.log is then one line per entry).
+// Lambda's telemetry log descriptor: the console writes its framed records there, and the variable is taken
+// out before the handler loads, as Amazon's client does.
+const telemetryFd = process.env._LAMBDA_TELEMETRY_LOG_FD == null ? null : parseInt(process.env._LAMBDA_TELEMETRY_LOG_FD, 10);
 delete process.env._LAMBDA_TELEMETRY_LOG_FD;
 
 // ES-module imports of packages in NODE_PATH (layers, the SDK, the dependency cache), as Lambda's runtime
@@ -36,7 +37,7 @@ const major = Number(/^AWS_Lambda_nodejs(\d+)/.exec(process.env.AWS_EXECUTION_EN
 const node24 = major >= 24;
 
 installAwsLambdaGlobal();
-patchConsole({ scoped: node24 });
+patchConsole({ scoped: node24, fd: telemetryFd });
 const client = new RapidClient(process.env.AWS_LAMBDA_RUNTIME_API, {
   stringifyError: node24 ? () => new JSONStringifyError('Unable to stringify response body') : undefined,
 });
