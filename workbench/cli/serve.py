@@ -124,8 +124,18 @@ def _serve_until_stopped(args, folder: Path, app, loop, stopping: asyncio.Event)
             print(OPEN_WARNING, file=sys.stderr, flush=True)
         for name in args.schedule:
             server.schedules.set_enabled(name, True)
+        try:
+            from ..engine.trigger_link import link_triggers
+
+            for line in link_triggers(folder, args.aws, server.lambda_url, args.retry_delay_scale):
+                print(line, file=sys.stderr, flush=True)
+        except Exception as error:  # noqa: BLE001 - serving goes on; the triggers stay off and say why
+            print(f"lambda-workbench serve: triggers are off: {error}", file=sys.stderr, flush=True)
         print(describe_endpoints(server), flush=True)
         await stopping.wait()
+        from ..engine.trigger_link import unlink_triggers
+
+        unlink_triggers(folder, server.lambda_url)
         dropped = await server.stop()
         note = f"; {dropped} accepted Event call(s) had not finished and were dropped" if dropped else ""
         if server.stopped_calls:

@@ -31,7 +31,14 @@ class RunSource:
     REMOTE = "remote"
     AGENT = "agent"
     """A coding agent, through `lambda-workbench mcp`."""
-    ALL = (WINDOW, CLI, SERVE, TEST, TUNE, REMOTE, AGENT)
+    # An event source of the workspace's local services (a trigger), as the event's own eventSource says it.
+    S3 = "s3"
+    SQS = "sqs"
+    DYNAMODB = "dynamodb"
+    SNS = "sns"
+    EVENTS = "events"
+    TRIGGERS = (S3, SQS, DYNAMODB, SNS, EVENTS)
+    ALL = (WINDOW, CLI, SERVE, TEST, TUNE, REMOTE, AGENT, *TRIGGERS)
 
 
 class EnvironmentState:

@@ -44,6 +44,8 @@ class InvokeOptions:
     client_context: dict | None = None
     head_start: object | None = None
     """A HeadStart (engine/head_start.py) made for this call's config: its environment is adopted."""
+    trace_id: str | None = None
+    """The X-Amzn-Trace-Id a trigger passed on (its Lineage counts a loop's hops); else a new one."""
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ class Invocation(QObject):
         sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
         if announce:
             self.started.emit(cold)
-        sandbox.invoke(InvokeRequest(self.request_id, self.event, new_trace_id(),
+        sandbox.invoke(InvokeRequest(self.request_id, self.event, self.options.trace_id or new_trace_id(),
                                      self.options.client_context))
 
     def _detach(self) -> None:

@@ -91,15 +91,17 @@ class FunctionCaller:
         return found.config if found is not None and found.runnable else None
 
     async def call(self, config: FunctionConfig, event: bytes, client_context: dict | None = None,
-                   on_run: Callable[[Run], None] | None = None) -> CallOutcome | list[RunProblem]:
+                   on_run: Callable[[Run], None] | None = None, source: str = SOURCE,
+                   trace_id: str | None = None) -> CallOutcome | list[RunProblem]:
         """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it.
-        on_run hears of the Run as it starts (to follow a streamed response as it arrives)."""
+        on_run hears of the Run as it starts (to follow a streamed response as it arrives). `source` is
+        "serve", or the event source of a call the services host's triggers made."""
         prepared = prepare_invocation(config, event, "request body")
         if isinstance(prepared, list):
             return prepared
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
-        run = self.session.run(prepared, source=SOURCE, client_context=client_context)
+        run = self.session.run(prepared, source=source, client_context=client_context, trace_id=trace_id)
         if on_run is not None:
             on_run(run)
         run.finished.connect(lambda record: done.done() or done.set_result(record))

@@ -16,6 +16,8 @@ from ..core.lambda_rules.function_documents import function_configuration
 from ..core.lambda_rules.invoke_api_rules import InvokeApiError
 from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
 from ..core.function.served_call import ServedCall
+from ..core.triggers.trigger_model import SOURCES as TRIGGER_SOURCES, TRIGGER_SOURCE_HEADER
+from ..core.vocabulary import RunSource
 from .event_queue import EventQueue
 from .function_caller import FunctionCaller
 from .stream_answers import stream_invoke_response
@@ -176,9 +178,13 @@ class InvokeApi:
                     f"{self.events.max_queued_bytes}: later calls are accepted as it drains)")
             request_id = self.events.submit(config, body, client_context=context)
             return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
+        # The services host's triggers say which event source made the call, so history records it as one.
+        source = request.headers.get(TRIGGER_SOURCE_HEADER)
         if streaming:
             return await stream_invoke_response(request, self.caller, config, body, context, log_type == "Tail")
-        outcome = await self.caller.call(config, body, context)
+        outcome = await self.caller.call(config, body, context,
+                                         source=source if source in TRIGGER_SOURCES else RunSource.SERVE,
+                                         trace_id=request.headers.get("X-Amzn-Trace-Id") if source else None)
         if isinstance(outcome, list):
             # A function Lambda would not have accepted at deploy time (a reserved variable, ...).
             problem = InvokeApiError(400, "InvalidParameterValueException", "; ".join(map(str, outcome)))

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.run_session import RunSession
 from .remote_invoke import invoke_remote, remote_client
+from ..engine.trigger_link import link_triggers, unlink_triggers
 from .server import ServeOptions, ServeServer, exposure_warning
 
 
@@ -34,6 +35,8 @@ class ServeController(QObject):
         self.options = options
         self.server: ServeServer | None = None
         self._busy = False
+        self._triggers_linked = False
+        """The services host calls this server's Invoke API for the workspace's triggers."""
         self.remote_endpoint_url: str | None = None
         """Run on AWS against another endpoint (tests: a serve of our own); None: AWS, or AWS_ENDPOINT_URL_LAMBDA."""
 
@@ -66,12 +69,23 @@ class ServeController(QObject):
         text = f"Invoke API  {server.lambda_url}\nHTTP routes  {server.api_url}\n" + route_lines(server)
         self.serving_changed.emit(True, f"{warning}\n{text}" if warning else text)
         self._list_schedules()
+        try:
+            lines = await asyncio.to_thread(link_triggers, folder, None, server.lambda_url)
+        except Exception as error:  # noqa: BLE001 - serving goes on; the triggers stay off and say why
+            lines = [f"Triggers are off: {error}"]
+        self._triggers_linked = bool(lines)
+        if lines and self.server is server:
+            text += "".join(f"\n{line}" for line in lines)
+            self.serving_changed.emit(True, f"{warning}\n{text}" if warning else text)
 
     async def stop(self) -> None:
         server, self.server = self.server, None
         if server is None:
             self.serving_changed.emit(False, "Not serving.")
             return
+        if self._triggers_linked:
+            self._triggers_linked = False
+            await asyncio.to_thread(unlink_triggers, server.caller.folder, server.lambda_url)
         dropped = await server.stop()
         server.deleteLater()
         note = f" {dropped} accepted Event call(s) had not run and were dropped." if dropped else ""

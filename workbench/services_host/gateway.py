@@ -78,6 +78,7 @@ class Gateway:
             result = self._moto(environ, capture)
             status = int(captured.get("status", "500").split()[0])
             self._record(call, started, status, None)
+            self._host.after_call(call, status, headers, b"", captured.get("headers", []), b"")
             return result
         result = self._moto(environ, capture)
         try:
@@ -101,6 +102,7 @@ class Gateway:
                 with self._lock:
                     self.outbox.append(mail)
         self._record(call, started, status, error)
+        self._host.after_call(call, status, headers, body, response_headers, response)
         start_response(status_line, response_headers)
         return [response]
 

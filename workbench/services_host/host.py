@@ -49,8 +49,11 @@ def _server_class():
 
 
 class ServicesHost:
-    def __init__(self, workspace: Path, region: str, port: int, ses_sandbox: bool) -> None:
+    def __init__(self, workspace: Path, region: str, port: int, ses_sandbox: bool,
+                 invoke_endpoint: str | None = None, async_delay_scale: float = 1.0) -> None:
         self.workspace, self.region, self.port, self.ses_sandbox = workspace, region, port, ses_sandbox
+        self.invoke_endpoint, self.async_delay_scale = invoke_endpoint, async_delay_scale
+        self.triggers = None
         self.folder = services_folder(workspace)
         self.snapshot = self.folder / SNAPSHOT_FILE
         self.resources: list[ServiceResource] = []
@@ -90,6 +93,10 @@ class ServicesHost:
             self.gateway.outbox[:] = extra.get("outbox", [])
             self._saved_changes = self.gateway.changes
         threading.Thread(target=self._saver, name="services-saver", daemon=True).start()
+        from .trigger_engine import TriggerEngine
+
+        self.triggers = TriggerEngine(self, self.invoke_endpoint, self.async_delay_scale)
+        self.triggers.start()
 
     def _provision(self, only: ServiceResource | None = None) -> None:
         from .provision import provision
@@ -118,8 +125,13 @@ class ServicesHost:
 
     def stop(self) -> None:
         self._stop.set()
+        if self.triggers is not None:
+            self.triggers.stop()
 
     def shutdown(self) -> None:
+        if self.triggers is not None:
+            self.triggers.stop()
+            self.triggers.join()
         try:
             self.save()
         finally:
@@ -127,6 +139,11 @@ class ServicesHost:
             self.server.server_close()
 
     # --- Used by the gateway
+
+    def after_call(self, call, status: int, headers: dict, body: bytes, response_headers, response: bytes) -> None:
+        """Every SDK call that reached moto: the push triggers (S3, SNS, EventBridge) look for their events."""
+        if self.triggers is not None:
+            self.triggers.push.after_call(call, status, headers, body, response_headers, response)
 
     def verify_sender(self, sender: str, region: str) -> None:
         from moto.ses.models import ses_backends
@@ -193,6 +210,10 @@ class ServicesHost:
         if method == "POST" and action == "save":
             self.save()
             return {"saved": str(self.snapshot)}
+        if action == "triggers" or action.startswith("triggers/"):
+            if self.triggers is None:
+                raise KeyError("the triggers are not started yet")
+            return self.triggers.control(method, action, query, request)
         if method == "POST" and action == "stop":
             self.stop()
             return {"stopping": True}
@@ -204,6 +225,10 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workspace", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--region")
+    parser.add_argument("--invoke-endpoint", help="the Lambda Invoke API that triggered calls go to (else one "
+                                                  "registers with POST /_workbench/triggers/invoker)")
+    parser.add_argument("--async-delay-scale", type=float, default=1.0,
+                        help="shrink Lambda's asynchronous retry delays (tests)")
     return parser.parse_args(argv)
 
 
@@ -230,7 +255,8 @@ def main(argv: list[str]) -> int:
         print("services host: already running for this workspace", file=sys.stderr)
         return EXIT_ALREADY_RUNNING
     region = args.region or load_aws_settings(workspace).region or DEFAULT_REGION
-    host = ServicesHost(workspace, region, args.port, settings.ses_sandbox)
+    host = ServicesHost(workspace, region, args.port, settings.ses_sandbox, args.invoke_endpoint,
+                        args.async_delay_scale)
     try:
         host.bind()
     except (OSError, SystemExit) as error:  # werkzeug exits when the port is in use

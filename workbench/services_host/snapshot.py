@@ -50,6 +50,10 @@ class _BackendPickler(pickle.Pickler):
         kind = type(obj)
         if kind is _RLOCK_TYPE:
             return threading.RLock, ()
+        if kind is threading.Condition:
+            # A queue's condition pickled while a receive long-polls holds that waiter's lock: restored, the
+            # stale waiter would be "notified" and the next long poll waits its whole time out.
+            return threading.Condition, ()
         if kind is _thread.LockType:
             return threading.Lock, ()
         if isinstance(obj, defaultdict):

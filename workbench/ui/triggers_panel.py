@@ -1,0 +1,179 @@
+"""The Triggers panel: each trigger of the workspace with its live state (idle, waiting, running, blocked with
+its reason, paused), and what fired, what did not and why, newest first, with each record's fate."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+MAX_ENTRIES = 1000
+TRIGGER_COLUMNS = ("Trigger", "Source", "Resource", "State")
+ENTRY_COLUMNS = ("Time", "Trigger", "What", "Records")
+_ATTENTION = {"blocked": QColor("#c62828"), "discarded": QColor("#c62828"), "loop stopped": QColor("#c62828"),
+              "error": QColor("#c62828"), "not fired": QColor("#8d6e00"), "paused": QColor("#8d6e00")}
+NOTE_ROLE = Qt.ItemDataRole.UserRole
+
+
+class TriggersPanel(QWidget):
+    sig_pause_requested = Signal(str, bool)
+    """trigger ("Function.Event"), paused: stop (True) or resume (False) that trigger."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("triggers_panel")
+        self.status = QLabel("No triggers yet.", self)
+        self.status.setWordWrap(True)
+        self.pause_button = QPushButton("Pause", self)
+        self.pause_button.setToolTip("Stop the selected trigger firing (its events wait), or let it fire again")
+        self.pause_button.setEnabled(False)
+        self.pause_button.clicked.connect(self._toggle_pause)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.triggers = self._table(TRIGGER_COLUMNS, stretch=3)
+        self.triggers.itemSelectionChanged.connect(self._on_trigger_selected)
+        self.entries = self._table(ENTRY_COLUMNS, stretch=2)
+        self.entries.itemSelectionChanged.connect(self._show_entry)
+        # The whole story of the selected firing: its outcome, and each record's fate with the reason.
+        self.detail = QLabel("", self)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.triggers)
+        split.addWidget(self.entries)
+        split.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.detail)
+        self._states: dict[str, dict] = {}
+
+    def _table(self, columns: tuple[str, ...], stretch: int) -> QTableWidget:
+        table = QTableWidget(0, len(columns), self)
+        table.setHorizontalHeaderLabels(columns)
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setWordWrap(False)
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = table.horizontalHeader()
+        for column in range(len(columns)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    # --- What the host reports -----------------------------------------------------------------
+
+    @Slot(dict)
+    def show_snapshot(self, snapshot: dict) -> None:
+        """The host's /_workbench/triggers answer: states replace the table, entries are added on top."""
+        selected = self.selected_trigger()
+        triggers = snapshot.get("triggers", [])
+        self._states = {t["trigger"]: t for t in triggers}
+        self.triggers.setRowCount(len(triggers))
+        for row, trigger in enumerate(triggers):
+            state, why = _state_text(trigger)
+            cells = (trigger["trigger"], trigger.get("source", ""), trigger.get("resource", ""), state)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(why or text)
+                colour = _ATTENTION.get(trigger.get("state", "")) or _ATTENTION.get("paused" if trigger.get("paused")
+                                                                                      else "")
+                if column == 3 and colour is not None:
+                    item.setForeground(colour)
+                self.triggers.setItem(row, column, item)
+            if trigger["trigger"] == selected:
+                self.triggers.selectRow(row)
+        for entry in snapshot.get("entries", []):
+            self.add_entry(entry)
+        problems = snapshot.get("problems", [])
+        invoker = snapshot.get("invoker")
+        words = [f"{len(triggers)} trigger{'s' if len(triggers) != 1 else ''}"]
+        words.append("live" if invoker else "waiting: nothing that runs functions is connected (serve the workspace)")
+        if problems:
+            words.append(f"{len(problems)} configuration problem{'s' if len(problems) != 1 else ''}: "
+                         + "; ".join(problems[:3]))
+        self.status.setText(", ".join(words[:2]) + (". " + words[2] if len(words) > 2 else "."))
+        self._on_trigger_selected()
+
+    @Slot(str)
+    def show_unavailable(self, why: str) -> None:
+        self.status.setText(why)
+
+    def add_entry(self, entry: dict) -> None:
+        self.entries.insertRow(0)
+        records = entry.get("records") or []
+        fates: dict[str, int] = {}
+        for record in records:
+            fates[record["fate"]] = fates.get(record["fate"], 0) + 1
+        summary = ", ".join(f"{count} {fate}" for fate, count in fates.items())
+        what = entry["kind"] if not entry.get("detail") else f"{entry['kind']}: {entry['detail']}"
+        cells = (time.strftime("%H:%M:%S", time.localtime(entry["time"])), entry["trigger"], what, summary)
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(NOTE_ROLE, entry)
+            item.setToolTip(what)
+            colour = _ATTENTION.get(entry["kind"]) or (_ATTENTION["error"] if entry.get("outcome") == "failure"
+                                                       else None)
+            if colour is not None and column == 2:
+                item.setForeground(colour)
+            self.entries.setItem(0, column, item)
+        while self.entries.rowCount() > MAX_ENTRIES:
+            self.entries.removeRow(self.entries.rowCount() - 1)
+
+    # --- Selection -----------------------------------------------------------------------------
+
+    def selected_trigger(self) -> str | None:
+        rows = self.triggers.selectionModel().selectedRows()
+        return self.triggers.item(rows[0].row(), 0).text() if rows else None
+
+    def _on_trigger_selected(self) -> None:
+        name = self.selected_trigger()
+        self.pause_button.setEnabled(name is not None)
+        paused = bool(name and self._states.get(name, {}).get("paused"))
+        self.pause_button.setText("Resume" if paused else "Pause")
+
+    def _toggle_pause(self) -> None:
+        name = self.selected_trigger()
+        if name is not None:
+            self.sig_pause_requested.emit(name, not self._states.get(name, {}).get("paused", False))
+
+    def _show_entry(self) -> None:
+        rows = self.entries.selectionModel().selectedRows()
+        if not rows:
+            return
+        entry = self.entries.item(rows[0].row(), 0).data(NOTE_ROLE)
+        lines = [f"{entry['trigger']} — {entry['kind']}" + (f": {entry['detail']}" if entry.get("detail") else "")]
+        if entry.get("requestId"):
+            lines.append(f"RequestId {entry['requestId']}")
+        for record in (entry.get("records") or [])[:20]:
+            when = f" at {time.strftime('%H:%M:%S', time.localtime(record['visibleAt']))}" \
+                if record.get("visibleAt") else ""
+            why = f" — {record['why']}" if record.get("why") else ""
+            lines.append(f"{record['id']}: {record['fate']}{when}{why}")
+        self.detail.setText("\n".join(lines))
+
+    def row_texts(self, table: QTableWidget) -> list[list[str]]:
+        return [[table.item(row, column).text() for column in range(table.columnCount())]
+                for row in range(table.rowCount())]
+
+
+def _state_text(trigger: dict) -> tuple[str, str]:
+    if trigger.get("paused"):
+        return "paused", ("Paused: queue messages and stream records wait; S3, SNS and EventBridge events "
+                          "are not sent to it")
+    if not trigger.get("enabled", True):
+        return "disabled", "Enabled: false in the configuration"
+    state = trigger.get("state", "idle")
+    why = trigger.get("why", "")
+    if trigger.get("waiting"):
+        state = f"{state}, {trigger['waiting']} waiting"
+    return (f"{state}: {why}" if why else state), why
