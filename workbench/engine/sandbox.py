@@ -20,11 +20,13 @@ from ..core.text.line_splitter import LineSplitter
 from ..core.lambda_rules.log_lines import end_line, init_report_line, report_line, start_line
 from ..core.logging_config.platform_records import PlatformLog
 from ..core.child.runtime_launch import LaunchCommand
+from ..core.debugging.debug_model import DEBUG_HEADER
 from .deadline import Deadline
 from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
 from .invoke_request import InvokeRequest, PendingInvoke, lambda_headers
 from .runtime_process import RuntimeProcess
+from .sandbox_debug import SandboxDebug
 from ..core.vocabulary import EnvironmentState, ErrorType
 
 LOG_FLUSH_MS = 30
@@ -45,8 +47,9 @@ class Sandbox(QObject):
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
                  runtime_dir: str, parent: QObject | None = None, init_phase: str = "init",
-                 launch: EnvironmentLaunch | None = None) -> None:
-        """launch: the environment's start, when it was made (and maybe its runtime started) ahead."""
+                 launch: EnvironmentLaunch | None = None, debug=None) -> None:
+        """launch: the environment's start, when it was made (and maybe its runtime started) ahead.
+        debug: a DebugRequest when the environment starts under the debugger (init breakpoints stop)."""
         super().__init__(parent)
         self.config = config
         # "init": a normal init. "invoke": Lambda's retry of a failed init inside the first call (a
@@ -74,6 +77,8 @@ class Sandbox(QObject):
         self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
         self._deadline = Deadline(self)
         self._deadline.expired.connect(self._on_deadline)
+        self.debug = SandboxDebug(config, runtime_dir, self._deadline, self._server, self)
+        self._debug_launch = debug if self.debug.supported else None
         self._memory_timer = QTimer(self, interval=MEMORY_POLL_MS, timeout=self._check_memory)
         self._started_at = 0.0
         self._init_ms: float | None = None
@@ -87,27 +92,20 @@ class Sandbox(QObject):
         self._planned_end: tuple[Status, bytes, str] | None = None
         self._runtime_waiting = False
         self._frozen = False
+        # Set when a call thawed the environment: what its threads write from then on is the call's (after
+        # START), as on Lambda; those lines are held in _held_lines and emitted right after START.
         self._start_before_output = False
-        """Set when a call thawed the environment: what its threads write from then on is the call's (after
-        START), as on Lambda, where a thawed thread's first line lands in the call that woke it."""
         self._held_lines: list[str] = []
-        """Lines read while _start_before_output, emitted right after START."""
         self._exec_failure: str | None = None
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
 
-    @property
-    def runtime_api(self) -> str:
-        return self._server.address
+    runtime_api = property(lambda self: self._server.address)
 
-    @property
-    def access_key(self) -> str | None:
-        """The AWS access key the environment's runtime was given (its own key in local mode)."""
-        return self._launch.variables.get("AWS_ACCESS_KEY_ID")
+    # The AWS access key the environment's runtime was given (its own key in local mode).
+    access_key = property(lambda self: self._launch.variables.get("AWS_ACCESS_KEY_ID"))
 
-    @property
-    def busy(self) -> bool:
-        return self._request is not None
+    busy = property(lambda self: self._request is not None)
 
     def owns_peer(self, pid: int) -> bool:
         """Whether process pid belongs to this environment (the Runtime API answers only those).
@@ -123,6 +121,8 @@ class Sandbox(QObject):
         if self._group.warning:
             self._queue_lines([self._group.warning])
         launch = self._launch
+        if self._debug_launch is not None and not launch.spawned:
+            launch.variables.update(self.debug.launch_variables(self._debug_launch))
         if not launch.spawned:
             try:
                 launch.spawn()
@@ -138,6 +138,8 @@ class Sandbox(QObject):
         init_limit_s = INIT_LIMIT_S if self.init_phase == "init" else float(self.config.timeout_s)
         elapsed_ms = (time.monotonic() - self._started_at) * 1000
         self._deadline.start(max(0, int(init_limit_s * 1000 - elapsed_ms)))
+        if self._debug_launch is not None:
+            self.debug.attach(self._debug_launch)
         if self.init_phase == "invoke":
             self._group.init_done()
         self._memory_timer.start()
@@ -160,8 +162,7 @@ class Sandbox(QObject):
         # asks, and one that exits after its last response never gets it.
 
     def _freeze(self) -> None:
-        """Between calls Lambda freezes the environment: timers, threads and daemons the handler left
-        running wait for the next call instead of running (and spending CPU) in between."""
+        """Between calls Lambda freezes the environment: what the handler left running waits."""
         if self._runtime_running():
             self._group.freeze()
             self._frozen = True
@@ -205,8 +206,14 @@ class Sandbox(QObject):
         deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
         headers = lambda_headers(request.request_id, deadline_epoch_ms, self.config.function_arn,
                                  request.trace_id, client_context=request.client_context)
+        debugged = request.debug is not None and self.debug.supported
+        if debugged:
+            headers += ((DEBUG_HEADER, self.debug.call_header(request.debug)),)
         self._dispatched_at = time.monotonic()
         self._deadline.start(timeout_ms)
+        if debugged:
+            self.debug.call_started(deadline_epoch_ms, timeout_ms)
+            self.debug.attach(request.debug)
         self._memory_timer.start()
         self._server.dispatch(PendingInvoke(request.request_id, request.event, headers))
 
@@ -217,6 +224,8 @@ class Sandbox(QObject):
         if request is None:
             return
         self._deadline.stop()
+        paused_ms = self.debug.paused_ms(ended_at)
+        self.debug.call_ended()  # detached before the freeze, so the runtime takes the detach in
         self._check_memory()
         if self.state != EnvironmentState.DEAD:
             self._memory_timer.stop()
@@ -226,7 +235,7 @@ class Sandbox(QObject):
         if timed_out:
             duration_ms = self.config.timeout_s * 1000.0
         elif self._dispatched_at:
-            duration_ms = max(ended_at - self._dispatched_at, 0.0) * 1000
+            duration_ms = max((ended_at - self._dispatched_at) * 1000 - paused_ms, 0.0)
             if self.init_phase == "invoke" and not self._init_reported:
                 duration_ms += self._init_ms or 0.0
         else:
@@ -245,7 +254,7 @@ class Sandbox(QObject):
             init_duration_ms=init_ms, memory_size_mb=self.config.memory_mb, max_memory_used_mb=memory_mb,
             architecture=self.config.architecture,
             cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture),
-            containment=self.containment)
+            containment=self.containment, paused_ms=paused_ms)
         self._emit_lines(self._platform.end(result))
         self._request = None
         self._dispatched_at = 0.0
@@ -279,7 +288,7 @@ class Sandbox(QObject):
             return
         self._runtime_waiting = True
         if self._init_ms is None:
-            self._init_ms = (at - self._started_at) * 1000
+            self._init_ms = (at - self._started_at) * 1000 - self.debug.paused_ms(at)
             self._deadline.stop()
             self._group.init_done()
             self._set_state(EnvironmentState.READY)
@@ -347,6 +356,7 @@ class Sandbox(QObject):
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
+        self.debug.shutdown()
         if pid:
             self._group.kill(runtime_alive=True)
         elif self._request is not None and not self._runtime_running():
@@ -354,8 +364,7 @@ class Sandbox(QObject):
 
     # --- Process events ------------------------------------------------------------------------
 
-    def _runtime_running(self) -> bool:
-        return self._process is not None and self._process.running
+    _runtime_running = lambda self: self._process is not None and self._process.running  # noqa: E731
 
     @Slot(object, object)
     def _on_process_exited(self, exit_code: int | None, signal_number: int | None) -> None:
@@ -369,6 +378,7 @@ class Sandbox(QObject):
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
+        self.debug.shutdown()
         if not was_dead and self._group.out_of_memory():
             # The kernel killed the runtime (or one of its processes) at the group's memory limit.
             self._planned_end = self._planned_end or (Status.ERROR, lambda_errors.out_of_memory_payload(
@@ -431,8 +441,7 @@ class Sandbox(QObject):
         self._emit_lines(self._platform.init_report((now - self._started_at) * 1000, self.init_phase, status,
                                                     error_type))
 
-    def _release_group(self, tries: int = 20) -> None:
-        """Remove the cgroup once its killed processes have left it (they take a moment to exit)."""
+    def _release_group(self, tries: int = 20) -> None:  # once its killed processes have left it
         if not self._group.release() and tries:
             QTimer.singleShot(50, self, lambda: self._release_group(tries - 1))
 

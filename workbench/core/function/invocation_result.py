@@ -36,6 +36,8 @@ class InvocationResult:
     cost_usd: float = 0.0
     # What held the environment and what CPU it had (None for a call that never reached one).
     containment: Containment | None = None
+    paused_ms: float = 0.0
+    """Time a debugged call spent stopped (at a breakpoint, after a step), left out of duration_ms."""
 
     @property
     def succeeded(self) -> bool:
