@@ -45,6 +45,9 @@ class SandboxDebug(QObject):
         self.port: int | None = None
         """The port the runtime's debugger listens on, once it was asked to (it keeps it while it lives)."""
         self.external = False
+        self.proxy = None
+        """An IDE's connection (engine/dap_proxy.py), for a Python environment debugged from an IDE."""
+        self._ide_ready = False
         self._clock_file = ""
         self._deadline_epoch_ms = 0
         self._timeout_ms = 0
@@ -68,8 +71,19 @@ class SandboxDebug(QObject):
         from .dap_session import debugpy_folder, free_loopback_port
 
         if self.port is None:
-            self.port = request.port or free_loopback_port()
             self.external = request.port is not None
+            if self.external and self.family == "python":
+                # The IDE connects to its port through the workbench, which sees when the program stops.
+                from .dap_proxy import DapProxy
+
+                self.port = free_loopback_port()
+                self.proxy = DapProxy(request.port, self.port, self)
+                self.proxy.sig_ready.connect(self._on_ide_ready)
+                self.proxy.sig_stopped.connect(self.pause)
+                self.proxy.sig_continued.connect(self.resume)
+                self.proxy.sig_ended.connect(self._on_ended)
+            else:
+                self.port = request.port or free_loopback_port()
         if not self._clock_file:
             handle, self._clock_file = tempfile.mkstemp(prefix="lambda-workbench-clock-")
             os.close(handle)
@@ -78,9 +92,11 @@ class SandboxDebug(QObject):
     def attach(self, request: DebugRequest) -> None:
         """The workbench's own debugger attaches (for an IDE's, it waits on the port instead). The clock is
         paused until the session is configured: attaching is not the handler's running time."""
-        self.pause()
         if request.port is not None:
+            if self.proxy is not None and not self._ide_ready:
+                self.pause()  # until the IDE has attached and configured
             return
+        self.pause()
         if self.session is not None and not self.session.ended:
             self.session.set_breakpoints(request.breakpoints)
             self.resume()
@@ -158,6 +174,10 @@ class SandboxDebug(QObject):
             session.close(wait_ms=DETACH_WAIT_MS)
         self._timeout_ms = 0
 
+    def _on_ide_ready(self) -> None:
+        self._ide_ready = True
+        self.resume()
+
     def _on_ended(self, _why: str) -> None:
         # A debugger gone (closed, or its connection lost) leaves the program running.
         self.resume()
@@ -166,6 +186,8 @@ class SandboxDebug(QObject):
         session, self.session = self.session, None
         if session is not None:
             session.close()
+        if self.proxy is not None:
+            self.proxy.close()
         if self._clock_file:
             try:
                 os.unlink(self._clock_file)
