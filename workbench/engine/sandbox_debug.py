@@ -48,6 +48,7 @@ class SandboxDebug(QObject):
         self.proxy = None
         """An IDE's connection (engine/dap_proxy.py), for a Python environment debugged from an IDE."""
         self._ide_ready = False
+        self._ide_seen = False
         self._clock_file = ""
         self._deadline_epoch_ms = 0
         self._timeout_ms = 0
@@ -63,9 +64,13 @@ class SandboxDebug(QObject):
         """Variables for an environment started to be debugged: its debugger loads before init."""
         return {DEBUG_VARIABLE: self._spec(request).to_json()}
 
-    def call_header(self, request: DebugRequest) -> str | None:
-        """The header that asks a warm runtime to attach its debugger (None: it already listens)."""
-        return self._spec(request).to_json()
+    def call_header(self, request: DebugRequest) -> str:
+        """The header that asks a warm runtime to attach its debugger, or to run on when one is attached
+        (the workbench's since the environment's start, or an IDE's that stays across calls)."""
+        attached = (self.session is not None and not self.session.ended) or (self.external and self._ide_seen)
+        spec = self._spec(request)
+        self._ide_seen = self.external
+        return RuntimeDebugSpec(spec.port, spec.debugger_path, spec.clock_file, wait=not attached).to_json()
 
     def _spec(self, request: DebugRequest) -> RuntimeDebugSpec:
         from .dap_session import debugpy_folder, free_loopback_port

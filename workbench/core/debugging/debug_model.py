@@ -42,9 +42,13 @@ class RuntimeDebugSpec:
     port: int
     debugger_path: str = ""
     clock_file: str = ""
+    wait: bool = True
+    """Wait for a debugger to attach; False when one already is (Node's inspector would wait for a second
+    Runtime.runIfWaitingForDebugger)."""
 
     def to_json(self) -> str:
-        return json.dumps({"port": self.port, "path": self.debugger_path, "clock": self.clock_file})
+        return json.dumps({"port": self.port, "path": self.debugger_path, "clock": self.clock_file,
+                           "wait": self.wait})
 
 
 def clock_note(deadline_epoch_ms: int | None = None, remaining_ms: int | None = None) -> str:

@@ -10,6 +10,7 @@ import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
 import { installAwsLambdaGlobal } from './response-stream.mjs';
 import * as nodeModule from 'node:module';
+import { attachOnDebuggedCalls, debugFromEnvironment } from './debugger.mjs';
 
 // ES-module imports of packages in NODE_PATH (layers, the SDK, the dependency cache), as Lambda's runtime
 // resolves them; plain node searches NODE_PATH only for require(). module.register: Node 18.19 / 20.6 on.
@@ -53,6 +54,8 @@ process.on('unhandledRejection', (reason, promise) => {
   logError('Unhandled Promise Rejection', error);
   reportAndExit(error, 128);
 });
+attachOnDebuggedCalls(client);
+debugFromEnvironment();
 beforeExit.reset();
 process.on('beforeExit', beforeExit.invoke);
 

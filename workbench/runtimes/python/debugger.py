@@ -49,7 +49,8 @@ def attach(text):
         finally:
             os.environ.pop("PYDEVD_DISABLE_FILE_VALIDATION", None)
         _debugpy = debugpy
-    _debugpy.wait_for_client()
+    if spec.get("wait", True):
+        _debugpy.wait_for_client()
 
 
 def clock_file(text):
