@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
     def show_remote_record(self, record) -> None:
         """A run on AWS: its log tail, response and REPORT figures, shown as a local run's are."""
         self.panels.show_remote(record)
-        self.status.progress(finished_words(record.function, record.result, where=" on AWS"))
+        self.status.progress(finished_words(record.function, record.result, where=f" on AWS ({record.config.region})"))
 
     @Slot(object)
     def _run_again(self, prepared) -> None:
