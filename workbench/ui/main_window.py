@@ -475,12 +475,8 @@ class MainWindow(QMainWindow):
         return answer == DISCARD or (answer == SAVE and self._save_before_close())
 
     def _save_before_close(self) -> bool:
-        if not self.save_all():
-            return False
-        if self.event_editor.is_modified():
-            self.status.say("The event has no preset yet: use Save As… or Discard.")
-            return False
-        return True
+        # An unnamed event is named first (asked), never dropped; each refusal says why in the status bar.
+        return self.save_all() and self.presets.save_or_name()
 
     def restore_window(self) -> None:
         """The size, docks and splitters as the user left them."""
