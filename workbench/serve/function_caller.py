@@ -8,6 +8,7 @@ the next call (a cold start, as after a deploy); code edits are the engine's to 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -91,12 +92,15 @@ class FunctionCaller:
         return found.config if found is not None and found.runnable else None
 
     async def call(self, config: FunctionConfig, event: bytes, client_context: dict | None = None,
-                   on_run: Callable[[Run], None] | None = None) -> CallOutcome | list[RunProblem]:
+                   on_run: Callable[[Run], None] | None = None,
+                   origin: str | None = None) -> CallOutcome | list[RunProblem]:
         """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it.
-        on_run hears of the Run as it starts (to follow a streamed response as it arrives)."""
+        on_run hears of the Run as it starts (to follow a streamed response as it arrives); `origin` says
+        who called, for History (core/provenance/run_origin.py)."""
         prepared = prepare_invocation(config, event, "request body")
         if isinstance(prepared, list):
             return prepared
+        prepared = dataclasses.replace(prepared, origin=origin)
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
         run = self.session.run(prepared, source=SOURCE, client_context=client_context)
