@@ -74,7 +74,7 @@ class RunSummary:
             "durationMs": self.duration_ms, "billedDurationMs": self.billed_duration_ms,
             "initDurationMs": self.init_duration_ms, "memorySizeMB": self.memory_size_mb,
             "maxMemoryUsedMB": self.max_memory_used_mb, "costUSD": self.cost_usd, "coldStart": self.cold,
-            "coldReason": self.cold_reason,
+            "coldReason": self.cold_reason, "origin": self.origin, "sweep": self.sweep,
         }
 
 
