@@ -44,7 +44,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, workspace: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About Lambda Workbench")
-        rows = "".join(f"<tr><td><b>{escape(what)}</b>&nbsp;&nbsp;</td><td>{escape(where)}"
+        rows = "".join(f"<tr><td nowrap><b>{escape(what)}</b>&nbsp;&nbsp;</td><td>{escape(where)}"
                        + ("" if exists else " <i>(not created yet)</i>") + "</td></tr>"
                        for what, where, exists in storage_places(workspace))
         self.text = QLabel(
@@ -56,6 +56,10 @@ class AboutDialog(QDialog):
         self.text.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        # Wide enough for a label and a usual path on one line each (never wider than the screen).
+        wanted = self.fontMetrics().averageCharWidth() * 110
+        screen = self.screen().availableGeometry().width() if self.screen() else wanted
+        self.setMinimumWidth(min(wanted, int(screen * 0.9)))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
