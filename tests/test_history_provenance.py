@@ -49,7 +49,7 @@ def test_a_sweep_is_one_row_in_the_list_and_out_of_the_charts(tmp_path):
     assert store.count("OrderConfirmation", "error", sweeps=SWEEPS_GROUPED) == 1
     brief = store.sweep_briefs(["sweep-1"])["sweep-1"]
     assert (brief.calls, brief.failed, brief.sizes, brief.smallest_mb, brief.largest_mb) == (6, 1, 3, 128, 1024)
-    assert brief.label == "(sweep) 6 calls, 3 sizes 128–1024 MB" and brief.status == "1 of 6 failed"
+    assert brief.label == "(sweep) 6 calls" and brief.memory == "128–1024 MB" and brief.status == "1 of 6 failed"
     store.close()
 
 

@@ -24,7 +24,7 @@ def _texts(model, column):
 
 def test_a_sweep_is_one_row_in_history_and_out_of_the_charts(qtbot, make_window, workspace):
     """Two runs of the preset, then Tune Memory at 128 and 256 MB, 2 calls each: History lists 3 rows (the
-    sweep as "(sweep) 4 calls, 2 sizes 128–256 MB"), the charts show the 2 runs; Sweep calls lists and charts
+    sweep as "(sweep) 4 calls" at "128–256 MB"), the charts show the 2 runs; Sweep calls lists and charts
     all 6."""
     window = make_window(workspace)
     preset = window.presets.current.name
@@ -37,11 +37,13 @@ def test_a_sweep_is_one_row_in_history_and_out_of_the_charts(qtbot, make_window,
     with qtbot.waitSignal(view.sig_finished, timeout=TIMEOUT_MS):
         view.start_button.click()
     panel = window.history.panel
-    sweep = "(sweep) 4 calls, 2 sizes 128–256 MB"
+    sweep = "(sweep) 4 calls"
     # Until the history has all four calls (written on its own thread), the row counts fewer.
     qtbot.waitUntil(lambda: _texts(panel.model, CALLER)[:1] == [sweep], timeout=5000)
     captions = _texts(panel.model, CALLER)
     assert panel.model.total() == 3
+    memory = COLUMNS.index(next(c for c in COLUMNS if c[0] == "Max Memory"))
+    assert panel.model.data(panel.model.index(0, memory)) == "128–256 MB"
     assert captions[1:] == [preset, preset]
     assert "One memory sweep: 4 calls" in panel.model.data(panel.model.index(0, CALLER), Qt.ItemDataRole.ToolTipRole)
     charts = window.history.show_charts()
@@ -51,7 +53,9 @@ def test_a_sweep_is_one_row_in_history_and_out_of_the_charts(qtbot, make_window,
     assert panel.model.total() == 6 and _texts(panel.model, CALLER)[:4] == [preset] * 4
     assert len(charts.data().run_ids) == 6
     panel.sweep_calls.setChecked(False)
-    assert panel.model.total() == 3 and len(charts.data().run_ids) == 2
+    assert panel.model.total() == 3
+    memory = COLUMNS.index(next(c for c in COLUMNS if c[0] == "Max Memory"))
+    assert panel.model.data(panel.model.index(0, memory)) == "128–256 MB" and len(charts.data().run_ids) == 2
 
 
 def _post(base, path, body):

@@ -32,10 +32,9 @@ class SweepBrief:
 
     @property
     def label(self) -> str:
-        """The Preset column's words: "(sweep) 12 calls, 4 sizes 128–3008 MB"."""
-        sizes = (f"{self.sizes} sizes {self.smallest_mb}–{self.largest_mb} MB" if self.sizes > 1
-                 else f"{self.smallest_mb} MB")
-        return f"(sweep) {self.calls} call{'' if self.calls == 1 else 's'}, {sizes}"
+        """The Preset column's words, short enough for its width at 1024 pixels: "(sweep) 12 calls" (the sizes
+        are in the memory column and the tooltip)."""
+        return f"(sweep) {self.calls} call{'' if self.calls == 1 else 's'}"
 
     @property
     def status(self) -> str:
