@@ -98,7 +98,8 @@ class FrontDoor:
             # A RESPONSE_STREAM Function URL: no integration timeout but the function's own.
             answer, request_id = await stream_url_response(request, self.caller, config, payload)
             return answer, config.name, request_id
-        call = asyncio.ensure_future(self.caller.call(config, payload, origin=route_origin(request.method, request.path)))
+        origin = route_origin(request.method, request.path)
+        call = asyncio.ensure_future(self.caller.call(config, payload, origin=origin))
         limit = INTEGRATION_TIMEOUT_S.get(route.kind)
         done, _ = await asyncio.wait({call}, timeout=limit)
         if not done:
