@@ -409,6 +409,71 @@ def scene_aws_s3(window) -> QWidget:
     return window
 
 
+def _history_shown(window) -> None:
+    window.history.show()
+    window.history.raise_()
+    window.history.tabs.setCurrentWidget(window.history.panel)
+    _wait(1200)  # the dock polls the store each second
+    window.history.refresh()
+
+
+def scene_history_sweep(window) -> QWidget:
+    """History after two runs and a memory sweep (128 and 512 MB, 2 calls each): the sweep is one row."""
+    _run(window)
+    _run(window)
+    view = window.tune_memory()
+    view.sizes_field.setText("128,512")
+    view.runs_field.setValue(2)
+    loop = QEventLoop()
+    view.sig_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
+    QTimer.singleShot(100, view.start)
+    QTimer.singleShot(60000, loop.quit)
+    loop.exec()
+    view.close()
+    _history_shown(window)
+    return window
+
+
+def scene_history_callers(window) -> QWidget:
+    """History after served calls: POST /orders and a call through the Invoke API, each named as its caller."""
+    scene_serve(window)
+    _history_shown(window)
+    return window
+
+
+def scene_no_credentials(window) -> QWidget:
+    """A handler that imports boto3, and no AWS credentials anywhere: the warning's short lines in the log."""
+    # The environment the engine hands its functions (this window's only; later scenes keep the real one).
+    host_env = window.session.engine._host_env
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        host_env.pop(name, None)
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-no-aws-"))
+    host_env["AWS_SHARED_CREDENTIALS_FILE"] = host_env["AWS_CONFIG_FILE"] = str(scratch / "none")
+    handler = window.tabs.current_path()
+    handler.write_text("import boto3  # noqa: F401\n" + handler.read_text())
+    _wait(400)
+    _run(window)
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    view = window.log_panel.findChild(QPlainTextEdit, "log_view")
+    found = view.document().find("WARNING: no AWS credentials")
+    if not found.isNull():
+        view.verticalScrollBar().setValue(found.block().firstLineNumber())
+    return window
+
+
+def scene_frame_column(window) -> QWidget:
+    """A one-line Node.js handler that throws at column 110: the editor scrolled to the raising column."""
+    handler = window.workspace.folder / "order_confirmation_node" / "index.mjs"
+    prefix = ("export const handler = async (event) => { const items = event.items || []; "
+              "const count = items.length; ")
+    handler.write_text(prefix + "throw new Error('no items in the order: ' + count) };\n")
+    window.toolbar.function_combo.setCurrentText("OrderConfirmationNode")
+    _wait(300)
+    _run(window)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 
@@ -424,7 +489,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     for scene in args.scene or sorted(SCENES):
         for theme in args.theme or ["light", "dark"]:
-            for size in args.size or ["1024x700", "1400x880"]:
+            for size in args.size or ["1024x700", "1600x1000"]:
                 width, height = (int(n) for n in size.split("x"))
                 scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
                 settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)

@@ -371,7 +371,7 @@ class EnvironmentPlanner:
         variables += list(endpoint_variables(self.endpoints))
         notices = list(plan.notices)
         if access.warning and plan.uses_sdk:
-            notices.append(access.warning)
+            notices.extend(access.warning.splitlines())
         return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
                                    tuple(variables), tuple(notices), access.secrets, java_runtime)
 

@@ -106,7 +106,7 @@ class Run(QObject):
             code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset,
             environment_key=invocation.environment.key if invocation.environment is not None else None,
             secrets=invocation.environment.secrets if invocation.environment is not None else (),
-            aws_calls=aws_calls)
+            aws_calls=aws_calls, origin=self.prepared.origin, sweep=self.prepared.sweep)
         self.run_id = self._session._record(self.record)
         self.finished.emit(self.record)
         self._session._run_done(self)

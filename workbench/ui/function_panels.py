@@ -72,7 +72,8 @@ class FunctionPanels(QObject):
 
     def show_remote(self, record) -> None:
         """A run on AWS (a RunRecord): its log tail in its function's log, its result as the latest."""
-        self._log.append_to(record.function, [f"--- {record.function} on AWS ---", *record.log])
+        self._log.append_to(record.function,
+                            [f"--- {record.function} on AWS ({record.config.region}) ---", *record.log])
         self.remember(record.function, record.result)
         self._response.show_result(record.result)
         self._summary.show_result(record.result, record.log)

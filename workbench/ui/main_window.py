@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
     def show_remote_record(self, record) -> None:
         """A run on AWS: its log tail, response and REPORT figures, shown as a local run's are."""
         self.panels.show_remote(record)
-        self.status.progress(finished_words(record.function, record.result, where=" on AWS"))
+        self.status.progress(finished_words(record.function, record.result, where=f" on AWS ({record.config.region})"))
 
     @Slot(object)
     def _run_again(self, prepared) -> None:
@@ -479,12 +479,8 @@ class MainWindow(QMainWindow):
         return answer == DISCARD or (answer == SAVE and self._save_before_close())
 
     def _save_before_close(self) -> bool:
-        if not self.save_all():
-            return False
-        if self.event_editor.is_modified():
-            self.status.say("The event has no preset yet: use Save As… or Discard.")
-            return False
-        return True
+        # An unnamed event is named first (asked), never dropped; each refusal says why in the status bar.
+        return self.save_all() and self.presets.save_or_name()
 
     def restore_window(self) -> None:
         """The size, docks and splitters as the user left them."""

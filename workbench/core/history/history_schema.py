@@ -72,8 +72,17 @@ ALTER TABLE run_details ADD COLUMN stream TEXT;
 ALTER TABLE run_details ADD COLUMN stream_body BLOB;
 """
 
+# Where a call without a preset came from, in words (`POST /orders`, `Invoke API · Boto3/1.35.0`, `schedule
+# Nightly`), and the sweep a run belonged to (one id for every call of one memory sweep), so History shows a
+# sweep as one row and its charts leave sweeps out unless asked.
+_V4 = """
+ALTER TABLE runs ADD COLUMN origin TEXT;
+ALTER TABLE runs ADD COLUMN sweep TEXT;
+CREATE INDEX runs_by_sweep ON runs (sweep, seq);
+"""
+
 # MIGRATIONS[n] takes version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
