@@ -78,6 +78,21 @@ def test_a_java_stack_frame_points_at_its_source(tmp_path):
     assert (path, location.line) == (source.resolve(), 35)
 
 
+def test_the_java_error_mark_takes_the_innermost_workspace_frame(tmp_path):
+    """Java traces list the failing frame first: with two workspace frames, the mark goes to the one that
+    threw (Repository.save), not to the handler that called it; Python's outermost-first rule is kept."""
+    _write(tmp_path, "example/Handlers.java", "class Handlers {}\n")
+    repository = _write(tmp_path, "example/Repository.java", "class Repository {}\n")
+    frames = ["example.Repository.save(Repository.java:12)", "example.Handlers.handle(Handlers.java:30)",
+              "java.base/java.lang.reflect.Method.invoke(Method.java:569)"]
+    path, location = failing_location([*frames, "table missing"], tmp_path)
+    assert (path, location.line) == (repository.resolve(), 12)
+    app = _write(tmp_path, "app.py", "x = 1\n")
+    _write(tmp_path, "lib.py", "y = 1\n")
+    python = [f'  File "{tmp_path}/lib.py", line 3, in save', f'  File "{app}", line 7, in handler']
+    assert failing_location(python[::-1], tmp_path)[1].line == 3
+
+
 def _dependency_jar(tmp_path: Path) -> Path:
     """A real jar, built here offline with the JDK's javac and jar."""
     work = tmp_path / "dependency"
