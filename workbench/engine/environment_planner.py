@@ -358,7 +358,8 @@ class EnvironmentPlanner:
             if not self.local_endpoint:
                 variables = [item for item in variables if item[0] != "AWS_ENDPOINT_URL"]
             return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
-                                       tuple(variables), tuple(notices), tuple(value for _n, value in account))
+                                       tuple(variables), tuple(notices), tuple(value for _n, value in account),
+                                       java_runtime)
         access = resolve_aws_access(self.profile, self.host_env)
         variables += list(access.variables)
         # The region as the user's own tools would pick it (sam local invoke passes its session's): the one
