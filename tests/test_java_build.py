@@ -2,6 +2,7 @@
 changed), a compile error named by file, line and column, a Maven layout with its dependency jars."""
 
 import json
+import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -144,3 +145,55 @@ def test_new_java_function_starter_runs(tmp_path, run):
     assert json.loads(ran.result.payload) in ({"statusCode": 200, "body": "Hello from Lambda!"},
                                               {"body": "Hello from Lambda!", "statusCode": 200})
     assert "Received event with 1 keys" in ran.lines
+
+
+def test_maven_project_asks_maven_offline_then_falls_back_to_lib(tmp_path, run):
+    """`mvn -o dependency:build-classpath` is asked first; where Maven cannot resolve offline (an empty or
+    partial ~/.m2, as on this machine and a fresh CI one) the project runs with its lib/*.jar, and the build
+    log says which and why, in Maven's own words. Maven is asked once per pom.xml."""
+    if shutil.which("mvn") is None:
+        pytest.skip("no Maven on this machine")
+    project = tmp_path / "orders"
+    _write(project, "pom.xml", textwrap.dedent("""\
+        <project xmlns="http://maven.apache.org/POM/4.0.0">
+          <modelVersion>4.0.0</modelVersion>
+          <groupId>example</groupId><artifactId>orders</artifactId><version>1</version>
+          <dependencies>
+            <dependency><groupId>com.acme</groupId><artifactId>acme-tax</artifactId><version>1.0</version></dependency>
+          </dependencies>
+        </project>
+        """))
+    _write(project, "src/main/java/example/Total.java", textwrap.dedent("""\
+        package example;
+
+        import java.util.Map;
+
+        public class Total {
+            public long handle(Map<String, Long> event) {
+                return com.acme.Tax.withTax(event.get("cents"));
+            }
+        }
+        """))
+    (project / "lib").mkdir()
+    _dependency_jar(tmp_path).rename(project / "lib" / "acme-tax-1.0.jar")
+    config = java_config(project, "example.Total::handle")
+    ran = run(config, {"cents": 1000})
+    assert ran.result.payload == b"1200", ran.text
+    build = _build_lines(ran)
+    assert "[build] resolving the Maven class path of java-fn (`mvn -o dependency:build-classpath`)" in build
+    resolved = not any(line.startswith("WARNING: `mvn -o dependency:build-classpath` could not resolve")
+                       for line in ran.lines)
+    compile_line = next(line for line in build if "compiling 1 Java source file" in line)
+    if resolved:  # a machine whose ~/.m2 holds the plugin and com.acme:acme-tax
+        assert "its dependencies from `mvn -o dependency:build-classpath`" in compile_line
+    else:
+        warning = next(line for line in ran.lines if line.startswith("WARNING: `mvn -o dependency:build-classpath`"))
+        assert "the dependencies of java-fn offline; it runs with lib/*.jar (" in warning
+        assert ran.lines.index(warning) < next(i for i, line in enumerate(ran.lines) if line.startswith("START "))
+        assert "Maven project: src/main/java compiled here, lib/*.jar (`mvn -o dependency:build-classpath` " \
+               "failed: " in compile_line
+    (project / "src/main/java/example/Total.java").write_text(
+        (project / "src/main/java/example/Total.java").read_text().replace("withTax(", "withTax(2 * "))
+    again = run(config, {"cents": 1000})
+    assert again.result.payload == b"2400"
+    assert not any("resolving the Maven class path" in line for line in _build_lines(again))

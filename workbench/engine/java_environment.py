@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,14 @@ from ..core.child.interpreter_choice import Interpreter
 from ..core.java.class_path import customer_class_path
 from ..core.java.compile_errors import COMPILE_ERROR_TYPE, with_columns
 from ..core.java.jdk_choice import javac_of
+from ..core.java.maven_class_path import (CLASS_PATH_FILE, MAVEN_GOAL, build_classpath_command, maven_failure,
+                                          maven_key, read_class_path)
 from ..core.java.project_layout import JavaProject, detect_project, javac_command, sources_key
 from ..core.java.runtime_client import (JACKSON_PACKAGE, api_key, codec_path, jackson_jars, runtime_build_commands,
                                         runtime_key)
 from ..resources import runtime_path
 from ..core.vocabulary import ErrorType
+from ..core.child.dependency_cache import ENTRY_FILE
 
 # The variable the runtime client reads its customer class path from.
 CLASS_PATH_VARIABLE = "_LAMBDA_WORKBENCH_JAVA_CLASSPATH"
@@ -34,6 +38,13 @@ class JavaPlan:
     jackson: list[str]
     compiled: Path | None = None
     """The function's compiled classes (None when it has nothing to compile)."""
+    maven_entry: Path | None = None
+    """A Maven project's resolved class path (its cache entry), and the marker of a failed resolution."""
+    maven_marker: Path | None = None
+    awaiting_class_path: bool = False
+    """Maven resolves the class path first: the compile is planned once it has (the build plans again)."""
+    notices: tuple[str, ...] = ()
+    """WARNING lines for the log before START (Maven could not resolve the class path)."""
 
 
 def plan_java(root: Path, config: FunctionConfig, interpreter: Interpreter, host_env: dict[str, str],
@@ -59,6 +70,27 @@ def plan_java(root: Path, config: FunctionConfig, interpreter: Interpreter, host
                                json.dumps({"jdk": interpreter.path, "built_at": time.time()})))
     project = detect_project(config.code_dir)
     plan = JavaPlan(project, runtime_entry, jackson)
+    mvn = shutil.which("mvn", path=host_env.get("PATH")) if project.kind == "maven" else None
+    if mvn is not None:
+        pom = os.path.join(config.code_dir, "pom.xml")
+        plan.maven_entry = root / "maven-classpath" / maven_key(pom, mvn)
+        plan.maven_marker = plan.maven_entry.parent / f"{plan.maven_entry.name}.failed"
+        if (plan.maven_entry / ENTRY_FILE).is_file():
+            text = (plan.maven_entry / CLASS_PATH_FILE).read_text(encoding="utf-8", errors="replace")
+            plan.project = project = detect_project(config.code_dir, read_class_path(text))
+        elif plan.maven_marker.is_file():
+            problem = plan.maven_marker.read_text(encoding="utf-8", errors="replace").strip()
+            plan.project = project = detect_project(config.code_dir, None, problem or "Maven failed")
+            plan.notices = (f"WARNING: {MAVEN_GOAL} could not resolve the dependencies of {config.name} offline; "
+                            f"it runs with {project.description.split(', ', 1)[-1]}. Fill ~/.m2 (`mvn "
+                            "dependency:resolve` online) and rebuild the environment to use Maven's.",)
+        else:
+            step = step_type(f"resolving the Maven class path of {config.name} ({MAVEN_GOAL})", plan.maven_entry,
+                             [build_classpath_command(mvn, pom)], json.dumps({"pom": pom, "built_at": time.time()}),
+                             fatal=False, marker=plan.maven_marker)
+            step.failure_text = maven_failure
+            plan.awaiting_class_path = True
+            return plan, steps + [step], None
     if project.source_root is not None:
         key = sources_key(project, interpreter.version, api_key(java_dir))
         plan.compiled = root / "java-classes" / key
