@@ -197,3 +197,66 @@ def test_maven_project_asks_maven_offline_then_falls_back_to_lib(tmp_path, run):
     again = run(config, {"cents": 1000})
     assert again.result.payload == b"2400"
     assert not any("resolving the Maven class path" in line for line in _build_lines(again))
+
+
+TOTAL = """\
+package example;
+
+import java.util.Map;
+
+public class Total {
+    public long handle(Map<String, Long> event) {
+        return com.acme.Tax.withTax(event.get("cents")) + OFFSET;
+    }
+
+    static final long OFFSET = 0;
+}
+"""
+
+
+def _package(tmp_path: Path, kind: str, offset: int = 0) -> Path:
+    """A deployment package built here with javac and jar: a zip (classes at the root, the dependency in
+    lib/) or a fat jar (the dependency's classes at the root too)."""
+    work = tmp_path / f"build-{kind}-{offset}"
+    source = _write(work / "src", "example/Total.java", TOTAL.replace("OFFSET = 0", f"OFFSET = {offset}"))
+    dependency = _dependency_jar(work)
+    classes = work / "classes"
+    subprocess.run(["javac", "-d", str(classes), "-cp", str(dependency), str(source)], check=True)
+    if kind == "zip":
+        (classes / "lib").mkdir()
+        shutil.copy(dependency, classes / "lib" / dependency.name)
+        package = work / "orders.zip"
+        shutil.make_archive(str(package.with_suffix("")), "zip", classes)
+    else:
+        subprocess.run(["jar", "xf", str(dependency)], cwd=classes, check=True)
+        package = work / "orders.jar"
+        subprocess.run(["jar", "cf", str(package), "-C", str(classes), "."], check=True)
+    return package
+
+
+@pytest.mark.parametrize("kind", ["zip", "jar"])
+def test_a_built_package_as_code_uri(tmp_path, run, kind):
+    """CodeUri at a built .zip (classes at the root, lib/*.jar) or a fat .jar: unpacked as Lambda unpacks it
+    (once per content), its folder the task root and the working directory; a rebuilt package is a cold start
+    with the new code."""
+    from workbench.core.workspace.workspace import load_workspace
+
+    target = tmp_path / "target"
+    target.mkdir()
+    package = target / f"orders.{kind}"
+    shutil.copy(_package(tmp_path, kind), package)
+    (tmp_path / "template.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+        f"  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: target/orders.{kind}\n"
+        "      Handler: example.Total::handle\n      Runtime: java21\n      MemorySize: 1024\n      Timeout: 20\n")
+    function = load_workspace(str(tmp_path)).function("Orders")
+    assert function.runnable, function.not_runnable_reason
+    config = function.config
+    ran = run(config, {"cents": 1000})
+    assert ran.result.payload == b"1200", ran.text
+    assert any(f"unpacking orders.{kind} of Orders" in line for line in _build_lines(ran))
+    warm = run(config, {"cents": 500})
+    assert warm.result.payload == b"600" and warm.cold is False and not _build_lines(warm)
+    shutil.copy(_package(tmp_path, kind, offset=7), package)
+    rebuilt = run(config, {"cents": 1000})
+    assert rebuilt.result.payload == b"1207" and rebuilt.cold is True

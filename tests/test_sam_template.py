@@ -219,19 +219,41 @@ def test_image_and_s3_functions_are_listed_but_not_runnable(tmp_path):
 
 def test_missing_code_folder_and_unknown_runtime_are_not_runnable(tmp_path):
     """A CodeUri that is not there, or a runtime the workbench cannot start, says so."""
-    (tmp_path / "java").mkdir()
+    (tmp_path / "dotnet").mkdir()
     path = write_template(tmp_path, """\
         Resources:
           Gone:
             Type: AWS::Serverless::Function
             Properties: {CodeUri: nowhere/, Handler: app.handler, Runtime: python3.12}
-          Java:
+          Dotnet:
             Type: AWS::Serverless::Function
-            Properties: {CodeUri: java/, Handler: Handler::handle, Runtime: java21}
+            Properties: {CodeUri: dotnet/, Handler: Orders::Orders.Function::Handle, Runtime: dotnet8}
         """)
     template = load_template(path)
     assert "nowhere/ does not exist" in template.function("Gone").not_runnable_reason
-    assert "java21" in template.function("Java").not_runnable_reason
+    assert "Runtime dotnet8 does not run locally here" in template.function("Dotnet").not_runnable_reason
+
+
+def test_an_archive_code_uri_runs_for_java_only(tmp_path):
+    """A built .jar or .zip is a Java function's deployment package (Lambda unpacks it); other runtimes are
+    asked for the unpacked folder."""
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "orders.jar").write_bytes(b"PK\x05\x06" + bytes(18))
+    (tmp_path / "build" / "app.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    path = write_template(tmp_path, """\
+        Resources:
+          Java:
+            Type: AWS::Serverless::Function
+            Properties: {CodeUri: build/orders.jar, Handler: example.Orders::handle, Runtime: java21}
+          Python:
+            Type: AWS::Serverless::Function
+            Properties: {CodeUri: build/app.zip, Handler: app.handler, Runtime: python3.12}
+        """)
+    template = load_template(path)
+    java = template.function("Java")
+    assert java.runnable and java.config.code_dir == str(tmp_path / "build" / "orders.jar")
+    assert "build/app.zip is an archive; point it at the unpacked folder" in \
+        template.function("Python").not_runnable_reason
 
 
 def test_bad_timeout_points_at_its_line(tmp_path):

@@ -96,7 +96,7 @@ class BuildPlan:
     def plans_again(self) -> bool:
         """Its steps decide what comes after them (a Maven class path: what the sources compile against),
         so the build plans again once they have run."""
-        return self.java is not None and self.java.awaiting_class_path
+        return self.java is not None and self.java.awaiting_step
 
 
 def uv_executable() -> str | None:
