@@ -8,6 +8,10 @@ README.md): the library's package, class, field and accessor names, fewer fields
 them by name, as it recognises the library's."""
 
 import json
+import shutil
+from pathlib import Path
+
+import pytest
 
 from java_functions import java_code, java_config  # noqa: F401 (java_code: the shared fixture)
 from workbench.core.function.invocation_result import Status
@@ -114,3 +118,68 @@ def test_api_gateway_proxy_request_in_and_response_out(java_code, run):
     out = _payload(run(java_config(java_code, "example.Events::api"), event))
     assert out == {"statusCode": 201, "headers": {"Content-Type": "text/plain"},
                    "body": "POST /orders/42 42 base64=false"}
+
+
+def _joda_jar():
+    for candidate in [Path("/usr/share/java/joda-time.jar"),
+                      *sorted((Path.home() / ".m2/repository/joda-time/joda-time").glob("*/joda-time-*.jar"))]:
+        if candidate.is_file():
+            return candidate
+    pytest.skip("no joda-time jar on this machine (Debian's libjoda-time-java installs one)")
+
+
+SCHEDULED_EVENT = """\
+package com.amazonaws.services.lambda.runtime.events;
+
+import java.util.List;
+import java.util.Map;
+import org.joda.time.DateTime;
+
+/** Stand-in for aws-lambda-java-events' ScheduledEvent: its names, and its time a Joda DateTime. */
+public class ScheduledEvent {
+    private String version, account, region, source, id, detailType;
+    private Map<String, Object> detail;
+    private DateTime time;
+    private List<String> resources;
+
+    public String getVersion() { return version; }
+    public void setVersion(String version) { this.version = version; }
+    public String getAccount() { return account; }
+    public void setAccount(String account) { this.account = account; }
+    public String getRegion() { return region; }
+    public void setRegion(String region) { this.region = region; }
+    public Map<String, Object> getDetail() { return detail; }
+    public void setDetail(Map<String, Object> detail) { this.detail = detail; }
+    public String getSource() { return source; }
+    public void setSource(String source) { this.source = source; }
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public DateTime getTime() { return time; }
+    public void setTime(DateTime time) { this.time = time; }
+    public List<String> getResources() { return resources; }
+    public void setResources(List<String> resources) { this.resources = resources; }
+    public String getDetailType() { return detailType; }
+    public void setDetailType(String detailType) { this.detailType = detailType; }
+}
+"""
+
+
+def test_scheduled_event_with_the_functions_own_joda_time(tmp_path, run):
+    """"detail-type" as Lambda names it, and a Joda DateTime read with DateTime.parse and written with
+    ISODateTimeFormat.dateTime(), from the joda-time jar in the function's lib/ (Lambda resolves Joda against
+    the function's class path, never its own)."""
+    events = tmp_path / "com/amazonaws/services/lambda/runtime/events"
+    events.mkdir(parents=True)
+    (events / "ScheduledEvent.java").write_text(SCHEDULED_EVENT)
+    (tmp_path / "example").mkdir()
+    (tmp_path / "example/Tick.java").write_text(
+        "package example;\nimport com.amazonaws.services.lambda.runtime.events.ScheduledEvent;\n"
+        "public class Tick {\n  public ScheduledEvent handle(ScheduledEvent event) {\n"
+        "    event.setId(event.getId() + \"/\" + event.getTime().getYear());\n    return event;\n  }\n}\n")
+    (tmp_path / "lib").mkdir()
+    shutil.copy(_joda_jar(), tmp_path / "lib" / "joda-time.jar")
+    event = {"version": "0", "id": "53dc4d37", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "2015-10-08T16:53:06Z", "region": "us-east-1",
+             "resources": ["arn:aws:events:us-east-1:123456789012:rule/nightly"], "detail": {}}
+    out = _payload(run(java_config(tmp_path, "example.Tick::handle"), event))
+    assert out == {**event, "id": "53dc4d37/2015", "time": "2015-10-08T16:53:06.000Z"}
