@@ -147,10 +147,10 @@ def test_new_java_function_starter_runs(tmp_path, run):
     assert "Received event with 1 keys" in ran.lines
 
 
-def test_maven_project_asks_maven_offline_then_falls_back_to_lib(tmp_path, run):
+def test_maven_project_asks_maven_offline_then_falls_back_to_lib(tmp_path, run, engine, qtbot):
     """`mvn -o dependency:build-classpath` is asked first; where Maven cannot resolve offline (an empty or
     partial ~/.m2, as on this machine and a fresh CI one) the project runs with its lib/*.jar, and the build
-    log says which and why, in Maven's own words. Maven is asked once per pom.xml."""
+    log says which and why, in Maven's own words. Maven is asked once per pom.xml, and again on Rebuild."""
     if shutil.which("mvn") is None:
         pytest.skip("no Maven on this machine")
     project = tmp_path / "orders"
@@ -197,6 +197,12 @@ def test_maven_project_asks_maven_offline_then_falls_back_to_lib(tmp_path, run):
     again = run(config, {"cents": 1000})
     assert again.result.payload == b"2400"
     assert not any("resolving the Maven class path" in line for line in _build_lines(again))
+    output = []
+    build = engine.builder.rebuild(config)
+    build.output.connect(output.extend)
+    with qtbot.waitSignal(build.finished, timeout=60_000):
+        pass
+    assert "[build] resolving the Maven class path of java-fn (`mvn -o dependency:build-classpath`)" in output
 
 
 TOTAL = """\
