@@ -46,10 +46,13 @@ def test_sample_is_copied_into_the_data_folder(tmp_path):
     """The copy holds the function, its workspace file and its presets, and nothing compiled."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     assert workspace == tmp_path / "data" / "sample-workspace"
-    config, node = load_workspace_functions(workspace)
+    config, node, java = load_workspace_functions(workspace)
     assert (config.name, config.runtime, config.handler) == (
         "OrderConfirmation", "python3.12", "lambda_function.lambda_handler")
     assert (node.name, node.runtime, node.handler) == ("OrderConfirmationNode", "nodejs22.x", "index.handler")
+    assert (java.name, java.runtime, java.handler) == ("OrderConfirmationJava", "java21", "example.OrderConfirmation")
+    assert [p.name for p in PresetStore(workspace).list("OrderConfirmationJava")] == [
+        "big-order", "missing-email", "new-order", "empty"]
     assert (config.memory_mb, config.timeout_s) == (128, 3)
     assert "EMAIL_API_TOKEN" in config.env_dict()
     assert [(p.name, p.scope) for p in PresetStore(workspace).list("OrderConfirmation")] == [

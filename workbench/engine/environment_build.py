@@ -52,6 +52,7 @@ class EnvironmentBuild(QObject):
         self._splitters: dict[str, LineSplitter] = {}
         self._tail: list[str] = []
         self._done = False
+        self._attempted: set[Path] = set()
         self.started_at = time.monotonic()
 
     def start(self) -> None:
@@ -74,10 +75,15 @@ class EnvironmentBuild(QObject):
     def _next_step(self) -> None:
         if self._done:
             return
+        if not self._steps and self._plan.plans_again:
+            self._plan_again()
+            if self._done:
+                return
         if not self._steps:
             self._finish(self._builder._assemble(self.config, self._plan))
             return
         self._step = step = self._steps.pop(0)
+        self._attempted.add(step.final)
         if (step.final / ENTRY_FILE).is_file():  # built meanwhile by another function's build
             return self._next_step()
         step.final.parent.mkdir(parents=True, exist_ok=True)
@@ -93,6 +99,17 @@ class EnvironmentBuild(QObject):
         self.output.emit([f"[build] {step.description}", *step.warnings])
         self._tail = []
         self._run_command()
+
+    def _plan_again(self) -> None:
+        """The plan once its steps have run, keeping what they said (a failed optional step's warning); a step
+        runs at most once per build."""
+        again = self._builder._plan(self.config)
+        if again.failure is not None:
+            self._finish(again.failure)
+            return
+        again.notices = self._plan.notices + [notice for notice in again.notices if notice not in self._plan.notices]
+        self._plan = again
+        self._steps = [step for step in again.steps if step.final not in self._attempted]
 
     def _run_command(self) -> None:
         command = self._commands.pop(0)
@@ -169,6 +186,8 @@ class EnvironmentBuild(QObject):
         step = self._step
         self._kill()
         self._discard_temporary()
+        if step.failure_text is not None:
+            message = step.failure_text(message)
         if not step.fatal:
             if step.marker is not None:
                 step.marker.parent.mkdir(parents=True, exist_ok=True)
@@ -177,8 +196,6 @@ class EnvironmentBuild(QObject):
                                       f"{message.splitlines()[-1] if message else ''}")
             self._next_step()
             return
-        if step.failure_text is not None:
-            message = step.failure_text(message)
         self._finish(BuildFailure(step.failure_type, f"{step.description} failed:\n{message}"))
 
     def _kill(self) -> None:

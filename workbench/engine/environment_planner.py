@@ -92,6 +92,12 @@ class BuildPlan:
     failure: BuildFailure | None = None
     java: JavaPlan | None = None
 
+    @property
+    def plans_again(self) -> bool:
+        """Its steps decide what comes after them (a Maven class path: what the sources compile against),
+        so the build plans again once they have run."""
+        return self.java is not None and self.java.awaiting_step
+
 
 def uv_executable() -> str | None:
     """The uv binary of the `uv` wheel (a dependency), else one on PATH."""
@@ -215,6 +221,7 @@ class EnvironmentPlanner:
         if family == "java":
             plan.java, steps, plan.failure = plan_java(self.root, config, interpreter, self.host_env, BuildStep)
             plan.steps += steps
+            plan.notices += list(plan.java.notices) if plan.java else []
             if plan.failure is None:
                 self._plan_layers(config, plan)
             return plan
@@ -358,7 +365,8 @@ class EnvironmentPlanner:
             if not self.local_endpoint:
                 variables = [item for item in variables if item[0] != "AWS_ENDPOINT_URL"]
             return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
-                                       tuple(variables), tuple(notices), tuple(value for _n, value in account))
+                                       tuple(variables), tuple(notices), tuple(value for _n, value in account),
+                                       java_runtime)
         access = resolve_aws_access(self.profile, self.host_env)
         variables += list(access.variables)
         # The region as the user's own tools would pick it (sam local invoke passes its session's): the one
