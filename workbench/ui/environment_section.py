@@ -13,6 +13,7 @@ from ..core.child.aws_credentials import available_profiles
 from ..core.workspace.aws_settings import AwsSettings, load_aws_settings, save_aws_settings
 from ..core.function.function_config import FunctionConfig
 from ..core.child.built_environment import BuildFailure
+from ..core.services.settings import workspace_local_services
 from ..engine.run_session import RunSession
 from .dependencies_panel import DependenciesPanel
 from .logs.log_panel import LogPanel
@@ -38,7 +39,8 @@ class EnvironmentSection(QObject):
     def set_workspace(self, folder: Path) -> None:
         self._folder = folder
         settings = load_aws_settings(folder)
-        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints))
+        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints),
+                              workspace_local_services(folder, settings.region))
         self._panel.set_aws(settings, available_profiles(dict(os.environ)))
 
     def set_function(self, config: FunctionConfig) -> None:
@@ -99,5 +101,6 @@ class EnvironmentSection(QObject):
         except OSError as error:
             self.sig_notice.emit(f"Could not save the AWS settings: {error.strerror or error}")
             return
-        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints))
+        self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints),
+                              workspace_local_services(self._folder, settings.region))
         self.sig_notice.emit("AWS settings saved; environments start again with them.")

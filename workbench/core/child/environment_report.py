@@ -56,6 +56,8 @@ def sdk_description(sdk_dir: str | None, runtime: str) -> str:
     if not sdk_dir or not os.path.isdir(sdk_dir):
         return "not installed yet (installed on the first run that needs it)"
     found = _packages(sdk_dir, runtime)
+    if runtime_family(runtime) == "nodejs":
+        return node_sdk_description(found, sdk_dir)
     wanted = ("boto3", "botocore") if runtime_family(runtime) == "python" else ()
     shown = [p for p in found if p.name.lower() in wanted] if wanted else found[:3]
     if not shown and runtime_family(runtime) == "python":
@@ -65,6 +67,19 @@ def sdk_description(sdk_dir: str | None, runtime: str) -> str:
     text = ", ".join(f"{p.name} {p.version}" for p in shown) or "no packages"
     return text + (f" and {len(found) - len(shown)} more" if runtime_family(runtime) == "nodejs"
                    and len(found) > len(shown) else "")
+
+
+def node_sdk_description(found: list[Package], sdk_dir: str) -> str:
+    """The JS SDK's clients by version: "AWS SDK for JavaScript v3 3.896.0 (client-s3, client-ses, ...)"."""
+    by_version: dict[str, list[str]] = {}
+    for package in found:
+        scope, _slash, name = package.name.partition("/")
+        if scope == "@aws-sdk" and name.startswith(("client-", "lib-")):
+            by_version.setdefault(package.version, []).append(name)
+    if not by_version:
+        return f"no AWS SDK clients yet ({sdk_dir})"
+    return "; ".join(f"AWS SDK for JavaScript v3 {version} ({', '.join(sorted(names))})"
+                     for version, names in sorted(by_version.items()))
 
 
 def build_report(config: FunctionConfig, interpreter: Interpreter | None, manifest: str | None,
