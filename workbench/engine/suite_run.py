@@ -12,12 +12,14 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.expectations.expectation import ExpectationError, load_expectation_file
-from ..core.expectations.expectation_check import evaluate
+from ..core.expectations.expectation_check import Difference, Verdict, evaluate
+from ..core.expectations.side_effects import ObservedEffects
 from ..core.expectations.expectation_record import save_recording
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.expectations.case_plan import PlannedCase
 from ..core.expectations.case_report import CANCELLED, SKIPPED, CaseResult, judged
 from ..core.vocabulary import RunSource
+from .suite_services import SuiteServices
 
 # starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
 Starter = Callable[[PreparedInvocation, bool], QObject]
@@ -41,8 +43,12 @@ class SuiteRun(QObject):
     """Every CaseResult, in plan order (cancelled ones included)."""
 
     def __init__(self, cases: list[PlannedCase], starter: Starter, cold: bool = False, update: bool = False,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, services: SuiteServices | None = None) -> None:
+        """`services`: the workspace's local AWS in local mode (each case from the seed, side effects looked
+        at); None in account mode."""
         super().__init__(parent)
+        self._services = services
+        self._case_started_at = 0.0
         self.cases = list(cases)
         self.results: list[CaseResult] = []
         self.started_at = 0.0
@@ -88,6 +94,10 @@ class SuiteRun(QObject):
             self._record(CaseResult(case, SKIPPED, reason=case.skip_reason))
             return self._next()
         self._lines = []
+        problem = self._prepare_services(case)
+        if problem:
+            self._record(judged(case, None, (), Verdict((Difference("sideEffects", problem),)), False))
+            return self._next()
         call = self._starter(case.prepared, self._cold)
         self._current = call
         self._current_case = case
@@ -111,12 +121,30 @@ class SuiteRun(QObject):
         if self._cancelled:
             self._record(CaseResult(case, CANCELLED, result, log, reason="stopped while running"))
         else:
-            verdict = evaluate(case.expectation, result, log)
+            verdict = evaluate(case.expectation, result, log, self._observe(case))
             item = judged(case, result, log, verdict, cold)
             if self._update and (not verdict.passed or case.expectation is None):
                 item = self._recorded(case, result, log, cold)
             self._record(item)
         QTimer.singleShot(0, self._next)
+
+    def _prepare_services(self, case: PlannedCase) -> str:
+        """Reset to the seed (unless the case opts out); why it could not be, or ""."""
+        if self._services is None:
+            return ""
+        try:
+            self._case_started_at = self._services.before_case(case.expectation)
+        except (OSError, ValueError, KeyError) as error:
+            return f"the local services could not be reset to the seed state: {error}"
+        return ""
+
+    def _observe(self, case: PlannedCase):
+        if self._services is None:
+            return None
+        try:
+            return self._services.observe(case.expectation, self._case_started_at)
+        except (OSError, ValueError, KeyError) as error:
+            return ObservedEffects(problems=(f"the local services could not be asked: {error}",))
 
     def _recorded(self, case: PlannedCase, result, log, cold: bool) -> CaseResult:
         """--update: write the run into the expectation, then judge the run again by what the file now says."""
@@ -148,6 +176,12 @@ class SuiteRun(QObject):
 def _label(case: PlannedCase) -> str:
     parts = case.preset.path.parts
     return "/".join(parts[parts.index("events"):]) if "events" in parts else case.preset.path.name
+
+
+def suite_services(session) -> SuiteServices | None:
+    """The session's local AWS for a test run, None in account mode."""
+    local = getattr(session, "local_services", None)
+    return SuiteServices(local.workspace) if local is not None else None
 
 
 def session_starter(session, source: str = RunSource.TEST) -> Starter:

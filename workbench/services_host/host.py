@@ -170,6 +170,17 @@ class ServicesHost:
         self.save()
         return {"reset": name or "all", "warnings": self.warnings}
 
+    def queue_bodies(self, queue: str) -> list[str]:
+        """The bodies of every message in a queue (by name, URL or ARN), in flight or not, read from moto's
+        backend: a ReceiveMessage would hide them and count as a delivery."""
+        from moto.sqs.models import sqs_backends
+
+        name = queue.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        found = sqs_backends[LOCAL_ACCOUNT_ID][self.region].queues.get(name)
+        if found is None:
+            raise KeyError(f"no queue {queue!r}")
+        return [message.body for message in list(found._messages)]
+
     def describe(self) -> dict:
         return {"pid": os.getpid(), "workspace": str(self.workspace), "region": self.region,
                 "endpoint": self.endpoint, "startedAt": self.started_at, "sesSandbox": self.ses_sandbox,
@@ -188,6 +199,8 @@ class ServicesHost:
             return {"resources": [{"logicalId": r.logical_id, "type": r.type, "name": r.name, "arn": r.arn,
                                    "ref": r.ref(), "origin": r.origin} for r in self.resources],
                     "warnings": self.warnings}
+        if action == "messages":
+            return self.queue_bodies(query.get("queue", ""))
         if method == "POST" and action == "reset":
             return self.reset(request.get("resource"))
         if method == "POST" and action == "save":
