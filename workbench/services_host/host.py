@@ -66,7 +66,14 @@ class ServicesHost:
 
         from .gateway import Gateway
 
-        self.gateway = Gateway(DomainDispatcherApplication(create_backend_app), self)
+        def backend_app(service: str):
+            # An operation moto lacks raises NotImplementedError; propagated (not Flask's bare HTML 500 page),
+            # the gateway answers it in AWS's error shape and names it.
+            app = create_backend_app(service)
+            app.config["PROPAGATE_EXCEPTIONS"] = True
+            return app
+
+        self.gateway = Gateway(DomainDispatcherApplication(backend_app), self)
         self.server = _server_class()("127.0.0.1", self.port, self.gateway, handler=MotoRequestHandler)
         self.port = self.server.server_address[1]
 
