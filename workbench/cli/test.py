@@ -75,7 +75,7 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
 def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
     from ..core.expectations.junit_report import write_junit
     from ..core.expectations.case_report import FAILED, case_line, report_document, summarise
-    from ..engine.suite_run import SuiteRun, session_starter, suite_services
+    from ..engine.suite_run import SuiteRun, session_starter
     from .command_session import command_session
     from .interrupt import run_until_finished
 
@@ -92,8 +92,7 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
         stdout.flush()
 
     with command_session("lambda-workbench test", workspace.folder, not args.no_history, stderr, args.aws) as session:
-        run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update,
-                       services=suite_services(session))
+        run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
         run.case_finished.connect(on_case)
         interrupted = run_until_finished(run)
     summary = summarise(run.results, run.seconds)

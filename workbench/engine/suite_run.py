@@ -21,6 +21,8 @@ from ..core.expectations.case_report import CANCELLED, SKIPPED, CaseResult, judg
 from ..core.vocabulary import RunSource
 from .suite_services import SuiteServices
 
+ACCOUNT_MODE = ("not checked: side effects are looked at when the function's AWS calls go to the local "
+                "services (--aws local)")
 # starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
 Starter = Callable[[PreparedInvocation, bool], QObject]
 
@@ -45,7 +47,8 @@ class SuiteRun(QObject):
     def __init__(self, cases: list[PlannedCase], starter: Starter, cold: bool = False, update: bool = False,
                  parent: QObject | None = None, services: SuiteServices | None = None) -> None:
         """`services`: the workspace's local AWS in local mode (each case from the seed, side effects looked
-        at); None in account mode."""
+        at); by default the one of the run session a session_starter runs the cases in (None in account
+        mode)."""
         super().__init__(parent)
         self._services = services
         self._case_started_at = 0.0
@@ -63,6 +66,8 @@ class SuiteRun(QObject):
         self._done = False
 
     def start(self) -> None:
+        if self._services is None:
+            self._services = suite_services(getattr(self._starter, "session", None))
         self.started_at = time.monotonic()
         QTimer.singleShot(0, self._next)
 
@@ -121,10 +126,11 @@ class SuiteRun(QObject):
         if self._cancelled:
             self._record(CaseResult(case, CANCELLED, result, log, reason="stopped while running"))
         else:
-            verdict = evaluate(case.expectation, result, log, self._observe(case))
+            observed = self._observe(case)
+            verdict = evaluate(case.expectation, result, log, observed)
             item = judged(case, result, log, verdict, cold)
             if self._update and (not verdict.passed or case.expectation is None):
-                item = self._recorded(case, result, log, cold)
+                item = self._recorded(case, result, log, cold, observed)
             self._record(item)
         QTimer.singleShot(0, self._next)
 
@@ -140,24 +146,26 @@ class SuiteRun(QObject):
 
     def _observe(self, case: PlannedCase):
         if self._services is None:
+            if case.expectation is not None and case.expectation.side_effects is not None:
+                return ObservedEffects(problems=(ACCOUNT_MODE,))
             return None
         try:
             return self._services.observe(case.expectation, self._case_started_at)
         except (OSError, ValueError, KeyError) as error:
             return ObservedEffects(problems=(f"the local services could not be asked: {error}",))
 
-    def _recorded(self, case: PlannedCase, result, log, cold: bool) -> CaseResult:
+    def _recorded(self, case: PlannedCase, result, log, cold: bool, observed=None) -> CaseResult:
         """--update: write the run into the expectation, then judge the run again by what the file now says."""
         existed = case.expectation_path.is_file()
         try:
             save_recording(case.expectation_path, result, _label(case), case.function, case.shared_by)
             expectation = load_expectation_file(case.expectation_path).for_function(case.function)
         except (ExpectationError, OSError) as error:
-            verdict = evaluate(case.expectation, result, log)
+            verdict = evaluate(case.expectation, result, log, observed)
             item = judged(case, result, log, verdict, cold)
             return CaseResult(case, item.status, result, log, verdict, cold, reason=f"expectation not written: {error}")
         case = case.with_expectation(expectation)
-        verdict = evaluate(expectation, result, log)
+        verdict = evaluate(expectation, result, log, observed)
         item = judged(case, result, log, verdict, cold)
         note = "expectation updated" if existed else "expectation recorded"
         return CaseResult(case, item.status, result, log, verdict, cold, reason=note)
@@ -190,4 +198,5 @@ def session_starter(session, source: str = RunSource.TEST) -> Starter:
     def start(prepared: PreparedInvocation, cold: bool):
         return session.run(prepared, source, cold=cold)
 
+    start.session = session  # the suite asks it for the workspace's local AWS when it starts
     return start

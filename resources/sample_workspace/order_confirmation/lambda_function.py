@@ -23,13 +23,13 @@ import boto3
 
 # Set up outside the handler: this runs once per execution environment (the cold start),
 # not once per invocation.
+ses = boto3.client("ses")
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
 STORE_NAME = os.environ.get("STORE_NAME", "Example Store")
 CURRENCY = os.environ.get("CURRENCY", "USD")
 SENDER_EMAIL = os.environ.get("SENDER_EMAIL", "orders@example.com")
-ses = boto3.client("ses")
 
 
 def lambda_handler(event, context):

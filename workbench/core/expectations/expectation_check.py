@@ -64,7 +64,8 @@ def response_document(result: InvocationResult) -> tuple[bool, object]:
 def evaluate(expectation: Expectation | None, result: InvocationResult, log: list[str] | tuple[str, ...],
              observed: ObservedEffects | None = None) -> Verdict:
     """Every difference between the run and the expectation; without one, a run passes when it succeeded.
-    `observed`: what the workspace's local AWS held after the run (None: not looked at, e.g. account mode)."""
+    `observed`: what the workspace's local AWS held after the run; None: the side effects are not judged (a
+    verdict on the response alone, as when a saved run is judged again)."""
     if expectation is None:
         return Verdict(() if result.succeeded else (
             Difference("outcome", f"expected success (no expectation file), got {_failure_text(result)}"),))
@@ -76,13 +77,9 @@ def evaluate(expectation: Expectation | None, result: InvocationResult, log: lis
         differences += _assertion(assertion, document)
     differences += _logs(expectation.include, expectation.exclude, log)
     differences += _budgets(expectation.budgets, result)
-    if expectation.side_effects is not None:
-        if observed is None:
-            differences.append(Difference("sideEffects", "not checked: side effects are looked at when the "
-                                                         "function's AWS calls go to the local services (--aws local)"))
-        else:
-            differences += [Difference(where, message, line)
-                            for where, message, line in side_effect_problems(expectation.side_effects, observed)]
+    if expectation.side_effects is not None and observed is not None:
+        differences += [Difference(where, message, line)
+                        for where, message, line in side_effect_problems(expectation.side_effects, observed)]
     return Verdict(tuple(differences))
 
 
