@@ -64,6 +64,12 @@ class Gateway:
         started = time.time()
         call = classify(environ.get("REQUEST_METHOD", "GET"), url, headers, body, LOCAL_ACCOUNT_ID, rest_routes)
         api = (call.api or call.service) if call else ""
+        if call is not None:  # the service's saved state, restored on its first request
+            self._host.saved.restore(call.service)
+            if call.api:
+                self._host.saved.restore(call.api)
+        else:  # a request not told apart (anonymous, presigned): every service's
+            self._host.saved.restore_all()
         if call is not None and not self._host.ses_sandbox:
             sender = sender_of(api, call.operation, body)
             if sender:

@@ -59,6 +59,9 @@ class ServicesHost:
         self._stop = threading.Event()
         self._saved_changes = -1
         self._save_lock = threading.Lock()
+        from .snapshot import SavedState
+
+        self.saved = SavedState()
 
     def bind(self) -> None:
         """Import moto and listen; OSError when the port is taken."""
@@ -88,9 +91,7 @@ class ServicesHost:
         self.clients = Clients(self.endpoint, self.region)
         reading = workspace_resources(self.workspace, self.region)
         self.resources, self.warnings = reading.resources, list(reading.warnings)
-        from .snapshot import load_state
-
-        extra = load_state(self.snapshot)
+        extra = self.saved.load(self.snapshot)
         if extra is None:
             self._provision()
         else:
@@ -105,11 +106,9 @@ class ServicesHost:
         self.save()
 
     def save(self) -> None:
-        from .snapshot import save_state
-
         with self._save_lock:
             changes = self.gateway.changes
-            save_state(self.snapshot, {"outbox": list(self.gateway.outbox)})
+            self.saved.save(self.snapshot, {"outbox": list(self.gateway.outbox)})
             self._saved_changes = changes
 
     def _saver(self) -> None:
@@ -143,6 +142,7 @@ class ServicesHost:
 
         match = re.search(r"<([^>]+)>", sender)
         address = (match.group(1) if match else sender).strip()
+        self.saved.restore("ses")
         backend = ses_backends[LOCAL_ACCOUNT_ID][region or self.region]
         if not backend._is_verified_address(address):
             backend.verify_email_identity(address)
@@ -162,6 +162,7 @@ class ServicesHost:
             from .provision import delete
 
             resource = self.find(name)
+            self.saved.restore_all()  # the other resources keep their state
             try:
                 delete(self.clients, resource)
             except Exception:  # noqa: BLE001 - already gone: create it all the same
@@ -170,6 +171,7 @@ class ServicesHost:
         else:
             from .snapshot import reset_backends
 
+            self.saved.forget()
             reset_backends()
             self.gateway.outbox.clear()
             self.warnings = []
@@ -182,6 +184,7 @@ class ServicesHost:
         backend: a ReceiveMessage would hide them and count as a delivery."""
         from moto.sqs.models import sqs_backends
 
+        self.saved.restore("sqs")
         name = queue.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
         found = sqs_backends[LOCAL_ACCOUNT_ID][self.region].queues.get(name)
         if found is None:
