@@ -15,11 +15,12 @@ from collections import deque
 from urllib.parse import parse_qs
 
 from ..core.services.api_calls import AwsCall, classify, rest_operations
-from ..core.services.local_access import LOCAL_ACCOUNT_ID
+from ..core.services.local_access import LOCAL_ACCOUNT_ID, SEEDING_ACCESS_KEY
 from .outbox import sent_email, sender_of
 
 CONTROL_PREFIX = "/_workbench/"
 MAX_CALLS = 100_000
+PROVISION_WAIT_S = 60.0
 _NOT_IMPLEMENTED = re.compile(rb"NotImplementedError|not (?:yet )?implemented", re.IGNORECASE)
 
 
@@ -64,6 +65,9 @@ class Gateway:
         started = time.time()
         call = classify(environ.get("REQUEST_METHOD", "GET"), url, headers, body, LOCAL_ACCOUNT_ID, rest_routes)
         api = (call.api or call.service) if call else ""
+        if call is None or call.access_key != SEEDING_ACCESS_KEY:
+            # Every call waits for the workspace's resources (created right after the host listens).
+            self._host.provisioned.wait(PROVISION_WAIT_S)
         if call is not None:  # the service's saved state, restored on its first request
             self._host.saved.restore(call.service)
             if call.api:

@@ -62,6 +62,8 @@ class ServicesHost:
         from .snapshot import SavedState
 
         self.saved = SavedState()
+        self.provisioned = threading.Event()
+        """Set once the resources exist: the functions' calls wait for it (the workbench's own do not)."""
 
     def bind(self) -> None:
         """Import moto and listen; OSError when the port is taken."""
@@ -93,11 +95,23 @@ class ServicesHost:
         self.resources, self.warnings = reading.resources, list(reading.warnings)
         extra = self.saved.load(self.snapshot)
         if extra is None:
-            self._provision()
+            # Ready at once: the resources are created meanwhile, and the functions' calls wait for them.
+            threading.Thread(target=self._first_provision, name="services-provision", daemon=True).start()
         else:
             self.gateway.outbox[:] = extra.get("outbox", [])
             self._saved_changes = self.gateway.changes
+            self.provisioned.set()
         threading.Thread(target=self._saver, name="services-saver", daemon=True).start()
+
+    def _first_provision(self) -> None:
+        try:
+            self._provision()
+        except Exception:  # noqa: BLE001 - serve what there is; the log says what failed
+            logging.getLogger(__name__).exception("creating the workspace's resources failed")
+        finally:
+            self.provisioned.set()
+        for warning in self.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr, flush=True)
 
     def _provision(self, only: ServiceResource | None = None) -> None:
         from .provision import provision
@@ -113,7 +127,8 @@ class ServicesHost:
 
     def _saver(self) -> None:
         while not self._stop.wait(SAVE_EVERY_S):
-            if self.gateway.changes != self._saved_changes:
+            # Not while the first resources are created (that ends with a save of its own).
+            if self.provisioned.is_set() and self.gateway.changes != self._saved_changes:
                 try:
                     self.save()
                 except Exception:  # noqa: BLE001 - keep serving; the next change tries again
@@ -205,6 +220,8 @@ class ServicesHost:
             return [call.to_wire() for call in calls]
         if action == "outbox":
             return sorted(self.gateway.outbox, key=lambda mail: mail["time"], reverse=True)
+        if action in ("resources", "reset", "messages"):
+            self.provisioned.wait(60)  # what the workspace declares, once it exists
         if action == "resources":
             return {"resources": [{"logicalId": r.logical_id, "type": r.type, "name": r.name, "arn": r.arn,
                                    "ref": r.ref(), "origin": r.origin} for r in self.resources],
@@ -267,8 +284,9 @@ def main(argv: list[str]) -> int:
     write_host_record(workspace, HostRecord(os.getpid(), host.port, os.getuid(), host.started_at, region,
                                             str(workspace)))
     print(f"ready {host.endpoint}", flush=True)
-    for warning in host.warnings:
-        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
+    if host.provisioned.is_set():
+        for warning in host.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr, flush=True)
     try:
         host.wait()
     finally:

@@ -13,7 +13,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.services.local_access import WORKBENCH_ACCESS_KEY
+from ..core.services.local_access import SEEDING_ACCESS_KEY
 from ..core.services.resources import (BUCKET, EMAIL_IDENTITY, EVENT_BUS, PARAMETER, QUEUE, SECRET, SIMPLE_TABLE,
                                        SUBSCRIPTION, TABLE, TOPIC, ServiceResource)
 
@@ -38,7 +38,7 @@ class Clients:
 
             self._made[service] = boto3.client(
                 service, endpoint_url=self.endpoint, region_name=self.region,
-                aws_access_key_id=WORKBENCH_ACCESS_KEY, aws_secret_access_key="workbench",
+                aws_access_key_id=SEEDING_ACCESS_KEY, aws_secret_access_key="workbench",
                 config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
         return self._made[service]
 
