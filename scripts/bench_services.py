@@ -131,8 +131,15 @@ def round_trips(workspace: Path, count: int, block: int = 10) -> dict[str, list[
     host = start_host(workspace)
     bare = subprocess.Popen([sys.executable, "-c", BARE_SERVER], stdout=subprocess.PIPE, text=True)
     bare_endpoint = "http://127.0.0.1:" + bare.stdout.readline().strip()
-    mock = mock_aws()
-    routes = {"through the host (gateway + moto, own process)": _clients(host.endpoint),
+    try:
+        return _round_trips(host.endpoint, bare_endpoint, mock_aws(), count, block)
+    finally:
+        bare.kill()
+        bare.wait()
+
+
+def _round_trips(host_endpoint: str, bare_endpoint: str, mock, count: int, block: int) -> dict[str, list[float]]:
+    routes = {"through the host (gateway + moto, own process)": _clients(host_endpoint),
               "moto's own server, no gateway (own process)": _clients(bare_endpoint)}
     for clients in routes.values():
         _prepare(*clients)
@@ -156,8 +163,6 @@ def round_trips(workspace: Path, count: int, block: int = 10) -> dict[str, list[
             _calls(*in_process, number)
             samples["moto in-process (mock_aws, no HTTP)"].append(time.perf_counter() - begin)
         mock.stop(remove_data=False)
-    bare.kill()
-    bare.wait()
     return samples
 
 
