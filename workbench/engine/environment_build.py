@@ -84,6 +84,8 @@ class EnvironmentBuild(QObject):
             return
         self._step = step = self._steps.pop(0)
         self._attempted.add(step.final)
+        if step.adds_to:
+            return self._add_in_place(step)
         if (step.final / ENTRY_FILE).is_file():  # built meanwhile by another function's build
             return self._next_step()
         step.final.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +113,18 @@ class EnvironmentBuild(QObject):
         self._plan = again
         self._steps = [step for step in again.steps if step.final not in self._attempted]
 
+    def _add_in_place(self, step: BuildStep) -> None:
+        """Packages added to a built entry (an SDK client imported for the first time): the installer runs in
+        the entry itself, which stays usable meanwhile (npm adds beside what is there)."""
+        if all((step.final / name).is_file() for name in step.adds_to):  # added meanwhile by another build
+            return self._next_step()
+        self._temporary = None
+        self._commands = [[part.replace("{target}", str(step.final)) for part in command] for command in step.commands]
+        self.progress.emit(step.description)
+        self.output.emit([f"[build] {step.description}", *step.warnings])
+        self._tail = []
+        self._run_command()
+
     def _run_command(self) -> None:
         command = self._commands.pop(0)
         process = QProcess(self)
@@ -120,7 +134,7 @@ class EnvironmentBuild(QObject):
         for key, value in self._builder.host_env.items():
             environment.insert(key, value)
         process.setProcessEnvironment(environment)
-        process.setWorkingDirectory(self._step.workdir or str(self._temporary))
+        process.setWorkingDirectory(self._step.workdir or str(self._temporary or self._step.final))
         process.readyReadStandardOutput.connect(self._read_stdout)
         process.readyReadStandardError.connect(self._read_stderr)
         process.finished.connect(self._on_finished)
@@ -170,6 +184,10 @@ class EnvironmentBuild(QObject):
             self._run_command()
             return
         step = self._step
+        if step.adds_to:
+            (step.final / ENTRY_FILE).write_text(step.metadata, encoding="utf-8")
+            self.output.emit([f"[build] done in {time.monotonic() - self.started_at:.1f} s"])
+            return self._next_step()
         (self._temporary / ENTRY_FILE).write_text(step.metadata, encoding="utf-8")
         try:
             os.rename(self._temporary, step.final)
