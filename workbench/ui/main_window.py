@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -364,8 +363,8 @@ class MainWindow(QMainWindow):
     def _start(self, run: Run) -> None:
         self.current_run = run
         run.started.connect(lambda cold, r=run: self._on_run_started(r, cold))
-        # To its function's own log, whichever the panel shows.
-        run.log_lines.connect(partial(self.log_panel.append_to, run.config.name))
+        # To its function's own log, whichever the panel shows, as a group of its own from its first line.
+        self.log_panel.follow_run(run)
         run.finished.connect(self._on_run_finished)
 
     @Slot()
