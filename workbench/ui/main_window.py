@@ -36,6 +36,7 @@ from .response_panel import ResponsePanel
 from .run_preparation import prepare_from_editors
 from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
+from .workspace_switch import WorkspaceSwitch
 from .shortcuts_dialog import ShortcutsDialog
 from .status_line import Notice, NoticeKind, StatusLine
 from .summary_panel import SummaryPanel
@@ -100,13 +101,11 @@ class MainWindow(QMainWindow):
                                          self.preset_picker, lambda: self.workspace, lambda: self.running, self)
         self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
         self.panes = build_layout(self)
+        self.workspace_switch = WorkspaceSwitch(self, self)
         self.menus = build_menus(self, settings.theme())
         self._connect()
         self._connect_menus(self.menus)
         self.status.progress("Ready")
-        # A first launch fits the screen; later launches restore what the user chose.
-        available = self.screen().availableGeometry()
-        self.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
 
     # --- Composition ---------------------------------------------------------------------------
 
@@ -183,9 +182,9 @@ class MainWindow(QMainWindow):
 
     def open_workspace(self, folder: str | Path) -> None:
         workspace = load_workspace(folder)
+        self.workspace_switch.leave(self.workspace, workspace)
         self.workspace = workspace
         self.workspace_watch.follow(workspace.folder)
-        self.panels.forget()
         for panel in (self.log_panel, self.response_panel, self.code_locations):
             panel.set_workspace(workspace.folder)
         self.tree.set_root(workspace.folder)

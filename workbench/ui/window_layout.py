@@ -100,6 +100,9 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     # Tests share the History's place at the bottom, one tab each, rather than halving its width.
     window.tabifyDockWidget(window.history, window.tests_dock)
     window.tests_dock.hide()
+    # A first launch fits the screen; later launches restore what the user chose.
+    available = window.screen().availableGeometry()
+    window.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
     return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
 
 
