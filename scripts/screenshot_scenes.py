@@ -296,7 +296,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     for scene in args.scene or sorted(SCENES):
         for theme in args.theme or ["light", "dark"]:
-            for size in args.size or ["1024x700", "1400x880"]:
+            for size in args.size or ["1024x700", "1600x1000"]:
                 width, height = (int(n) for n in size.split("x"))
                 scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
                 settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
