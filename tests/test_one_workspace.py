@@ -60,6 +60,7 @@ def test_open_folder_clears_the_previous_workspace(qtbot, make_window, workspace
     assert not any("passed" in label.text() or "failed" in label.text()
                    for label in window.tests_dock.panel.findChildren(QLabel))
     assert window.serve_panel.row_texts() == []
+    assert "OrderConfirmation" not in window.statusBar().currentMessage()
     assert "OrderConfirmation" not in charts.caption.text() and "FNA" in charts.caption.text()
 
 

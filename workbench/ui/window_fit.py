@@ -5,7 +5,7 @@ log give way or grow as the window does. Nothing here resizes the window itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 
 # Below this height History starts closed: open, it would leave the code editor a handful of lines.
 HISTORY_OPEN_FROM_HEIGHT = 860
@@ -58,13 +58,22 @@ class WindowFit(QObject):
         if self._history_managed and tall != self._tall:
             history.setVisible(tall)
             self._tall = tall
-        if not history.isHidden():
-            self._window.resizeDocks([history], [int(height * 0.32)], Qt.Orientation.Vertical)
+        # Opened on a small screen, History takes a quarter (five rows): the code keeps the rest.
+        self._size_history()
         # Editors above, log and results below: the editors a little more, the log enough to read a run.
         panes.right_splitter.setSizes([int(height * 0.55), int(height * 0.45)])
 
-    def _leave_history(self, *_args) -> None:
+    def _leave_history(self, shown: bool = False) -> None:
         self._history_managed = False
+        if shown:
+            # Opened by hand: the share the window's height gives it, not whatever the dock area held last.
+            QTimer.singleShot(0, self._size_history)
+
+    def _size_history(self) -> None:
+        history, height = self._window.history, self._window.height()
+        if not history.isHidden():
+            share = 0.32 if height >= HISTORY_OPEN_FROM_HEIGHT else 0.25
+            self._window.resizeDocks([history], [int(height * share)], Qt.Orientation.Vertical)
 
     def _stop(self, *_args) -> None:
         if self.active:

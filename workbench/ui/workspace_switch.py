@@ -32,6 +32,8 @@ class WorkspaceSwitch(QObject):
         window.tests_dock.forget_results()
         window.serve_panel.clear_calls()
         window.history.forget_charts()
+        # The last run's words were about the previous folder's function.
+        window.status.progress(f"Opened {folder.name}")
 
     @Slot()
     def _chart_current(self, *_args) -> None:

@@ -17,7 +17,7 @@ class LogToolbar(QWidget):
     def __init__(self, parent: QWidget, *, step, copy, clear, apply_filter, ask_save) -> None:
         super().__init__(parent)
         self.search = QLineEdit(objectName="log_search", placeholderText="Search logs", clearButtonEnabled=True,
-                                minimumWidth=60, maximumWidth=260,
+                                minimumWidth=44, maximumWidth=260,
                                 toolTip="Search the log (Ctrl+F): Enter and Shift+Enter step through the matches")
         previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: step(-1))
         previous.setArrowType(Qt.ArrowType.UpArrow)
@@ -26,7 +26,7 @@ class LogToolbar(QWidget):
         # Both counts grow with the log: elided rather than widening the row, so the splitters beside the log
         # never move as lines arrive (and the row fits the log column of a 1024-pixel window).
         self.match_label = ElidedLabel(objectName="log_match_label", minimum_text="9 of 9")
-        self.count_label = ElidedLabel("0 lines", objectName="log_count_label", minimum_text="9 l…",
+        self.count_label = ElidedLabel("0 lines", objectName="log_count_label", minimum_text="99 lines",
                                        mode=Qt.TextElideMode.ElideLeft)
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         # Wrap, Raw, Columns and Save sit in Copy's menu: the row must fit the log column of a 1024-pixel window.
