@@ -26,6 +26,8 @@ class WindowFit(QObject):
         self._history_managed = True
         # Once the user shows or hides History, it is theirs.
         window.history.toggleViewAction().triggered.connect(self._leave_history)
+        # Compare and Charts need more rows than the run list: the dock grows for them and gives it back.
+        window.history.tabs.currentChanged.connect(lambda _index: self._size_history())
         for splitter in panes.splitters():
             splitter.splitterMoved.connect(self._stop)
         # Side columns keep their width as the window changes; the code editor, the log and the rows give way.
@@ -71,9 +73,14 @@ class WindowFit(QObject):
 
     def _size_history(self) -> None:
         history, height = self._window.history, self._window.height()
-        if not history.isHidden():
-            share = 0.32 if height >= HISTORY_OPEN_FROM_HEIGHT else 0.25
-            self._window.resizeDocks([history], [int(height * share)], Qt.Orientation.Vertical)
+        if history.isHidden() or history.isFloating():
+            return
+        tall = height >= HISTORY_OPEN_FROM_HEIGHT
+        if history.tabs.currentIndex() == 0:  # the run list
+            share = 0.32 if tall else 0.25
+        else:
+            share = 0.4 if tall else 0.45
+        self._window.resizeDocks([history], [int(height * share)], Qt.Orientation.Vertical)
 
     def _stop(self, *_args) -> None:
         if self.active:
