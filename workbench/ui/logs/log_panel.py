@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
-from workbench.core.function.stack_frames import FOLDED_WARNING, WARNING_MARK, location_at
 from workbench.core.log_reading.run_groups import run_began
 from workbench.ui.logs.log_fold_area import LogFoldArea
 from workbench.ui.logs.log_formats import is_dark, line_formats
 from workbench.ui.logs.log_page import LogPage
+from workbench.ui.logs.log_pointer import LogPointer
 from workbench.ui.logs.log_records_view import LogRecordsView
 from workbench.ui.logs.log_search import LogSearch
 from workbench.ui.logs.log_toolbar import LogToolbar
@@ -192,16 +192,6 @@ class LogPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._view and event.type() == QEvent.Type.Resize:
             self._folds.place()
-        if watched is self._view.viewport():
-            if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
-                    and not self._view.textCursor().hasSelection():
-                self.click_at(event.position().toPoint())
-            elif event.type() == QEvent.Type.MouseMove and not event.buttons():
-                cursor = self._view.cursorForPosition(event.position().toPoint())
-                over = location_at(cursor.block().text(), cursor.positionInBlock()) is not None \
-                    or FOLDED_WARNING in cursor.block().text()
-                self._view.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over
-                                                else Qt.CursorShape.IBeamCursor)
         # QLineEdit reports Enter without its modifiers, so Shift+Enter is caught here.
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -214,26 +204,8 @@ class LogPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def click_at(self, point: QPoint) -> None:
-        """A click in the view: a stack frame opens its code; the folded runtime notice unfolds."""
-        cursor = self._view.cursorForPosition(point)
-        block = cursor.block()
-        text = block.text()
-        location = location_at(text, cursor.positionInBlock())
-        if location is not None:
-            self.sig_location_clicked.emit(location.path, location.line, location.column)
-        elif FOLDED_WARNING in text:
-            self._unfold_warning(block.blockNumber())
-
-    def _unfold_warning(self, block_number: int) -> None:
-        original = self._page.lines[self._page.first_shown() + block_number]
-        block = self._view.document().findBlockByNumber(block_number)
-        text = block.text()
-        cursor = QTextCursor(block)
-        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor,
-                            text.index(FOLDED_WARNING))
-        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, len(FOLDED_WARNING))
-        notice = original[original.index(WARNING_MARK):].split("\r")[0]
-        cursor.insertText(notice)
+        """A click in the view at `point` (log_pointer.py says what it does)."""
+        self._pointer.click_at(point)
 
     # --- Building
 
@@ -257,8 +229,7 @@ class LogPanel(QWidget):
         self._folds = LogFoldArea(self._view, self._raw_line)
         self._finder = LogSearch(self._view, self._search, self._match_label, self._folds, self)
         self._view.installEventFilter(self)
-        self._view.viewport().installEventFilter(self)
-        self._view.viewport().setMouseTracking(True)
+        self._pointer = LogPointer(self._view, self._raw_line, self.sig_location_clicked.emit)
         self._view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
