@@ -89,3 +89,34 @@ def test_a_runs_cold_start_line_and_init_error_are_in_its_own_group(qtbot, make_
     assert not any("broken at import" in line for line in shown[:first_report + 1])
     folds.toggle(folds.run_starts()[1])
     assert not any("broken at import" in line for line in panel.visible_text())
+
+
+def test_a_runs_build_output_is_in_its_own_group(qtbot, make_window, workspace, tmp_path):
+    """A requirements.txt added after a run: the next run's `[build] installing …` and `[build] done` lines open
+    that run's group, and folding it hides them; the first run's folded group shows none of them."""
+    import os
+    import shutil
+
+    from wheels import make_wheel, offline_index
+    from workbench.engine.engine import Engine
+    from workbench.engine.run_session import RunSession
+
+    wheelhouse, cache = tmp_path / "wheels", tmp_path / "cache"
+    make_wheel(wheelhouse, "shouting", "0.3.0", {"shouting.py": "def shout(text):\n    return text.upper()\n"})
+    shutil.copytree(os.environ["LAMBDA_WORKBENCH_CACHE"] + "/sdk", cache / "sdk", symlinks=True)
+    engine = Engine(host_env=dict(os.environ, LAMBDA_WORKBENCH_CACHE=str(cache), **offline_index(wheelhouse)))
+    window = make_window(workspace, session=RunSession(engine=engine))
+    panel = window.log_panel
+    run_and_wait(qtbot, window)
+    (workspace / "order_confirmation" / "requirements.txt").write_text("shouting\n")
+    run_and_wait(qtbot, window)
+    folds = panel.folds()
+    assert len(folds.run_starts()) == 2 and folds.collapsed_runs() == 1
+    shown = panel.visible_text()
+    first_report = next(index for index, line in enumerate(shown) if line.startswith("REPORT "))
+    assert not any(line.startswith("[build]") for line in shown[:first_report + 1])
+    second = shown[first_report + 1:]
+    assert any(line.startswith("[build] installing") for line in second)
+    assert any(line.startswith("[build] done in") for line in second)
+    folds.toggle(folds.run_starts()[1])
+    assert not any(line.startswith("[build] done in") for line in panel.visible_text())
