@@ -20,7 +20,6 @@ def open_session(folder: Path, parent, record: bool = True):
     """The run session the tools drive: the workspace's AWS settings, its history written in the background."""
     from ..core.workspace.aws_settings import load_aws_settings
     from ..engine.history_writer import history_writer_for
-    from ..core.services.settings import workspace_local_services
     from ..engine.run_session import RunSession
 
     history = history_writer_for(folder, parent) if record else None

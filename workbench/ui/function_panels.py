@@ -59,6 +59,7 @@ class FunctionPanels(QObject):
     def show_recorded(self, log: list[str], result: InvocationResult, aws_calls: tuple = ()) -> None:
         """A recorded run's log, result and AWS calls, in place of the function's own until show_function."""
         self._log.clear_log(RECORDED_RUN)
+        self._log.begin_run(RECORDED_RUN)  # one run: its build output and init error are its own
         self._log.append_to(RECORDED_RUN, list(log))
         self._log.show_log(RECORDED_RUN)
         self._response.show_result(result)
@@ -72,6 +73,7 @@ class FunctionPanels(QObject):
 
     def show_remote(self, record) -> None:
         """A run on AWS (a RunRecord): its log tail in its function's log, its result as the latest."""
+        self._log.begin_run(record.function)
         self._log.append_to(record.function,
                             [f"--- {record.function} on AWS ({record.config.region}) ---", *record.log])
         self.remember(record.function, record.result)

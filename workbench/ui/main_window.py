@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -38,6 +37,7 @@ from .response_panel import ResponsePanel
 from .run_preparation import prepare_from_editors
 from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
+from .workspace_switch import WorkspaceSwitch
 from .shortcuts_dialog import ShortcutsDialog
 from .status_line import Notice, NoticeKind, StatusLine
 from .summary_panel import SummaryPanel
@@ -103,13 +103,11 @@ class MainWindow(QMainWindow):
         self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
         self.aws = WindowAws(self.session, lambda: self.run_history.store, self)
         self.panes = build_layout(self)
+        self.workspace_switch = WorkspaceSwitch(self, self)
         self.menus = build_menus(self, settings.theme())
         self._connect()
         self._connect_menus(self.menus)
         self.status.progress("Ready")
-        # A first launch fits the screen; later launches restore what the user chose.
-        available = self.screen().availableGeometry()
-        self.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
 
     # --- Composition ---------------------------------------------------------------------------
 
@@ -189,9 +187,9 @@ class MainWindow(QMainWindow):
 
     def open_workspace(self, folder: str | Path) -> None:
         workspace = load_workspace(folder)
+        self.workspace_switch.leave(self.workspace, workspace)
         self.workspace = workspace
         self.workspace_watch.follow(workspace.folder)
-        self.panels.forget()
         for panel in (self.log_panel, self.response_panel, self.code_locations):
             panel.set_workspace(workspace.folder)
         self.tree.set_root(workspace.folder)
@@ -371,7 +369,8 @@ class MainWindow(QMainWindow):
     def _start(self, run: Run) -> None:
         self.current_run = run
         run.started.connect(lambda cold, r=run: self._on_run_started(r, cold))
-        run.log_lines.connect(partial(self.log_panel.append_to, run.config.name))  # its own log, shown or not
+        # To its function's own log, whichever the panel shows, as a group of its own from its first line.
+        self.log_panel.follow_run(run)
         run.response_chunk.connect(self.response_panel.append_piece)
         run.finished.connect(self._on_run_finished)
 

@@ -94,6 +94,12 @@ class HistoryDock(QDockWidget):
         if self._charted is not None:
             self.chart_function(self._charted)
 
+    def forget_charts(self) -> None:
+        """Another workspace is open: no function charted until one is shown."""
+        self._charted = None
+        if self.charts is not None:
+            self.charts.set_data(chart_data([]), "no runs yet")
+
     def chart_function(self, function: str) -> None:
         """Chart one function's runs (now when the Charts tab is open, else when it is next opened)."""
         self._charted = function

@@ -122,6 +122,13 @@ class CaseResultsPanel(QWidget):
         if failed is not None:
             self.table.scrollTo(self.model.index(failed, 0), QAbstractItemView.ScrollHint.PositionAtTop)
 
+    def clear_results(self) -> None:
+        """No results (another workspace is open, its presets not run yet)."""
+        self.model.set_cases([])
+        self.difference_view.clear()
+        self._set_summary("", failed=False)
+        self.set_running(False)
+
     def show_problem(self, text: str) -> None:
         """Nothing ran (a broken file): say where, in red, until the next run."""
         self.model.set_cases([])
