@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from workbench.core.lambda_rules.billing import (GB_SECOND_PRICE_USD, LOG_PRICE_NOTE, REQUEST_PRICE_USD, format_cost,
                                                  invocation_cost_usd, log_ingestion_bytes, log_ingestion_cost_usd)
+from workbench.core.debugging.pause_clock import paused_words
 from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.aws.run_aws_calls import RunAwsCalls
 from workbench.ui.elided_label import ElidedLabel
@@ -84,7 +85,10 @@ class SummaryPanel(QWidget):
         values["request_id"].setText(result.request_id or NONE)
         values["status"].setText(status_text(result))
         self._set_status_colour(result)
-        values["duration"].setText(f"{result.duration_ms:.2f} ms")
+        values["duration"].setText(f"{result.duration_ms:.2f} ms" + (
+            f"  ({paused_words(result.paused_ms)})" if result.paused_ms else ""))
+        values["duration"].setToolTip("Running time only: the time stopped in the debugger is left out, as the "
+                                      "timeout leaves it out" if result.paused_ms else "")
         values["billed_duration"].setText(f"{result.billed_duration_ms} ms")
         values["billed_duration"].setToolTip("Duration plus Init Duration, rounded up to the millisecond"
                                              if result.cold else "Duration rounded up to the millisecond")

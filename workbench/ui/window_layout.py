@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from .debug.debug_docks import build_debug_docks
 from .editors.code_editor_frame import focused_frame
 from .recent_workspaces_menu import RecentWorkspacesMenu
 
@@ -102,6 +103,10 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     window.tests_dock.hide()
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.aws.dock)
     window.tabifyDockWidget(window.history, window.aws.dock)
+    debugger = window.debug
+    debugger.docks = build_debug_docks(window, debugger.actions, debugger.call_stack, debugger.variables,
+                                       debugger.watches, debugger.console)
+    window.tabifyDockWidget(window.history, debugger.docks.console)
     window.history.raise_()  # History stays the tab in front; the AWS tab's title carries the Outbox's count
     window.toolbar.add_chip(window.aws.chip)
     return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
@@ -150,6 +155,11 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     run_on_aws = run_menu.addAction("Run on &AWS")
     run_on_aws.setToolTip("The same event against the deployed function (boto3, your AWS "
                           "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
+    run_menu.addSeparator()
+    for action in (window.debug.actions.debug, *window.debug.actions.stepping, window.debug.actions.stop,
+                   window.debug.actions.debug_next):
+        run_menu.addAction(action)
+    run_menu.addSeparator()
     serve = run_menu.addAction("&Serve Workspace…")
     serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
     event_menu = window.menuBar().addMenu("&Event")

@@ -1,0 +1,49 @@
+"""The debugger's actions, with their keys: Debug (F9), Continue (F8), Step Over (F10), Step Into (F11),
+Step Out (Shift+F11), Stop Debugging, and Debug the Next Call (a toggle for the current function)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolBar, QWidget
+
+
+class DebugActions(QObject):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.debug = self._action("Debug", "F9", "Run the current preset under the debugger: it stops at the "
+                                  "breakpoints set in the gutter (F9)")
+        self.resume = self._action("Continue", "F8", "Run on to the next breakpoint (F8)")
+        self.step_over = self._action("Step Over", "F10", "Run the current line and stop at the next one (F10)")
+        self.step_into = self._action("Step Into", "F11", "Stop inside the function the line calls (F11)")
+        self.step_out = self._action("Step Out", "Shift+F11", "Run to the end of this function and stop in its "
+                                     "caller (Shift+F11)")
+        self.stop = self._action("Stop", "", "Stop the debugged call: its environment is ended, as Stop does")
+        self.debug_next = self._action("Debug the Next Call", "", "The function's next call, whoever makes it "
+                                       "(Serve, a trigger, a test), runs under the debugger")
+        self.debug_next.setCheckable(True)
+        self.stepping = (self.resume, self.step_over, self.step_into, self.step_out)
+        self.set_stopped(False)
+        self.stop.setEnabled(False)
+
+    def _action(self, text: str, key: str, tip: str) -> QAction:
+        action = QAction(text, self)
+        if key:
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(tip)
+        self.parent().addAction(action)  # the keys work wherever the focus is in the window
+        return action
+
+    def set_stopped(self, stopped: bool) -> None:
+        for action in self.stepping:
+            action.setEnabled(stopped)
+
+    def stepping_bar(self, parent: QWidget) -> QToolBar:
+        """Continue, the steps and Stop in a row, for the top of the Call Stack panel."""
+        bar = QToolBar(parent)
+        bar.setObjectName("debug_steps")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (*self.stepping, self.stop):
+            bar.addAction(action)
+        return bar
