@@ -474,6 +474,8 @@ def scene_frame_column(window) -> QWidget:
     return window
 
 
+from screenshot_debug import scene_debug_stopped  # noqa: E402, F401 - a scene of its own module
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
 
 

@@ -64,9 +64,10 @@ def test_stop_read_step_evaluate_continue_in_the_window(qtbot, make_window, tmp_
     editor.setFocus()
     qtbot.keyClick(editor, Qt.Key.Key_F9)  # Debug
     qtbot.waitUntil(lambda: stopped_at(window, line), timeout=30_000)
-    assert window.debug.docks.variables.isVisible()
+    assert window.debug.dock.isVisible() and window.debug.variables.isVisible()
     assert editor.marks("debug") and editor.gutter()._paused_line == line
     assert window.tabs.current_path().name == file
+    assert window.toolbar.progress.format().endswith("(paused)")  # the timeout's bar stands still too
     # The event is right there in the locals; expanding it lists its fields.
     scope = window.debug.variables.topLevelItem(0)
     qtbot.waitUntil(lambda: window.debug.variables.item_named(scope.text(0), "event") is not None, timeout=10_000)

@@ -131,6 +131,20 @@ class RunToolbar(QToolBar):
             last = time.monotonic() - self._run_started
             self._show_idle(f"The last run took {last:.1f} s of its {self._timeout_s} s timeout")
 
+    def pause_elapsed(self, paused: bool) -> None:
+        """The debugged program stopped (True) or runs again: the bar stands still meanwhile, as the call's
+        timeout does (it counts running time only)."""
+        if not self.stop_action.isEnabled():
+            return
+        if paused and self._elapsed_timer.isActive():
+            self._elapsed_timer.stop()
+            self._paused_at = time.monotonic()
+            self.progress.setFormat(self.progress.format() + " (paused)")
+        elif not paused and not self._elapsed_timer.isActive():
+            self._run_started += time.monotonic() - getattr(self, "_paused_at", time.monotonic())
+            self._elapsed_timer.start()
+            self._tick()
+
     def _show_idle(self, tip: str = "") -> None:
         # Idle: empty and greyed, naming the timeout the next run gets (it follows the settings).
         self.progress.setValue(0)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from .debug.debug_docks import build_debug_docks
+from .debug.debug_docks import DebugDock, place_debug_dock
 from .editors.code_editor_frame import focused_frame
 from .recent_workspaces_menu import RecentWorkspacesMenu
 
@@ -104,9 +104,9 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.aws.dock)
     window.tabifyDockWidget(window.history, window.aws.dock)
     debugger = window.debug
-    debugger.docks = build_debug_docks(window, debugger.actions, debugger.call_stack, debugger.variables,
-                                       debugger.watches, debugger.console)
-    window.tabifyDockWidget(window.history, debugger.docks.console)
+    debugger.dock = DebugDock(window, debugger.actions, debugger.call_stack, debugger.variables, debugger.watches,
+                              debugger.console)
+    place_debug_dock(window, window.history, debugger.dock)
     window.history.raise_()  # History stays the tab in front; the AWS tab's title carries the Outbox's count
     window.toolbar.add_chip(window.aws.chip)
     return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
@@ -174,6 +174,9 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     history_action.setText("&History")
     history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
     view_menu.addAction(history_action)
+    debug_action = window.debug.dock.toggleViewAction()
+    debug_action.setText("&Debug (Call Stack, Variables, Watches, Console)")
+    view_menu.addAction(debug_action)
     aws_action = window.aws.dock.toggleViewAction()
     aws_action.setText("&AWS (Local Services and Outbox)")
     view_menu.addAction(aws_action)

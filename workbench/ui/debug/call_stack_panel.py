@@ -21,6 +21,7 @@ class CallStackPanel(QWidget):
         self.setObjectName("call_stack_panel")
         self.thread_label = QLabel(self)
         self.thread_label.setContentsMargins(4, 2, 4, 2)
+        self.thread_label.setWordWrap(True)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("call_stack")
         self.tree.setHeaderLabels(["Function", "Where"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolBar, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 class DebugActions(QObject):
@@ -38,12 +38,3 @@ class DebugActions(QObject):
     def set_stopped(self, stopped: bool) -> None:
         for action in self.stepping:
             action.setEnabled(stopped)
-
-    def stepping_bar(self, parent: QWidget) -> QToolBar:
-        """Continue, the steps and Stop in a row, for the top of the Call Stack panel."""
-        bar = QToolBar(parent)
-        bar.setObjectName("debug_steps")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (*self.stepping, self.stop):
-            bar.addAction(action)
-        return bar

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 _REFERENCE = Qt.ItemDataRole.UserRole
 _LOADED = Qt.ItemDataRole.UserRole + 1
@@ -23,9 +23,12 @@ class VariablesPanel(QTreeWidget):
         self.setHeaderLabels(["Name", "Value", "Type"])
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
-        self.header().setStretchLastSection(False)
-        self.header().resizeSection(0, 150)
-        self.header().resizeSection(1, 260)
+        # The value takes what width there is; the name and the type keep theirs (a drag changes them).
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 160)
+        header.resizeSection(2, 80)
         self._fetch: Fetch | None = None
         self._generation = 0
         self.itemExpanded.connect(self._on_expanded)

@@ -53,6 +53,7 @@ class WindowDebug(QObject):
         self._workspace = workspace
         self._function_name = lambda: toolbar.function_combo.currentText() or None
         self._tests = tests_dock
+        self._toolbar = toolbar
         self._ask_text = ask_text or ask_with_dialog(parent)
         self.actions = DebugActions(parent)
         toolbar.insertAction(toolbar.stop_action, self.actions.debug)
@@ -63,8 +64,8 @@ class WindowDebug(QObject):
         self.variables = VariablesPanel(parent)
         self.watches = WatchesPanel(parent)
         self.console = DebugConsole(parent)
-        self.docks = None
-        """DebugDocks, once the window's layout has placed the panels (ui/window_layout.py)."""
+        self.dock = None
+        """The DebugDock holding the panels, once the window's layout has placed it (ui/window_layout.py)."""
         self.book = DebugBook()
         self._folder: Path | None = None
         self.run: Run | None = None
@@ -237,9 +238,10 @@ class WindowDebug(QObject):
         self.run = run
         self.actions.stop.setEnabled(True)
         run.invocation.debug_session_started.connect(self._attach)
+        run.invocation.debug_paused.connect(self._toolbar.pause_elapsed)
         run.finished.connect(self._run_finished)
-        if self.docks is not None:
-            self.docks.show()
+        if self.dock is not None:
+            self.dock.bring_forward()
         self.call_stack.clear(f"Debugging {run.config.name}: running until a breakpoint…")
 
     @Slot(object)
@@ -378,6 +380,7 @@ class WindowDebug(QObject):
         run, self.run = self.run, None
         if run is not None:
             run.invocation.debug_session_started.disconnect(self._attach)
+            run.invocation.debug_paused.disconnect(self._toolbar.pause_elapsed)
         self._on_continued()
         self._detach_session()  # the session may stay attached to the warm environment; the panels let go
         self.actions.stop.setEnabled(False)
