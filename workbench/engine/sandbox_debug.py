@@ -106,19 +106,19 @@ class SandboxDebug(QObject):
                 self.pause()  # until the IDE has attached and configured
             ready()
             return
-        self.pause()
         if self.session is not None and not self.session.ended:
             # Kept attached since an earlier call (a warm debugged call costs no attach).
             if request.breakpoints == self.session.breakpoints:
-                self.resume()
                 ready()
                 return
+            self.pause()
 
             def configured() -> None:
                 self.resume()
                 ready()
             self.session.set_breakpoints(request.breakpoints, done=configured)
             return
+        self.pause()
         target = DebugTarget(self.family, self.port, (os.path.realpath(self._runtime_dir),))
         if self.family == "python":
             from .dap_session import DapSession
