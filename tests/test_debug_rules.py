@@ -72,12 +72,12 @@ def test_the_debug_book_toggles_moves_and_round_trips_relative_to_the_workspace(
 
 def test_a_broken_debug_book_names_the_entry_and_keeps_the_rest(tmp_path):
     from workbench.core.debugging.debug_book import BOOK_FILE, load_book
-    from workbench.core.debugging.pause_clock import paused_words
+    from workbench.core.debugging.pause_clock import paused_figure
 
     (tmp_path / BOOK_FILE).parent.mkdir()
     (tmp_path / BOOK_FILE).write_text('{"breakpoints": [{"path": "a.py", "line": 0}, {"path": "b.py", "line": 2}]}')
     book, problem = load_book(tmp_path)
     assert [p.line for p in book.breakpoints] == [2]
     assert "debug.json: breakpoints[0] left out (line below 1)" in problem
-    assert (paused_words(850), paused_words(12_400), paused_words(185_000)) == (
-        "paused 850 ms", "paused 12.4 s", "paused 3 min 5 s")
+    assert (paused_figure(850), paused_figure(999.6), paused_figure(12_400), paused_figure(185_000)) == (
+        "850 ms", "1.0 s", "12.4 s", "3 min 5 s")

@@ -96,7 +96,8 @@ def test_stop_read_step_evaluate_continue_in_the_window(qtbot, make_window, tmp_
     assert record.result.succeeded, record.result.payload
     assert json.loads(record.result.payload)["amount"] == amount
     assert not editor.marks("debug")
-    assert "paused" in window.summary_panel._values["duration"].text()
+    paused = window.summary_panel._values["paused"]
+    assert paused.isVisibleTo(window.summary_panel) and paused.text().endswith(("ms", " s"))
 
 
 def test_a_condition_and_a_log_point_from_the_gutter_menu(qtbot, make_window, tmp_path):
@@ -113,7 +114,7 @@ def test_a_condition_and_a_log_point_from_the_gutter_menu(qtbot, make_window, tm
     with qtbot.waitSignal(window.sig_run_finished, timeout=30_000) as finished:
         window.debug.actions.debug.trigger()
     assert finished.args[0].result.succeeded
-    qtbot.waitUntil(lambda: "amount is 24.0" in window.debug.console.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "amount is 24.0" in window.debug.console.text(), timeout=10_000)
     # Kept with the workspace: a new window on it has them.
     book, _ = load_book(folder)
     assert {(p.line, p.condition, p.log_message) for p in book.breakpoints} == {
@@ -141,3 +142,55 @@ def test_debug_the_next_call_catches_a_test_case_and_debug_case_runs_one(qtbot, 
     qtbot.waitUntil(lambda: window.debug.run is None, timeout=10_000)
     qtbot.waitUntil(lambda: panel.model.result(0) is not None and panel.model.result(0).result is not None
                     and panel.model.result(0).result.error_type == "Sandbox.Stopped", timeout=10_000)
+
+
+def test_debug_the_next_call_catches_a_call_through_serve(qapp, qtbot, tmp_path):
+    import asyncio
+
+    import boto3
+    from botocore.config import Config
+
+    from serving_window import serving_window
+    from workbench.core.workspace.sample_workspace import ensure_sample_workspace
+
+    workspace = ensure_sample_workspace(tmp_path / "data")
+    window, loop = serving_window(qapp, qtbot, workspace, tmp_path)
+    handler = workspace / "order_confirmation" / "lambda_function.py"
+    window.tabs.open_file(handler)
+    window.debug.toggle_breakpoint(str(handler), 28)
+    window.debug.actions.debug_next.setChecked(True)
+    controller = window.serve_controller
+
+    async def scenario():
+        window.serve_panel.toggle.click()
+        for _ in range(500):
+            if controller.server is not None:
+                break
+            await asyncio.sleep(0.01)
+        client = boto3.client("lambda", endpoint_url=controller.server.lambda_url, region_name="us-east-1",
+                              aws_access_key_id="x", aws_secret_access_key="x",
+                              config=Config(retries={"max_attempts": 1}, read_timeout=60))
+        order = (workspace / "events" / "OrderConfirmation" / "new-order.json").read_bytes()
+        reply = asyncio.ensure_future(asyncio.to_thread(client.invoke, FunctionName="OrderConfirmation",
+                                                        Payload=order))
+        for _ in range(3000):
+            if stopped_at(window, 28):
+                break
+            await asyncio.sleep(0.01)
+        assert stopped_at(window, 28), "the call through serve stopped at the breakpoint"
+        assert window.debug.run.source == "serve" and not window.session.debug_armed_for("OrderConfirmation")
+        window.debug.actions.resume.trigger()
+        answer = await asyncio.wait_for(reply, 60)
+        assert answer["StatusCode"] == 200 and "FunctionError" not in answer
+        window.serve_panel.toggle.click()
+        for _ in range(500):
+            if controller.server is None and not window.serve_panel.toggle.isChecked():
+                break
+            await asyncio.sleep(0.01)
+
+    try:
+        loop.run_until_complete(asyncio.wait_for(scenario(), 90))
+    finally:
+        window.session.shutdown()
+        loop.close()
+        asyncio.set_event_loop(None)

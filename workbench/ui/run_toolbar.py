@@ -38,7 +38,7 @@ class RunToolbar(QToolBar):
         self.addWidget(QLabel(" Function ", self))
         self.addWidget(self.function_combo)
         self.limits_label = QLabel(self)
-        self.limits_label.setContentsMargins(10, 0, 10, 0)
+        self.limits_label.setContentsMargins(6, 0, 6, 0)  # with Debug beside Run, whole at 1024 pixels
         self.addWidget(self.limits_label)
         self.interpreter_marker = QLabel(self, objectName="interpreter_marker")
         self.interpreter_marker.setStyleSheet("color: #b7791f; font-weight: bold;")

@@ -39,13 +39,13 @@ class PauseClock:
         self._since = None
 
 
-def paused_words(paused_ms: float) -> str:
-    """How long a call was stopped in the debugger, as shown beside its Duration: "paused 850 ms",
-    "paused 12.4 s", "paused 3 min 5 s"."""
-    if paused_ms < 1000:
-        return f"paused {paused_ms:.0f} ms"
+def paused_figure(paused_ms: float) -> str:
+    """How long a call was stopped in the debugger: "850 ms", "12.4 s", "3 min 5 s"."""
+    if paused_ms < 999.5:
+        return f"{paused_ms:.0f} ms"
     seconds = paused_ms / 1000
     if seconds < 60:
-        return f"paused {seconds:.1f} s"
+        return f"{seconds:.1f} s"
     minutes, rest = divmod(int(round(seconds)), 60)
-    return f"paused {minutes} min {rest} s"
+    return f"{minutes} min {rest} s"
+

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, Signal, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from ...core.debugging.debug_book import DebugBook, load_book, save_book
@@ -57,6 +57,8 @@ class WindowDebug(QObject):
         self._ask_text = ask_text or ask_with_dialog(parent)
         self.actions = DebugActions(parent)
         toolbar.insertAction(toolbar.stop_action, self.actions.debug)
+        # Its icon alone (the name in the tooltip and the Run menu): the toolbar stays whole at 1024 pixels.
+        toolbar.widgetForAction(self.actions.debug).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         # Debug is a way to run: it can start when Run can.
         toolbar.run_action.changed.connect(lambda: self.actions.debug.setEnabled(toolbar.run_action.isEnabled()))
         toolbar.sig_function_selected.connect(lambda _name: self.refresh_function())
