@@ -6,7 +6,8 @@ Python (debugpy) and Node.js (the inspector, when `node` is installed): a plain 
 warm call (a breakpoint set in a line the handler never runs; the workbench's debugger stays attached to
 the warm environment between debugged calls, as in the window), a plain cold call and a debugged cold call
 (the debugger loaded before init, attached, configured). Figures are the medians of the call's wall time
-as the caller sees it (invoke to finished), and the REPORT's Duration (running time). This machine is noisy: read the ratios.
+as the caller sees it (invoke to finished), and the REPORT's Duration (running time). This machine is noisy:
+read the ratios.
 """
 
 from __future__ import annotations
