@@ -79,7 +79,7 @@ def main() -> None:
         else:
             QTimer.singleShot(5, last_line_visible)
 
-    window.sig_run_finished.connect(lambda record: (results.append(record.result), last_line_visible()))
+    window.run_finished.connect(lambda record: (results.append(record.result), last_line_visible()))
     watch.start()
     begin = time.perf_counter()
     window.run()

@@ -41,7 +41,7 @@ def main() -> None:
     window.preset_picker.set_presets(list(presets.values()), args.preset)
     window.presets.load(presets[args.preset])
     loop = QEventLoop()
-    window.sig_run_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
+    window.run_finished.connect(lambda _result: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(200, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()

@@ -112,7 +112,7 @@ def scene_history_sweep(window) -> QWidget:
     view.sizes_field.setText("128,512")
     view.runs_field.setValue(2)
     loop = QEventLoop()
-    view.sig_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
+    view.sweep_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(100, view.start)
     QTimer.singleShot(60000, loop.quit)
     loop.exec()

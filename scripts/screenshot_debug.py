@@ -24,7 +24,7 @@ def scene_debug_stopped(window) -> QWidget:
     debug.toggle_breakpoint(path, 29)
     debug.set_breakpoint(path, 31, condition="event.get('quantity', 0) > 5")
     if not debug.book.watches:
-        debug.watches.sig_added.emit("len(event)")
+        debug.watches.added.emit("len(event)")
     debug.actions.debug.trigger()
     _until(lambda: debug.frame is not None and debug.variables.topLevelItemCount() > 0)
     scope = debug.variables.topLevelItem(0)

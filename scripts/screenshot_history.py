@@ -31,11 +31,11 @@ def run_preset(window, name: str) -> None:
     window.preset_picker.set_presets(list(presets.values()), name)
     window.presets.load(presets[name])
     loop = QEventLoop()
-    window.sig_run_finished.connect(loop.quit)
+    window.run_finished.connect(loop.quit)
     QTimer.singleShot(0, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
-    window.sig_run_finished.disconnect(loop.quit)
+    window.run_finished.disconnect(loop.quit)
 
 
 def settle(app, ms: int = 300) -> None:

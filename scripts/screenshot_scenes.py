@@ -34,7 +34,7 @@ def _wait(ms: int) -> None:
 
 def _run(window) -> None:
     loop = QEventLoop()
-    window.sig_run_finished.connect(lambda _record: QTimer.singleShot(300, loop.quit))
+    window.run_finished.connect(lambda _record: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(100, window.run)
     QTimer.singleShot(20000, loop.quit)
     loop.exec()
@@ -309,7 +309,7 @@ def scene_tests(window) -> QWidget:
     expectation = window.workspace.folder / "events" / "OrderConfirmation" / "new-order.expect.yaml"
     expectation.write_text(expectation.read_text().replace('"total": "59.99"', '"total": "59.90"'))
     loop = QEventLoop()
-    window.tests_dock.tests.sig_finished.connect(lambda _results: QTimer.singleShot(300, loop.quit))
+    window.tests_dock.tests.finished.connect(lambda _results: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(100, window.run_tests)
     QTimer.singleShot(30000, loop.quit)
     loop.exec()
@@ -329,7 +329,7 @@ def scene_tune(window) -> QWidget:
     view.runs_field.setValue(3)
     view.resize(window.width() - 40, window.height() - 40)
     loop = QEventLoop()
-    view.sig_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
+    view.sweep_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
     QTimer.singleShot(100, view.start)
     QTimer.singleShot(60000, loop.quit)
     loop.exec()

@@ -57,7 +57,7 @@ def main() -> None:
                 width, height = (int(n) for n in size.split("x"))
                 panel = TriggersPanel()
                 watch = TriggersWatch(workspace)
-                watch.sig_snapshot.connect(panel.show_snapshot)
+                watch.snapshot.connect(panel.show_snapshot)
                 panel.resize(width, height)
                 panel.show()
                 watch.start()

@@ -51,7 +51,7 @@ def debug_call(engine, qtbot, config, event, breakpoints=(), cold=False) -> Debu
     call = DebuggedCall(invocation, qtbot)
     invocation.log_lines.connect(call.lines.extend)
     invocation.debug_session_started.connect(lambda session: setattr(call, "session", session))
-    invocation.debug_session_started.connect(lambda session: session.sig_stopped.connect(call.stops.append))
+    invocation.debug_session_started.connect(lambda session: session.stopped.connect(call.stops.append))
     invocation.finished.connect(lambda result: setattr(call, "result", result))
     return call
 

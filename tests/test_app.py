@@ -68,7 +68,7 @@ def test_run_tests_on_the_apps_event_loop(qapp, qtbot, tmp_path):
 
     async def run_tests():
         future = loop.create_future()
-        window.tests_dock.tests.sig_finished.connect(lambda results: future.done() or future.set_result(results))
+        window.tests_dock.tests.finished.connect(lambda results: future.done() or future.set_result(results))
         window.menus.run_tests.trigger()
         return await future
 

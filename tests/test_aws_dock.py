@@ -139,7 +139,7 @@ def test_a_queue_shows_its_messages_and_dead_letter_queue_and_sends(qtbot, dock)
 
 def test_publish_put_event_and_reveal_a_secret(qtbot, dock):
     notices = []
-    dock.sig_notice.connect(notices.append)
+    dock.notice.connect(notices.append)
     dock.show_page(dock.topics)
     wait_for(qtbot, lambda: dock.topics.topic_arn is not None)
     dock.topics.message.setPlainText("hello")

@@ -142,7 +142,7 @@ def test_the_chip_says_where_calls_go_and_switching_it_is_saved(qtbot, workspace
     assert chip.full_text == "AWS: local (+1 on account)"
     assert window.session.local_services.keep_on_account == ("bedrock-runtime",)
     # The Dependencies panel's profile and region are saved without losing where calls go.
-    window.dependencies_panel.sig_aws_changed.emit(AwsSettings("dev", "us-west-2"))
+    window.dependencies_panel.aws_changed.emit(AwsSettings("dev", "us-west-2"))
     assert load_services_settings(workspace).keep_on_account == ("bedrock-runtime",)
     assert window.session.local_services is not None
     # Back in local mode the workspace's host was started (its resources wait there): stopped by the fixture.

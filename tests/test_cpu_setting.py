@@ -39,7 +39,7 @@ def test_the_checkbox_edits_the_setting(qtbot):
     form.set_config(CONFIG)
     box = form.findChild(QCheckBox, "scale_cpu")
     assert box.isChecked()
-    with qtbot.waitSignal(form.sig_config_changed) as blocker:
+    with qtbot.waitSignal(form.config_changed) as blocker:
         box.setChecked(False)
     assert blocker.args[0].scale_cpu is False
 

@@ -20,7 +20,7 @@ def test_the_credentials_warning_fits_the_log_pane_at_1024(qtbot, make_window, w
     save_services_settings(workspace, ServicesSettings(calls=ACCOUNT))
     window = make_window(workspace)
     window.resize(1024, 700)
-    with qtbot.waitSignal(window.sig_run_finished, timeout=30000):
+    with qtbot.waitSignal(window.run_finished, timeout=30000):
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: "REPORT RequestId" in window.log_panel.full_text(), timeout=3000)
     text = window.log_panel.full_text()

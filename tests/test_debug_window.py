@@ -90,7 +90,7 @@ def test_stop_read_step_evaluate_continue_in_the_window(qtbot, make_window, tmp_
     qtbot.keyClick(editor, Qt.Key.Key_F10)
     qtbot.waitUntil(lambda: stopped_at(window, step_line), timeout=10_000)
     assert editor.gutter()._paused_line == step_line
-    with qtbot.waitSignal(window.sig_run_finished, timeout=30_000) as finished:
+    with qtbot.waitSignal(window.run_finished, timeout=30_000) as finished:
         window.debug.actions.resume.trigger()
     record = finished.args[0]
     assert record.result.succeeded, record.result.payload
@@ -111,7 +111,7 @@ def test_a_condition_and_a_log_point_from_the_gutter_menu(qtbot, make_window, tm
     window.debug.edit_log_message(path, 15)
     editor = window.tabs.editor_for(path)
     assert editor.gutter().marks() == {13: "condition", 15: "log"}
-    with qtbot.waitSignal(window.sig_run_finished, timeout=30_000) as finished:
+    with qtbot.waitSignal(window.run_finished, timeout=30_000) as finished:
         window.debug.actions.debug.trigger()
     assert finished.args[0].result.succeeded
     qtbot.waitUntil(lambda: "amount is 24.0" in window.debug.console.text(), timeout=10_000)

@@ -46,7 +46,7 @@ def test_rebuild_and_building_progress(qtbot):
     panel = DependenciesPanel()
     qtbot.addWidget(panel)
     button = panel.findChild(QPushButton, "rebuild")
-    with qtbot.waitSignal(panel.sig_rebuild_requested):
+    with qtbot.waitSignal(panel.rebuild_requested):
         button.click()
     panel.set_building("installing requirements.txt")
     assert not button.isEnabled()
@@ -64,7 +64,7 @@ def test_aws_settings_are_applied_and_saved_beside_the_functions(qtbot, tmp_path
     panel.profile.setCurrentText("dev")
     panel.region.setText("eu-west-1")
     panel.endpoint.setText("http://localhost:4566")
-    with qtbot.waitSignal(panel.sig_aws_changed) as blocker:
+    with qtbot.waitSignal(panel.aws_changed) as blocker:
         panel.findChild(QPushButton, "aws_apply").click()
     settings = blocker.args[0]
     assert settings == AwsSettings("dev", "eu-west-1", (("AWS_ENDPOINT_URL", "http://localhost:4566"),))

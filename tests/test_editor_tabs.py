@@ -63,7 +63,7 @@ def test_typing_marks_the_tab_dirty(tabs, workspace, qtbot):
     """An edit puts the dirty marker on the tab and reports unsaved work."""
     editor = tabs.open_file(workspace / "app.py")
     assert not tabs.has_unsaved()
-    with qtbot.waitSignal(tabs.sig_dirty_changed) as dirty:
+    with qtbot.waitSignal(tabs.dirty_changed) as dirty:
         type_into(qtbot, editor, "# note")
     assert dirty.args == [True]
     assert DIRTY_MARKER in titles(tabs)[0]
@@ -75,7 +75,7 @@ def test_ctrl_s_writes_the_file_and_clears_the_marker(tabs, workspace, qtbot):
     editor = tabs.open_file(workspace / "app.py")
     tabs.activateWindow()
     type_into(qtbot, editor, "# saved")
-    with qtbot.waitSignal(tabs.sig_file_saved) as saved, qtbot.waitSignal(tabs.sig_dirty_changed):
+    with qtbot.waitSignal(tabs.file_saved) as saved, qtbot.waitSignal(tabs.dirty_changed):
         qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert saved.args == [str(workspace / "app.py")]
     assert (workspace / "app.py").read_text().endswith("    return 1\n# saved")
@@ -139,7 +139,7 @@ def test_failed_ctrl_s_is_reported_by_signal(tabs, workspace, qtbot):
     tabs.activateWindow()
     type_into(qtbot, editor, "#")
     shutil.rmtree(workspace)
-    with qtbot.waitSignal(tabs.sig_save_failed) as failed:
+    with qtbot.waitSignal(tabs.save_failed) as failed:
         qtbot.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert failed.args[0] == str(workspace / "app.py")
     assert failed.args[1]
@@ -165,11 +165,11 @@ def test_closing_a_clean_tab_closes_it_and_a_dirty_one_asks(tabs, workspace, qtb
     tabs.tabCloseRequested.emit(1)
     assert titles(tabs) == ["app.py"]
     type_into(qtbot, editor, "#")
-    with qtbot.waitSignal(tabs.sig_close_requested) as asked:
+    with qtbot.waitSignal(tabs.close_requested) as asked:
         tabs.tabCloseRequested.emit(0)
     assert asked.args == [str(workspace / "app.py")]
     assert tabs.count() == 1
-    with qtbot.waitSignal(tabs.sig_dirty_changed) as dirty:
+    with qtbot.waitSignal(tabs.dirty_changed) as dirty:
         tabs.close_file(workspace / "app.py")
     assert dirty.args == [False]
     assert tabs.count() == 0

@@ -59,7 +59,7 @@ def _window_verdict(qtbot, window, workspace):
     window.toolbar.run_action.trigger()
     if window.current_run is None:
         return "refused", window.statusBar().currentMessage()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=20000) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=20000) as blocker:
         pass
     return ("succeeded" if blocker.args[0].result.succeeded else "failed"), ""
 
@@ -137,7 +137,7 @@ def test_response_is_shown_and_copied_as_the_function_returned_it(qtbot, window,
     assert proc.stdout.strip() == payload
     window.open_workspace(code)
     window.toolbar.run_action.trigger()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=20000):
+    with qtbot.waitSignal(window.run_finished, timeout=20000):
         pass
     shown = window.response_panel.payload_text()
     assert shown == '{\n  "total": 19.90,\n  "huge": 1e400,\n  "k": 1,\n  "k": 2\n}'

@@ -9,7 +9,7 @@ RUN_TIMEOUT_MS = 20000
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: window.log_panel.is_caught_up() and "REPORT RequestId" in window.log_panel.full_text(),
                     timeout=5000)
@@ -67,7 +67,7 @@ def test_log_frames_open_and_the_runtime_notice_is_folded(qtbot, make_window, wo
     editor = window.tabs.editor_for(handler)
     assert editor.marks("error") and editor.marks("error")[0].cursor.blockNumber() == 2
     clicked = []
-    panel.sig_location_clicked.connect(lambda *args: clicked.append(args))
+    panel.location_clicked.connect(lambda *args: clicked.append(args))
     view = panel.findChild(QPlainTextEdit, "log_view")
     block = next(b for b in _blocks(view) if 'lambda_function.py" Line 3' in b.text()
                  or "lambda_function.py, line 3" in b.text())

@@ -45,7 +45,7 @@ def test_typing_an_error_shows_line_and_column_and_marks_it(event_editor, qtbot)
     cursor = event_editor.editor().textCursor()
     cursor.setPosition(len('{\n  "a": 1'))
     event_editor.editor().setTextCursor(cursor)
-    with qtbot.waitSignal(event_editor.sig_validity_changed) as changed:
+    with qtbot.waitSignal(event_editor.validity_changed) as changed:
         qtbot.keyClicks(event_editor.editor(), ' "b"')
     assert changed.args == [False]
     assert event_editor.message() == "line 2, column 10: Expecting ',' delimiter"
@@ -59,7 +59,7 @@ def test_fixing_the_error_makes_it_valid_again(event_editor, qtbot):
     assert event_editor.problem().column == 9
     cursor = event_editor.editor().textCursor()
     cursor.setPosition(len('{"a": 1'))
-    with qtbot.waitSignal(event_editor.sig_validity_changed) as changed:
+    with qtbot.waitSignal(event_editor.validity_changed) as changed:
         cursor.deleteChar()
     assert changed.args == [True]
     assert event_editor.message() == "Valid JSON"
@@ -118,7 +118,7 @@ def test_modified_flag(event_editor, qtbot):
     """Loading a preset is unmodified; typing modifies; the owner can reset it after saving."""
     event_editor.set_text("{}")
     assert not event_editor.is_modified()
-    with qtbot.waitSignal(event_editor.sig_text_changed):
+    with qtbot.waitSignal(event_editor.text_changed):
         type_at_end(qtbot, event_editor, " ")
     assert event_editor.is_modified()
     event_editor.set_modified(False)

@@ -34,7 +34,7 @@ def test_a_failed_run_at_column_106_shows_the_raising_column(qtbot, make_window,
     window = make_window(workspace)
     window.resize(1024, 700)
     window.toolbar.function_combo.setCurrentText("OrderConfirmationNode")
-    with qtbot.waitSignal(window.sig_run_finished, timeout=30000) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=30000) as blocker:
         window.toolbar.run_action.trigger()
     assert not blocker.args[0].result.succeeded
     editor = window.tabs.editor_for(handler)

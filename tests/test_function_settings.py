@@ -65,7 +65,7 @@ def test_show_secrets_reveals_and_hides_again(form, qtbot):
     toggle = form.findChild(QCheckBox, "show_secrets")
     toggle.click()
     assert _values_shown(form)["EMAIL_API_TOKEN"] == "tok-123"
-    with qtbot.waitSignal(form.sig_config_changed) as blocker:
+    with qtbot.waitSignal(form.config_changed) as blocker:
         _table(form).item(1, 1).setText("tok-456")
     assert blocker.args[0].env_dict()["EMAIL_API_TOKEN"] == "tok-456"
     toggle.click()
@@ -90,7 +90,7 @@ def test_typed_memory_out_of_range_is_refused_in_lambdas_words(form, qtbot):
     """A typed 20000 MB stays visible, is explained with Lambda's limit, and is not passed on."""
     memory = form.findChild(QSpinBox, "memory")
     sent = []
-    form.sig_config_changed.connect(sent.append)
+    form.config_changed.connect(sent.append)
     _type_into(qtbot, memory, "20000")
     assert memory.text() == "20000 MB"
     assert 20000 not in [config.memory_mb for config in sent]
@@ -109,7 +109,7 @@ def test_typed_timeout_below_one_second_is_refused(form, qtbot):
 def test_a_valid_edit_sends_the_new_config(form, qtbot):
     """Changing the timeout sends a config with the new value and everything else unchanged."""
     sent = []
-    form.sig_config_changed.connect(sent.append)
+    form.config_changed.connect(sent.append)
     _type_into(qtbot, form.findChild(QSpinBox, "timeout"), "30")
     assert sent[-1] == dataclasses.replace(CONFIG, timeout_s=30)
     assert _problems(form) == ""
@@ -119,7 +119,7 @@ def test_setting_a_config_sends_nothing(qtbot):
     """Showing a config is not an edit."""
     widget = FunctionSettings()
     qtbot.addWidget(widget)
-    with qtbot.assertNotEmitted(widget.sig_config_changed):
+    with qtbot.assertNotEmitted(widget.config_changed):
         widget.set_config(CONFIG)
 
 

@@ -84,7 +84,7 @@ def test_a_python_handler_in_a_subfolder_is_created_and_runs(qtbot, make_window,
     source = tmp_path / "orders" / "src" / "app.py"
     assert "def main(event, context):" in source.read_text()
     assert window.tabs.current_path() == source.resolve()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     result = blocker.args[0].result
     assert result.succeeded and '"statusCode": 200' in result.payload_text(), result.payload_text()
@@ -104,7 +104,7 @@ def test_a_custom_runtime_function_gets_a_bootstrap_and_runs(qtbot, make_window,
     bootstrap = tmp_path / "shell" / "bootstrap"
     assert bootstrap.stat().st_mode & 0o111 and bootstrap.read_text().startswith("#!/bin/bash")
     assert window.tabs.current_path() == (tmp_path / "shell" / "function.sh").resolve()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     result = blocker.args[0].result
     assert result.succeeded, result.payload_text()
@@ -121,7 +121,7 @@ def test_a_failing_custom_handler_is_reported_as_a_function_error(qtbot, make_wi
     dialog.setResult(NewFunctionDialog.DialogCode.Accepted)
     window.workspace_actions.new_function(dialog)
     (tmp_path / "shell" / "function.sh").write_text("function handler () {\n  return 3\n}\n")
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     result = blocker.args[0].result
     assert not result.succeeded and result.error_type == "HandlerFailed", result.payload_text()
@@ -155,7 +155,7 @@ def test_the_tutorials_folder_opens_and_runs_as_it_is(qtbot, make_window, tmp_pa
     assert (window.function.config.handler, window.function.config.runtime) == ("function.handler", "provided.al2023")
     assert window.tabs.current_path() == (folder / "function.sh").resolve()
     window.event_editor.set_text('{"hello": "world"}')
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     result = blocker.args[0].result
     assert result.succeeded and "Echoing request" in result.payload_text(), result.payload_text()

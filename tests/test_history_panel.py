@@ -93,7 +93,7 @@ def test_selecting_a_run_shows_it_and_compare_names_the_change(qtbot, store):
     dock = HistoryDock()
     qtbot.addWidget(dock)
     dock.set_store(store)
-    with qtbot.waitSignal(dock.sig_run_shown) as shown:
+    with qtbot.waitSignal(dock.run_shown) as shown:
         assert dock.panel.select_run(last)
     record, summary = shown.args
     assert summary.id == last and json.loads(record.result.payload) == {"total": "61.00"}
@@ -144,7 +144,7 @@ def test_run_again_copy_command_and_save_event(qtbot, store, tmp_path):
         environment=(("TABLE", "orders"), ("API_TOKEN", "current-token")))
     dock.config_for = lambda name: current
     dock.panel.select_run(first)
-    with qtbot.waitSignal(dock.sig_run_again_requested) as again:
+    with qtbot.waitSignal(dock.run_again_requested) as again:
         dock.panel.run_again_action.trigger()
     config, event_text, preset = again.args
     assert config.env_dict() == {"TABLE": "orders", "API_TOKEN": "current-token"}
@@ -155,7 +155,7 @@ def test_run_again_copy_command_and_save_event(qtbot, store, tmp_path):
     assert program.startswith("/")
     assert line.startswith(f"printf '%s' '{{\"id\": 1}}' | {program} invoke OrderConfirmation --workspace ")
     assert "--memory 256" in line and "current-token" not in line and "tok-" not in line
-    with qtbot.waitSignal(dock.sig_save_event_requested) as saved:
+    with qtbot.waitSignal(dock.save_event_requested) as saved:
         dock.panel.save_event_action.trigger()
     assert saved.args == ['{"id": 1}']
 
@@ -185,7 +185,7 @@ def test_chart_points_mark_cold_and_warm_and_a_click_selects_the_run(qtbot, stor
     x, y, _ = next(p for p in dock.charts.point_positions("duration_ms") if p[2] == failed)
     scene = plot.vb.mapViewToScene(QPointF(x, y))
     view = dock.charts.graphics
-    with qtbot.waitSignal(dock.sig_run_shown) as shown:
+    with qtbot.waitSignal(dock.run_shown) as shown:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(scene))
     assert shown.args[1].id == failed
     assert dock.panel.selected_ids() == [failed]

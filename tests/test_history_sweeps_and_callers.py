@@ -29,12 +29,12 @@ def test_a_sweep_is_one_row_in_history_and_out_of_the_charts(qtbot, make_window,
     window = make_window(workspace)
     preset = window.presets.current.name
     for _ in range(2):
-        with qtbot.waitSignals([window.sig_run_finished, window.session.run_recorded], timeout=TIMEOUT_MS):
+        with qtbot.waitSignals([window.run_finished, window.session.run_recorded], timeout=TIMEOUT_MS):
             window.toolbar.run_action.trigger()
     view = window.tune_memory()
     view.sizes_field.setText("128,256")
     view.runs_field.setValue(2)
-    with qtbot.waitSignal(view.sig_finished, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(view.finished, timeout=TIMEOUT_MS):
         view.start_button.click()
     panel = window.history.panel
     sweep = "(sweep) 4 calls"

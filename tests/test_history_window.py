@@ -13,10 +13,10 @@ RUN_TIMEOUT_MS = 30_000
 def run_and_wait(qtbot, window, trigger=None):
     """Run, and wait until the run is on screen and in the history (it is written in the background)."""
     finished = []
-    window.sig_run_finished.connect(finished.append)
-    with qtbot.waitSignals([window.sig_run_finished, window.session.run_recorded], timeout=RUN_TIMEOUT_MS):
+    window.run_finished.connect(finished.append)
+    with qtbot.waitSignals([window.run_finished, window.session.run_recorded], timeout=RUN_TIMEOUT_MS):
         (trigger or window.toolbar.run_action.trigger)()
-    window.sig_run_finished.disconnect(finished.append)
+    window.run_finished.disconnect(finished.append)
     return finished[0]
 
 

@@ -6,7 +6,7 @@ RUN_TIMEOUT_MS = 20000
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     return blocker.args[0]
 
@@ -14,7 +14,7 @@ def run_and_wait(qtbot, window):
 def set_setting(window, **changes):
     config = window.function_settings.config()
     window.function_settings.set_config(config.__class__(**{**config.__dict__, **changes}))
-    window.function_settings.sig_config_changed.emit(window.function_settings.config())
+    window.function_settings.config_changed.emit(window.function_settings.config())
 
 
 def test_badge_says_cold_next_after_a_saved_code_change(qtbot, make_window, workspace):
@@ -79,7 +79,7 @@ def test_stop_is_shown_as_a_stop(qtbot, make_window, workspace):
     window = make_window(workspace)
     window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: "looping" in window.log_panel.full_text(), timeout=RUN_TIMEOUT_MS)
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS):
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
         window.toolbar.stop_action.trigger()
     assert window.response_panel._title.text().startswith("Stopped by you")
     assert "was stopped" in window.statusBar().currentMessage()

@@ -85,3 +85,27 @@ def test_the_top_level_modules_keep_their_place():
             f"resources.py:{line} imports {module}"
     for module, line in _imports(PACKAGE / "app.py"):
         assert not module.startswith("PySide6.QtNetwork"), f"app.py:{line} imports {module}"
+
+
+def test_signals_follow_one_rule():
+    """Every signal is named for what happened (no prefix) and says under it what it carries."""
+    problems = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if not isinstance(body, list):
+                continue
+            for index, statement in enumerate(body):
+                if not (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+                        and getattr(statement.value.func, "id", None) == "Signal"):
+                    continue
+                name = statement.targets[0].id if isinstance(statement.targets[0], ast.Name) else "?"
+                where = f"{path.relative_to(PACKAGE)}:{statement.lineno} {name}"
+                if name.startswith("sig_"):
+                    problems.append(f"{where}: prefixed")
+                following = body[index + 1] if index + 1 < len(body) else None
+                if not (isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+                        and isinstance(following.value.value, str)):
+                    problems.append(f"{where}: no docstring saying what it carries")
+    assert problems == []

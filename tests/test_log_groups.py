@@ -11,7 +11,7 @@ RUN_TIMEOUT_MS = 20000
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: window.log_panel.is_caught_up()
                     and "REPORT RequestId" in window.log_panel.visible_lines()[-1], timeout=5000)

@@ -13,7 +13,7 @@ PYTHON, NODE = "OrderConfirmation", "OrderConfirmationNode"
 
 
 def run_and_wait(qtbot, window, trigger=None):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         (trigger or window.toolbar.run_action.trigger)()
     qtbot.waitUntil(lambda: window.log_panel.is_caught_up()
                     and "REPORT RequestId" in window.log_panel.full_text().splitlines()[-1], timeout=5000)
@@ -143,7 +143,7 @@ def test_a_rebuild_writes_to_its_functions_log_while_another_is_shown(qtbot, mak
 
     window = make_window(workspace)
     panel = window.log_panel
-    with qtbot.waitSignal(window.environment.sig_notice, timeout=RUN_TIMEOUT_MS) as done:
+    with qtbot.waitSignal(window.environment.notice, timeout=RUN_TIMEOUT_MS) as done:
         window.dependencies_panel.findChild(QPushButton, "rebuild").click()
         pick(window, NODE)
     assert "rebuilt" in done.args[0]

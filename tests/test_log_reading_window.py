@@ -13,7 +13,7 @@ INFO_LINE = re.compile(r"INFO  \d\d:\d\d:\d\d\.\d{3} ")
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: window.log_panel.is_caught_up()
                     and window.log_panel.visible_lines()[-1].startswith("REPORT RequestId"), timeout=5000)

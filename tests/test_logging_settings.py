@@ -85,7 +85,7 @@ def test_levels_show_in_json_format_only(form):
 
 def test_a_choice_sends_the_new_config(form, qtbot):
     _choose(_combo(form, "log_format"), "JSON")
-    with qtbot.waitSignal(form.sig_config_changed) as sent:
+    with qtbot.waitSignal(form.config_changed) as sent:
         _choose(_combo(form, "application_log_level"), "DEBUG")
     assert (sent.args[0].log_format, sent.args[0].application_log_level) == ("JSON", "DEBUG")
 
@@ -94,11 +94,11 @@ def test_levels_in_text_format_are_refused_in_lambdas_words(form, qtbot):
     """Back to Text with a level set: Lambda's refusal, nothing sent, and the level stays on screen to clear."""
     _choose(_combo(form, "log_format"), "JSON")
     _choose(_combo(form, "system_log_level"), "WARN")
-    with qtbot.assertNotEmitted(form.sig_config_changed):
+    with qtbot.assertNotEmitted(form.config_changed):
         _choose(_combo(form, "log_format"), "Text")
     assert _problems(form) == "Application and system log levels can only be set when the log format is JSON."
     assert _combo(form, "system_log_level").isVisible() and not _combo(form, "application_log_level").isVisible()
-    with qtbot.waitSignal(form.sig_config_changed):
+    with qtbot.waitSignal(form.config_changed):
         _choose(_combo(form, "system_log_level"), "")
     assert _problems(form) == "" and not _combo(form, "system_log_level").isVisible()
 
@@ -140,7 +140,7 @@ def test_origins_show_with_their_rows(form):
 
 
 def _run(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: '"type":"platform.report"' in window.log_panel.full_text()
                     or "REPORT RequestId" in window.log_panel.full_text(), timeout=2000)

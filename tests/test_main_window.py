@@ -16,7 +16,7 @@ RUN_TIMEOUT_MS = 20000
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: "REPORT RequestId" in window.log_panel.full_text(), timeout=2000)
     return blocker.args[0].result
@@ -144,7 +144,7 @@ def test_stop_ends_looping_handler_and_children(qtbot, make_window, workspace):
     qtbot.waitUntil(lambda: "child " in window.log_panel.full_text(), timeout=RUN_TIMEOUT_MS)
     assert window.toolbar.stop_action.isEnabled()
     pid = int(window.log_panel.full_text().split("child ")[1].split()[0])
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.stop_action.trigger()
     assert blocker.args[0].result.error_type == "Sandbox.Stopped"
     qtbot.waitUntil(lambda: process_gone(pid), timeout=3000)

@@ -40,7 +40,7 @@ def test_the_detected_function_stays_after_new_function(qtbot, make_window, tmp_
         ("Orders", "lambda_function.lambda_handler", "python3.12", "orders")]
     window.toolbar.function_combo.setCurrentText("bare")
     assert window.tabs.current_path() == (folder / "app.py").resolve()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     assert blocker.args[0].result.payload_text() == '{"from": "app"}'
 

@@ -40,13 +40,13 @@ def test_tabs_of_files_with_the_same_name_say_their_folder(qtbot, make_window, t
 def test_open_folder_clears_the_previous_workspace(qtbot, make_window, workspace, tmp_path):
     """After Open Folder: no tab, test result, served call or chart of the previous folder is left."""
     window = make_window(workspace)
-    with qtbot.waitSignal(window.tests_dock.tests.sig_finished, timeout=RUN_TIMEOUT_MS):
+    with qtbot.waitSignal(window.tests_dock.tests.finished, timeout=RUN_TIMEOUT_MS):
         window.menus.run_tests.trigger()
     assert window.tests_dock.panel.model.rowCount() > 0
     window.serve_panel.add_call(ServedCall(at=0.0, entry="http", method="POST", target="/orders",
                                            function="OrderConfirmation", status=200, duration_ms=3.0))
     charts = window.history.show_charts()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS):
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(lambda: "OrderConfirmation" in charts.caption.text(), timeout=5000)
     old_tabs = window.tabs.open_paths()

@@ -72,9 +72,9 @@ def test_lists_own_presets_then_shared_with_broken_ones_marked(picker):
 
 def test_choosing_a_preset_signals_it_but_setting_the_list_does_not(picker, qtbot):
     """Only the user's choice is announced, not the list being refreshed."""
-    with qtbot.assertNotEmitted(picker.sig_preset_selected):
+    with qtbot.assertNotEmitted(picker.preset_selected):
         picker.set_presets(PRESETS, "big-order")
-    with qtbot.waitSignal(picker.sig_preset_selected) as blocker:
+    with qtbot.waitSignal(picker.preset_selected) as blocker:
         qtbot.keyClick(_combo(picker), Qt.Key.Key_Down)
     assert blocker.args == [PRESETS[1]]
     assert picker.current_preset() == PRESETS[1]
@@ -92,7 +92,7 @@ def test_modified_marker_follows_set_modified(picker):
 def test_save_as_reasks_with_the_problem_until_the_name_is_usable(picker, dialogs, qtbot):
     """A refused name is asked again with the reason shown; the accepted name is signalled."""
     dialogs.answers = ["../x", "new-order", "  checkout.json "]
-    with qtbot.waitSignal(picker.sig_save_as_requested) as blocker:
+    with qtbot.waitSignal(picker.save_as_requested) as blocker:
         _trigger(picker, "save_as_action")
     assert blocker.args == ["checkout"]
     assert dialogs.prompts[0] == ("Name of the new preset:", "new-order-copy")
@@ -103,7 +103,7 @@ def test_save_as_reasks_with_the_problem_until_the_name_is_usable(picker, dialog
 
 def test_cancelled_save_as_signals_nothing(picker, dialogs, qtbot):
     """Cancelling the name question leaves everything as it was."""
-    with qtbot.assertNotEmitted(picker.sig_save_as_requested):
+    with qtbot.assertNotEmitted(picker.save_as_requested):
         _trigger(picker, "save_as_action")
     assert len(dialogs.prompts) == 1
 
@@ -111,7 +111,7 @@ def test_cancelled_save_as_signals_nothing(picker, dialogs, qtbot):
 def test_rename_refuses_a_taken_name_then_signals(picker, dialogs, qtbot):
     """Renaming to a name in use is refused; a free name is signalled with the preset."""
     dialogs.answers = ["big-order", "first-order"]
-    with qtbot.waitSignal(picker.sig_rename_requested) as blocker:
+    with qtbot.waitSignal(picker.rename_requested) as blocker:
         _trigger(picker, "rename_action")
     assert blocker.args == [PRESETS[1], "first-order"]
     assert dialogs.prompts[0][1] == "new-order"
@@ -121,11 +121,11 @@ def test_rename_refuses_a_taken_name_then_signals(picker, dialogs, qtbot):
 def test_delete_asks_first(picker, dialogs, qtbot):
     """Delete signals only after the user confirms, and the question names the file."""
     dialogs.confirm_answer = False
-    with qtbot.assertNotEmitted(picker.sig_delete_requested):
+    with qtbot.assertNotEmitted(picker.delete_requested):
         _trigger(picker, "delete_action")
     assert "new-order.json" in dialogs.confirmations[0]
     dialogs.confirm_answer = True
-    with qtbot.waitSignal(picker.sig_delete_requested) as blocker:
+    with qtbot.waitSignal(picker.delete_requested) as blocker:
         _trigger(picker, "delete_action")
     assert blocker.args == [PRESETS[1]]
 
@@ -135,17 +135,17 @@ def test_save_over_a_broken_preset_needs_consent(picker, dialogs, qtbot):
     picker.set_presets(PRESETS, "typo")
     save = picker.findChild(QToolButton, "save_button")
     dialogs.confirm_answer = False
-    with qtbot.assertNotEmitted(picker.sig_save_requested):
+    with qtbot.assertNotEmitted(picker.save_requested):
         save.click()
     assert "line 1, column 7" in dialogs.confirmations[0]
     dialogs.confirm_answer = True
-    with qtbot.waitSignal(picker.sig_save_requested):
+    with qtbot.waitSignal(picker.save_requested):
         save.click()
 
 
 def test_save_of_a_valid_preset_signals_at_once(picker, dialogs, qtbot):
     """Save on an ordinary preset asks nothing."""
-    with qtbot.waitSignal(picker.sig_save_requested):
+    with qtbot.waitSignal(picker.save_requested):
         picker.findChild(QToolButton, "save_button").click()
     assert dialogs.confirmations == [] and dialogs.prompts == []
 
@@ -157,6 +157,6 @@ def test_without_presets_save_asks_for_a_name(picker, dialogs, qtbot):
     assert not picker.findChild(QAction, "rename_action").isEnabled()
     assert not picker.findChild(QAction, "delete_action").isEnabled()
     dialogs.answers = ["first"]
-    with qtbot.waitSignal(picker.sig_save_as_requested) as blocker:
+    with qtbot.waitSignal(picker.save_as_requested) as blocker:
         picker.findChild(QToolButton, "save_button").click()
     assert blocker.args == ["first"]

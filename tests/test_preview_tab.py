@@ -161,7 +161,7 @@ def test_a_preview_with_kept_text_of_a_deleted_file_is_never_replaced(qtbot, mak
     click(qtbot, window, folder / "util.py")
     (folder / "util.py").unlink()
     window.tabs.check_disk(str(folder / "util.py"))
-    window.tabs.current_frame().disk_bar.sig_keep_mine.emit()
+    window.tabs.current_frame().disk_bar.keep_mine.emit()
     click(qtbot, window, folder / "prices.py")
     assert titles(window) == ["lambda_function.py", "• util.py", "prices.py"]
 

@@ -11,7 +11,7 @@ def test_run_on_new_order_puts_the_confirmation_in_the_outbox(qtbot, make_window
     window = make_window(workspace)
     window.event_editor.set_text((workspace / "events" / "OrderConfirmation" / "new-order.json").read_text())
     try:
-        with qtbot.waitSignal(window.sig_run_finished, timeout=30_000) as blocker:
+        with qtbot.waitSignal(window.run_finished, timeout=30_000) as blocker:
             window.toolbar.run_action.trigger()
         assert blocker.args[0].result.succeeded, blocker.args[0].result.payload_text()
         [mail] = ServicesClient(find_host(workspace)).outbox()

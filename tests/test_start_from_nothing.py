@@ -14,7 +14,7 @@ def test_a_folder_with_only_app_py_gets_its_handler(qtbot, make_window, tmp_path
     window = make_window(tmp_path)
     assert window.function.config.handler == "app.handler"
     assert window.tabs.current_path().name == "app.py"
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     assert blocker.args[0].result.succeeded
 
@@ -41,7 +41,7 @@ def test_new_function_writes_a_starter_and_workbench_json_and_runs(qtbot, make_w
     assert (entry["name"], entry["runtime"], entry["handler"]) == ("Orders", "nodejs20.x", "index.handler")
     assert window.function.config.name == "Orders"
     assert window.tabs.current_path().name == "index.mjs"
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.toolbar.run_action.trigger()
     assert blocker.args[0].result.succeeded, blocker.args[0].result.payload_text()
 
@@ -62,5 +62,5 @@ def test_changing_the_handler_opens_its_file(qtbot, make_window, tmp_path):
     window = make_window(tmp_path)
     config = window.function_settings.config()
     window.function_settings.set_config(config.__class__(**{**config.__dict__, "handler": "other.handler"}))
-    window.function_settings.sig_config_changed.emit(window.function_settings.config())
+    window.function_settings.config_changed.emit(window.function_settings.config())
     assert window.tabs.current_path().name == "other.py"

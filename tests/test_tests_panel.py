@@ -14,7 +14,7 @@ RUN_TIMEOUT_MS = 60_000
 
 
 def run_tests(qtbot, window):
-    with qtbot.waitSignal(window.tests_dock.tests.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.tests_dock.tests.finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.menus.run_tests.trigger()
     return blocker.args[0]
 
@@ -91,7 +91,7 @@ def test_stop_keeps_what_ran_and_marks_the_rest(qtbot, make_window, workspace):
     """Stop while the second case runs: the first keeps its result, the running one and the rest are not run."""
     window = make_window(workspace)
     panel = window.tests_dock.panel
-    with qtbot.waitSignal(window.tests_dock.tests.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.tests_dock.tests.finished, timeout=RUN_TIMEOUT_MS) as blocker:
         run = window.run_tests()
         started = []
 
@@ -136,7 +136,7 @@ def test_save_run_as_expectation_after_a_single_run(qtbot, make_window, workspac
     window.preset_picker.set_presets(list(presets.values()), "new-order")
     window.presets.load(presets["new-order"])
     assert not window.tests_dock.save_run_action.isEnabled()
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS):
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
         window.toolbar.run_action.trigger()
     assert window.tests_dock.save_run_action.isEnabled()
     window.tests_dock.save_run_action.trigger()
@@ -155,7 +155,7 @@ def test_save_a_run_picked_in_history_as_expectation(qtbot, make_window, workspa
         presets = {p.name: p for p in window.presets.presets()}
         window.preset_picker.set_presets(list(presets.values()), name)
         window.presets.load(presets[name])
-        with qtbot.waitSignals([window.sig_run_finished, window.session.run_recorded], timeout=RUN_TIMEOUT_MS):
+        with qtbot.waitSignals([window.run_finished, window.session.run_recorded], timeout=RUN_TIMEOUT_MS):
             window.toolbar.run_action.trigger()
     panel = window.history.panel
     older = panel.model.summary(1).id

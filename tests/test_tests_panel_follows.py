@@ -11,7 +11,7 @@ RUN_TIMEOUT_MS = 60_000
 
 
 def run_tests(qtbot, window):
-    with qtbot.waitSignal(window.tests_dock.tests.sig_finished, timeout=RUN_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.tests_dock.tests.finished, timeout=RUN_TIMEOUT_MS) as blocker:
         window.menus.run_tests.trigger()
     return blocker.args[0]
 
@@ -52,7 +52,7 @@ def test_saving_a_single_run_as_expectation_judges_the_tests_row_again(qtbot, ma
     presets = {p.name: p for p in window.presets.presets()}
     window.preset_picker.set_presets(list(presets.values()), "new-order")
     window.presets.load(presets["new-order"])
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS):
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
         window.toolbar.run_action.trigger()
     window.tests_dock.save_run_action.trigger()
     assert panel.summary_label.text().startswith("12 passed, 0 failed")

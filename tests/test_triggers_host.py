@@ -334,9 +334,9 @@ def test_the_triggers_panel_shows_states_firings_and_why_not_and_pauses_a_trigge
     panel = TriggersPanel()
     qtbot.addWidget(panel)
     watch = TriggersWatch(workspace)
-    watch.sig_snapshot.connect(panel.show_snapshot)
-    watch.sig_unavailable.connect(panel.show_unavailable)
-    panel.sig_pause_requested.connect(watch.set_paused)
+    watch.snapshot.connect(panel.show_snapshot)
+    watch.unavailable.connect(panel.show_unavailable)
+    panel.pause_requested.connect(watch.set_paused)
     watch.start()
     qtbot.waitUntil(lambda: panel.triggers.rowCount() == 4 and panel.entries.rowCount() > 0, timeout=10_000)
     names = [row[0] for row in panel.row_texts(panel.triggers)]

@@ -19,7 +19,7 @@ def test_a_sweep_fills_the_chart_and_the_table(qtbot, make_window, workspace):
     assert view.windowTitle() == "Tune memory — OrderConfirmation · new-order"
     view.sizes_field.setText("128,512")
     view.runs_field.setValue(2)
-    with qtbot.waitSignal(view.sig_finished, timeout=TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(view.sweep_finished, timeout=TIMEOUT_MS) as blocker:
         view.start_button.click()
         assert view.stop_button.isEnabled()
     figures = blocker.args[0]
@@ -39,7 +39,7 @@ def test_stop_keeps_the_sizes_measured(qtbot, make_window, workspace):
     view = open_view(window)
     view.sizes_field.setText("128,256,512,1024")
     view.runs_field.setValue(2)
-    with qtbot.waitSignal(view.sig_finished, timeout=TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(view.sweep_finished, timeout=TIMEOUT_MS) as blocker:
         run = view.start()
         run.size_finished.connect(lambda figures: view.stop_button.click())
     assert [f.memory_mb for f in blocker.args[0]] == [128]

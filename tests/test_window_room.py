@@ -10,7 +10,7 @@ RUN_TIMEOUT_MS = 20000
 
 
 def run_and_wait(qtbot, window):
-    with qtbot.waitSignal(window.sig_run_finished, timeout=RUN_TIMEOUT_MS):
+    with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
         window.toolbar.run_action.trigger()
     qtbot.waitUntil(window.log_panel.is_caught_up)
 

@@ -60,15 +60,15 @@ def attach_serve(window):
     controller = ServeController(lambda: window.workspace.folder if window.workspace else None, window.session,
                                  parent=window)
     panel = window.serve_panel
-    panel.sig_serve_toggled.connect(controller.set_serving)
-    panel.sig_schedule_toggled.connect(controller.set_schedule_enabled)
-    panel.sig_fire_requested.connect(controller.fire)
+    panel.serve_toggled.connect(controller.set_serving)
+    panel.schedule_toggled.connect(controller.set_schedule_enabled)
+    panel.fire_requested.connect(controller.fire)
     controller.serving_changed.connect(panel.set_serving)
     controller.call_served.connect(panel.add_call)
     controller.schedules_listed.connect(panel.set_schedules)
     controller.problem.connect(window.statusBar().showMessage)
-    window.sig_run_on_aws_requested.connect(controller.run_remote)
-    window.sig_workspace_opened.connect(controller.follow_workspace)
+    window.run_on_aws_requested.connect(controller.run_remote)
+    window.workspace_opened.connect(controller.follow_workspace)
     controller.remote_finished.connect(window.show_remote_record)
     return controller
 

@@ -97,7 +97,7 @@ class CdpSession(DebugSession):
         self._send("Runtime.enable")
         self._send("Debugger.enable")
         self.set_breakpoints(self._breakpoints)
-        self._send("Runtime.runIfWaitingForDebugger", reply=lambda _r: self.sig_ready.emit())
+        self._send("Runtime.runIfWaitingForDebugger", reply=lambda _r: self.ready.emit())
 
     def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...], done=None) -> None:
         self._breakpoints = breakpoints
@@ -241,12 +241,12 @@ class CdpSession(DebugSession):
             reason = {"other": "breakpoint", "Break on start": "entry"}.get(params.get("reason"), params.get("reason"))
             if params.get("hitBreakpoints"):
                 reason = "breakpoint"
-            self.sig_stopped.emit(StopInfo(reason or "pause", 1))
+            self.stopped.emit(StopInfo(reason or "pause", 1))
         elif method == "Debugger.resumed":
             self._call_frames = []
             if self.stopped_thread is not None:
                 self.stopped_thread = None
-                self.sig_continued.emit()
+                self.continued.emit()
 
     def _end(self, why: str) -> None:
         if self.ended:
@@ -266,8 +266,8 @@ class CdpSession(DebugSession):
                 on_error(RuntimeError(why or "the debugger detached"))
         if self.stopped_thread is not None:
             self.stopped_thread = None
-            self.sig_continued.emit()
-        self.sig_ended.emit(why)
+            self.continued.emit()
+        self.session_ended.emit(why)
 
 
 def _path_of(url: str) -> str:

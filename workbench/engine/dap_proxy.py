@@ -23,11 +23,14 @@ _RESUMING = {"continue", "next", "stepIn", "stepOut", "goto", "reverseContinue",
 
 
 class DapProxy(QObject):
-    sig_ready = Signal()
+    ready = Signal()
     """The IDE finished configuring (configurationDone answered): the program runs."""
-    sig_stopped = Signal(object)
-    sig_continued = Signal()
-    sig_ended = Signal(str)
+    stopped = Signal(object)
+    """The program stopped (the DAP stopped event's body, dict)."""
+    continued = Signal()
+    """The program runs again."""
+    session_ended = Signal(str)
+    """The IDE's session ended (why, str)."""
 
     def __init__(self, listen_port: int, runtime_port: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -115,7 +118,7 @@ class DapProxy(QObject):
         kind = message.get("type")
         if kind == "event" and message.get("event") == "stopped":
             self._stopped = True
-            self.sig_stopped.emit((message.get("body") or {}).get("reason", ""))
+            self.stopped.emit((message.get("body") or {}).get("reason", ""))
         elif kind == "event" and message.get("event") == "continued":
             self._continued()
         elif kind == "response":
@@ -123,7 +126,7 @@ class DapProxy(QObject):
             if message.get("success") and command in _RESUMING:
                 self._continued()
             elif message.get("success") and command == "configurationDone":
-                self.sig_ready.emit()
+                self.ready.emit()
 
     def _leave_runtime(self) -> None:
         """The IDE went away without a word (it crashed, or was closed): say `disconnect` to the runtime's
@@ -147,7 +150,7 @@ class DapProxy(QObject):
     def _continued(self) -> None:
         if self._stopped:
             self._stopped = False
-            self.sig_continued.emit()
+            self.continued.emit()
 
     def close(self, why: str = "") -> None:
         if self.ended:
@@ -163,5 +166,5 @@ class DapProxy(QObject):
                     pass
         if self._stopped:
             self._stopped = False
-            self.sig_continued.emit()
-        self.sig_ended.emit(why)
+            self.continued.emit()
+        self.session_ended.emit(why)

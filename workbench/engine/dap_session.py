@@ -80,7 +80,7 @@ class DapSession(DebugSession):
 
     def _on_configured(self) -> None:
         self._configured = True
-        self.sig_ready.emit()
+        self.ready.emit()
 
     def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...], done=None) -> None:
         previous = {point.path for point in self._breakpoints}
@@ -240,20 +240,20 @@ class DapSession(DebugSession):
             self._configure()
         elif event == "stopped":
             self.stopped_thread = body.get("threadId")
-            self.sig_stopped.emit(StopInfo(body.get("reason", ""), body.get("threadId") or 0,
+            self.stopped.emit(StopInfo(body.get("reason", ""), body.get("threadId") or 0,
                                            body.get("description") or body.get("text") or "",
                                            body.get("allThreadsStopped", True)))
         elif event == "continued":
             self._on_continued()
         elif event == "output" and body.get("category") in ("console", "stdout", "stderr", "important"):
-            self.sig_output.emit(body.get("output", ""))
+            self.output.emit(body.get("output", ""))
         elif event in ("terminated", "exited"):
             self._end("the program ended")
 
     def _on_continued(self) -> None:
         if self.stopped_thread is not None:
             self.stopped_thread = None
-            self.sig_continued.emit()
+            self.continued.emit()
 
     def _end(self, why: str) -> None:
         if self.ended:
@@ -278,8 +278,8 @@ class DapSession(DebugSession):
         was_stopped = self.stopped_thread is not None
         self.stopped_thread = None
         if was_stopped:
-            self.sig_continued.emit()
-        self.sig_ended.emit(why)
+            self.continued.emit()
+        self.session_ended.emit(why)
 
 
 def free_loopback_port() -> int:

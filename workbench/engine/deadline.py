@@ -21,6 +21,7 @@ class Deadline(QObject):
     """expired() once the time given to start() has passed (never before); stop() cancels."""
 
     expired = Signal()
+    """The call's running time reached its timeout."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

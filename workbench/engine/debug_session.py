@@ -18,15 +18,15 @@ Reply = Callable[[object], None]
 
 
 class DebugSession(QObject):
-    sig_ready = Signal()
+    ready = Signal()
     """Attached and configured: the program runs from here until a breakpoint."""
-    sig_stopped = Signal(object)
+    stopped = Signal(object)
     """StopInfo: the program is stopped (its clock does not run)."""
-    sig_continued = Signal()
+    continued = Signal()
     """The program runs again."""
-    sig_output = Signal(str)
+    output = Signal(str)
     """A log point's message or the debugger's own note, for the debug console."""
-    sig_ended = Signal(str)
+    session_ended = Signal(str)
     """The session is over ("" when it was closed on purpose, else why): the program runs on."""
 
     def __init__(self, parent: QObject | None = None) -> None:

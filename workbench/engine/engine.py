@@ -184,15 +184,15 @@ class Invocation(QObject):
         if cold and environment is not None and environment.notices:
             self.log_lines.emit(list(environment.notices))
         if self.secrets:
-            sandbox.sig_log_lines.connect(self._on_lines_with_secrets)
+            sandbox.log_lines.connect(self._on_lines_with_secrets)
         else:
-            sandbox.sig_log_lines.connect(self.log_lines)
-        sandbox.sig_finished.connect(self._on_sandbox_finished)
-        sandbox.sig_response_chunk.connect(self.response_chunk)
-        sandbox.sig_lost.connect(self._on_sandbox_lost)
-        sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
-        sandbox.debug.sig_session_started.connect(self.debug_session_started)
-        sandbox.debug.sig_paused.connect(self.debug_paused)
+            sandbox.log_lines.connect(self.log_lines)
+        sandbox.finished.connect(self._on_sandbox_finished)
+        sandbox.response_chunk.connect(self.response_chunk)
+        sandbox.lost.connect(self._on_sandbox_lost)
+        sandbox.init_failed.connect(self._on_sandbox_init_failed)
+        sandbox.debug.session_started.connect(self.debug_session_started)
+        sandbox.debug.paused.connect(self.debug_paused)
         if announce:
             self.started.emit(cold)
         if sandbox.debug.session is not None and not sandbox.debug.session.ended and self.options.debug is not None:
@@ -204,15 +204,15 @@ class Invocation(QObject):
     def _detach(self) -> None:
         sandbox = self._sandbox
         if self.secrets:
-            sandbox.sig_log_lines.disconnect(self._on_lines_with_secrets)
+            sandbox.log_lines.disconnect(self._on_lines_with_secrets)
         else:
-            sandbox.sig_log_lines.disconnect(self.log_lines)
-        sandbox.sig_finished.disconnect(self._on_sandbox_finished)
-        sandbox.sig_response_chunk.disconnect(self.response_chunk)
-        sandbox.sig_lost.disconnect(self._on_sandbox_lost)
-        sandbox.sig_init_failed.disconnect(self._on_sandbox_init_failed)
-        sandbox.debug.sig_session_started.disconnect(self.debug_session_started)
-        sandbox.debug.sig_paused.disconnect(self.debug_paused)
+            sandbox.log_lines.disconnect(self.log_lines)
+        sandbox.finished.disconnect(self._on_sandbox_finished)
+        sandbox.response_chunk.disconnect(self.response_chunk)
+        sandbox.lost.disconnect(self._on_sandbox_lost)
+        sandbox.init_failed.disconnect(self._on_sandbox_init_failed)
+        sandbox.debug.session_started.disconnect(self.debug_session_started)
+        sandbox.debug.paused.disconnect(self.debug_paused)
 
     @Slot(list)
     def _on_lines_with_secrets(self, lines: list) -> None:
@@ -447,7 +447,7 @@ class Engine(QObject):
         # A bound slot, not a lambda holding self: no reference cycle, so the engine is freed (and its
         # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens
         # to run on a server thread.
-        sandbox.sig_state_changed.connect(self._on_state)
+        sandbox.state_changed.connect(self._on_state)
         pool.append(PooledEnvironment(identity, sandbox))
         sandbox.start()
         return sandbox, True

@@ -36,8 +36,11 @@ class EnvironmentBuild(QObject):
     finished(FunctionEnvironment | BuildFailure) exactly once (cancel() finishes it with a failure)."""
 
     output = Signal(list)
+    """Lines the installers wrote (list[str]), for the run's log."""
     progress = Signal(str)
+    """What is being built now (str)."""
     finished = Signal(object)
+    """The built FunctionEnvironment, or a BuildFailure; exactly once."""
 
     def __init__(self, builder: "EnvironmentBuilder", config: FunctionConfig, plan: BuildPlan) -> None:
         super().__init__(builder)

@@ -26,7 +26,9 @@ class RuntimeProcess(QObject):
     two is None)."""
 
     output_ready = Signal()
+    """The runtime wrote something (stdout or the telemetry descriptor)."""
     exited = Signal(object, object)
+    """The runtime process ended: its exit code and signal number (int or None each)."""
 
     def __init__(self, process: subprocess.Popen, parent: QObject | None = None, telemetry_fd: int = -1) -> None:
         """telemetry_fd: the read end of the runtime's telemetry log descriptor (owned from now on), or -1."""

@@ -2,7 +2,7 @@
 
 A Sandbox runs invocations one at a time, stays warm between them, and dies (for good) on a timeout,
 an out-of-memory kill, a crash or a stop. Every invocation it accepts ends in exactly one
-sig_finished, whatever happens.
+finished, whatever happens.
 """
 
 from __future__ import annotations
@@ -37,17 +37,17 @@ NEXT_AFTER_RESULT_MS = 2000
 
 
 class Sandbox(QObject):
-    sig_log_lines = Signal(list)
+    log_lines = Signal(list)
     """A batch of log lines, in the order Lambda would store them."""
-    sig_finished = Signal(object)
+    finished = Signal(object)
     """InvocationResult of the invocation in progress; exactly once per invoke()."""
-    sig_init_failed = Signal(object)
+    init_failed = Signal(object)
     """The InvokeRequest whose environment failed its init: Lambda retries the init inside the call."""
-    sig_lost = Signal(object)
+    lost = Signal(object)
     """The InvokeRequest held for a runtime that died before asking for it: run it in a new environment."""
-    sig_state_changed = Signal(str, str)
+    state_changed = Signal(str, str)
     """function name, and "starting", "ready", "running" or "dead"."""
-    sig_response_chunk = Signal(object)
+    response_chunk = Signal(object)
     """A piece of a streamed response as it arrived (core/streaming StreamPiece)."""
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
@@ -76,12 +76,12 @@ class Sandbox(QObject):
         signals.response_too_large.connect(self._on_response_too_large)
         self._stream = StreamRelay(signals, self, lambda: self._request and self._request.request_id,
                                    lambda: self._dispatched_at, self._complete)
-        self._stream.chunk.connect(self.sig_response_chunk)
+        self._stream.chunk.connect(self.response_chunk)
         self._process: RuntimeProcess | None = None
         # START/END/REPORT or platform.* records, and Lambda's level filters (LoggingConfig).
         self._platform = PlatformLog(config)
         self._output = SandboxOutput(self._platform, lambda: self._init_ms is not None, self)
-        self._output.lines.connect(self.sig_log_lines)
+        self._output.lines.connect(self.log_lines)
         self._deadline = Deadline(self)
         self._deadline.expired.connect(self._on_deadline)
         self.debug = SandboxDebug(config, runtime_dir, self._deadline, self._server, self)
@@ -151,7 +151,7 @@ class Sandbox(QObject):
         self._memory_timer.start()
 
     def invoke(self, request: InvokeRequest) -> None:
-        """Run one event. The caller waits for sig_finished before the next invoke()."""
+        """Run one event. The caller waits for finished before the next invoke()."""
         if self._request is not None:
             raise RuntimeError("an invocation is already running in this environment")
         self._request = request
@@ -235,7 +235,7 @@ class Sandbox(QObject):
 
     def _complete(self, status: Status, payload: bytes, error_type: str | None,
                   platform_error_type: str | None, ended_at: float, timed_out: bool = False) -> None:
-        """End the invocation in progress: END, REPORT, then sig_finished."""
+        """End the invocation in progress: END, REPORT, then finished."""
         request = self._request
         if request is None:
             return
@@ -278,7 +278,7 @@ class Sandbox(QObject):
         self._dispatched_at = 0.0
         if self.state != EnvironmentState.DEAD:
             self._set_state(EnvironmentState.READY)
-        self.sig_finished.emit(result)
+        self.finished.emit(result)
 
     def _finish_without_runtime(self) -> None:
         """An invoke on an environment that died before it could run (failed init, failed start)."""
@@ -462,13 +462,13 @@ class Sandbox(QObject):
         if not self._dispatched_at and self._init_ms is not None:
             # The runtime exited between calls, before asking for this one.
             request, self._request = self._request, None
-            self.sig_lost.emit(request)
+            self.lost.emit(request)
             return
         if not self._dispatched_at:
             self._report_failed_init(now)
             if self.init_phase == "init":
                 request, self._request = self._request, None
-                self.sig_init_failed.emit(request)
+                self.init_failed.emit(request)
                 return
             self._finish_without_runtime()
             return
@@ -489,5 +489,5 @@ class Sandbox(QObject):
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
-            self.sig_state_changed.emit(self.config.name, state)
+            self.state_changed.emit(self.config.name, state)
 

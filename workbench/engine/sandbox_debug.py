@@ -28,10 +28,10 @@ DETACH_WAIT_MS = 1000
 
 
 class SandboxDebug(QObject):
-    sig_session_started = Signal(object)
+    session_started = Signal(object)
     """A DebugSession attached for the call in progress (or for the init of an environment started to be
     debugged); it ends when the call does."""
-    sig_paused = Signal(bool)
+    paused = Signal(bool)
     """True when the program stopped, False when it runs again (the call's clock with it)."""
 
     def __init__(self, config, runtime_dir: str, deadline: Deadline, server, parent: QObject | None = None) -> None:
@@ -84,10 +84,10 @@ class SandboxDebug(QObject):
 
                 self.port = free_loopback_port()
                 self.proxy = DapProxy(request.port, self.port, self)
-                self.proxy.sig_ready.connect(self._on_ide_ready)
-                self.proxy.sig_stopped.connect(self.pause)
-                self.proxy.sig_continued.connect(self.resume)
-                self.proxy.sig_ended.connect(self._on_ended)
+                self.proxy.ready.connect(self._on_ide_ready)
+                self.proxy.stopped.connect(self.pause)
+                self.proxy.continued.connect(self.resume)
+                self.proxy.session_ended.connect(self._on_ended)
             else:
                 self.port = request.port or free_loopback_port()
         if not self._clock_file:
@@ -129,12 +129,12 @@ class SandboxDebug(QObject):
 
             session = CdpSession(target, self)
         self.session = session
-        session.sig_ready.connect(self.resume)
-        session.sig_stopped.connect(self.pause)
-        session.sig_continued.connect(self.resume)
-        session.sig_ended.connect(self._on_ended)
+        session.ready.connect(self.resume)
+        session.stopped.connect(self.pause)
+        session.continued.connect(self.resume)
+        session.session_ended.connect(self._on_ended)
         session.attach(request.breakpoints)
-        self.sig_session_started.emit(session)
+        self.session_started.emit(session)
         ready()
 
     # --- The call's clock ----------------------------------------------------------------------
@@ -152,7 +152,7 @@ class SandboxDebug(QObject):
             self._deadline.pause()
             self._server.pause_idle_clock()
             self._write_clock()
-            self.sig_paused.emit(True)
+            self.paused.emit(True)
 
     def resume(self) -> None:
         now = time.monotonic()
@@ -160,7 +160,7 @@ class SandboxDebug(QObject):
             self._deadline.resume()
             self._server.resume_idle_clock()
             self._write_clock()
-            self.sig_paused.emit(False)
+            self.paused.emit(False)
 
     def paused_ms(self, now: float | None = None) -> float:
         return self.clock.paused_s(time.monotonic() if now is None else now) * 1000

@@ -27,7 +27,9 @@ class ServicesReply(QObject):
     failed(message) in words a status bar can show."""
 
     done = Signal(object)
+    """The answer (the client method's result)."""
     failed = Signal(str)
+    """Why not (str), in words a status bar can show."""
 
     def __init__(self, operation: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,8 +41,11 @@ class ServicesDesk(QObject):
     call that changed the local services succeeded (views that show what it touched look again)."""
 
     host_changed = Signal(bool)
+    """The host it talks to came (True) or went (False)."""
     wrote = Signal(str)
+    """An operation that changed the local services succeeded (its name, str)."""
     _delivered = Signal(object, bool, object)
+    """From the worker thread: (ServicesReply, succeeded, result or message)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

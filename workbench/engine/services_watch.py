@@ -17,7 +17,9 @@ class ServicesHostWatch(QObject):
     """Signals: ready(endpoint) once the host answers, failed(message) when it cannot start."""
 
     ready = Signal(str)
+    """The host answers at this endpoint (str)."""
     failed = Signal(str)
+    """The host could not start (why, str)."""
 
     def __init__(self, workspace: Path | str, region: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +32,7 @@ class ServicesHostWatch(QObject):
         self._started.connect(self._on_started)
 
     _started = Signal(object)
+    """From the starting thread: the HostRecord, or the error."""
 
     def start(self) -> None:
         if self._starting:

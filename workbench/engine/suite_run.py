@@ -38,9 +38,11 @@ class SuiteRun(QObject):
     __test__ = False
 
     case_started = Signal(object)
+    """A case begins (PlannedCase)."""
     log_lines = Signal(list)
     """Log lines of the running case, as they arrive."""
     case_finished = Signal(object)
+    """A case's verdict (CaseResult)."""
     finished = Signal(object)
     """Every CaseResult, in plan order (cancelled ones included)."""
 

@@ -14,9 +14,9 @@ POLL_EVERY_MS = 500
 
 
 class TriggersWatch(QObject):
-    sig_snapshot = Signal(dict)
+    snapshot = Signal(dict)
     """The host's answer: {"invoker", "triggers": [...], "entries": [...new ones...], "problems": [...]}."""
-    sig_unavailable = Signal(str)
+    unavailable = Signal(str)
     """No host runs for the workspace (or it did not answer): why, in words."""
 
     def __init__(self, workspace: Path | str, parent: QObject | None = None) -> None:
@@ -44,14 +44,14 @@ class TriggersWatch(QObject):
         try:
             record = find_host(self.workspace)
             if record is None:
-                self.sig_unavailable.emit("The workspace's local services are not running.")
+                self.unavailable.emit("The workspace's local services are not running.")
                 return
             answer = control(record, "GET", "triggers", query=f"since={self._since}", timeout=5.0)
             if answer.get("entries"):
                 self._since = answer["entries"][-1]["seq"]
-            self.sig_snapshot.emit(answer)
+            self.snapshot.emit(answer)
         except (OSError, ValueError, KeyError) as error:
-            self.sig_unavailable.emit(f"The services host did not answer ({error}).")
+            self.unavailable.emit(f"The services host did not answer ({error}).")
         finally:
             self._busy.release()
 
@@ -67,5 +67,5 @@ class TriggersWatch(QObject):
         try:
             control(record, "POST", action, body)
         except (OSError, ValueError, KeyError) as error:
-            self.sig_unavailable.emit(f"The services host refused {action} ({error}).")
+            self.unavailable.emit(f"The services host refused {action} ({error}).")
         self.poll()

@@ -22,9 +22,13 @@ class TuneRun(QObject):
     finished(list[SizeFigures]) once (stopped or not)."""
 
     size_started = Signal(int)
+    """A memory size begins (int, MB)."""
     call_finished = Signal(int, object)
+    """One call ended: its size (int, MB) and its SweepRun."""
     size_finished = Signal(object)
+    """A size's figures (SizeFigures)."""
     finished = Signal(object)
+    """Every size's figures (list[SizeFigures]), once, stopped or not."""
 
     def __init__(self, prepared: PreparedInvocation, sizes: tuple[int, ...], runs: int, starter: Starter,
                  cold_runs: int = 1, parent: QObject | None = None) -> None:

@@ -25,6 +25,7 @@ class ServeController(QObject):
     schedules_listed = Signal(list, set)
     """(function, event name, expression) rows and the functions whose schedules are on."""
     problem = Signal(str)
+    """What the user must know about serving (str)."""
     remote_finished = Signal(object)
     """The RunRecord of a Run on AWS (source "remote"), recorded through the session like any run."""
 

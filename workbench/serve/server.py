@@ -75,8 +75,11 @@ class ServeServer(QObject):
     every function run; problem(str) for what the user must know (a bad schedule, ...)."""
 
     call_served = Signal(object)
+    """Every answer and Event attempt (ServedCall)."""
     run_finished = Signal(object)
+    """Every function run (CallOutcome)."""
     problem = Signal(str)
+    """What the user must know (str): a bad schedule, a trigger that cannot start, ..."""
 
     def __init__(self, folder: Path | str, options: ServeOptions = ServeOptions(), session: RunSession | None = None,
                  history: HistoryWriter | None = None, parent: QObject | None = None) -> None:

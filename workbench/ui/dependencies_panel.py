@@ -21,9 +21,9 @@ _ERROR_COLOUR = "#c53030"
 
 
 class DependenciesPanel(QScrollArea):
-    sig_rebuild_requested = Signal()
+    rebuild_requested = Signal()
     """Rebuild was pressed: discard the function's cache entries and install them again."""
-    sig_aws_changed = Signal(object)
+    aws_changed = Signal(object)
     """The AWS settings were applied (an AwsSettings) and should be saved for the workspace."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -42,7 +42,7 @@ class DependenciesPanel(QScrollArea):
         self.rebuild_button = QPushButton("Rebuild", body, objectName="rebuild")
         self.rebuild_button.setToolTip("Install the function's dependencies again into a new cache entry; "
                                        "the next run starts cold")
-        self.rebuild_button.clicked.connect(self.sig_rebuild_requested)
+        self.rebuild_button.clicked.connect(self.rebuild_requested)
         header.addWidget(self.title)
         header.addWidget(self.status, 1)
         header.addWidget(self.rebuild_button)
@@ -181,7 +181,7 @@ class DependenciesPanel(QScrollArea):
             endpoints["AWS_ENDPOINT_URL"] = url
         else:
             endpoints.pop("AWS_ENDPOINT_URL", None)
-        self.sig_aws_changed.emit(AwsSettings(self.profile.currentText().strip() or None,
+        self.aws_changed.emit(AwsSettings(self.profile.currentText().strip() or None,
                                               self.region.text().strip() or None, tuple(sorted(endpoints.items()))))
 
 

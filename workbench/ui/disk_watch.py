@@ -26,7 +26,7 @@ class DiskWatch(QObject):
     the file's signature (time stamp, size, inode) moved; the owner compares the content.
     """
 
-    sig_changed = Signal(str)
+    changed = Signal(str)
     """A watched file changed, appeared or disappeared on disk; carries its path."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -93,7 +93,7 @@ class DiskWatch(QObject):
             self._add(path)  # a replaced file needs its watch again
             if signature != self._signatures[path]:
                 self._signatures[path] = signature
-                self.sig_changed.emit(str(path))
+                self.changed.emit(str(path))
 
 
 def read_bytes_or_none(path: str | os.PathLike) -> bytes | None:

@@ -21,7 +21,7 @@ from ..core.vocabulary import EnvironmentState
 
 
 class EnvironmentSection(QObject):
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """A line for the status bar."""
 
     def __init__(self, panel: DependenciesPanel, toolbar: RunToolbar, log_panel: LogPanel, session: RunSession,
@@ -33,8 +33,8 @@ class EnvironmentSection(QObject):
         self._build = None
         self.local_services = lambda: None
         """Where local-mode calls go (the window's WindowAws.local_services): None for the account."""
-        panel.sig_rebuild_requested.connect(self.rebuild)
-        panel.sig_aws_changed.connect(self._save_aws)
+        panel.rebuild_requested.connect(self.rebuild)
+        panel.aws_changed.connect(self._save_aws)
         session.environment_building.connect(self._on_building)
 
     def set_workspace(self, folder: Path) -> None:
@@ -75,9 +75,9 @@ class EnvironmentSection(QObject):
         self._panel.set_building("")
         if isinstance(outcome, BuildFailure):
             self._panel.set_build_failed(outcome.message)
-            self.sig_notice.emit(f"Rebuild failed: {outcome.message.splitlines()[0]}")
+            self.notice.emit(f"Rebuild failed: {outcome.message.splitlines()[0]}")
         else:
-            self.sig_notice.emit("Environment rebuilt; the next run starts cold.")
+            self.notice.emit("Environment rebuilt; the next run starts cold.")
         self.refresh()
 
     @Slot(str, str)
@@ -88,7 +88,7 @@ class EnvironmentSection(QObject):
                 # The call waits for its environment: Stop cancels the install.
                 self._toolbar.set_environment_state(EnvironmentState.BUILDING)
                 self._toolbar.stop_action.setEnabled(True)
-                self.sig_notice.emit(f"{name}: {text}…")
+                self.notice.emit(f"{name}: {text}…")
             else:
                 self.refresh()
 
@@ -99,7 +99,7 @@ class EnvironmentSection(QObject):
         try:
             save_aws_settings(self._folder, settings)
         except OSError as error:
-            self.sig_notice.emit(f"Could not save the AWS settings: {error.strerror or error}")
+            self.notice.emit(f"Could not save the AWS settings: {error.strerror or error}")
             return
         self._session.set_aws(settings.profile, settings.region, dict(settings.endpoints), self.local_services())
-        self.sig_notice.emit("AWS settings saved; environments start again with them.")
+        self.notice.emit("AWS settings saved; environments start again with them.")

@@ -36,13 +36,13 @@ def name_problem(name: str) -> str | None:
 class FileActions(QObject):
     """Creates, renames and deletes files under a folder, asking through injectable dialogs."""
 
-    sig_file_created = Signal(str)
+    file_created = Signal(str)
     """A new file exists (open it)."""
 
-    sig_renamed = Signal(str, str)
+    renamed = Signal(str, str)
     """A file or folder was renamed (old path, new path): open tabs follow it."""
 
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """One line for the status bar: what was done, or why not."""
 
     def __init__(self, parent: QWidget, ask_text: AskText = ask_text_with_dialog,
@@ -76,15 +76,15 @@ class FileActions(QObject):
         if problem is None and target.exists():
             problem = f"{target.name} already exists."
         if problem:
-            self.sig_notice.emit(f"No file created: {problem}")
+            self.notice.emit(f"No file created: {problem}")
             return None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.touch()
         except OSError as error:
-            self.sig_notice.emit(f"No file created: {target}: {error.strerror or error}")
+            self.notice.emit(f"No file created: {target}: {error.strerror or error}")
             return None
-        self.sig_file_created.emit(str(target))
+        self.file_created.emit(str(target))
         return target
 
     def rename(self, path: Path) -> Path | None:
@@ -93,18 +93,18 @@ class FileActions(QObject):
             return None
         target = path.with_name(name.strip())
         if "/" in name or not name.strip():
-            self.sig_notice.emit("Not renamed: give a name without /.")
+            self.notice.emit("Not renamed: give a name without /.")
             return None
         if target.exists():
-            self.sig_notice.emit(f"Not renamed: {target.name} already exists.")
+            self.notice.emit(f"Not renamed: {target.name} already exists.")
             return None
         try:
             path.rename(target)
         except OSError as error:
-            self.sig_notice.emit(f"Not renamed: {path}: {error.strerror or error}")
+            self.notice.emit(f"Not renamed: {path}: {error.strerror or error}")
             return None
-        self.sig_renamed.emit(str(path), str(target))
-        self.sig_notice.emit(f"Renamed {path.name} to {target.name}")
+        self.renamed.emit(str(path), str(target))
+        self.notice.emit(f"Renamed {path.name} to {target.name}")
         return target
 
     def delete(self, path: Path) -> bool:
@@ -117,9 +117,9 @@ class FileActions(QObject):
             else:
                 path.unlink()
         except OSError as error:
-            self.sig_notice.emit(f"Not deleted: {error.filename or path}: {error.strerror or error}")
+            self.notice.emit(f"Not deleted: {error.filename or path}: {error.strerror or error}")
             return False
-        self.sig_notice.emit(f"Deleted {path.name}")
+        self.notice.emit(f"Deleted {path.name}")
         return True
 
     def copy_path(self, path: Path, root: Path | None = None) -> str:

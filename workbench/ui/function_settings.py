@@ -28,7 +28,7 @@ _NAME_WIDTH, _FROM_WIDTH = 125, 100
 class FunctionSettings(QWidget):
     """Edits one FunctionConfig. Invalid input stays on screen with Lambda's message, never clamped."""
 
-    sig_config_changed = Signal(object)
+    config_changed = Signal(object)
     """The user changed a setting and the result is a valid FunctionConfig (sent once per distinct config)."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -160,7 +160,7 @@ class FunctionSettings(QWidget):
         self._add_row.clicked.connect(self._on_add_row)
         self._remove_row.clicked.connect(self._on_remove_row)
         self._show_secrets.toggled.connect(self._on_show_secrets)
-        self._logging.sig_edited.connect(self._on_logging_edited)
+        self._logging.edited.connect(self._on_logging_edited)
 
     # Public interface
 
@@ -331,7 +331,7 @@ class FunctionSettings(QWidget):
             config = self._current()
             if config != self._last_config:
                 self._last_config = config
-                self.sig_config_changed.emit(config)
+                self.config_changed.emit(config)
 
     def _show_logging_origins(self) -> None:
         """A logging row's origin shows with its row (the level rows hide in Text format)."""

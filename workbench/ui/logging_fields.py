@@ -32,7 +32,7 @@ class LoggingFields(QObject):
     levels on a text-format function, and the form keeps them on screen with that message until cleared.
     """
 
-    sig_edited = Signal()
+    edited = Signal()
     """The user chose another value in one of the three."""
 
     def __init__(self, parent: QWidget) -> None:
@@ -86,7 +86,7 @@ class LoggingFields(QObject):
         if self._updating:
             return
         self.refresh_rows()
-        self.sig_edited.emit()
+        self.edited.emit()
 
 
 def _level_choices(levels: tuple[str, ...], default: str) -> list[tuple[str, str]]:

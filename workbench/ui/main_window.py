@@ -55,11 +55,11 @@ from .workspace_tree import WorkspaceTree
 class MainWindow(QMainWindow):
     """Creates the panels and their collaborators and makes every connection between them (_connect)."""
 
-    sig_run_finished = Signal(object)
+    run_finished = Signal(object)
     """A run started here finished and its result is on screen (the RunRecord)."""
-    sig_run_on_aws_requested = Signal(object)
+    run_on_aws_requested = Signal(object)
     """Run on AWS: the PreparedInvocation to send to the deployed function (the app wires who does)."""
-    sig_workspace_opened = Signal(str)
+    workspace_opened = Signal(str)
     """Another workspace folder is open (serving follows it)."""
 
     def __init__(self, settings: AppSettings, session: RunSession | None = None,
@@ -115,64 +115,64 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         notice = self.status.say
-        self.tree.sig_file_activated.connect(self.open_file)
-        self.tree.sig_file_previewed.connect(lambda path: self.open_file(path, preview=True))
-        self.tree.file_actions.sig_notice.connect(notice)
-        self.tree.file_actions.sig_renamed.connect(self.tabs.follow_rename)
-        self.workspace_watch.sig_definition_changed.connect(self._follow_workspace_files)
-        self.log_panel.sig_location_clicked.connect(self.code_locations.open)
-        self.response_panel.sig_location_clicked.connect(self.code_locations.open)
-        self.code_locations.sig_notice.connect(notice)
-        self.tabs.sig_changed_on_disk.connect(
+        self.tree.file_activated.connect(self.open_file)
+        self.tree.file_previewed.connect(lambda path: self.open_file(path, preview=True))
+        self.tree.file_actions.notice.connect(notice)
+        self.tree.file_actions.renamed.connect(self.tabs.follow_rename)
+        self.workspace_watch.definition_changed.connect(self._follow_workspace_files)
+        self.log_panel.location_clicked.connect(self.code_locations.open)
+        self.response_panel.location_clicked.connect(self.code_locations.open)
+        self.code_locations.notice.connect(notice)
+        self.tabs.changed_on_disk.connect(
             lambda path: notice(f"{Path(path).name} changed on disk: Reload or Keep Mine above it"))
-        self.tabs.sig_save_failed.connect(lambda path, reason: notice(f"Could not save {path}: {reason}"))
-        self.tabs.sig_close_requested.connect(self._close_dirty_tab)
+        self.tabs.save_failed.connect(lambda path, reason: notice(f"Could not save {path}: {reason}"))
+        self.tabs.close_requested.connect(self._close_dirty_tab)
         # A saved file or a reloaded one may mean the next run starts cold: the badge says so.
-        self.tabs.sig_file_saved.connect(self.indicators.refresh_badge)
-        self.tabs.sig_reloaded.connect(self.indicators.refresh_badge)
-        self.toolbar.sig_function_selected.connect(self.select_function)
-        self.toolbar.sig_function_selected.connect(self.indicators.refresh_soon)
-        self.toolbar.sig_run_requested.connect(self.run)
-        self.toolbar.sig_stop_requested.connect(self.stop)
-        self.toolbar.sig_reset_requested.connect(self._reset_environment)
-        self.function_settings.sig_config_changed.connect(self._on_config_changed)
+        self.tabs.file_saved.connect(self.indicators.refresh_badge)
+        self.tabs.reloaded.connect(self.indicators.refresh_badge)
+        self.toolbar.function_selected.connect(self.select_function)
+        self.toolbar.function_selected.connect(self.indicators.refresh_soon)
+        self.toolbar.run_requested.connect(self.run)
+        self.toolbar.stop_requested.connect(self.stop)
+        self.toolbar.reset_requested.connect(self._reset_environment)
+        self.function_settings.config_changed.connect(self._on_config_changed)
         # After the window has stored the new settings.
-        self.function_settings.sig_config_changed.connect(lambda _config: QTimer.singleShot(0, self._settings_edited))
-        self.event_editor.sig_validity_changed.connect(
+        self.function_settings.config_changed.connect(lambda _config: QTimer.singleShot(0, self._settings_edited))
+        self.event_editor.validity_changed.connect(
             lambda valid: valid and self.status.resolve(NoticeKind.EVENT_INVALID))
-        self.presets.sig_notice.connect(notice)
-        self.environment.sig_notice.connect(notice)
-        self.tests_dock.sig_notice.connect(notice)
-        self.tests_dock.sig_run_requested.connect(self.run_tests)
-        self.tests_dock.sig_case_selected.connect(lambda item: self.panels.show_recorded(item.log, item.result))
-        self.sig_run_finished.connect(self.panels.run_finished)
-        self.sig_run_finished.connect(self._remember_run)
-        self.sig_run_finished.connect(self.indicators.refresh_badge)
+        self.presets.notice.connect(notice)
+        self.environment.notice.connect(notice)
+        self.tests_dock.notice.connect(notice)
+        self.tests_dock.run_requested.connect(self.run_tests)
+        self.tests_dock.case_selected.connect(lambda item: self.panels.show_recorded(item.log, item.result))
+        self.run_finished.connect(self.panels.run_finished)
+        self.run_finished.connect(self._remember_run)
+        self.run_finished.connect(self.indicators.refresh_badge)
         self.session.environment_changed.connect(self._on_environment_changed)
         self.session.environment_changed.connect(self.indicators.refresh_soon)
         self.session.history_problem.connect(notice)
         self.session.run_recorded.connect(self.history.refresh)
-        self.history.sig_run_shown.connect(self._remember_run)
-        self.history.sig_run_shown.connect(self.run_history.show_past_run)
-        self.history.sig_run_again_requested.connect(self.run_history.run_again)
-        self.history.sig_save_event_requested.connect(self.run_history.save_event_as_preset)
-        self.history.sig_notice.connect(notice)
-        self.run_history.sig_notice.connect(notice)
-        self.run_history.sig_run_requested.connect(self._run_again)
-        self.past_run_banner.sig_dismissed.connect(self.run_history.leave_past_run)
-        self.workspace_actions.sig_open_requested.connect(self.open_workspace)
-        self.workspace_actions.sig_notice.connect(notice)
+        self.history.run_shown.connect(self._remember_run)
+        self.history.run_shown.connect(self.run_history.show_past_run)
+        self.history.run_again_requested.connect(self.run_history.run_again)
+        self.history.save_event_requested.connect(self.run_history.save_event_as_preset)
+        self.history.notice.connect(notice)
+        self.run_history.notice.connect(notice)
+        self.run_history.run_requested.connect(self._run_again)
+        self.past_run_banner.dismissed.connect(self.run_history.leave_past_run)
+        self.workspace_actions.open_requested.connect(self.open_workspace)
+        self.workspace_actions.notice.connect(notice)
         self.environment.local_services = self.aws.local_services
-        self.aws.sig_notice.connect(notice)
-        self.aws.dock.sig_run_requested.connect(self.run_history.reveal_run)
-        self.debug.sig_debug_requested.connect(lambda request: self.run(request))
-        self.debug.sig_notice.connect(notice)
+        self.aws.notice.connect(notice)
+        self.aws.dock.run_requested.connect(self.run_history.reveal_run)
+        self.debug.debug_requested.connect(lambda request: self.run(request))
+        self.debug.notice.connect(notice)
 
     def _connect_menus(self, menus: WindowMenus) -> None:
         menus.open_folder.triggered.connect(self.workspace_actions.choose_workspace)
         menus.env_vars_file.triggered.connect(self.workspace_actions.choose_env_vars_file)
         menus.new_function.triggered.connect(lambda: self.workspace_actions.new_function())
-        menus.recent.sig_open_requested.connect(self.workspace_actions.open_recent)
+        menus.recent.open_requested.connect(self.workspace_actions.open_recent)
         menus.save_all.triggered.connect(self.save_all)
         menus.quit.triggered.connect(self.close)
         menus.run_tests.triggered.connect(self.run_tests)
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
             self.status.say(workspace.problem.splitlines()[0])
         if current:
             self.select_function(current)
-        self.sig_workspace_opened.emit(str(workspace.folder))
+        self.workspace_opened.emit(str(workspace.folder))
 
     @Slot()
     def _follow_workspace_files(self) -> None:
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
         prepared = self.prepare_current()
         if prepared is not None:
             self.status.progress(f"Running {prepared.config.name} on AWS…")
-            self.sig_run_on_aws_requested.emit(prepared)
+            self.run_on_aws_requested.emit(prepared)
 
     @Slot(object)
     def show_remote_record(self, record) -> None:
@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
         self.status.progress(finished_words(record.function, result, record.cold, record.cold_reason))
         if record.cold:
             self.environment.refresh()
-        self.sig_run_finished.emit(record)
+        self.run_finished.emit(record)
 
     @Slot(str, str)
     def _on_environment_changed(self, name: str, state: str) -> None:

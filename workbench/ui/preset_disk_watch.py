@@ -24,10 +24,10 @@ class PresetDiskWatch(QObject):
         super().__init__(parent)
         self._session = session
         self._watch = DiskWatch(self)
-        self._watch.sig_changed.connect(self._on_changed)
+        self._watch.changed.connect(self._on_changed)
         bar = session.editor.frame.disk_bar
-        bar.sig_reload.connect(self._reload_current)
-        bar.sig_keep_mine.connect(self._keep_mine)
+        bar.reload.connect(self._reload_current)
+        bar.keep_mine.connect(self._keep_mine)
 
     def follow(self, folders: list[Path], current: Preset | None) -> None:
         """Watch these preset folders and the current preset's file (nothing else)."""
@@ -49,7 +49,7 @@ class PresetDiskWatch(QObject):
         if disk is None or disk == preset.text:
             return True
         self._ask(preset, disk)
-        self._session.sig_notice.emit(f"Not saved: {preset.path.name} changed on disk since it was "
+        self._session.notice.emit(f"Not saved: {preset.path.name} changed on disk since it was "
                                       "loaded; choose Reload or Keep Mine above the event.")
         return False
 

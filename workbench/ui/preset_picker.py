@@ -47,22 +47,22 @@ def ask_scope_with_dialog(parent: QWidget, preset_name: str, function_name: str)
 class PresetPicker(QWidget):
     """Combo of presets plus a Save split button; the dialogs come in through `ask_text` and `confirm`."""
 
-    sig_preset_selected = Signal(object)
+    preset_selected = Signal(object)
     """The user chose another preset (a Preset, perhaps a broken one)."""
 
-    sig_save_requested = Signal()
+    save_requested = Signal()
     """Save the editor's text into the current preset (the user agreed if that file was broken)."""
 
-    sig_save_as_requested = Signal(str)
+    save_as_requested = Signal(str)
     """Save the editor's text as a new preset with this checked name."""
 
-    sig_save_shared_requested = Signal(str)
+    save_shared_requested = Signal(str)
     """Save the editor's text as a new preset shared by every function (events/<name>.json)."""
 
-    sig_rename_requested = Signal(object, str)
+    rename_requested = Signal(object, str)
     """Rename this Preset to this checked name, which no preset of its folder uses yet."""
 
-    sig_delete_requested = Signal(object)
+    delete_requested = Signal(object)
     """Delete this Preset; the user has confirmed."""
 
     def __init__(self, parent: QWidget | None = None, *, ask_text: AskText = ask_text_with_dialog,
@@ -222,7 +222,7 @@ class PresetPicker(QWidget):
         self._update_actions()
         preset = self.current_preset()
         if not self._updating and preset is not None:
-            self.sig_preset_selected.emit(preset)
+            self.preset_selected.emit(preset)
 
     @Slot()
     def _on_save(self) -> None:
@@ -238,7 +238,7 @@ class PresetPicker(QWidget):
                 f"'{preset.name}' does not parse ({preset.problem}).\n\n"
                 "Saving replaces the whole file with the event in the editor."):
             return
-        self.sig_save_requested.emit()
+        self.save_requested.emit()
 
     def ask_name_and_save(self) -> None:
         """An event with no preset behind it: named (asked) and saved, as Save does for a template's new one."""
@@ -258,7 +258,7 @@ class PresetPicker(QWidget):
         taken = {p.name for p in self._presets}
         name = self._ask_name("Save preset as", "Name of the new preset:", suggestion, taken)
         if name is not None:
-            self.sig_save_as_requested.emit(name)
+            self.save_as_requested.emit(name)
 
     def _save_new(self, suggestion: str) -> None:
         taken = {p.name for p in self._presets}
@@ -268,9 +268,9 @@ class PresetPicker(QWidget):
             return
         scope = self._ask_scope(self, name, self._function_name)
         if scope == FUNCTION:
-            self.sig_save_as_requested.emit(name)
+            self.save_as_requested.emit(name)
         elif scope == SHARED:
-            self.sig_save_shared_requested.emit(name)
+            self.save_shared_requested.emit(name)
 
     @Slot()
     def _on_rename(self) -> None:
@@ -280,7 +280,7 @@ class PresetPicker(QWidget):
         taken = {p.name for p in self._presets if p.scope == preset.scope and p.name != preset.name}
         name = self._ask_name("Rename preset", f"New name for '{preset.name}':", preset.name, taken)
         if name is not None and name != preset.name:
-            self.sig_rename_requested.emit(preset, name)
+            self.rename_requested.emit(preset, name)
 
     @Slot()
     def _on_delete(self) -> None:
@@ -288,4 +288,4 @@ class PresetPicker(QWidget):
         if preset is not None and self._confirm(
                 self, "Delete preset",
                 f"Delete the preset '{preset.name}'?\n\nThe file {preset.path} is removed."):
-            self.sig_delete_requested.emit(preset)
+            self.delete_requested.emit(preset)

@@ -15,7 +15,7 @@ from .editors.unsaved_question import CANCEL, SAVE, AskUnsaved
 class PresetSession(QObject):
     """Ties the preset picker and the event editor to one function's preset files."""
 
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """One line for the status bar (saved, deleted, refused and why)."""
 
     def __init__(self, picker: PresetPicker, editor: EventEditor, settings: AppSettings,
@@ -30,13 +30,13 @@ class PresetSession(QObject):
         self.current: Preset | None = None
         self._folder = ""
         self._function = ""
-        picker.sig_preset_selected.connect(self.on_selected)
-        picker.sig_save_requested.connect(self.save)
-        picker.sig_save_as_requested.connect(self.save_as)
-        picker.sig_save_shared_requested.connect(self.save_shared)
-        picker.sig_rename_requested.connect(self.rename)
-        picker.sig_delete_requested.connect(self.delete)
-        editor.sig_text_changed.connect(lambda: picker.set_modified(editor.is_modified()))
+        picker.preset_selected.connect(self.on_selected)
+        picker.save_requested.connect(self.save)
+        picker.save_as_requested.connect(self.save_as)
+        picker.save_shared_requested.connect(self.save_shared)
+        picker.rename_requested.connect(self.rename)
+        picker.delete_requested.connect(self.delete)
+        editor.text_changed.connect(lambda: picker.set_modified(editor.is_modified()))
         self.disk_watch = PresetDiskWatch(self, self)
 
     def set_function(self, folder: str, function_name: str) -> None:
@@ -71,7 +71,7 @@ class PresetSession(QObject):
         self._editor.set_text(preset.text if preset else "{}")
         self._mark_saved()
         if preset is not None and preset.is_broken:
-            self.sig_notice.emit(f"Preset {preset.name} is broken ({preset.problem}); "
+            self.notice.emit(f"Preset {preset.name} is broken ({preset.problem}); "
                                  "it is not overwritten unless you save it.")
 
     def use_text(self, text: str) -> None:
@@ -115,7 +115,7 @@ class PresetSession(QObject):
     def save(self) -> bool:
         preset = self.current
         if preset is None:
-            self.sig_notice.emit("Choose Save As… to name this event.")
+            self.notice.emit("Choose Save As… to name this event.")
             return False
         if not self.disk_watch.may_save(preset):
             return False
@@ -133,7 +133,7 @@ class PresetSession(QObject):
             return self.save()
         self._picker.ask_name_and_save()
         if self._editor.is_modified():
-            self.sig_notice.emit("The event was not saved: it has no name yet (Save names it, or choose Discard).")
+            self.notice.emit("The event was not saved: it has no name yet (Save names it, or choose Discard).")
             return False
         return True
 
@@ -150,7 +150,7 @@ class PresetSession(QObject):
         try:
             self.current = self.store.rename(preset, new_name)
         except PresetError as error:
-            self.sig_notice.emit(str(error))
+            self.notice.emit(str(error))
             return
         self.reload()
 
@@ -159,24 +159,24 @@ class PresetSession(QObject):
         try:
             self.store.delete(preset)
         except PresetError as error:
-            self.sig_notice.emit(str(error))
+            self.notice.emit(str(error))
             return
         self.current = None
         self.reload(load=True)
-        self.sig_notice.emit(f"Deleted preset {preset.name}")
+        self.notice.emit(f"Deleted preset {preset.name}")
 
     def _store(self, write) -> bool:
         try:
             saved = write()
         except PresetError as error:
-            self.sig_notice.emit(str(error))
+            self.notice.emit(str(error))
             return False
         self.current = saved
         self.disk_watch.follow([self.store.events_dir, self.store.events_dir / self._function], saved)
         self._settings.remember_preset(self._folder, self._function, saved.name)
         self._mark_saved()
         self.reload()
-        self.sig_notice.emit(f"Saved {saved.path}")
+        self.notice.emit(f"Saved {saved.path}")
         return True
 
     def _mark_saved(self) -> None:

@@ -11,7 +11,7 @@ from .app_settings import AppSettings
 
 
 class RecentWorkspacesMenu(QMenu):
-    sig_open_requested = Signal(str)
+    open_requested = Signal(str)
     """A recent folder was chosen: open it."""
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
@@ -26,7 +26,7 @@ class RecentWorkspacesMenu(QMenu):
         for number, folder in enumerate(folders, start=1):
             path = Path(folder)
             action = self.addAction(f"&{number} {path.name}" if number < 10 else path.name,
-                                    lambda f=folder: self.sig_open_requested.emit(f))
+                                    lambda f=folder: self.open_requested.emit(f))
             action.setToolTip(folder if path.is_dir() else f"{folder} (no longer there)")
             action.setEnabled(path.is_dir())
         if not folders:

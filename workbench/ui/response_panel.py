@@ -59,7 +59,7 @@ def _trace_text(document: dict) -> str:
 class ResponsePanel(QWidget):
     """Shows one InvocationResult's payload; `show_running` and `clear` cover the time before it."""
 
-    sig_location_clicked = Signal(str, int, int)
+    location_clicked = Signal(str, int, int)
     """A stack frame of the error was clicked: its path (relative to the workspace inside it), line, column."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -160,7 +160,7 @@ class ResponsePanel(QWidget):
         block = self._trace.document().findBlockByNumber(line_number)
         location = location_at(block.text(), column)
         if location is not None:
-            self.sig_location_clicked.emit(location.path, location.line, location.column)
+            self.location_clicked.emit(location.path, location.line, location.column)
         return location is not None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override

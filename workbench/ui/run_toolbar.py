@@ -16,13 +16,13 @@ _BADGE_COLOURS = {"cold": "#5b6b7f", "building": "#805ad5", "starting": "#b7791f
 
 
 class RunToolbar(QToolBar):
-    sig_function_selected = Signal(str)
+    function_selected = Signal(str)
     """The user picked another function (its name)."""
-    sig_run_requested = Signal()
+    run_requested = Signal()
     """Run (Ctrl+Enter, F5)."""
-    sig_stop_requested = Signal()
+    stop_requested = Signal()
     """Stop (Shift+F5)."""
-    sig_reset_requested = Signal()
+    reset_requested = Signal()
     """Reset environment: the next run starts cold."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,16 +49,16 @@ class RunToolbar(QToolBar):
         self.run_action = QAction("Run", self)
         self.run_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"), QKeySequence("F5")])
         self.run_action.setToolTip("Run the function with the event (Ctrl+Enter, F5)")
-        self.run_action.triggered.connect(self.sig_run_requested)
+        self.run_action.triggered.connect(self.run_requested)
         self.stop_action = QAction("Stop", self)
         self.stop_action.setShortcut(QKeySequence("Shift+F5"))
         self.stop_action.setToolTip("Stop the running invocation and end its environment (Shift+F5)")
         self.stop_action.setEnabled(False)
-        self.stop_action.triggered.connect(self.sig_stop_requested)
+        self.stop_action.triggered.connect(self.stop_requested)
         self.reset_action = QAction("Reset environment", self)
         self.reset_action.setToolTip("Reset environment: discard the warm environment; the next run is a cold start")
         self.reset_action.setIconText("Reset")  # the toolbar's short label; menus keep the full text
-        self.reset_action.triggered.connect(self.sig_reset_requested)
+        self.reset_action.triggered.connect(self.reset_requested)
         self._paint_icons()
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.run_action, self.stop_action, self.reset_action):
@@ -200,4 +200,4 @@ class RunToolbar(QToolBar):
     @Slot(str)
     def _on_function_changed(self, name: str) -> None:
         if name:
-            self.sig_function_selected.emit(name)
+            self.function_selected.emit(name)

@@ -24,11 +24,11 @@ _ERROR = QColor("#c62828")
 
 
 class ServePanel(QWidget):
-    sig_serve_toggled = Signal(bool)
+    serve_toggled = Signal(bool)
     """The user switched serving on (True) or off."""
-    sig_schedule_toggled = Signal(str, bool)
+    schedule_toggled = Signal(str, bool)
     """function name, enabled: run that function's schedules on time while serving."""
-    sig_fire_requested = Signal(str, str)
+    fire_requested = Signal(str, str)
     """function name, event name: fire that schedule once, now."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -37,7 +37,7 @@ class ServePanel(QWidget):
         self.toggle = QPushButton("Serve", self, checkable=True)
         self.toggle.setToolTip("Serve this workspace's functions as AWS reaches them: the Lambda Invoke API "
                                "(boto3, the AWS CLI, SDKs with an endpoint URL) and the HTTP routes of its Events")
-        self.toggle.toggled.connect(self.sig_serve_toggled)
+        self.toggle.toggled.connect(self.serve_toggled)
         self.status = QLabel("Not serving.", self)
         # Wrapped: the addresses served are long, and must not widen the window past a 1024-pixel screen.
         self.status.setWordWrap(True)
@@ -182,11 +182,11 @@ class ServePanel(QWidget):
             if other.data(0, Qt.ItemDataRole.UserRole)[0] == function:
                 other.setCheckState(0, item.checkState(0))
         self.schedules.blockSignals(False)
-        self.sig_schedule_toggled.emit(function, enabled)
+        self.schedule_toggled.emit(function, enabled)
 
     @Slot()
     def _fire_selected(self) -> None:
         item = self.schedules.currentItem() or self.schedules.topLevelItem(0)
         if item is not None:
             function, event_name = item.data(0, Qt.ItemDataRole.UserRole)
-            self.sig_fire_requested.emit(function, event_name)
+            self.fire_requested.emit(function, event_name)

@@ -19,7 +19,7 @@ NOTE_ROLE = Qt.ItemDataRole.UserRole
 
 
 class TriggersPanel(QWidget):
-    sig_pause_requested = Signal(str, bool)
+    pause_requested = Signal(str, bool)
     """trigger ("Function.Event"), paused: stop (True) or resume (False) that trigger."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -144,7 +144,7 @@ class TriggersPanel(QWidget):
     def _toggle_pause(self) -> None:
         name = self.selected_trigger()
         if name is not None:
-            self.sig_pause_requested.emit(name, not self._states.get(name, {}).get("paused", False))
+            self.pause_requested.emit(name, not self._states.get(name, {}).get("paused", False))
 
     def _show_entry(self) -> None:
         rows = self.entries.selectionModel().selectedRows()

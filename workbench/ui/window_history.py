@@ -21,9 +21,9 @@ from .preset_session import PresetSession
 
 
 class WindowHistory(QObject):
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """A line for the status bar."""
-    sig_run_requested = Signal(object)
+    run_requested = Signal(object)
     """Run again: the PreparedInvocation of a past run's event, to start as a window run."""
 
     def __init__(self, session: RunSession, dock: HistoryDock, panels: FunctionPanels, banner: PastRunBanner,
@@ -42,7 +42,7 @@ class WindowHistory(QObject):
         # The dock lets go first: the previous writer's last "recorded" arrives while the stores change hands.
         self._dock.set_store(None)
         self.close()
-        self.store = HistoryStore.for_workspace(workspace.folder, on_notice=self.sig_notice.emit)
+        self.store = HistoryStore.for_workspace(workspace.folder, on_notice=self.notice.emit)
         # The session writes on a thread of its own (recording never lengthens a call); the dock reads here.
         self._session.set_history(history_writer_for(workspace.folder, self))
         self._dock.config_for = self._config_for
@@ -61,7 +61,7 @@ class WindowHistory(QObject):
     @Slot(object, object)
     def show_past_run(self, record, summary) -> None:
         if self._running():
-            self.sig_notice.emit("A call is running: the panels show it until it finishes.")
+            self.notice.emit("A call is running: the panels show it until it finishes.")
             return
         self._panels.show_recorded(record.log, record.result, record.aws_calls)
         self._banner.show_run(summary)
@@ -79,18 +79,18 @@ class WindowHistory(QObject):
         self._dock.raise_()
         self._dock.panel.set_function_filter(None)
         if not self._dock.panel.select_run(run_id):
-            self.sig_notice.emit(f"Run {run_id[:8]} is no longer in the history.")
+            self.notice.emit(f"Run {run_id[:8]} is no longer in the history.")
 
     @Slot(object, str, object)
     def run_again(self, config, event_text: str, preset) -> None:
         if self._running():
-            self.sig_notice.emit("A call is already running: stop it first (Shift+F5).")
+            self.notice.emit("A call is already running: stop it first (Shift+F5).")
             return
         prepared = prepare_invocation(config, event_text, f"run again ({preset or 'past event'})", preset=preset)
         if isinstance(prepared, list):
-            self.sig_notice.emit(str(prepared[0]))
+            self.notice.emit(str(prepared[0]))
             return
-        self.sig_run_requested.emit(prepared)
+        self.run_requested.emit(prepared)
 
     @Slot(str)
     def save_event_as_preset(self, event_text: str) -> None:

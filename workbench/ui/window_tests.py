@@ -20,9 +20,9 @@ from .testing.case_results_panel import CaseResultsPanel
 
 
 class WindowTests(QObject):
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """One line for the status bar."""
-    sig_finished = Signal(object)
+    finished = Signal(object)
     """The run's CaseResults, once it ends (stopped or not)."""
 
     def __init__(self, panel: CaseResultsPanel, starter: Starter, parent: QObject | None = None) -> None:
@@ -30,8 +30,8 @@ class WindowTests(QObject):
         self.panel = panel
         self.current: SuiteRun | None = None
         self._starter = starter
-        panel.sig_stop_requested.connect(self.stop)
-        panel.sig_save_requested.connect(self.save_case)
+        panel.stop_requested.connect(self.stop)
+        panel.save_requested.connect(self.save_case)
 
     @property
     def running(self) -> bool:
@@ -48,7 +48,7 @@ class WindowTests(QObject):
             return None
         if plan.problems:
             self.panel.show_problem("\n".join(_relative(str(p), workspace.folder) for p in plan.problems))
-            self.sig_notice.emit(f"Tests not run: {_relative(str(plan.problems[0]), workspace.folder)}")
+            self.notice.emit(f"Tests not run: {_relative(str(plan.problems[0]), workspace.folder)}")
             return None
         run = SuiteRun(list(plan.cases), self._starter, parent=self)
         self.current = run
@@ -113,12 +113,12 @@ class WindowTests(QObject):
             save_recording(path, result, f"{path.parent.name}/{preset.path.name}", function_name, shared_by)
             expectation = load_expectation_file(path).for_function(function_name)
         except ExpectationError as error:
-            self.sig_notice.emit(f"Expectation not saved: {error}")
+            self.notice.emit(f"Expectation not saved: {error}")
             return False
         except OSError as error:
-            self.sig_notice.emit(f"Expectation not saved: {path}: {error.strerror or error}")
+            self.notice.emit(f"Expectation not saved: {path}: {error.strerror or error}")
             return False
-        self.sig_notice.emit(f"Saved {path.name}: {preset.name} now expects what this run did.")
+        self.notice.emit(f"Saved {path.name}: {preset.name} now expects what this run did.")
         return expectation
 
     def _on_finished(self, results: list) -> None:
@@ -128,8 +128,8 @@ class WindowTests(QObject):
             results = self.panel.model.results()
         summary = summarise(results, run.seconds if run is not None else 0.0)
         self.panel.finish(summary)
-        self.sig_notice.emit(f"Tests: {summary}")
-        self.sig_finished.emit(results)
+        self.notice.emit(f"Tests: {summary}")
+        self.finished.emit(results)
 
 
 def _relative(text: str, folder: Path) -> str:

@@ -15,9 +15,9 @@ from .new_function_dialog import NewFunctionDialog
 
 
 class WorkspaceActions(QObject):
-    sig_open_requested = Signal(str)
+    open_requested = Signal(str)
     """Open (or reopen) this workspace folder."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """A line for the status bar."""
 
     def __init__(self, dialog_parent: QWidget, settings: AppSettings, workspace: Callable[[], Workspace | None],
@@ -39,11 +39,11 @@ class WorkspaceActions(QObject):
         try:
             add_function(workspace, name, runtime, handler, folder)
         except (OSError, ValueError) as error:
-            self.sig_notice.emit(f"Function not created: {error}")
+            self.notice.emit(f"Function not created: {error}")
             return None
         self._settings.remember_function(str(workspace.folder), name)
-        self.sig_open_requested.emit(str(workspace.folder))
-        self.sig_notice.emit(f"Created {name}: its handler is in the open tab, its settings in workbench.json")
+        self.open_requested.emit(str(workspace.folder))
+        self.notice.emit(f"Created {name}: its handler is in the open tab, its settings in workbench.json")
         return name
 
     @Slot(str)
@@ -60,9 +60,9 @@ class WorkspaceActions(QObject):
         """Open `folder` once the unsaved edits here are settled; otherwise say that it was not opened, never
         drop the switch silently."""
         if self._may_leave():
-            self.sig_open_requested.emit(folder)
+            self.open_requested.emit(folder)
         else:
-            self.sig_notice.emit(f"{Path(folder).name} not opened: the unsaved changes here are kept "
+            self.notice.emit(f"{Path(folder).name} not opened: the unsaved changes here are kept "
                                  "(save them, name the event, or choose Discard).")
 
     def choose_env_vars_file(self) -> None:
@@ -81,6 +81,6 @@ class WorkspaceActions(QObject):
         try:
             set_env_vars_file(workspace.folder, path)
         except (OSError, ValueError) as error:
-            self.sig_notice.emit(f"Env-vars file not used: {error}")
+            self.notice.emit(f"Env-vars file not used: {error}")
             return
-        self.sig_open_requested.emit(str(workspace.folder))
+        self.open_requested.emit(str(workspace.folder))

@@ -14,13 +14,13 @@ from .disk_watch import DiskWatch
 class WorkspaceDiskWatch(QObject):
     """Says when workbench.json or the SAM template changed on disk, other than by our own write."""
 
-    sig_definition_changed = Signal()
+    definition_changed = Signal()
     """A file defining the functions changed (or appeared, or went): load the workspace again."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._watch = DiskWatch(self)
-        self._watch.sig_changed.connect(self._on_changed)
+        self._watch.changed.connect(self._on_changed)
 
     def follow(self, folder: Path) -> None:
         self._watch.clear()
@@ -38,4 +38,4 @@ class WorkspaceDiskWatch(QObject):
 
     @Slot(str)
     def _on_changed(self, _path: str) -> None:
-        self.sig_definition_changed.emit()
+        self.definition_changed.emit()

@@ -14,8 +14,8 @@ class WorkspaceSwitch(QObject):
     def __init__(self, window, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._window = window
-        window.sig_workspace_opened.connect(self._chart_current)
-        window.toolbar.sig_function_selected.connect(self._chart_current)
+        window.workspace_opened.connect(self._chart_current)
+        window.toolbar.function_selected.connect(self._chart_current)
 
     def leave(self, old, new) -> None:
         """`old` (a Workspace, or None) gives way to `new`. Reopening the same folder (after a new function, an

@@ -15,10 +15,10 @@ _HIDDEN = [".git", ".venv", "__pycache__", "node_modules", ".aws-sam", ".pytest_
 
 
 class WorkspaceTree(QTreeView):
-    sig_file_previewed = Signal(str)
+    file_previewed = Signal(str)
     """A file was clicked once: show it in the preview tab, which the next click replaces (as in VS Code)."""
 
-    sig_file_activated = Signal(str)
+    file_activated = Signal(str)
     """A file was double-clicked, Enter was pressed on it, or it was just created: open it in an ordinary tab."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -36,7 +36,7 @@ class WorkspaceTree(QTreeView):
         self.doubleClicked.connect(self._on_activated)
         self.clicked.connect(self._on_clicked)
         self.file_actions = FileActions(self)
-        self.file_actions.sig_file_created.connect(self.sig_file_activated)
+        self.file_actions.file_created.connect(self.file_activated)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
         self._root = Path()
@@ -61,12 +61,12 @@ class WorkspaceTree(QTreeView):
     @Slot(QModelIndex)
     def _on_clicked(self, index: QModelIndex) -> None:
         if index.isValid() and not self._model.isDir(index):
-            self.sig_file_previewed.emit(self._model.filePath(index))
+            self.file_previewed.emit(self._model.filePath(index))
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
         if index.isValid() and not self._model.isDir(index):
-            self.sig_file_activated.emit(self._model.filePath(index))
+            self.file_activated.emit(self._model.filePath(index))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self._model.isDir(self.currentIndex()):

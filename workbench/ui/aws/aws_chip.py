@@ -28,9 +28,9 @@ def chip_tip(settings: ServicesSettings) -> str:
 
 
 class AwsChip(QToolButton):
-    sig_settings_requested = Signal(object)
+    settings_requested = Signal(object)
     """The user chose other settings (a core.services.settings.ServicesSettings) for the workspace."""
-    sig_keep_on_account_requested = Signal()
+    keep_on_account_requested = Signal()
     """Edit the services kept on the account (the window asks which)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -53,7 +53,7 @@ class AwsChip(QToolButton):
         self.keep_action = menu.addAction("Services Kept on the Account…")
         self.keep_action.setToolTip("In local mode, these services' calls still go to your account (e.g. "
                                     "bedrock-runtime)")
-        self.keep_action.triggered.connect(self.sig_keep_on_account_requested)
+        self.keep_action.triggered.connect(self.keep_on_account_requested)
         self.sandbox_action = QAction("Reproduce the SES Sandbox", menu, checkable=True)
         self.sandbox_action.setToolTip("Sends from an address not verified first are refused with MessageRejected, "
                                        "as on a new AWS account")
@@ -114,4 +114,4 @@ class AwsChip(QToolButton):
             self.setText(text)
 
     def _request(self, **changes) -> None:
-        self.sig_settings_requested.emit(replace(self._settings, **changes))
+        self.settings_requested.emit(replace(self._settings, **changes))

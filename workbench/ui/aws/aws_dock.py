@@ -27,13 +27,14 @@ def dock_title(emails: int) -> str:
 
 
 class AwsDock(QDockWidget):
-    sig_run_requested = Signal(str)
+    run_requested = Signal(str)
     """Show this run (its id) in History: the run that sent an email or wrote an object."""
-    sig_start_requested = Signal()
+    start_requested = Signal()
     """Start the workspace's local services (they are not running)."""
-    sig_reset_requested = Signal()
+    reset_requested = Signal()
     """Reset the local services to the workspace's seed (the window asks first)."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, finder: RunFinder, parent: QWidget | None = None) -> None:
         super().__init__(TITLE, parent)
@@ -55,22 +56,22 @@ class AwsDock(QDockWidget):
             page = QScrollArea(self, widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
             page.setWidget(view)
             self.tabs.addTab(page, label)
-            view.sig_notice.connect(self.sig_notice)
+            view.notice.connect(self.notice)
         for view in (self.outbox, self.buckets):
-            view.sig_run_requested.connect(self.sig_run_requested)
-        self.outbox.sig_count_changed.connect(self._show_count)
+            view.run_requested.connect(self.run_requested)
+        self.outbox.count_changed.connect(self._show_count)
         self.tabs.currentChanged.connect(lambda _index: self.refresh_current())
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.refresh_current)
         self.reset_button = QPushButton("Reset…", self)
         self.reset_button.setToolTip("Back to the seed state: the template's resources, the seed/ folder's objects "
                                      "and items; the Outbox emptied")
-        self.reset_button.clicked.connect(self.sig_reset_requested)
+        self.reset_button.clicked.connect(self.reset_requested)
         self.tabs.setCornerWidget(self._corner(), Qt.Corner.TopRightCorner)
         self.idle_note = QLabel(self, wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter,
                                 objectName="aws_idle_note")
         self.start_button = QPushButton("Start Local Services", self)
-        self.start_button.clicked.connect(self.sig_start_requested)
+        self.start_button.clicked.connect(self.start_requested)
         idle = QWidget(self)
         idle_column = QVBoxLayout(idle)
         idle_column.addStretch(1)

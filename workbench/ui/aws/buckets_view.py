@@ -28,9 +28,10 @@ def size_text(size: int) -> str:
 
 
 class BucketsView(QWidget):
-    sig_run_requested = Signal(str)
+    run_requested = Signal(str)
     """Show this run (its id) in History."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, finder: RunFinder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,25 +87,25 @@ class BucketsView(QWidget):
     def refresh(self) -> None:
         reply = self._desk.ask("buckets")
         reply.done.connect(self._set_buckets)
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def upload(self, paths: list[Path]) -> None:
         """Put each file in the picked bucket under its file name."""
         bucket = self.bucket
         if bucket is None:
-            self.sig_notice.emit("Pick a bucket to upload into.")
+            self.notice.emit("Pick a bucket to upload into.")
             return
         for path in paths:
             try:
                 content = path.read_bytes()
             except OSError as error:
-                self.sig_notice.emit(f"Could not read {path}: {error.strerror or error}")
+                self.notice.emit(f"Could not read {path}: {error.strerror or error}")
                 continue
             content_type = mimetypes.guess_type(path.name)[0]
             reply = self._desk.ask("put_object", bucket, path.name, content, content_type)
-            reply.done.connect(lambda _r, name=path.name: (self.sig_notice.emit(f"Uploaded {name} to {bucket}."),
+            reply.done.connect(lambda _r, name=path.name: (self.notice.emit(f"Uploaded {name} to {bucket}."),
                                                             self._load_objects(bucket, select=name)))
-            reply.failed.connect(self.sig_notice)
+            reply.failed.connect(self.notice)
 
     # --- Qt overrides
 
@@ -139,7 +140,7 @@ class BucketsView(QWidget):
             return
         reply = self._desk.ask("objects", bucket)
         reply.done.connect(lambda objects: self._set_objects(bucket, objects, select))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _set_objects(self, bucket: str | None, objects: list, select: str | None) -> None:
         if bucket != self.bucket:
@@ -181,12 +182,12 @@ class BucketsView(QWidget):
         bucket, key = self.bucket, self._objects[row]["key"]
         reply = self._desk.ask("get_object", bucket, key)
         reply.done.connect(lambda answer: key == self._current_key() and self.viewer.show_content(key, *answer))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _follow_run(self, row: int, _column: int) -> None:
         item = self.objects.item(row, 3)
         if item is not None and item.data(RUN_ROLE):
-            self.sig_run_requested.emit(item.data(RUN_ROLE))
+            self.run_requested.emit(item.data(RUN_ROLE))
 
     @Slot()
     def _choose_upload(self) -> None:
@@ -204,15 +205,15 @@ class BucketsView(QWidget):
             return
         reply = self._desk.ask("get_object", bucket, key)
         reply.done.connect(lambda answer: self._write(Path(target), answer[0]))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _write(self, target: Path, content: bytes) -> None:
         try:
             target.write_bytes(content)
         except OSError as error:
-            self.sig_notice.emit(f"Could not save {target}: {error.strerror or error}")
+            self.notice.emit(f"Could not save {target}: {error.strerror or error}")
             return
-        self.sig_notice.emit(f"Saved {target}.")
+        self.notice.emit(f"Saved {target}.")
 
     @Slot()
     def _delete(self) -> None:
@@ -221,4 +222,4 @@ class BucketsView(QWidget):
             return
         reply = self._desk.ask("delete_object", bucket, key)
         reply.done.connect(lambda _r: self._load_objects(bucket))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)

@@ -21,16 +21,17 @@ def when(moment: float) -> str:
 
 
 class EmailView(QWidget):
-    sig_run_requested = Signal(str)
+    run_requested = Signal(str)
     """Show in History the run (its id) that sent the email on screen."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._mail: dict | None = None
         self.header = QLabel(self, objectName="email_header", textFormat=Qt.TextFormat.RichText, wordWrap=True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.header.linkActivated.connect(lambda link: self.sig_run_requested.emit(link.removeprefix("run:")))
+        self.header.linkActivated.connect(lambda link: self.run_requested.emit(link.removeprefix("run:")))
         self.parts = QTabWidget(self, objectName="email_parts")
         self.html_view = HtmlView(self)
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -111,11 +112,11 @@ class EmailView(QWidget):
         name = item.data(Qt.ItemDataRole.UserRole)
         content = attachment_bytes(self._mail, name)
         if content is None:
-            self.sig_notice.emit(f"{name}: not in the message")
+            self.notice.emit(f"{name}: not in the message")
             return
         target, _ = QFileDialog.getSaveFileName(self, "Save Attachment", name)
         if target:
             try:
                 Path(target).write_bytes(content)
             except OSError as error:
-                self.sig_notice.emit(f"Could not save {target}: {error.strerror or error}")
+                self.notice.emit(f"Could not save {target}: {error.strerror or error}")

@@ -13,7 +13,8 @@ from ...engine.services_desk import ServicesDesk
 
 
 class EventBusView(QWidget):
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,29 +47,29 @@ class EventBusView(QWidget):
     def refresh(self) -> None:
         reply = self._desk.ask("event_buses")
         reply.done.connect(self._show)
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     @Slot()
     def put_event(self) -> None:
         try:
             detail = json.loads(self.detail.toPlainText() or "{}")
         except ValueError as error:
-            self.sig_notice.emit(f"The event's detail is not JSON: {error}")
+            self.notice.emit(f"The event's detail is not JSON: {error}")
             return
         if not isinstance(detail, dict):
-            self.sig_notice.emit("The event's detail must be a JSON object.")
+            self.notice.emit("The event's detail must be a JSON object.")
             return
         bus = self.bus.currentText() or "default"
         reply = self._desk.ask("put_event", self.source.text().strip(), self.detail_type.text().strip(), detail, bus)
         reply.done.connect(lambda answer: self._done(answer, bus))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _done(self, answer: dict, bus: str) -> None:
         entry = (answer.get("Entries") or [{}])[0]
         if entry.get("ErrorCode"):
-            self.sig_notice.emit(f"EventBridge refused the event: {entry['ErrorCode']}: {entry.get('ErrorMessage', '')}")
+            self.notice.emit(f"EventBridge refused the event: {entry['ErrorCode']}: {entry.get('ErrorMessage', '')}")
         else:
-            self.sig_notice.emit(f"Put event {entry.get('EventId', '')} on {bus}.")
+            self.notice.emit(f"Put event {entry.get('EventId', '')} on {bus}.")
 
     def _show(self, buses: list) -> None:
         current = self.bus.currentText()

@@ -13,11 +13,12 @@ from .run_finder import RunFinder
 
 
 class OutboxView(QWidget):
-    sig_count_changed = Signal(int)
+    count_changed = Signal(int)
     """How many emails the Outbox holds now."""
-    sig_run_requested = Signal(str)
+    run_requested = Signal(str)
     """Show this run (its id) in History."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, finder: RunFinder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,8 +43,8 @@ class OutboxView(QWidget):
         header.setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda row, *_: self._show(row))
         self.email = EmailView(self)
-        self.email.sig_run_requested.connect(self.sig_run_requested)
-        self.email.sig_notice.connect(self.sig_notice)
+        self.email.run_requested.connect(self.run_requested)
+        self.email.notice.connect(self.notice)
         top = QWidget(self)
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
@@ -66,7 +67,7 @@ class OutboxView(QWidget):
     def refresh(self) -> None:
         reply = self._desk.ask("outbox")
         reply.done.connect(self._set_mails)
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def mails(self) -> list[dict]:
         return list(self._mails)
@@ -95,7 +96,7 @@ class OutboxView(QWidget):
             self.email.show_email(None)
         if len(mails) != self.count:
             self.count = len(mails)
-            self.sig_count_changed.emit(self.count)
+            self.count_changed.emit(self.count)
 
     def _show(self, row: int) -> None:
         if not 0 <= row < len(self._mails):
@@ -108,4 +109,4 @@ class OutboxView(QWidget):
     def _empty(self) -> None:
         reply = self._desk.ask("reset", "outbox")
         reply.done.connect(lambda _answer: self.refresh())
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)

@@ -13,7 +13,8 @@ COLUMNS = ["Queue", "Visible", "In flight", "Delayed", "Dead-letter queue"]
 
 
 class QueuesView(QWidget):
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,7 +53,7 @@ class QueuesView(QWidget):
     def refresh(self) -> None:
         reply = self._desk.ask("queues")
         reply.done.connect(self._show)
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     @Slot()
     def send(self) -> None:
@@ -62,9 +63,9 @@ class QueuesView(QWidget):
         queue = self._queues[row]
         group = self.group.text().strip() or (self._group_for(queue) if queue["name"].endswith(".fifo") else None)
         reply = self._desk.ask("send_message", queue["url"], self.body.toPlainText(), group)
-        reply.done.connect(lambda message_id: (self.sig_notice.emit(f"Sent message {message_id} to {queue['name']}."),
+        reply.done.connect(lambda message_id: (self.notice.emit(f"Sent message {message_id} to {queue['name']}."),
                                                self.refresh()))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     @staticmethod
     def _group_for(_queue: dict) -> str:

@@ -13,7 +13,8 @@ HIDDEN = "••••••"
 
 
 class SecretsView(QWidget):
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,10 +54,10 @@ class SecretsView(QWidget):
     def refresh(self) -> None:
         secrets = self._desk.ask("secrets")
         secrets.done.connect(self._show_secrets)
-        secrets.failed.connect(self.sig_notice)
+        secrets.failed.connect(self.notice)
         parameters = self._desk.ask("parameters")
         parameters.done.connect(self._show_parameters)
-        parameters.failed.connect(self.sig_notice)
+        parameters.failed.connect(self.notice)
 
     @Slot()
     def reveal(self) -> None:
@@ -66,7 +67,7 @@ class SecretsView(QWidget):
         name = item.text()
         reply = self._desk.ask("secret_value", name)
         reply.done.connect(lambda value: self.secrets.currentItem() is item and self.secret_value.setText(value))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _on_secret_picked(self) -> None:
         self.secret_value.setText(HIDDEN if self.secrets.currentItem() is not None else "")

@@ -26,7 +26,8 @@ def cell_text(value) -> str:
 
 
 class TablesView(QWidget):
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, parent: QWidget | None = None, ask_item=None) -> None:
         """ask_item(table, key names, item or None) -> the item to save, or None (the dialog, by default)."""
@@ -72,7 +73,7 @@ class TablesView(QWidget):
     def refresh(self) -> None:
         reply = self._desk.ask("tables")
         reply.done.connect(self._set_tables)
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def items(self) -> list[dict]:
         return list(self._items)
@@ -109,13 +110,13 @@ class TablesView(QWidget):
         table = self.table
         reply = self._desk.ask("put_item", table, item)
         reply.done.connect(lambda _r: self._load(table))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _delete(self, item: dict) -> None:
         table = self.table
         reply = self._desk.ask("delete_item", table, {name: item[name] for name in self._keys})
         reply.done.connect(lambda _r: self._load(table))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _set_tables(self, names: list) -> None:
         current = self.table
@@ -133,12 +134,12 @@ class TablesView(QWidget):
             self._show("", [], [])
             return
         keys = self._desk.ask("key_names", table)
-        keys.failed.connect(self.sig_notice)
+        keys.failed.connect(self.notice)
 
         def with_keys(key_names: list) -> None:
             reply = self._desk.ask("items", table)
             reply.done.connect(lambda items: self._show(table, key_names, items))
-            reply.failed.connect(self.sig_notice)
+            reply.failed.connect(self.notice)
 
         keys.done.connect(with_keys)
 

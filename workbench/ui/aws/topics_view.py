@@ -10,7 +10,8 @@ from ...engine.services_desk import ServicesDesk
 
 
 class TopicsView(QWidget):
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, desk: ServicesDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +37,7 @@ class TopicsView(QWidget):
     def refresh(self) -> None:
         reply = self._desk.ask("topics")
         reply.done.connect(self._show)
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     @property
     def topic_arn(self) -> str | None:
@@ -49,8 +50,8 @@ class TopicsView(QWidget):
         if arn is None:
             return
         reply = self._desk.ask("publish", arn, self.message.toPlainText(), self.subject.text().strip() or None)
-        reply.done.connect(lambda message_id: self.sig_notice.emit(f"Published {message_id} to {arn.rsplit(':', 1)[-1]}."))
-        reply.failed.connect(self.sig_notice)
+        reply.done.connect(lambda message_id: self.notice.emit(f"Published {message_id} to {arn.rsplit(':', 1)[-1]}."))
+        reply.failed.connect(self.notice)
 
     def _show(self, arns: list) -> None:
         current = self.topic_arn

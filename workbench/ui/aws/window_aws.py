@@ -37,7 +37,7 @@ def confirm_reset(parent: QWidget) -> bool:
 
 
 class WindowAws(QObject):
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """A line for the status bar."""
 
     def __init__(self, session: RunSession, history_store: Callable[[], HistoryStore | None],
@@ -57,11 +57,11 @@ class WindowAws(QObject):
         self.folder: Path | None = None
         self.settings = ServicesSettings()
         self.watch: ServicesHostWatch | None = None
-        self.chip.sig_settings_requested.connect(self.change_settings)
-        self.chip.sig_keep_on_account_requested.connect(self._edit_keep_on_account)
-        self.dock.sig_start_requested.connect(self.start_services)
-        self.dock.sig_reset_requested.connect(self._reset)
-        self.dock.sig_notice.connect(self.sig_notice)
+        self.chip.settings_requested.connect(self.change_settings)
+        self.chip.keep_on_account_requested.connect(self._edit_keep_on_account)
+        self.dock.start_requested.connect(self.start_services)
+        self.dock.reset_requested.connect(self._reset)
+        self.dock.notice.connect(self.notice)
         # What a run wrote or sent shows once it is recorded (the Outbox's count too).
         session.run_recorded.connect(lambda _run_id: self.dock.after_run())
 
@@ -78,7 +78,7 @@ class WindowAws(QObject):
         except SettingsError as error:
             # Calls stay local (never to the account on a typo) until the setting is fixed.
             self.settings = ServicesSettings()
-            self.sig_notice.emit(str(error))
+            self.notice.emit(str(error))
         self._show_settings()
         self.apply()
         if self.settings.local and uses_local_services(folder) and os.environ.get(AT_LAUNCH_VARIABLE, "1") != "0":
@@ -132,13 +132,13 @@ class WindowAws(QObject):
             # Environments started from now on get the host's endpoint; warm ones keep theirs unless the
             # host came back on another port, when theirs leads nowhere.
             self._session.use_services_endpoint(endpoint)
-        self.sig_notice.emit(f"Local AWS services ready at {endpoint}.")
+        self.notice.emit(f"Local AWS services ready at {endpoint}.")
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self.desk.set_host(None)
         self.dock.set_idle(f"The local AWS services could not start: {message}", can_start=True)
-        self.sig_notice.emit(f"The local AWS services could not start: {message}")
+        self.notice.emit(f"The local AWS services could not start: {message}")
 
     def _stop_watching(self) -> None:
         if self.watch is not None:
@@ -155,7 +155,7 @@ class WindowAws(QObject):
         try:
             save_services_settings(self.folder, settings)
         except OSError as error:
-            self.sig_notice.emit(f"Could not save the AWS setting: {error.strerror or error}")
+            self.notice.emit(f"Could not save the AWS setting: {error.strerror or error}")
             self._show_settings()
             return
         switched = settings.calls != self.settings.calls
@@ -164,7 +164,7 @@ class WindowAws(QObject):
         self.apply()
         if switched:
             where = ("this workspace's local services" if settings.local else "your AWS account")
-            self.sig_notice.emit(f"The functions' AWS calls go to {where} from the next run (saved in workbench.json).")
+            self.notice.emit(f"The functions' AWS calls go to {where} from the next run (saved in workbench.json).")
         if settings.local and self.watch is None and uses_local_services(self.folder):
             self.start_services()
         elif not settings.local and self.watch is None:
@@ -185,10 +185,10 @@ class WindowAws(QObject):
         if not self.desk.available or not self._ask_reset():
             return
         reply = self.desk.ask("reset")
-        reply.done.connect(lambda answer: self.sig_notice.emit(
+        reply.done.connect(lambda answer: self.notice.emit(
             "Local AWS services back to the seed state." + (f" {len(answer['warnings'])} warning(s): "
                                                             + answer["warnings"][0] if answer.get("warnings") else "")))
-        reply.failed.connect(self.sig_notice)
+        reply.failed.connect(self.notice)
 
     def _show_settings(self) -> None:
         aws = load_aws_settings(self.folder) if self.folder is not None else None

@@ -13,7 +13,7 @@ _FRAME = Qt.ItemDataRole.UserRole
 
 
 class CallStackPanel(QWidget):
-    sig_frame_selected = Signal(object)
+    frame_selected = Signal(object)
     """The user (or a stop) selected a frame: its StackFrame."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -66,7 +66,7 @@ class CallStackPanel(QWidget):
     @Slot(object, object)
     def _on_current_changed(self, current, _previous) -> None:
         if current is not None:
-            self.sig_frame_selected.emit(current.data(0, _FRAME))
+            self.frame_selected.emit(current.data(0, _FRAME))
 
 
 def _short_path(path: str, folder: str | None) -> str:

@@ -11,7 +11,7 @@ MAX_LINES = 5000
 
 
 class DebugConsole(QWidget):
-    sig_evaluate_requested = Signal(str)
+    evaluate_requested = Signal(str)
     """An expression to evaluate in the selected frame."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -54,7 +54,7 @@ class DebugConsole(QWidget):
         self.prompt.clear()
         self._history.append(expression)
         self._recalled = len(self._history)
-        self.sig_evaluate_requested.emit(expression)
+        self.evaluate_requested.emit(expression)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.prompt and event.type() == QEvent.Type.KeyPress and self._history:

@@ -12,9 +12,10 @@ NOT_STOPPED = "(not stopped)"
 
 
 class WatchesPanel(QWidget):
-    sig_added = Signal(str)
+    added = Signal(str)
     """An expression typed in and confirmed."""
-    sig_removed = Signal(str)
+    removed = Signal(str)
+    """A watched expression taken away (str)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,9 +73,9 @@ class WatchesPanel(QWidget):
         text = self.field.text().strip()
         if text:
             self.field.clear()
-            self.sig_added.emit(text)
+            self.added.emit(text)
 
     def _remove_current(self) -> None:
         item = self.tree.currentItem()
         if item is not None:
-            self.sig_removed.emit(item.text(0))
+            self.removed.emit(item.text(0))

@@ -38,9 +38,9 @@ def ask_with_dialog(parent: QWidget) -> AskText:
 
 
 class WindowDebug(QObject):
-    sig_debug_requested = Signal(object)
+    debug_requested = Signal(object)
     """Debug was pressed: run the current preset with this DebugRequest (the window runs it as Run does)."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """A line for the status bar."""
 
     def __init__(self, session: RunSession, tabs: EditorTabs, toolbar: RunToolbar, tests_dock: SuiteDock,
@@ -61,7 +61,7 @@ class WindowDebug(QObject):
         toolbar.widgetForAction(self.actions.debug).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         # Debug is a way to run: it can start when Run can.
         toolbar.run_action.changed.connect(lambda: self.actions.debug.setEnabled(toolbar.run_action.isEnabled()))
-        toolbar.sig_function_selected.connect(lambda _name: self.refresh_function())
+        toolbar.function_selected.connect(lambda _name: self.refresh_function())
         self.call_stack = CallStackPanel(parent)
         self.variables = VariablesPanel(parent)
         self.watches = WatchesPanel(parent)
@@ -84,17 +84,17 @@ class WindowDebug(QObject):
         self.actions.step_out.triggered.connect(lambda: self._step("step_out"))
         self.actions.stop.triggered.connect(self.stop)
         self.actions.debug_next.toggled.connect(self._arm_next)
-        tabs.sig_gutter_clicked.connect(self.toggle_breakpoint)
-        tabs.sig_gutter_menu_requested.connect(self._gutter_menu)
-        tabs.sig_file_opened.connect(self._on_file_opened)
+        tabs.gutter_clicked.connect(self.toggle_breakpoint)
+        tabs.gutter_menu_requested.connect(self._gutter_menu)
+        tabs.file_opened.connect(self._on_file_opened)
         session.run_started.connect(self._follow)
         session.debug_armed.connect(lambda _name, _armed: self.refresh_function())
-        self.call_stack.sig_frame_selected.connect(self.select_frame)
-        self.watches.sig_added.connect(lambda text: self._set_book(self.book.with_watch(text)))
-        self.watches.sig_removed.connect(lambda text: self._set_book(self.book.without_watch(text)))
-        self.console.sig_evaluate_requested.connect(self.evaluate)
+        self.call_stack.frame_selected.connect(self.select_frame)
+        self.watches.added.connect(lambda text: self._set_book(self.book.with_watch(text)))
+        self.watches.removed.connect(lambda text: self._set_book(self.book.without_watch(text)))
+        self.console.evaluate_requested.connect(self.evaluate)
         panel = tests_dock.panel
-        panel.sig_debug_requested.connect(self.debug_case)
+        panel.debug_requested.connect(self.debug_case)
 
     # --- Breakpoints -------------------------------------------------------------------------------
 
@@ -106,7 +106,7 @@ class WindowDebug(QObject):
             self._folder = folder
             self.book, problem = load_book(folder) if folder is not None else (DebugBook(), "")
             if problem:
-                self.sig_notice.emit(problem)
+                self.notice.emit(problem)
             self.watches.set_watches(self.book.watches)
             self._paint_all()
         return self.book
@@ -131,7 +131,7 @@ class WindowDebug(QObject):
             try:
                 save_book(self._folder, book)
             except OSError as error:
-                self.sig_notice.emit(f"Breakpoints not saved in {self._folder / '.workbench'}: {error}")
+                self.notice.emit(f"Breakpoints not saved in {self._folder / '.workbench'}: {error}")
         self.watches.set_watches(book.watches)
         self._paint_all()
         session = self.debug_session
@@ -205,7 +205,7 @@ class WindowDebug(QObject):
 
     @Slot()
     def debug(self) -> None:
-        self.sig_debug_requested.emit(self.request())
+        self.debug_requested.emit(self.request())
 
     @Slot(object)
     def debug_case(self, case) -> None:
@@ -223,7 +223,7 @@ class WindowDebug(QObject):
         if name and checked != self._session.debug_armed_for(name):
             self._session.arm_debug(name, self.request() if checked else None)
             if checked:
-                self.sig_notice.emit(f"{name}: its next call, from anywhere, runs under the debugger")
+                self.notice.emit(f"{name}: its next call, from anywhere, runs under the debugger")
 
     @Slot()
     def refresh_function(self) -> None:
@@ -252,18 +252,18 @@ class WindowDebug(QObject):
             return
         self._detach_session()
         self.debug_session = session
-        session.sig_stopped.connect(self._on_stopped)
-        session.sig_continued.connect(self._on_continued)
-        session.sig_ended.connect(self._on_ended)
+        session.stopped.connect(self._on_stopped)
+        session.continued.connect(self._on_continued)
+        session.session_ended.connect(self._on_ended)
         if session is not self._output_from:
             # Output (log points) is followed until another session comes: it may land after the call ended.
             if self._output_from is not None:
                 try:
-                    self._output_from.sig_output.disconnect(self.console.append_output)
+                    self._output_from.output.disconnect(self.console.append_output)
                 except (RuntimeError, TypeError):
                     pass
             self._output_from = session
-            session.sig_output.connect(self.console.append_output)
+            session.output.connect(self.console.append_output)
         if session.is_stopped:  # stopped in init code before the call was followed
             self._on_stopped(None)
 
@@ -271,8 +271,8 @@ class WindowDebug(QObject):
         session, self.debug_session = self.debug_session, None
         if session is None:
             return
-        for signal, slot in ((session.sig_stopped, self._on_stopped), (session.sig_continued, self._on_continued),
-                             (session.sig_ended, self._on_ended)):
+        for signal, slot in ((session.stopped, self._on_stopped), (session.continued, self._on_continued),
+                             (session.session_ended, self._on_ended)):
             try:
                 signal.disconnect(slot)
             except (RuntimeError, TypeError):
@@ -292,7 +292,7 @@ class WindowDebug(QObject):
             session.stack_trace(thread_id, lambda frames: self._show_frames(frames, names.get(thread_id,
                                                                                               str(thread_id)), why))
         session.threads(threads_listed)
-        self.sig_notice.emit(f"Stopped ({why}): F8 continues, F10 steps over, F11 steps into")
+        self.notice.emit(f"Stopped ({why}): F8 continues, F10 steps over, F11 steps into")
 
     def _show_frames(self, frames, thread: str, why: str) -> None:
         if not isinstance(frames, list) or self.debug_session is None or not self.debug_session.is_stopped:
@@ -318,7 +318,7 @@ class WindowDebug(QObject):
         try:
             editor = self._tabs.open_file(frame.path, read_only=outside)
         except OSError as error:
-            self.sig_notice.emit(f"Could not open {frame.path}: {error.strerror or error}")
+            self.notice.emit(f"Could not open {frame.path}: {error.strerror or error}")
             return
         editor.go_to(frame.line, frame.column)
         editor.set_debug_line(frame.line)

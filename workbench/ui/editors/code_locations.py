@@ -14,7 +14,7 @@ from .editor_tabs import EditorTabs
 class CodeLocations(QObject):
     """Turns (path, line, column) from the log or the Response panel into an open tab at that place."""
 
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """One line for the status bar (a frame outside the workspace, a file that is gone)."""
 
     def __init__(self, tabs: EditorTabs, parent: QObject | None = None) -> None:
@@ -34,12 +34,12 @@ class CodeLocations(QObject):
             return False
         resolved = resolve(CodeLocation(path, line, column), self._folder)
         if resolved is None:
-            self.sig_notice.emit(f"{path} is not a file of this workspace (a runtime or library frame)")
+            self.notice.emit(f"{path} is not a file of this workspace (a runtime or library frame)")
             return False
         try:
             editor = self._tabs.open_file(resolved)
         except OSError as error:
-            self.sig_notice.emit(f"Could not open {resolved}: {error.strerror or error}")
+            self.notice.emit(f"Could not open {resolved}: {error.strerror or error}")
             return False
         editor.go_to(line, column)
         editor.setFocus()

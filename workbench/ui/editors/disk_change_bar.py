@@ -19,10 +19,10 @@ class DiskChangeBar(QWidget):
     "Keep Mine" makes exactly the + lines true on disk.
     """
 
-    sig_reload = Signal()
+    reload = Signal()
     """Drop the unsaved edits and load the disk's version."""
 
-    sig_keep_mine = Signal()
+    keep_mine = Signal()
     """Keep the unsaved text; the next save overwrites the disk's version, as the user chose."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -74,8 +74,8 @@ class DiskChangeBar(QWidget):
 
     def _reload(self) -> None:
         self.hide()
-        self.sig_reload.emit()
+        self.reload.emit()
 
     def _keep(self) -> None:
         self.hide()
-        self.sig_keep_mine.emit()
+        self.keep_mine.emit()

@@ -49,33 +49,33 @@ class EditorTabs(QTabWidget):
     Editing it, double-clicking its tab or opening it as an ordinary tab keeps it (pins it); a preview
     therefore never holds unsaved edits, so replacing it can never lose any.
 
-    Save errors are raised as OSError for the caller to show (from save_action, sig_save_failed
+    Save errors are raised as OSError for the caller to show (from save_action, save_failed
     carries them). A file that is not UTF-8 opens
     read-only with a notice, so saving can never corrupt it.
     """
 
-    sig_file_saved = Signal(str)
+    file_saved = Signal(str)
     """A file was written to disk; carries its path."""
 
-    sig_dirty_changed = Signal(bool)
+    dirty_changed = Signal(bool)
     """Whether any open file has unsaved edits changed; carries the new answer."""
 
-    sig_save_failed = Signal(str, str)
+    save_failed = Signal(str, str)
     """save_action could not write a file; carries its path and the system's reason."""
 
-    sig_reloaded = Signal(str)
+    reloaded = Signal(str)
     """An open file was loaded again from disk (changed elsewhere); carries its path."""
 
-    sig_changed_on_disk = Signal(str)
+    changed_on_disk = Signal(str)
     """A file with unsaved edits changed on disk: its tab now asks Reload / Keep Mine; carries its path."""
 
-    sig_gutter_clicked = Signal(str, int)
+    gutter_clicked = Signal(str, int)
     """A click in a code tab's breakpoint column: the file's path and the 1-based line."""
-    sig_gutter_menu_requested = Signal(str, int, QPoint)
+    gutter_menu_requested = Signal(str, int, QPoint)
     """The breakpoint column's context menu: path, 1-based line, global position."""
-    sig_file_opened = Signal(str)
+    file_opened = Signal(str)
     """A file got a tab (its path): what marks its gutter carries are set from here on."""
-    sig_close_requested = Signal(str)
+    close_requested = Signal(str)
     """The close button of a tab with unsaved edits was pressed; carries its path.
 
     The owner asks the user, then calls save_file() and/or close_file().
@@ -94,7 +94,7 @@ class EditorTabs(QTabWidget):
         self.setDocumentMode(True)
         self.tabCloseRequested.connect(self._on_tab_close_requested)
         self._watch = DiskWatch(self)
-        self._watch.sig_changed.connect(self.check_disk)
+        self._watch.changed.connect(self.check_disk)
 
         self.save_action = QAction("&Save", self)
         self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
@@ -129,14 +129,14 @@ class EditorTabs(QTabWidget):
         editor.setPlainText(text)
         page = CodeEditorFrame(editor, _notice(path, readable) if editor.isReadOnly() else None)
         editor.gutter().enable_breakpoints()
-        editor.gutter().sig_line_clicked.connect(lambda line, e=editor: self._gutter_event(e, line))
-        editor.gutter().sig_line_menu_requested.connect(lambda line, at, e=editor: self._gutter_event(e, line, at))
+        editor.gutter().line_clicked.connect(lambda line, e=editor: self._gutter_event(e, line))
+        editor.gutter().line_menu_requested.connect(lambda line, at, e=editor: self._gutter_event(e, line, at))
         self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom, disk=raw)
         # Through the page, not `path`: a rename in the tree moves the tab to another path.
         editor.document().modificationChanged.connect(self._for_page(page, self._on_modified))
         editor.document().contentsChanged.connect(self._for_page(page, self._on_edited))
-        page.disk_bar.sig_reload.connect(self._for_page(page, self.reload_file))
-        page.disk_bar.sig_keep_mine.connect(self._for_page(page, self._keep_mine))
+        page.disk_bar.reload.connect(self._for_page(page, self.reload_file))
+        page.disk_bar.keep_mine.connect(self._for_page(page, self._keep_mine))
         index = self.insertTab(index, page, self._title(path))
         self.setTabToolTip(index, str(path))
         if preview:
@@ -144,15 +144,15 @@ class EditorTabs(QTabWidget):
         self.setCurrentIndex(index)
         self._watch.watch(path)
         self._retitle()
-        self.sig_file_opened.emit(str(path))
+        self.file_opened.emit(str(path))
         return editor
 
     def _gutter_event(self, editor: CodeEditor, line: int, at: QPoint | None = None) -> None:
         path = next((p for p, f in self._files.items() if f.editor is editor), None)
         if path is not None and at is None:
-            self.sig_gutter_clicked.emit(str(path), line)
+            self.gutter_clicked.emit(str(path), line)
         elif path is not None:
-            self.sig_gutter_menu_requested.emit(str(path), line, at)
+            self.gutter_menu_requested.emit(str(path), line, at)
 
     def follow_rename(self, old: str | Path, new: str | Path) -> None:
         """A file or folder was renamed: its open tabs now show, watch and save the new path."""
@@ -241,7 +241,7 @@ class EditorTabs(QTabWidget):
             message = f"{path.name} changed on disk, and you have unsaved edits here. Reload, or keep yours?"
             open_file.page.disk_bar.ask(message, unified_difference(theirs, mine, path.name))
             open_file.page.disk_bar.reload_button.setEnabled(True)
-        self.sig_changed_on_disk.emit(str(path))
+        self.changed_on_disk.emit(str(path))
 
     def reload_file(self, path: str | Path) -> None:
         """Load the disk's version into the open tab (unmodified), keeping the cursor's line."""
@@ -272,7 +272,7 @@ class EditorTabs(QTabWidget):
         editor.setReadOnly(not readable)
         open_file.page.disk_bar.hide()
         self._on_modified(path)
-        self.sig_reloaded.emit(str(path))
+        self.reloaded.emit(str(path))
 
     def _keep_mine(self, path: Path) -> None:
         # The user saw the difference and chose their text: the disk's version may be replaced.
@@ -324,7 +324,7 @@ class EditorTabs(QTabWidget):
         open_file.disk = data
         self._watch.acknowledge(path)
         document.setModified(False)
-        self.sig_file_saved.emit(str(path))
+        self.file_saved.emit(str(path))
         return path
 
     def save_current(self) -> list[Path]:
@@ -339,7 +339,7 @@ class EditorTabs(QTabWidget):
         """Save every file with unsaved edits; returns what was written.
 
         Every file is tried; if any failed, the first OSError is raised afterwards (the files
-        that were written have emitted sig_file_saved and are clean).
+        that were written have emitted file_saved and are clean).
         """
         saved: list[Path] = []
         failure: OSError | None = None
@@ -379,7 +379,7 @@ class EditorTabs(QTabWidget):
         if path is None:
             return
         if self._files[path].editor.document().isModified():
-            self.sig_close_requested.emit(str(path))
+            self.close_requested.emit(str(path))
         else:
             self.close_file(path)
 
@@ -390,7 +390,7 @@ class EditorTabs(QTabWidget):
         try:
             self.save_current()
         except OSError as error:
-            self.sig_save_failed.emit(str(path), error.strerror or str(error))
+            self.save_failed.emit(str(path), error.strerror or str(error))
 
     def _on_modified(self, path: Path) -> None:
         open_file = self._files.get(path)
@@ -404,7 +404,7 @@ class EditorTabs(QTabWidget):
         any_dirty = self.has_unsaved()
         if any_dirty != self._any_dirty:
             self._any_dirty = any_dirty
-            self.sig_dirty_changed.emit(any_dirty)
+            self.dirty_changed.emit(any_dirty)
 
     def _title(self, path: Path) -> str:
         name = distinct_name(path, list(self._files))

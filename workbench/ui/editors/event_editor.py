@@ -21,10 +21,10 @@ class EventEditor(QWidget):
     with that message.
     """
 
-    sig_validity_changed = Signal(bool)
+    validity_changed = Signal(bool)
     """The event became valid (True) or invalid (False)."""
 
-    sig_text_changed = Signal()
+    text_changed = Signal()
     """The event text changed, by typing, set_text or format_json."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -102,7 +102,7 @@ class EventEditor(QWidget):
         self._problem = check_json(self.text())
         self._show(self._problem)
         if (self._problem is None) != was_valid:
-            self.sig_validity_changed.emit(self._problem is None)
+            self.validity_changed.emit(self._problem is None)
         return self._problem
 
     @Slot()
@@ -126,7 +126,7 @@ class EventEditor(QWidget):
     @Slot()
     def _on_text_changed(self) -> None:
         self._timer.start()
-        self.sig_text_changed.emit()
+        self.text_changed.emit()
 
     def _show(self, problem: JsonProblem | None) -> None:
         palette = self._message.palette()

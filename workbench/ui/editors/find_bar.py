@@ -19,7 +19,7 @@ class FindBar(QWidget):
     the editor's selection; Escape hides it and gives the editor its focus back.
     """
 
-    sig_closed = Signal()
+    closed = Signal()
     """The bar was hidden (Escape or its close button)."""
 
     def __init__(self, editor: CodeEditor, parent: QWidget | None = None) -> None:
@@ -89,7 +89,7 @@ class FindBar(QWidget):
         self._editor.set_search_marks([])
         self.hide()
         self._editor.setFocus()
-        self.sig_closed.emit()
+        self.closed.emit()
 
     def _open(self, replace: bool) -> None:
         selected = self._editor.textCursor().selectedText()

@@ -12,7 +12,7 @@ from workbench.ui.editors.code_editor import CodeEditor
 class GoToLineBar(QWidget):
     """Asks for "line" or "line:column" within the editor's range; Enter jumps, Escape cancels."""
 
-    sig_closed = Signal()
+    closed = Signal()
     """The bar was hidden, after a jump or by Escape."""
 
     def __init__(self, editor: CodeEditor, parent: QWidget | None = None) -> None:
@@ -56,7 +56,7 @@ class GoToLineBar(QWidget):
     def close_bar(self) -> None:
         self.hide()
         self._editor.setFocus()
-        self.sig_closed.emit()
+        self.closed.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):

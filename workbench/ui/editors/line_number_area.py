@@ -26,9 +26,9 @@ class LineNumberArea(ViewGutter):
     The line holding the cursor is drawn in the text colour, the others muted.
     """
 
-    sig_line_clicked = Signal(int)
+    line_clicked = Signal(int)
     """A click in the breakpoint column beside 1-based line (once enable_breakpoints() was called)."""
-    sig_line_menu_requested = Signal(int, QPoint)
+    line_menu_requested = Signal(int, QPoint)
     """The context menu beside 1-based line, at a global position."""
 
     def __init__(self, editor: QPlainTextEdit):
@@ -94,13 +94,13 @@ class LineNumberArea(ViewGutter):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._breakpoints and event.button() == Qt.MouseButton.LeftButton:
-            self.sig_line_clicked.emit(self.line_at(round(event.position().y())))
+            self.line_clicked.emit(self.line_at(round(event.position().y())))
             return
         super().mousePressEvent(event)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if self._breakpoints:
-            self.sig_line_menu_requested.emit(self.line_at(event.pos().y()), event.globalPos())
+            self.line_menu_requested.emit(self.line_at(event.pos().y()), event.globalPos())
             return
         super().contextMenuEvent(event)
 

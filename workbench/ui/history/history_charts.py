@@ -19,7 +19,7 @@ _RING = "#d62728"
 class HistoryCharts(QWidget):
     """Plots a ChartData; every point carries its run id."""
 
-    sig_run_selected = Signal(str)
+    run_selected = Signal(str)
     """A point was clicked: the id of its run."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -165,7 +165,7 @@ class HistoryCharts(QWidget):
 
     def _on_clicked(self, _scatter, points, _event=None) -> None:
         if len(points):
-            self.sig_run_selected.emit(points[0].data()[0])
+            self.run_selected.emit(points[0].data()[0])
 
 
 def _tip(x, y, data) -> str:

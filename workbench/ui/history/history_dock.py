@@ -28,13 +28,14 @@ POLL_MS = 1000
 
 
 class HistoryDock(QDockWidget):
-    sig_run_shown = Signal(object, object)
+    run_shown = Signal(object, object)
     """(RunRecord, RunSummary) of the run the user selected: show it in the usual panels as a past run."""
-    sig_run_again_requested = Signal(object, str, object)
+    run_again_requested = Signal(object, str, object)
     """(FunctionConfig, event text, preset name or None): run this again, secrets from the current settings."""
-    sig_save_event_requested = Signal(str)
+    save_event_requested = Signal(str)
     """A past run's event text, to be saved as a new preset."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
+    """A line for the status bar (str)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("History", parent)
@@ -63,13 +64,13 @@ class HistoryDock(QDockWidget):
         self._charted: str | None = None
         self._charts_stale = False
         self._selected: str | None = None
-        self.panel.sig_run_selected.connect(self.show_run)
-        self.panel.sig_compare_requested.connect(self.compare_runs)
-        self.panel.sig_run_again_requested.connect(self._run_again)
-        self.panel.sig_save_event_requested.connect(self._save_event)
-        self.panel.sig_copy_command_requested.connect(self._copy_command)
-        self.panel.sig_notice.connect(self.sig_notice)
-        self.panel.sig_sweep_calls_toggled.connect(lambda _shown: self._charted and self.chart_function(self._charted))
+        self.panel.run_selected.connect(self.show_run)
+        self.panel.compare_requested.connect(self.compare_runs)
+        self.panel.run_again_requested.connect(self._run_again)
+        self.panel.save_event_requested.connect(self._save_event)
+        self.panel.copy_command_requested.connect(self._copy_command)
+        self.panel.notice.connect(self.notice)
+        self.panel.sweep_calls_toggled.connect(lambda _shown: self._charted and self.chart_function(self._charted))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         # Runs recorded elsewhere (`invoke` in a terminal, `serve`) appear without the user asking.
         self._seen_version: tuple[int, int] | None = None
@@ -121,7 +122,7 @@ class HistoryDock(QDockWidget):
 
                 self.charts = HistoryCharts(self._charts_page)
                 self._charts_page.layout().addWidget(self.charts)
-                self.charts.sig_run_selected.connect(self.panel.select_run)
+                self.charts.run_selected.connect(self.panel.select_run)
                 self.charts.mark_run(self._selected)
             self._draw_charts()
 
@@ -147,7 +148,7 @@ class HistoryDock(QDockWidget):
             self.chart_function(summary.function)
         if self.charts is not None:
             self.charts.mark_run(summary.id)
-        self.sig_run_shown.emit(record, summary)
+        self.run_shown.emit(record, summary)
 
     @Slot(str, str)
     def compare_runs(self, before_id: str, after_id: str) -> None:
@@ -182,12 +183,12 @@ class HistoryDock(QDockWidget):
         env_now = current.env_dict() if current is not None else {}
         config = dataclasses.replace(record.config, environment=restore_environment(record.config.environment,
                                                                                     env_now))
-        self.sig_run_again_requested.emit(config, record.event.decode("utf-8", errors="replace"), record.preset)
+        self.run_again_requested.emit(config, record.event.decode("utf-8", errors="replace"), record.preset)
 
     def _save_event(self, run_id: str) -> None:
         found = self._get(run_id)
         if found is not None:
-            self.sig_save_event_requested.emit(found[0].event.decode("utf-8", errors="replace"))
+            self.save_event_requested.emit(found[0].event.decode("utf-8", errors="replace"))
 
     def _copy_command(self, run_id: str) -> None:
         found = self._get(run_id)
@@ -196,7 +197,7 @@ class HistoryDock(QDockWidget):
         record = found[0]
         line = invoke_command_line(record, self.workspace_folder, self.config_for(record.function))
         QGuiApplication.clipboard().setText(line)
-        self.sig_notice.emit(f"Copied the command that repeats run {run_id}.")
+        self.notice.emit(f"Copied the command that repeats run {run_id}.")
 
     def _get(self, run_id: str):
         if self.store is None:
@@ -204,7 +205,7 @@ class HistoryDock(QDockWidget):
         try:
             return self.store.get(run_id), self.store.summary(run_id)
         except RunNotFound as error:
-            self.sig_notice.emit(str(error))
+            self.notice.emit(str(error))
             self.panel.refresh()
             return None
 

@@ -21,19 +21,19 @@ class HistoryPanel(QWidget):
     It reads and deletes through the store; everything that touches the rest of the window is a signal.
     """
 
-    sig_run_selected = Signal(str)
+    run_selected = Signal(str)
     """The user selected one run (its id): show it in the usual panels, marked as a past run."""
-    sig_run_again_requested = Signal(str)
+    run_again_requested = Signal(str)
     """Run this run's event with its configuration again."""
-    sig_save_event_requested = Signal(str)
+    save_event_requested = Signal(str)
     """Save this run's event as a new preset."""
-    sig_copy_command_requested = Signal(str)
+    copy_command_requested = Signal(str)
     """Put the `lambda-workbench invoke` line that repeats this run on the clipboard."""
-    sig_compare_requested = Signal(str, str)
+    compare_requested = Signal(str, str)
     """Compare two runs: (before, after)."""
-    sig_notice = Signal(str)
+    notice = Signal(str)
     """One line for the status bar."""
-    sig_sweep_calls_toggled = Signal(bool)
+    sweep_calls_toggled = Signal(bool)
     """Sweep calls was ticked (a sweep's calls one by one, in the list and the charts) or unticked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -86,10 +86,10 @@ class HistoryPanel(QWidget):
             return
         before = store.previous(ids[0], succeeded=succeeded)
         if before is None:
-            self.sig_notice.emit("No earlier successful run of this function." if succeeded
+            self.notice.emit("No earlier successful run of this function." if succeeded
                                  else "No earlier run of this function.")
             return
-        self.sig_compare_requested.emit(before, ids[0])
+        self.compare_requested.emit(before, ids[0])
 
     # --- Building ---------------------------------------------------------------------------------
 
@@ -177,9 +177,9 @@ class HistoryPanel(QWidget):
         self.sweep_calls.toggled.connect(self._on_sweep_calls)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.customContextMenuRequested.connect(self._show_menu)
-        self.run_again_action.triggered.connect(lambda: self._emit_single(self.sig_run_again_requested))
-        self.save_event_action.triggered.connect(lambda: self._emit_single(self.sig_save_event_requested))
-        self.copy_command_action.triggered.connect(lambda: self._emit_single(self.sig_copy_command_requested))
+        self.run_again_action.triggered.connect(lambda: self._emit_single(self.run_again_requested))
+        self.save_event_action.triggered.connect(lambda: self._emit_single(self.save_event_requested))
+        self.copy_command_action.triggered.connect(lambda: self._emit_single(self.copy_command_requested))
         self.compare_action.triggered.connect(self._compare_selected)
         self.compare_previous_action.triggered.connect(lambda: self.compare_with_previous(False))
         self.compare_success_action.triggered.connect(lambda: self.compare_with_previous(True))
@@ -199,7 +199,7 @@ class HistoryPanel(QWidget):
             store.delete(run_id)
         self.model.refresh()
         self._reload_functions()
-        self.sig_notice.emit(f"Deleted {len(ids)} run{'s' if len(ids) > 1 else ''} from the history.")
+        self.notice.emit(f"Deleted {len(ids)} run{'s' if len(ids) > 1 else ''} from the history.")
 
     @Slot()
     def _apply_filter(self, _text: str = "") -> None:
@@ -212,7 +212,7 @@ class HistoryPanel(QWidget):
     def _on_sweep_calls(self, shown: bool) -> None:
         self.model.set_sweep_runs(shown)
         self._update_count()
-        self.sig_sweep_calls_toggled.emit(shown)
+        self.sweep_calls_toggled.emit(shown)
 
     def _reload_functions(self) -> None:
         store = self.model.store
@@ -246,15 +246,15 @@ class HistoryPanel(QWidget):
         ids = self.selected_ids()
         current = self.table.currentIndex()
         if len(ids) == 1:
-            self.sig_run_selected.emit(ids[0])
+            self.run_selected.emit(ids[0])
         elif current.isValid() and self.table.selectionModel().isRowSelected(current.row(), QModelIndex()):
-            self.sig_run_selected.emit(self.model.data(current, RunIdRole))
+            self.run_selected.emit(self.model.data(current, RunIdRole))
 
     def _compare_selected(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 2:
             # The list is newest first: the lower row is the earlier run.
-            self.sig_compare_requested.emit(ids[1], ids[0])
+            self.compare_requested.emit(ids[1], ids[0])
 
     def _emit_single(self, signal) -> None:
         ids = self.selected_ids()

@@ -11,7 +11,7 @@ from .history_model import time_text
 
 
 class PastRunBanner(QFrame):
-    sig_dismissed = Signal()
+    dismissed = Signal()
     """The user closed the banner: the panels may be cleared."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -59,4 +59,4 @@ class PastRunBanner(QFrame):
 
     def _dismiss(self) -> None:
         self.hide()
-        self.sig_dismissed.emit()
+        self.dismissed.emit()

@@ -25,9 +25,10 @@ COLUMNS = ("Memory", "Warm p50", "p50 interval", "Warm p90", "Cold p50", "Init p
 
 
 class TuneView(QDialog):
-    """Signals: sig_finished(list[SizeFigures]) when a sweep ends (stopped or not)."""
+    """Signals: sweep_finished(list[SizeFigures]) when a sweep ends (stopped or not)."""
 
-    sig_finished = Signal(object)
+    sweep_finished = Signal(object)
+    """The sweep ended: every size's figures (list[SizeFigures])."""
 
     def __init__(self, prepared: PreparedInvocation, starter: Starter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,7 +180,7 @@ class TuneView(QDialog):
         self.note_label.setText(recommendation.note)
         if not recommendation.speed_estimated:
             self.note_label.setStyleSheet(f"color: {failure_colour().name()};")
-        self.sig_finished.emit(list(self.figures))
+        self.sweep_finished.emit(list(self.figures))
 
     # --- Drawing -----------------------------------------------------------------------------------
 

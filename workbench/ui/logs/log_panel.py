@@ -41,7 +41,7 @@ class LogPanel(QWidget):
     between them without losing a line, and lines for a log not shown wait for it (`append_to`).
     """
 
-    sig_location_clicked = Signal(str, int, int)
+    location_clicked = Signal(str, int, int)
     """A stack frame was clicked: its path (relative to the workspace when inside it), line and column."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -233,7 +233,7 @@ class LogPanel(QWidget):
         self._folds = LogFoldArea(self._view, self._raw_line)
         self._finder = LogSearch(self._view, self._search, self._match_label, self._folds, self)
         self._view.installEventFilter(self)
-        self._pointer = LogPointer(self._view, self._raw_line, self.sig_location_clicked.emit)
+        self._pointer = LogPointer(self._view, self._raw_line, self.location_clicked.emit)
         self._view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

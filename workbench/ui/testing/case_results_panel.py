@@ -19,15 +19,15 @@ _HINT = ("Run Tests (Ctrl+Shift+Enter) runs every preset of every function again
 class CaseResultsPanel(QWidget):
     __test__ = False
 
-    sig_run_requested = Signal()
+    run_requested = Signal()
     """The user asked to run the tests."""
-    sig_stop_requested = Signal()
+    stop_requested = Signal()
     """The user asked to stop the test run."""
-    sig_case_selected = Signal(object)
+    case_selected = Signal(object)
     """A finished case was selected (its CaseResult): show its log and response."""
-    sig_debug_requested = Signal(object)
+    debug_requested = Signal(object)
     """Debug Case: run the selected case (a PlannedCase) alone, under the debugger."""
-    sig_save_requested = Signal(object)
+    save_requested = Signal(object)
     """Save as expectation was asked for this CaseResult."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -43,9 +43,9 @@ class CaseResultsPanel(QWidget):
         layout.setSpacing(4)
         header = QHBoxLayout()
         self.run_button = QPushButton("Run Tests", self)
-        self.run_button.clicked.connect(self.sig_run_requested)
+        self.run_button.clicked.connect(self.run_requested)
         self.stop_button = QPushButton("Stop", self)
-        self.stop_button.clicked.connect(self.sig_stop_requested)
+        self.stop_button.clicked.connect(self.stop_requested)
         self.save_button = QPushButton("Save as Expectation", self)
         self.save_button.setToolTip("Record the selected run into its preset's .expect.yaml (created or updated; "
                                     "your comments, rules and budgets stay)")
@@ -178,7 +178,7 @@ class CaseResultsPanel(QWidget):
             return
         self.difference_view.setPlainText(_difference_text(item))
         if item.result is not None:
-            self.sig_case_selected.emit(item)
+            self.case_selected.emit(item)
 
     def _update_save_button(self) -> None:
         item = self.selected_result()
@@ -193,12 +193,12 @@ class CaseResultsPanel(QWidget):
     def _debug_selected(self) -> None:
         case = self.selected_case()
         if case is not None and case.prepared is not None:
-            self.sig_debug_requested.emit(case)
+            self.debug_requested.emit(case)
 
     def _save_selected(self) -> None:
         item = self.selected_result()
         if item is not None and item.result is not None:
-            self.sig_save_requested.emit(item)
+            self.save_requested.emit(item)
 
 
 def _difference_text(item: CaseResult) -> str:

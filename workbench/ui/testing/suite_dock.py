@@ -16,9 +16,9 @@ from ..window_tests import WindowTests
 class SuiteDock(QDockWidget):
     __test__ = False
 
-    sig_case_selected = Signal(object)
+    case_selected = Signal(object)
     """A finished case was selected in the table (its CaseResult)."""
-    sig_run_requested = Signal()
+    run_requested = Signal()
     """Run Tests was pressed in the panel."""
 
     def __init__(self, starter: Starter, parent: QWidget | None = None) -> None:
@@ -28,9 +28,9 @@ class SuiteDock(QDockWidget):
         self.panel = CaseResultsPanel(self)
         self.setWidget(self.panel)
         self.tests = WindowTests(self.panel, starter, self)
-        self.sig_notice = self.tests.sig_notice
-        self.panel.sig_case_selected.connect(self.sig_case_selected)
-        self.panel.sig_run_requested.connect(self.sig_run_requested)
+        self.notice = self.tests.notice
+        self.panel.case_selected.connect(self.case_selected)
+        self.panel.run_requested.connect(self.run_requested)
         self.save_run_action = QAction("Save Run as E&xpectation", self)
         self.save_run_action.setToolTip("Record the run on screen (the last run of a preset, or one picked in "
                                         "History) into its preset's .expect.yaml")
@@ -55,7 +55,7 @@ class SuiteDock(QDockWidget):
         preset = next((p for p in PresetStore(workspace.folder).list(record.function)
                        if p.name == record.preset and not p.is_broken), None)
         if preset is None:
-            self.sig_notice.emit(f"Expectation not saved: the preset {record.preset} is gone.")
+            self.notice.emit(f"Expectation not saved: the preset {record.preset} is gone.")
             return False
         return self.tests.save_run(record.result, preset, record.function, len(workspace.functions))
 
