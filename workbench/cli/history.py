@@ -148,6 +148,10 @@ def _show(args: argparse.Namespace) -> int:
           + (f"  Init Duration: {result.init_duration_ms:.2f} ms" if result.init_duration_ms is not None else "")
           + f"  Memory Size: {result.memory_size_mb} MB  Max Memory Used: {result.max_memory_used_mb} MB"
           + f"  Cost: {format_cost(result.cost_usd)}")
+    if record.trace_id:
+        print(f"Trace: {record.trace_id}")
+    if record.trigger is not None:
+        print("\n".join(record.trigger.lines()))
     print("\nEvent:")
     print(record.event.decode("utf-8", errors="replace"))
     print("\nResponse:")
@@ -170,6 +174,8 @@ def run_document(summary: RunSummary, record: RunRecord) -> dict:
         "codeFiles": [dataclasses.asdict(f) for f in record.code_files],
         "environmentKey": record.environment_key,
         "awsCalls": [call.to_json() for call in record.aws_calls],
+        "traceId": record.trace_id,
+        "trigger": record.trigger.to_json() if record.trigger is not None else None,
     })
     return document
 

@@ -91,6 +91,8 @@ class Invocation(QObject):
         self.config = config
         self.event = event
         self.options = options
+        self.trace_id = options.trace_id or new_trace_id()
+        """The X-Amzn-Trace-Id of the call (kept on the run: it links a triggered run to its cause)."""
         self.request_id = new_request_id()
         self.result: InvocationResult | None = None
         self.cold: bool | None = None
@@ -185,7 +187,7 @@ class Invocation(QObject):
         sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
         if announce:
             self.started.emit(cold)
-        sandbox.invoke(InvokeRequest(self.request_id, self.event, self.options.trace_id or new_trace_id(),
+        sandbox.invoke(InvokeRequest(self.request_id, self.event, self.trace_id,
                                      self.options.client_context))
 
     def _detach(self) -> None:

@@ -19,6 +19,7 @@ from ..core.triggers.trigger_reader import load_triggers
 from .async_dispatch import AsyncDispatcher, AsyncJob
 from .function_invoker import FunctionInvoker
 from .push_triggers import PushTriggers
+from .run_reporter import RunReporter
 from .sqs_poller import SqsPoller
 from .stream_poller import Checkpoints, StreamPoller
 from .trigger_log import TriggerLog
@@ -30,8 +31,9 @@ class TriggerEngine:
         self.host, self.clients, self.region, self.account = host, host.clients, host.region, LOCAL_ACCOUNT_ID
         self.async_delay_scale, self.stream_retry_pause_s = async_delay_scale, stream_retry_pause_s
         self.stopping = threading.Event()
-        self.log = TriggerLog()
         self.invoker = FunctionInvoker(invoke_endpoint)
+        self.reporter = RunReporter(lambda: self.invoker.endpoint)
+        self.log = TriggerLog(self.reporter.report)
         self.configuration = load_triggers(host.workspace)
         self._paused: set[str] = set()
         self._threads: list[threading.Thread] = []
@@ -61,9 +63,11 @@ class TriggerEngine:
                 self._threads.append(poller.thread)
         self.dispatcher.start()
         self.push.start()
+        self.reporter.start()
 
     def stop(self) -> None:
         self.stopping.set()
+        self.reporter.stop()
 
     def join(self, limit_s: float = 3.0) -> None:
         """Wait (a little) for the pollers to finish the batch they hold, so the state saved at exit says what

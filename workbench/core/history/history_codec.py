@@ -18,6 +18,7 @@ from .run_record import CodeFile, RunRecord
 from ..privacy.secret_masking import mask_bytes, mask_text, text_secrets
 from ..privacy.secret_values import conceal_environment
 from ..streaming.streamed_response import StreamedResponse
+from ..triggers.triggered_batch import TriggeredBatch
 
 # A log bigger than this is kept as its head and tail with a marker line between them: the START line
 # and the handler's first output, and the END/REPORT lines and the error that ended it.
@@ -79,7 +80,7 @@ SUMMARY_COLUMNS = ("started_at", "function", "source", "preset", "outcome", "err
                    "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason")
 DETAIL_COLUMNS = ("request_id", "status", "platform_error_type", "architecture", "config", "event", "payload",
                   "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls",
-                  "stream", "stream_body")
+                  "stream", "stream_body", "trace_id", "trigger")
 # What a column added by a later schema version holds for a run written before it (None when not named).
 DETAIL_DEFAULTS = {"aws_calls": "[]"}
 
@@ -113,7 +114,8 @@ def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
             zlib.compress(json.dumps(list(log_lines)).encode("utf-8"), 1), int(truncated),
             record.code_fingerprint,
             json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key,
-            json.dumps([call.to_json() for call in record.aws_calls]), *_stream_values(result, secrets))
+            json.dumps([call.to_json() for call in record.aws_calls]), *_stream_values(result, secrets),
+            record.trace_id, record.trigger.dumps() if record.trigger is not None else None)
 
 
 def _stream_values(result: InvocationResult, secrets: tuple[str, ...]) -> tuple:
@@ -135,7 +137,8 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
     """The RunRecord back from (id, *SUMMARY_COLUMNS) and DETAIL_COLUMNS."""
     brief = summary_from_row(summary)
     (request_id, status, platform_error_type, architecture, config_json, event, payload, log_blob,
-     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json, stream_json, stream_body) = details
+     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json, stream_json, stream_body,
+     trace_id, trigger_json) = details
     stream = None
     if stream_json:
         document = json.loads(stream_json)
@@ -152,7 +155,8 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
         cold=brief.cold, cold_reason=brief.cold_reason, code_fingerprint=fingerprint,
         code_files=tuple(CodeFile(path, size, mtime) for path, size, mtime in json.loads(code_files_json)),
         preset=brief.preset, environment_key=environment_key,
-        aws_calls=tuple(AwsCall.from_wire(item) for item in json.loads(aws_calls_json or "[]")))
+        aws_calls=tuple(AwsCall.from_wire(item) for item in json.loads(aws_calls_json or "[]")),
+        trace_id=trace_id, trigger=TriggeredBatch.loads(trigger_json))
 
 
 def _config_document(config: FunctionConfig) -> dict:

@@ -72,8 +72,16 @@ ALTER TABLE run_details ADD COLUMN stream TEXT;
 ALTER TABLE run_details ADD COLUMN stream_body BLOB;
 """
 
+# The call's X-Amzn-Trace-Id (a triggered run shares its Root with the run whose write caused it), and for a
+# triggered run its batch and each record's fate (JSON of core.triggers.triggered_batch.TriggeredBatch), which
+# the services host sends once it has judged the call's answer.
+_V4 = """
+ALTER TABLE run_details ADD COLUMN trace_id TEXT;
+ALTER TABLE run_details ADD COLUMN trigger TEXT;
+"""
+
 # MIGRATIONS[n] takes version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -12,6 +12,7 @@ and written with the next one, so no run of this process is lost.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from ..privacy.private_files import private_file, private_folder, tighten_folder_files
 from ..privacy.unrecorded_runs import keep_unrecorded, kept_runs, unrecorded_folder
+from ..triggers.triggered_batch import TriggeredBatch
 from .history_codec import (DETAIL_COLUMNS, OUTCOMES, SUMMARY_COLUMNS, RunSummary, detail_values,
                             record_from_rows, stored_size, summary_from_row, summary_values)
 from .history_schema import SCHEMA_VERSION, migrate, schema_version
@@ -105,6 +107,21 @@ class HistoryStore:
             return False
         del self._pending[:len(waiting)]
         return True
+
+    def set_trigger(self, run_id: str, trigger: TriggeredBatch) -> bool:
+        """Keep a triggered run's batch and its records' fates (known once the services host has judged the
+        call's answer, after the run was recorded). False when the run is not in the history."""
+        for index, (pending_id, record) in enumerate(self._pending):
+            if pending_id == run_id:
+                self._pending[index] = (run_id, dataclasses.replace(record, trigger=trigger))
+                return True
+
+        def update() -> int:
+            with self._connection:
+                return self._connection.execute(
+                    "UPDATE run_details SET trigger = ? WHERE seq = (SELECT seq FROM runs WHERE id = ?)",
+                    (trigger.dumps(), run_id)).rowcount
+        return bool(self._with_retries(update))
 
     def keep_pending(self) -> list[str]:
         """Runs still waiting, written beside the history (privacy/unrecorded_runs.py) for whoever opens it

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..function.function_config import FunctionConfig
 from ..function.invocation_result import InvocationResult
+from ..triggers.triggered_batch import TriggeredBatch
 from ..vocabulary import RunSource
 
 # Where a run came from.
@@ -53,7 +54,25 @@ class RunRecord:
     masking what the history keeps (core/privacy/secret_masking.py). Never stored itself."""
     aws_calls: tuple = ()
     """The AWS API calls the run made to the workspace's local services (core.services.api_calls.AwsCall)."""
+    trace_id: str | None = None
+    """The X-Amzn-Trace-Id the call ran under (the handler's _X_AMZN_TRACE_ID); a run a trigger started shares
+    its Root with the run whose write caused it."""
+    trigger: TriggeredBatch | None = None
+    """A triggered run's batch and each record's fate (None for any other run, or until the host tells)."""
+
+    @property
+    def trace_root(self) -> str | None:
+        """The trace's Root (1-5f8a...-...), which links the runs of one chain."""
+        return trace_root(self.trace_id)
 
     @property
     def function(self) -> str:
         return self.config.name
+
+
+def trace_root(trace_id: str | None) -> str | None:
+    for part in (trace_id or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "Root" and value:
+            return value
+    return None
