@@ -70,8 +70,8 @@ class FunctionSettings(QWidget):
         self._env.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._env.verticalHeader().setVisible(False)
         self._env.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # Three rows at least, and it scrolls: with more, the column would not fit a 700-pixel-high screen.
-        self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 3)
+        # Two rows at least, and it scrolls: with more, the column would not fit a 700-pixel-high screen.
+        self._env.setMinimumHeight(self._env.verticalHeader().defaultSectionSize() * 2)
         self._add_row = QPushButton("Add", objectName="add_variable")
         self._remove_row = QPushButton("Remove", objectName="remove_variable")
         self._show_secrets = QCheckBox("Show secrets", objectName="show_secrets")
@@ -95,6 +95,8 @@ class FunctionSettings(QWidget):
     def _build_layout(self) -> None:
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
+        # Ten rows since the logging settings came: tight rows keep the window within a 700-pixel screen.
+        grid.setVerticalSpacing(2)
         labels = ("Handler", "Runtime", "Memory", "Timeout", "Architecture", "Interpreter")
         for row, (field, text) in enumerate(zip(_FIELDS, labels)):
             editor = self._editors[field]
