@@ -136,8 +136,11 @@ def _show(args: argparse.Namespace) -> int:
     store = _store_or_fail(args.workspace)
     summary = store.summary(args.run)
     record = store.get(summary.id)
+    linked = store.linked(summary.id)
     if args.json:
-        print(json.dumps(run_document(summary, record)))
+        print(json.dumps({**run_document(summary, record),
+                          "linkedRuns": [{"id": r.id, "function": r.function, "source": r.source,
+                                          "startedAt": r.started_at, "status": r.outcome} for r in linked]}))
         return 0
     result = record.result
     cold = f"cold ({record.cold_reason})" if record.cold and record.cold_reason else ("cold" if record.cold else "warm")
@@ -152,6 +155,8 @@ def _show(args: argparse.Namespace) -> int:
         print(f"Trace: {record.trace_id}")
     if record.trigger is not None:
         print("\n".join(record.trigger.lines()))
+    for other in linked:
+        print(f"Same trace: run {other.id}  {other.function}  from {other.source}  {other.outcome}")
     print("\nEvent:")
     print(record.event.decode("utf-8", errors="replace"))
     print("\nResponse:")

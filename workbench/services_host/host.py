@@ -143,6 +143,7 @@ class ServicesHost:
     def after_call(self, call, status: int, headers: dict, body: bytes, response_headers, response: bytes) -> None:
         """Every SDK call that reached moto: the push triggers (S3, SNS, EventBridge) look for their events."""
         if self.triggers is not None:
+            self.triggers.causes.after_call(call, status, headers, body)
             self.triggers.push.after_call(call, status, headers, body, response_headers, response)
 
     def verify_sender(self, sender: str, region: str) -> None:

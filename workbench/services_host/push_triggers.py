@@ -21,7 +21,7 @@ from ..core.triggers.push_records import (
     S3Change, SnsNotification, eventbridge_event, s3_event, s3_sequencer,
 )
 from ..core.triggers.push_records import sns_event
-from ..core.triggers.recursion import loop_message, loop_stopped, next_trace_header
+from ..core.triggers.recursion import loop_message, loop_stopped, next_trace_header, trace_root
 from ..core.triggers.source_filters import s3_event_selected, s3_key_verdict, sns_message_passes
 from ..core.triggers.trigger_model import Trigger
 from .async_dispatch import AsyncJob
@@ -159,7 +159,9 @@ class PushTriggers:
             self._not_fired(trigger, "the trigger is paused")
             return
         function_arn = self.engine.function_arn(trigger.function)
-        root = f"1-{int(datetime.now().timestamp()):08x}-{uuid.uuid4().hex[:24]}"
+        # The chain keeps the root of the call that caused the event (the History links their runs by it), as an
+        # X-Ray trace does through a traced caller; an event from outside starts a trace of its own.
+        root = trace_root(incoming_trace) or f"1-{int(datetime.now().timestamp()):08x}-{uuid.uuid4().hex[:24]}"
         trace, count = next_trace_header(incoming_trace, function_arn, root)
         job = AsyncJob(key, source, trigger.function, event, self.engine.async_settings(trigger.function),
                        function_arn, trace)

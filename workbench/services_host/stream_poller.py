@@ -24,6 +24,7 @@ from ..core.triggers.stream_rules import (
     CHECKPOINT, DISCARD, RETRY, FailureContext, StreamBatch, StreamSettings, blocked_description, step_after_call,
     stream_failure_record,
 )
+from ..core.triggers.recursion import next_trace_header, trace_root
 from ..core.triggers.trigger_model import Trigger
 from .function_invoker import FunctionInvoker, NoInvoker
 from .trigger_log import TriggerLog
@@ -57,10 +58,10 @@ class Checkpoints:
 class StreamPoller:
     def __init__(self, trigger: Trigger, table: str, clients, invoker: FunctionInvoker, log: TriggerLog,
                  stopping: threading.Event, paused, checkpoints: Checkpoints, send_failure, function_arn: str,
-                 retry_pause_s: float = RETRY_PAUSE_S) -> None:
+                 retry_pause_s: float = RETRY_PAUSE_S, causes=None) -> None:
         self.trigger, self.table, self.clients, self.invoker, self.log = trigger, table, clients, invoker, log
         self.stopping, self.paused, self.checkpoints, self.send_failure = stopping, paused, checkpoints, send_failure
-        self.function_arn, self.retry_pause_s = function_arn, retry_pause_s
+        self.function_arn, self.retry_pause_s, self.causes = function_arn, retry_pause_s, causes
         self.key = f"{trigger.function}.{trigger.name}"
         self.settings = StreamSettings(trigger.maximum_retry_attempts, trigger.maximum_record_age_s,
                                        trigger.bisect_on_error, trigger.report_item_failures)
@@ -113,6 +114,18 @@ class StreamPoller:
                 self.log.add(self.key, "dynamodb", "error", f"{type(error).__name__}: {error}")
                 self.stopping.wait(1.0)
 
+    def _trace(self, records: list[dict]) -> str | None:
+        """The trace of the write that caused the batch's first record (known when a run of this workbench
+        made it): the triggered run shares its root, and the chain's Lineage goes on."""
+        if self.causes is None:
+            return None
+        for record in records:
+            cause = self.causes.cause(self.table, record["dynamodb"].get("Keys") or {})
+            root = trace_root(cause)
+            if root:
+                return next_trace_header(cause, self.function_arn, root)[0]
+        return None
+
     def _iterator(self, streams, stream_arn: str, shard: str, checkpoint: str | None) -> str:
         if checkpoint:
             return streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard, SequenceNumber=checkpoint,
@@ -143,7 +156,7 @@ class StreamPoller:
             batch = queue.pop(0)
             batch = StreamBatch(batch.sequence_numbers, batch.arrivals, batch.retries, batch.invoke_count + 1)
             event = {"Records": [by_number[n] for n in batch.sequence_numbers]}
-            answer = self.invoker.invoke(self.trigger.function, event, "dynamodb")
+            answer = self.invoker.invoke(self.trigger.function, event, "dynamodb", self._trace(event["Records"]))
             outcome = judge_batch_response("dynamodb", answer.function_error, answer.payload,
                                            batch.sequence_numbers, self.trigger.report_item_failures)
             step = step_after_call(batch, outcome, self.settings, time.time())

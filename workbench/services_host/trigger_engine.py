@@ -23,6 +23,7 @@ from .run_reporter import RunReporter
 from .sqs_poller import SqsPoller
 from .stream_poller import Checkpoints, StreamPoller
 from .trigger_log import TriggerLog
+from .write_causes import WriteCauses
 
 
 class TriggerEngine:
@@ -39,6 +40,7 @@ class TriggerEngine:
         self._threads: list[threading.Thread] = []
         self.dispatcher = AsyncDispatcher(self.invoker, self.log, self.stopping, self.send)
         self.push = PushTriggers(self)
+        self.causes = WriteCauses()
         self.checkpoints = Checkpoints(services_folder(host.workspace) / "checkpoints.json")
 
     # --- Life
@@ -58,7 +60,7 @@ class TriggerEngine:
             elif trigger.source == "dynamodb":
                 poller = StreamPoller(trigger, self.resource_name(trigger), self.clients, self.invoker, self.log,
                                       self.stopping, self.paused, self.checkpoints, self.send_failure,
-                                      self.function_arn(trigger.function), self.stream_retry_pause_s)
+                                      self.function_arn(trigger.function), self.stream_retry_pause_s, self.causes)
                 poller.start()
                 self._threads.append(poller.thread)
         self.dispatcher.start()

@@ -61,7 +61,8 @@ class WindowHistory(QObject):
         if self._running():
             self.sig_notice.emit("A call is running: the panels show it until it finishes.")
             return
-        self._panels.show_recorded(record.log, record.result, record.aws_calls)
+        linked = self.store.linked(summary.id) if self.store is not None and summary is not None else []
+        self._panels.show_recorded(record.log, record.result, record.aws_calls, record.trigger, linked)
         self._banner.show_run(summary)
 
     @Slot()

@@ -58,6 +58,8 @@ class RunSummary:
     cost_usd: float
     cold: bool
     cold_reason: str | None
+    trace_root: str | None = None
+    """The X-Ray root of the call's trace: runs of one chain (a run and those its writes triggered) share it."""
 
     @property
     def succeeded(self) -> bool:
@@ -71,13 +73,14 @@ class RunSummary:
             "durationMs": self.duration_ms, "billedDurationMs": self.billed_duration_ms,
             "initDurationMs": self.init_duration_ms, "memorySizeMB": self.memory_size_mb,
             "maxMemoryUsedMB": self.max_memory_used_mb, "costUSD": self.cost_usd, "coldStart": self.cold,
-            "coldReason": self.cold_reason,
+            "coldReason": self.cold_reason, "traceRoot": self.trace_root,
         }
 
 
 # Column order of the runs table after `seq` and `id` (history_schema creates it).
 SUMMARY_COLUMNS = ("started_at", "function", "source", "preset", "outcome", "error_type", "duration_ms",
-                   "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason")
+                   "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason",
+                   "trace_root")
 DETAIL_COLUMNS = ("request_id", "status", "platform_error_type", "architecture", "config", "event", "payload",
                   "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls",
                   "stream", "stream_body", "trace_id", "trigger")
@@ -88,9 +91,9 @@ DETAIL_DEFAULTS = {"aws_calls": "[]"}
 def summary_from_row(row: tuple) -> RunSummary:
     """A RunSummary from (id, *SUMMARY_COLUMNS)."""
     (run_id, started_at, function, source, preset, outcome_, error_type, duration, billed, init, memory,
-     max_memory, cost, cold, cold_reason) = row
+     max_memory, cost, cold, cold_reason, trace_root) = row
     return RunSummary(run_id, started_at, function, source, preset, outcome_, error_type, duration, billed,
-                      init, memory, max_memory, cost, bool(cold), cold_reason)
+                      init, memory, max_memory, cost, bool(cold), cold_reason, trace_root)
 
 
 def summary_values(record: RunRecord) -> tuple:
@@ -98,7 +101,7 @@ def summary_values(record: RunRecord) -> tuple:
     return (record.started_at, record.function, record.source, record.preset, outcome(result),
             result.error_type, result.duration_ms, result.billed_duration_ms, result.init_duration_ms,
             result.memory_size_mb, result.max_memory_used_mb, result.cost_usd, int(record.cold),
-            record.cold_reason)
+            record.cold_reason, record.trace_root)
 
 
 def detail_values(record: RunRecord, secret_key: bytes) -> tuple:

@@ -78,6 +78,8 @@ ALTER TABLE run_details ADD COLUMN stream_body BLOB;
 _V4 = """
 ALTER TABLE run_details ADD COLUMN trace_id TEXT;
 ALTER TABLE run_details ADD COLUMN trigger TEXT;
+ALTER TABLE runs ADD COLUMN trace_root TEXT;
+CREATE INDEX runs_by_trace ON runs (trace_root);
 """
 
 # MIGRATIONS[n] takes version n to n + 1.

@@ -168,6 +168,16 @@ class HistoryStore:
                                               (*params, limit, offset)).fetchall())
         return [summary_from_row(row) for row in rows]
 
+    def linked(self, run_id: str) -> list[RunSummary]:
+        """The other runs of the run's trace (the run whose write triggered it, the runs it triggered), oldest
+        first."""
+        root = self.summary(run_id).trace_root
+        if not root:
+            return []
+        rows = self._read(lambda c: c.execute(f"{_SUMMARY_SELECT} WHERE trace_root = ? AND id != ? ORDER BY seq",
+                                              (root, self.resolve(run_id))).fetchall())
+        return [summary_from_row(row) for row in rows]
+
     def count(self, function: str | None = None, outcome: str | None = None) -> int:
         if function is None and outcome is None:
             return self._read(lambda c: c.execute("SELECT runs FROM totals").fetchone()[0])

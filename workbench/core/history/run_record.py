@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..function.function_config import FunctionConfig
 from ..function.invocation_result import InvocationResult
+from ..triggers.recursion import trace_root
 from ..triggers.triggered_batch import TriggeredBatch
 from ..vocabulary import RunSource
 
@@ -68,11 +69,3 @@ class RunRecord:
     @property
     def function(self) -> str:
         return self.config.name
-
-
-def trace_root(trace_id: str | None) -> str | None:
-    for part in (trace_id or "").split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == "Root" and value:
-            return value
-    return None
