@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="N invocations in one warm environment")
     parser.add_argument("--cold", action="store_true", help="a new environment for every invocation")
     parser.add_argument("--report-json", metavar="FILE", help="write one JSON object per invocation to FILE")
+    parser.add_argument("--debug-port", type=int, default=None, metavar="PORT",
+                        help="wait on 127.0.0.1:PORT for your IDE's debugger before the code runs (Python: DAP, "
+                             "as debugpy; Node.js: the inspector); the timeout counts running time only")
     parser.add_argument("--no-history", action="store_true", help="do not record the runs in the workspace's history")
     parser.add_argument("--full-cpu", action="store_true",
                         help="run with this machine's full CPU instead of Lambda's share of the memory size")
@@ -198,13 +201,32 @@ def report_document(record: RunRecord, environment=None) -> dict:
 
 def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
                     report: TextIO | None, history_folder: Path | None = None,
-                    aws: AwsSettings = AwsSettings()) -> int:
+                    aws: AwsSettings = AwsSettings(), debug_port: int | None = None) -> int:
     """Run the calls; with history_folder, each is recorded into that workspace's history (in the
     background, so recording never lengthens a call; every record is written before this returns).
     aws: the profile, region and endpoints whose credentials and settings the function gets."""
     # The first environment starts before Qt and the engine are imported: its init runs beside them.
     from ..engine.head_start import start_ahead
 
+    if debug_port is not None:
+        import socket
+
+        from ..core.debugging.attach_notes import attach_notice
+
+        try:
+            socket.create_server(("127.0.0.1", debug_port)).close()
+        except OSError as error:
+            stderr.write(f"{PROG}: error: --debug-port {debug_port}: 127.0.0.1:{debug_port} cannot be used "
+                         f"({error.strerror or error})\n")
+            return 2
+        from ..core.debugging.debug_model import DebugRequest
+
+        for line in attach_notice(prepared.config.runtime, debug_port, prepared.config.name):
+            stderr.write(line + "\n")
+        stderr.flush()
+        # Started by the engine with its debugger loaded first, never ahead without it.
+        return _run_in_session(prepared, repeat, cold, stdout, stderr, report, history_folder, aws, None,
+                               DebugRequest(port=debug_port))
     head_start = start_ahead(prepared.config, dict(os.environ), aws.profile, aws.region, dict(aws.endpoints),
                              aws.local)
     try:
@@ -215,7 +237,8 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
 
 
 def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdout: TextIO, stderr: TextIO,
-                    report: TextIO | None, history_folder: Path | None, aws: AwsSettings, head_start) -> int:
+                    report: TextIO | None, history_folder: Path | None, aws: AwsSettings, head_start,
+                    debug=None) -> int:
     # Imported here, after the head start: its runtime's init runs while Qt and the engine load.
     from PySide6.QtCore import QEventLoop
 
@@ -241,7 +264,7 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
                     break
                 if number == 1:
                     resume_collector(app)  # off for the start-up only (cli.run)
-                run = session.run(prepared, source=RunSource.CLI, cold=cold, head_start=head_start)
+                run = session.run(prepared, source=RunSource.CLI, cold=cold, head_start=head_start, debug=debug)
                 head_start = None
                 running[0] = run
                 loop = QEventLoop()
@@ -293,7 +316,11 @@ def main(argv: list[str], stdin: BinaryIO | None = None, stdout: TextIO | None =
         except UsageError as error:
             stderr.write(f"{PROG}: error: {error}\n")
             return 2
-        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder, aws)
+        if args.debug_port is not None and not 1 <= args.debug_port <= 65535:
+            stderr.write(f"{PROG}: error: --debug-port: {args.debug_port} is not a port (1 to 65535)\n")
+            return 2
+        return run_invocations(prepared, args.repeat, args.cold, stdout, stderr, report, folder, aws,
+                               args.debug_port)
     finally:
         if report is not None:
             report.close()

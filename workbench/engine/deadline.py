@@ -25,19 +25,36 @@ class Deadline(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._due: float | None = None
+        self._left_s: float | None = None
+        """While paused: what was left of the time."""
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._step)
 
     def start(self, ms: int) -> None:
+        self._left_s = None
         self._due = time.monotonic() + ms / 1000
         self._step()
 
     def stop(self) -> None:
         self._due = None
+        self._left_s = None
         self._timer.stop()
 
+    def pause(self) -> None:
+        """The time stops running (a debugged program is stopped) until resume()."""
+        if self._due is not None:
+            self._left_s = max(self._due - time.monotonic(), 0.0)
+            self._due = None
+            self._timer.stop()
+
+    def resume(self) -> None:
+        if self._left_s is not None:
+            left, self._left_s = self._left_s, None
+            self._due = time.monotonic() + left
+            self._step()
+
     def is_active(self) -> bool:
-        return self._due is not None
+        return self._due is not None or self._left_s is not None
 
     def _step(self) -> None:
         if self._due is None:

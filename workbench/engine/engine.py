@@ -47,6 +47,10 @@ class InvokeOptions:
     trace_id: str | None = None
     """The X-Amzn-Trace-Id a trigger passed on (its Lineage counts a loop's hops); else a new one."""
 
+    debug: object | None = None
+    """A DebugRequest (core/debugging/debug_model.py): the call runs under the debugger. A warm environment
+    attaches its debugger; a new one loads it before init, so a breakpoint in init code stops too."""
+
 
 @dataclass(frozen=True)
 class StartAttempt:
@@ -85,6 +89,10 @@ class Invocation(QObject):
     """The InvocationResult. Emitted exactly once, whatever happens."""
     response_chunk = Signal(object)
     """A piece of a streamed response as it arrived (core/streaming StreamPiece)."""
+    debug_session_started = Signal(object)
+    """A debugged call's DebugSession (engine/debug_session.py), attached to its runtime."""
+    debug_paused = Signal(bool)
+    """A debugged call's program stopped (True) or runs again (False); its clock stops with it."""
 
     def __init__(self, config: FunctionConfig, event: bytes, options: InvokeOptions, engine: "Engine") -> None:
         super().__init__(engine)
@@ -185,10 +193,14 @@ class Invocation(QObject):
         sandbox.sig_response_chunk.connect(self.response_chunk)
         sandbox.sig_lost.connect(self._on_sandbox_lost)
         sandbox.sig_init_failed.connect(self._on_sandbox_init_failed)
+        sandbox.debug.sig_session_started.connect(self.debug_session_started)
+        sandbox.debug.sig_paused.connect(self.debug_paused)
         if announce:
             self.started.emit(cold)
+        if sandbox.debug.session is not None:
+            self.debug_session_started.emit(sandbox.debug.session)  # attached at the environment's start
         sandbox.invoke(InvokeRequest(self.request_id, self.event, self.trace_id,
-                                     self.options.client_context))
+                                     self.options.client_context, self.options.debug))
 
     def _detach(self) -> None:
         sandbox = self._sandbox
@@ -200,6 +212,8 @@ class Invocation(QObject):
         sandbox.sig_response_chunk.disconnect(self.response_chunk)
         sandbox.sig_lost.disconnect(self._on_sandbox_lost)
         sandbox.sig_init_failed.disconnect(self._on_sandbox_init_failed)
+        sandbox.debug.sig_session_started.disconnect(self.debug_session_started)
+        sandbox.debug.sig_paused.disconnect(self.debug_paused)
 
     @Slot(list)
     def _on_lines_with_secrets(self, lines: list) -> None:
@@ -387,6 +401,9 @@ class Engine(QObject):
         head_start = invocation.options.head_start
         if head_start is None or not head_start.available:
             return None
+        if invocation.options.debug is not None:
+            head_start.discard()  # started without the debugger, which a debugged cold start loads first
+            return None
         if head_start.config != invocation.config or self.environment_count(invocation.config.name):
             head_start.discard()
             return None
@@ -426,7 +443,8 @@ class Engine(QObject):
         else:
             launch = None
             command = launch_command(config, runtime_dir, self._host_env.get("PATH"), environment)
-        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, attempt.init_phase, launch)
+        sandbox = Sandbox(config, command, self._host_env, runtime_dir, self, attempt.init_phase, launch,
+                          debug=invocation.options.debug)
         # A bound slot, not a lambda holding self: no reference cycle, so the engine is freed (and its
         # Qt objects destroyed) on the thread that drops it, never by a garbage collection that happens
         # to run on a server thread.

@@ -15,6 +15,8 @@ class InvokeRequest:
     event: bytes
     trace_id: str
     client_context: dict | None = None
+    debug: object | None = None
+    """A DebugRequest (core/debugging/debug_model.py) when the call runs under the debugger."""
 
 
 @dataclass(frozen=True)

@@ -179,13 +179,14 @@ class RunSession(QObject):
         return bool(self._active)
 
     def run(self, prepared: PreparedInvocation, source: str = "window", cold: bool = False,
-            client_context: dict | None = None, head_start=None, trace_id: str | None = None) -> Run:
+            client_context: dict | None = None, head_start=None, trace_id: str | None = None, debug=None) -> Run:
         """Start a call now (or after the function's current one); returns at once. `client_context` is
         what an Invoke API caller sent in X-Amz-Client-Context (the handler's context.client_context);
-        `head_start` an environment started ahead for this call (engine/head_start.py)."""
+        `head_start` an environment started ahead for this call (engine/head_start.py); `debug` a
+        DebugRequest (core/debugging/debug_model.py) to run it under the debugger."""
         invocation = self.engine.invoke(prepared.config, prepared.event,
                                         InvokeOptions(cold=cold, client_context=client_context,
-                                                      head_start=head_start, trace_id=trace_id))
+                                                      head_start=head_start, trace_id=trace_id, debug=debug))
         run = Run(prepared, source, invocation, self)
         self._active.append(run)
         self.run_started.emit(run)

@@ -16,19 +16,18 @@ from ..core.lambda_rules.billing import billed_duration_ms, invocation_cost_usd
 from ..core.child.containment import PIDS_LIMIT_LINE
 from ..core.function.function_config import FunctionConfig
 from ..core.function.invocation_result import InvocationResult, Status
-from ..core.text.line_splitter import LineSplitter
 from ..core.logging_config.platform_records import PlatformLog
 from ..core.child.runtime_launch import LaunchCommand
-from ..core.telemetry.frames import FrameDecoder
+from ..core.debugging.debug_model import DEBUG_HEADER
 from .deadline import Deadline
-from .environment_group import EXEC_FAILURE
 from .environment_launch import INIT_LIMIT_S, EnvironmentLaunch
 from .invoke_request import InvokeRequest, PendingInvoke, lambda_headers
 from .runtime_process import RuntimeProcess
+from .sandbox_output import SandboxOutput
 from .stream_relay import StreamRelay
+from .sandbox_debug import SandboxDebug
 from ..core.vocabulary import EnvironmentState, ErrorType
 
-LOG_FLUSH_MS = 30
 MEMORY_POLL_MS = 10
 # Lambda ends an invocation when the runtime asks for the next event, not when the result arrives
 # (the Runtime Interface Emulator likewise waits for /next before its END and REPORT): what a runtime
@@ -53,8 +52,9 @@ class Sandbox(QObject):
 
     def __init__(self, config: FunctionConfig, command: LaunchCommand, host_env: dict[str, str],
                  runtime_dir: str, parent: QObject | None = None, init_phase: str = "init",
-                 launch: EnvironmentLaunch | None = None) -> None:
-        """launch: the environment's start, when it was made (and maybe its runtime started) ahead."""
+                 launch: EnvironmentLaunch | None = None, debug=None) -> None:
+        """launch: the environment's start, when it was made (and maybe its runtime started) ahead.
+        debug: a DebugRequest when the environment starts under the debugger (init breakpoints stop)."""
         super().__init__(parent)
         self.config = config
         # "init": a normal init. "invoke": Lambda's retry of a failed init inside the first call (a
@@ -78,14 +78,14 @@ class Sandbox(QObject):
                                    lambda: self._dispatched_at, self._complete)
         self._stream.chunk.connect(self.sig_response_chunk)
         self._process: RuntimeProcess | None = None
-        self._splitter = LineSplitter()
         # START/END/REPORT or platform.* records, and Lambda's level filters (LoggingConfig).
         self._platform = PlatformLog(config)
-        self._frames = FrameDecoder()
-        self._pending_lines: list[str] = []
-        self._flush_timer = QTimer(self, singleShot=True, interval=LOG_FLUSH_MS, timeout=self._flush_lines)
+        self._output = SandboxOutput(self._platform, lambda: self._init_ms is not None, self)
+        self._output.lines.connect(self.sig_log_lines)
         self._deadline = Deadline(self)
         self._deadline.expired.connect(self._on_deadline)
+        self.debug = SandboxDebug(config, runtime_dir, self._deadline, self._server, self)
+        self._debug_launch = debug if self.debug.supported else None
         self._memory_timer = QTimer(self, interval=MEMORY_POLL_MS, timeout=self._check_memory)
         self._started_at = 0.0
         self._init_ms: float | None = None
@@ -102,23 +102,13 @@ class Sandbox(QObject):
         self._next_wait = QTimer(self, singleShot=True, interval=NEXT_AFTER_RESULT_MS, timeout=self._end_posted)
         self._runtime_waiting = False
         self._frozen = False
-        self._start_before_output = False
-        """Set when a call thawed the environment: what its threads write from then on is the call's (after
-        START), as on Lambda, where a thawed thread's first line lands in the call that woke it."""
-        self._held_lines: list[str] = []
-        """Lines read while _start_before_output, emitted right after START."""
-        self._exec_failure: str | None = None
         self._pids_warned = False
         self._exit: tuple[int | None, int | None] = (None, None)
 
-    @property
-    def access_key(self) -> str | None:
-        """The AWS access key the environment's runtime was given (its own key in local mode)."""
-        return self._launch.variables.get("AWS_ACCESS_KEY_ID")
+    # The AWS access key the environment's runtime was given (its own key in local mode).
+    access_key = property(lambda self: self._launch.variables.get("AWS_ACCESS_KEY_ID"))
 
-    @property
-    def busy(self) -> bool:
-        return self._request is not None
+    busy = property(lambda self: self._request is not None)
 
     def owns_peer(self, pid: int) -> bool:
         """Whether process pid belongs to this environment (the Runtime API answers only those).
@@ -132,8 +122,10 @@ class Sandbox(QObject):
         """Start the runtime process (or adopt the one started ahead); init runs until its first GET /next."""
         self._set_state(EnvironmentState.STARTING)
         if self._group.warning:
-            self._queue_lines([self._group.warning])
+            self._output.queue([self._group.warning])
         launch = self._launch
+        if self._debug_launch is not None and not launch.spawned:
+            launch.variables.update(self.debug.launch_variables(self._debug_launch))
         if not launch.spawned:
             try:
                 launch.spawn()
@@ -143,15 +135,17 @@ class Sandbox(QObject):
         self._pid = launch.pid
         self._started_at = launch.started_at
         if self.init_phase == "init":  # the retry inside a call is the same init to the log: no second record
-            self._queue_lines(self._platform.init_start("init", time.monotonic() - self._started_at))
+            self._output.queue(self._platform.init_start("init", time.monotonic() - self._started_at))
         self._process = RuntimeProcess(launch.process, self, launch.telemetry_fd)
         launch.telemetry_fd = -1  # the RuntimeProcess owns it now
-        self._process.output_ready.connect(self._read_output)
+        self._process.output_ready.connect(lambda: self._output.read(self._process))
         self._process.exited.connect(self._on_process_exited)
         # The retry of a failed init inside the first call is bounded by the function's timeout.
         init_limit_s = INIT_LIMIT_S if self.init_phase == "init" else float(self.config.timeout_s)
         elapsed_ms = (time.monotonic() - self._started_at) * 1000
         self._deadline.start(max(0, int(init_limit_s * 1000 - elapsed_ms)))
+        if self._debug_launch is not None:
+            self.debug.attach(self._debug_launch)
         if self.init_phase == "invoke":
             self._group.init_done()
         self._memory_timer.start()
@@ -163,8 +157,8 @@ class Sandbox(QObject):
         self._request = request
         self._planned_end = None
         if self._frozen:
-            self._drain_output()  # written before the freeze: already the last call's, kept before START
-            self._start_before_output = True
+            self._output.drain(self._process)  # written before the freeze: the last call's, before START
+            self._output.hold_until_start()
         self._thaw()
         if self.state == EnvironmentState.DEAD:
             self._finish_without_runtime()
@@ -174,8 +168,7 @@ class Sandbox(QObject):
         # asks, and one that exits after its last response never gets it.
 
     def _freeze(self) -> None:
-        """Between calls Lambda freezes the environment: timers, threads and daemons the handler left
-        running wait for the next call instead of running (and spending CPU) in between."""
+        """Between calls Lambda freezes the environment: what the handler left running waits."""
         if self._runtime_running():
             self._group.freeze()
             self._frozen = True
@@ -198,7 +191,7 @@ class Sandbox(QObject):
         """Kill without reporting (engine teardown); waits for the process to be reaped."""
         self._request = None
         self._kill(None, b"", "")
-        self._flush_timer.stop()
+        self._output.stop()
         if self._runtime_running():
             self._process.wait(2000)
         if self._process is not None:
@@ -211,16 +204,22 @@ class Sandbox(QObject):
     def _begin_invoke(self) -> None:
         request = self._request
         self._runtime_waiting = False
-        if not self._start_before_output:
-            self._drain_output()  # init output (a cold start) precedes START, as on Lambda
-        self._emit_start(request.request_id)
+        if not self._output.holding:
+            self._output.drain(self._process)  # init output (a cold start) precedes START, as on Lambda
+        self._output.emit_start(request.request_id)
         self._set_state(EnvironmentState.RUNNING)
         timeout_ms = self.config.timeout_s * 1000
         deadline_epoch_ms = int(time.time() * 1000) + timeout_ms
         headers = lambda_headers(request.request_id, deadline_epoch_ms, self.config.function_arn,
                                  request.trace_id, client_context=request.client_context)
+        debugged = request.debug is not None and self.debug.supported
+        if debugged:
+            headers += ((DEBUG_HEADER, self.debug.call_header(request.debug)),)
         self._dispatched_at = time.monotonic()
         self._deadline.start(timeout_ms)
+        if debugged:
+            self.debug.call_started(deadline_epoch_ms, timeout_ms)
+            self.debug.attach(request.debug)
         self._memory_timer.start()
         self._server.dispatch(PendingInvoke(request.request_id, request.event, headers))
 
@@ -233,16 +232,18 @@ class Sandbox(QObject):
         self._posted = None
         self._next_wait.stop()
         self._deadline.stop()
+        paused_ms = self.debug.paused_ms(ended_at)
+        self.debug.call_ended()  # detached before the freeze, so the runtime takes the detach in
         self._check_memory()
         if self.state != EnvironmentState.DEAD:
             self._memory_timer.stop()
             # Frozen first, then read: everything written before the freeze lands in this invocation.
             self._freeze()
-        self._drain_output(final=True)
+        self._output.drain(self._process, final=True)
         if timed_out:
             duration_ms = self.config.timeout_s * 1000.0
         elif self._dispatched_at:
-            duration_ms = max(ended_at - self._dispatched_at, 0.0) * 1000
+            duration_ms = max((ended_at - self._dispatched_at) * 1000 - paused_ms, 0.0)
             if self.init_phase == "invoke" and not self._init_reported:
                 duration_ms += self._init_ms or 0.0
         else:
@@ -261,8 +262,8 @@ class Sandbox(QObject):
             init_duration_ms=init_ms, memory_size_mb=self.config.memory_mb, max_memory_used_mb=memory_mb,
             architecture=self.config.architecture,
             cost_usd=invocation_cost_usd(self.config.memory_mb, billed, self.config.architecture),
-            containment=self.containment, stream=self._stream.take())
-        self._emit_lines(self._platform.end(result))
+            containment=self.containment, stream=self._stream.take(), paused_ms=paused_ms)
+        self._output.emit_now(self._platform.end(result))
         self._request = None
         self._dispatched_at = 0.0
         if self.state != EnvironmentState.DEAD:
@@ -272,15 +273,15 @@ class Sandbox(QObject):
     def _finish_without_runtime(self) -> None:
         """An invoke on an environment that died before it could run (failed init, failed start)."""
         request = self._request
-        self._emit_start(request.request_id)
+        self._output.emit_start(request.request_id)
         if self._init_timed_out:
             payload = lambda_errors.timeout_payload(request.request_id, float(self.config.timeout_s))
             self._complete(Status.TIMEOUT, payload, ErrorType.TIMED_OUT, ErrorType.TIMED_OUT, time.monotonic(),
                            timed_out=True)
             return
-        if self._init_error is None and self._exec_failure:
+        if self._init_error is None and self._output.exec_failure:
             self._init_error = (lambda_errors.start_failure_payload(
-                request.request_id, ErrorType.INVALID_ENTRYPOINT, self._exec_failure), ErrorType.INVALID_ENTRYPOINT,
+                request.request_id, ErrorType.INVALID_ENTRYPOINT, self._output.exec_failure), ErrorType.INVALID_ENTRYPOINT,
                 ErrorType.INVALID_ENTRYPOINT)
         payload, error_type, reported_type = self._init_error or (
             lambda_errors.exit_error_payload(request.request_id, *self._exit), ErrorType.EXIT_ERROR,
@@ -297,7 +298,7 @@ class Sandbox(QObject):
         if self._posted is not None:
             self._end_posted()
         if self._init_ms is None:
-            self._init_ms = (at - self._started_at) * 1000
+            self._init_ms = (at - self._started_at) * 1000 - self.debug.paused_ms(at)
             self._deadline.stop()
             self._group.init_done()
             self._set_state(EnvironmentState.READY)
@@ -367,7 +368,7 @@ class Sandbox(QObject):
         self._peak_kb = max(self._peak_kb, self._group.memory_kb())
         if self._group.new_pids_limit_hits() and not self._pids_warned:
             self._pids_warned = True
-            self._queue_lines([PIDS_LIMIT_LINE])
+            self._output.queue([PIDS_LIMIT_LINE])
         if self.state != EnvironmentState.DEAD and self._group.out_of_memory():
             request_id = self._request.request_id if self._request else ""
             self._kill(Status.ERROR, lambda_errors.out_of_memory_payload(request_id), ErrorType.OUT_OF_MEMORY)
@@ -381,6 +382,7 @@ class Sandbox(QObject):
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
+        self.debug.shutdown()
         if pid:
             self._group.kill(runtime_alive=True)
         elif self._request is not None and not self._runtime_running():
@@ -388,29 +390,29 @@ class Sandbox(QObject):
 
     # --- Process events ------------------------------------------------------------------------
 
-    def _runtime_running(self) -> bool:
-        return self._process is not None and self._process.running
+    _runtime_running = lambda self: self._process is not None and self._process.running  # noqa: E731
 
     @Slot(object, object)
     def _on_process_exited(self, exit_code: int | None, signal_number: int | None) -> None:
         # A result or init error posted just before the exit must be handled before the exit is, and
         # the launcher's last words read.
         self._server.deliver_pending()
-        self._read_output()
+        self._output.read(self._process)
         self._exit = (exit_code, signal_number)
         was_dead = self.state == EnvironmentState.DEAD
         self._set_state(EnvironmentState.DEAD)
         self._deadline.stop()
         self._memory_timer.stop()
         self._server.close()
+        self.debug.shutdown()
         if not was_dead and self._group.out_of_memory():
             # The kernel killed the runtime (or one of its processes) at the group's memory limit.
             self._planned_end = self._planned_end or (Status.ERROR, lambda_errors.out_of_memory_payload(
                 self._request.request_id if self._request else ""), ErrorType.OUT_OF_MEMORY)
-        if self._exec_failure and self._init_ms is None:
+        if self._output.exec_failure and self._init_ms is None:
             self._init_error = (lambda_errors.start_failure_payload(
                 self._request.request_id if self._request else "", ErrorType.INVALID_ENTRYPOINT,
-                self._exec_failure), ErrorType.INVALID_ENTRYPOINT, ErrorType.INVALID_ENTRYPOINT)
+                self._output.exec_failure), ErrorType.INVALID_ENTRYPOINT, ErrorType.INVALID_ENTRYPOINT)
         # Anything the runtime left running goes with it, as when Lambda reclaims a sandbox.
         self._group.kill(runtime_alive=False)
         self._process.close()
@@ -423,7 +425,7 @@ class Sandbox(QObject):
         self._exit = (None, None)
         # Reported (with the call's request id) when the call comes: Lambda's Runtime.InvalidEntrypoint.
         program = error.filename or self._command.program
-        self._exec_failure = f"fork/exec {program}: {(error.strerror or str(error)).lower()}"
+        self._output.exec_failure = f"fork/exec {program}: {(error.strerror or str(error)).lower()}"
         self._set_state(EnvironmentState.DEAD)
         self._deadline.stop()
         self._memory_timer.stop()
@@ -443,7 +445,7 @@ class Sandbox(QObject):
         if self._planned_end is not None:
             status, payload, error_type = self._planned_end
             if not self._dispatched_at and self._init_ms is None:
-                self._emit_start(self._request.request_id)
+                self._output.emit_start(self._request.request_id)
             self._complete(status, payload, error_type, error_type, now, timed_out=status is Status.TIMEOUT
                            and self._init_ms is not None)
             return
@@ -466,63 +468,13 @@ class Sandbox(QObject):
     def _report_failed_init(self, now: float) -> None:
         error_type = self._init_error[2] if self._init_error else ErrorType.EXIT_ERROR
         status = Status.TIMEOUT if self._init_timed_out else Status.ERROR
-        self._drain_output()
-        self._emit_lines(self._platform.init_report((now - self._started_at) * 1000, self.init_phase, status,
+        self._output.drain(self._process)
+        self._output.emit_now(self._platform.init_report((now - self._started_at) * 1000, self.init_phase, status,
                                                     error_type))
 
-    def _release_group(self, tries: int = 20) -> None:
-        """Remove the cgroup once its killed processes have left it (they take a moment to exit)."""
+    def _release_group(self, tries: int = 20) -> None:  # once its killed processes have left it
         if not self._group.release() and tries:
             QTimer.singleShot(50, self, lambda: self._release_group(tries - 1))
-
-    # --- Output --------------------------------------------------------------------------------
-
-    @Slot()
-    def _read_output(self) -> None:
-        if self._process is not None:
-            self._queue_lines(self._splitter.feed(self._process.read()), from_runtime=True)
-            records = self._frames.feed(self._process.read_telemetry())
-            self._queue_lines([record.text for record in records], from_runtime=True)
-
-    def _queue_lines(self, lines: list[str], from_runtime: bool = False) -> None:
-        if lines and self._init_ms is None:
-            # The launcher could not exec the runtime: Lambda's Runtime.InvalidEntrypoint, not a log line.
-            failed = [line for line in lines if EXEC_FAILURE.match(line)]
-            if failed:
-                match = EXEC_FAILURE.match(failed[-1])
-                self._exec_failure = f"fork/exec {match['program']}: {match['reason'].lower()}"
-                lines = [line for line in lines if line not in failed]
-        if from_runtime:
-            lines = self._platform.application_lines(lines)
-        if lines and self._start_before_output:
-            self._held_lines.extend(lines)  # written since the thaw: the next call's, after its START
-        elif lines:
-            self._pending_lines.extend(lines)
-            if not self._flush_timer.isActive():
-                self._flush_timer.start()
-
-    def _drain_output(self, final: bool = False) -> None:
-        """Pull everything the runtime has written so far, so it lands before START/END/REPORT."""
-        self._read_output()
-        if final:
-            self._queue_lines(self._splitter.flush(), from_runtime=True)
-
-    def _emit_start(self, request_id: str) -> None:
-        """START, then what the environment wrote since a call thawed it (held until now)."""
-        held, self._held_lines = self._held_lines, []
-        self._start_before_output = False
-        self._emit_lines([*self._platform.start(request_id), *held])
-
-    def _emit_lines(self, lines: list[str]) -> None:
-        self._pending_lines.extend(lines)
-        self._flush_lines()
-
-    @Slot()
-    def _flush_lines(self) -> None:
-        self._flush_timer.stop()
-        if self._pending_lines:
-            batch, self._pending_lines = self._pending_lines, []
-            self.sig_log_lines.emit(batch)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:

@@ -40,6 +40,8 @@ class InvocationResult:
     stream: StreamedResponse | None = None
     """A streamed response (Lambda-Runtime-Function-Response-Mode: streaming) with its pieces' timings; its
     body is the payload when the stream ended cleanly."""
+    paused_ms: float = 0.0
+    """Time a debugged call spent stopped (at a breakpoint, after a step), left out of duration_ms."""
 
     @property
     def succeeded(self) -> bool:

@@ -10,6 +10,7 @@ import { logError, patchConsole } from './log-patch.mjs';
 import { RapidClient } from './rapid-client.mjs';
 import { installAwsLambdaGlobal } from './response-stream.mjs';
 import * as nodeModule from 'node:module';
+import { attachOnDebuggedCalls, debugFromEnvironment } from './debugger.mjs';
 
 // Lambda's telemetry log descriptor: the console writes its framed records there, and the variable is taken
 // out before the handler loads, as Amazon's client does.
@@ -58,6 +59,8 @@ process.on('unhandledRejection', (reason, promise) => {
   logError('Unhandled Promise Rejection', error);
   reportAndExit(error, 128);
 });
+attachOnDebuggedCalls(client);
+debugFromEnvironment();
 beforeExit.reset();
 process.on('beforeExit', beforeExit.invoke);
 

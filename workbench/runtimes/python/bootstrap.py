@@ -36,6 +36,9 @@ to_json, parse_event = _json.to_json, _json.parse_event
 
 API_PREFIX = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+# The workbench's own, only when a call or an environment is debugged (debugger.py beside this file).
+DEBUG_VARIABLE = "_LAMBDA_WORKBENCH_DEBUG"
+DEBUG_HEADER = "Lambda-Runtime-Workbench-Debug"
 W3C_FIELDS = ("traceparent", "tracestate", "baggage")
 LAMBDA_WARNING = (
     "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
@@ -365,12 +368,17 @@ class LambdaContext:
             self.identity = CognitoIdentity({"cognito_identity_id": values.get("cognitoIdentityId"),
                                              "cognito_identity_pool_id": values.get("cognitoIdentityPoolId")})
         self._deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+        debug = headers.get(DEBUG_HEADER)
+        self._clock = _sibling("debugger").clock_file(debug) if debug else None
 
     def w3c(self):
         """The W3C trace context (traceparent, tracestate, baggage) the caller sent, as a dict."""
         return dict(self._w3c)
 
     def get_remaining_time_in_millis(self):
+        if self._clock:
+            # Debugged: the time spent stopped does not count, as the workbench enforces the timeout.
+            return _sibling("debugger").remaining_ms(self._clock, self._deadline_ms)
         return max(self._deadline_ms - int(time.time() * 1000), 0)
 
     def log(self, msg):
@@ -451,6 +459,9 @@ def main():
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     open_telemetry()
     setup_logging()
+    debug = os.environ.pop(DEBUG_VARIABLE, None)
+    if debug:
+        _sibling("debugger").attach(debug)
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))
     except Exception as exc:
@@ -464,6 +475,8 @@ def main():
         _current_request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
         _current_tenant_id = headers.get("Lambda-Runtime-Aws-Tenant-Id")
         update_trace_id(headers)
+        if DEBUG_HEADER in headers:
+            _sibling("debugger").attach(headers[DEBUG_HEADER])
         handle_invocation(client, handler, body, headers)
 
 
