@@ -146,6 +146,9 @@ class TriggerEngine:
             self._trigger(key)
             (self._paused.add if request.get("paused", True) else self._paused.discard)(key)
             return {"trigger": key, "paused": key in self._paused}
+        if method == "POST" and action == "triggers/fire-object":
+            # An object already in a bucket sent as an S3 event (the AWS dock's "Send as S3 Event").
+            return self.push.fire_object(str(request.get("bucket", "")), str(request.get("key", "")))
         if method == "POST" and action == "triggers/fire":
             return self.fire_by_hand(str(request.get("trigger", "")), request.get("event"))
         raise KeyError(f"no control action {method} {action}")

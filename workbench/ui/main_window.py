@@ -19,13 +19,13 @@ from ..resources import resource_path
 from .about_dialog import AboutDialog
 from .app_settings import AppSettings
 from .aws.window_aws import WindowAws
+from .window_triggers import WindowTriggers
 from .dependencies_panel import DependenciesPanel
 from .editors.code_locations import CodeLocations
 from .editors.editor_tabs import EditorTabs
 from .editors.event_editor import EventEditor
 from .editors.unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
 from .environment_section import EnvironmentSection
-from .event_template_dialog import EventTemplateDialog
 from .function_panels import FunctionPanels
 from .function_settings import FunctionSettings
 from .history.history_dock import HistoryDock
@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
                                          self.preset_picker, lambda: self.workspace, lambda: self.running, self)
         self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
         self.aws = WindowAws(self.session, lambda: self.run_history.store, self)
+        self.triggers = WindowTriggers(lambda: self.run_history.store, self)
         self.panes = build_layout(self)
         self.menus = build_menus(self, settings.theme())
         self._connect()
@@ -153,18 +154,17 @@ class MainWindow(QMainWindow):
         self.session.history_problem.connect(notice)
         self.session.run_recorded.connect(self.history.refresh)
         self.history.sig_run_shown.connect(self._remember_run)
-        self.history.sig_run_shown.connect(self.run_history.show_past_run)
-        self.history.sig_run_again_requested.connect(self.run_history.run_again)
-        self.history.sig_save_event_requested.connect(self.run_history.save_event_as_preset)
-        self.history.sig_notice.connect(notice)
-        self.run_history.sig_notice.connect(notice)
+        self.run_history.sig_notice.connect(notice)  # the History dock's own lines too
         self.run_history.sig_run_requested.connect(self._run_again)
-        self.past_run_banner.sig_dismissed.connect(self.run_history.leave_past_run)
         self.workspace_actions.sig_open_requested.connect(self.open_workspace)
         self.workspace_actions.sig_notice.connect(notice)
         self.environment.local_services = self.aws.local_services
         self.aws.sig_notice.connect(notice)
         self.aws.dock.sig_run_requested.connect(self.run_history.reveal_run)
+        self.triggers.sig_notice.connect(notice)
+        self.aws.dock.sig_send_as_s3_event_requested.connect(self.triggers.send_as_s3_event)
+        self.triggers.sig_save_event_requested.connect(lambda function, text: (
+            self.toolbar.function_combo.setCurrentText(function), self.run_history.save_event_as_preset(text)))
 
     def _connect_menus(self, menus: WindowMenus) -> None:
         menus.open_folder.triggered.connect(self.workspace_actions.choose_workspace)
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
         menus.tune.triggered.connect(self.tune_memory)
         menus.run_on_aws.triggered.connect(self._request_run_on_aws)
         menus.serve.triggered.connect(lambda: self.panes.result_tabs.setCurrentWidget(self.serve_panel))
-        menus.new_from_template.triggered.connect(self._new_event_from_template)
+        menus.new_from_template.triggered.connect(lambda: self.presets.new_from_template(self))
         menus.find_in_logs.triggered.connect(self.log_panel.focus_search)
         for theme, action in menus.themes.items():
             action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.settings.remember_workspace(str(workspace.folder))
         self.run_history.open(workspace)
         self.aws.set_workspace(workspace.folder)
+        self.triggers.set_workspace(workspace.folder)
         self.environment.set_workspace(workspace.folder)
         names = workspace.function_names
         current = self.settings.last_function(str(workspace.folder))
@@ -311,13 +312,6 @@ class MainWindow(QMainWindow):
     def _show_limits(self) -> None:
         config = self.function.config
         self.toolbar.set_limits(config.runtime, config.memory_mb, config.timeout_s, config.architecture)
-
-    # --- Events -------------------------------------------------------------------------------
-
-    def _new_event_from_template(self) -> None:
-        dialog = EventTemplateDialog(self)
-        if dialog.exec() and dialog.event_text():
-            self.presets.start_new(dialog.suggested_name(), dialog.event_text())
 
     # --- Running -------------------------------------------------------------------------------
 
@@ -466,6 +460,7 @@ class MainWindow(QMainWindow):
                 return
         self.session.shutdown()
         self.aws.close()
+        self.triggers.close()
         self.run_history.close()
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.panes.states())
         self.settings.sync()

@@ -36,6 +36,11 @@ class WindowHistory(QObject):
         self._presets, self._picker = presets, picker
         self._workspace, self._running = workspace, running
         self.store: HistoryStore | None = None
+        dock.sig_run_shown.connect(self.show_past_run)
+        dock.sig_run_again_requested.connect(self.run_again)
+        dock.sig_save_event_requested.connect(self.save_event_as_preset)
+        dock.sig_notice.connect(self.sig_notice)
+        banner.sig_dismissed.connect(self.leave_past_run)
 
     def open(self, workspace: Workspace) -> None:
         """The workspace's history: the session records into it, the History dock reads it."""

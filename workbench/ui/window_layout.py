@@ -102,6 +102,8 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     window.tests_dock.hide()
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.aws.dock)
     window.tabifyDockWidget(window.history, window.aws.dock)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.triggers.dock)
+    window.tabifyDockWidget(window.history, window.triggers.dock)
     window.history.raise_()  # History stays the tab in front; the AWS tab's title carries the Outbox's count
     window.toolbar.add_chip(window.aws.chip)
     return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
@@ -167,6 +169,9 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     aws_action = window.aws.dock.toggleViewAction()
     aws_action.setText("&AWS (Local Services and Outbox)")
     view_menu.addAction(aws_action)
+    triggers_action = window.triggers.dock.toggleViewAction()
+    triggers_action.setText("T&riggers")
+    view_menu.addAction(triggers_action)
     theme_menu = view_menu.addMenu("&Theme")
     theme_group = QActionGroup(window)  # one theme at a time: radio items
     themes = {}

@@ -37,6 +37,8 @@ BUSY_TIMEOUT_S = 5.0
 _RETRIES = 3
 _ID_ALPHABET = "0123456789abcdef"
 _ID_LENGTH = 8
+# Runs looked through for a request id (run_details.request_id has no index: the newest are what is asked for).
+RECENT_REQUESTS = 20_000
 _SUMMARY_SELECT = f"SELECT id, {', '.join(SUMMARY_COLUMNS)} FROM runs"
 
 
@@ -167,6 +169,15 @@ class HistoryStore:
         rows = self._read(lambda c: c.execute(f"{_SUMMARY_SELECT}{where} ORDER BY seq DESC LIMIT ? OFFSET ?",
                                               (*params, limit, offset)).fetchall())
         return [summary_from_row(row) for row in rows]
+
+    def run_of_request(self, request_id: str) -> str | None:
+        """The id of the run that had this request id (a triggered batch named by the host), newest first among
+        the last RECENT_REQUESTS runs; None when there is none."""
+        row = self._read(lambda c: c.execute(
+            "SELECT runs.id FROM run_details JOIN runs ON runs.seq = run_details.seq WHERE run_details.request_id = ? "
+            "AND run_details.seq > (SELECT COALESCE(MAX(seq), 0) FROM runs) - ? ORDER BY run_details.seq DESC LIMIT 1",
+            (request_id, RECENT_REQUESTS)).fetchone())
+        return row[0] if row else None
 
     def linked(self, run_id: str) -> list[RunSummary]:
         """The other runs of the run's trace (the run whose write triggered it, the runs it triggered), oldest

@@ -34,6 +34,8 @@ class AwsDock(QDockWidget):
     sig_reset_requested = Signal()
     """Reset the local services to the workspace's seed (the window asks first)."""
     sig_notice = Signal(str)
+    sig_send_as_s3_event_requested = Signal(str, str)
+    """bucket, key: an object to send through its bucket's S3 triggers."""
 
     def __init__(self, desk: ServicesDesk, finder: RunFinder, parent: QWidget | None = None) -> None:
         super().__init__(TITLE, parent)
@@ -58,6 +60,7 @@ class AwsDock(QDockWidget):
             view.sig_notice.connect(self.sig_notice)
         for view in (self.outbox, self.buckets):
             view.sig_run_requested.connect(self.sig_run_requested)
+        self.buckets.sig_send_as_s3_event_requested.connect(self.sig_send_as_s3_event_requested)
         self.outbox.sig_count_changed.connect(self._show_count)
         self.tabs.currentChanged.connect(lambda _index: self.refresh_current())
         self.refresh_button = QPushButton("Refresh", self)
