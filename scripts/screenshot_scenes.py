@@ -1,6 +1,7 @@
 """Render screens of the window in given states, sizes and themes to PNGs (offscreen; no display needed).
 
     .venv/bin/python scripts/screenshot_scenes.py OUT_DIR [--scene NAME]... [--size 1024x700]... [--theme light|dark]...
+    .venv/bin/python scripts/screenshot_scenes.py docs --docs     # the README's pictures
 
 Each scene sets the window up as a user would reach it (the sample workspace, a run, a bar
 opened) and writes OUT_DIR/<scene>-<size>-<theme>.png. With no --scene, every scene.
@@ -409,22 +410,207 @@ def scene_aws_s3(window) -> QWidget:
     return window
 
 
+def _history_shown(window) -> None:
+    window.history.show()
+    window.history.raise_()
+    window.history.tabs.setCurrentWidget(window.history.panel)
+    _wait(1200)  # the dock polls the store each second
+    window.history.refresh()
+
+
+def scene_history_sweep(window) -> QWidget:
+    """History after two runs and a memory sweep (128 and 512 MB, 2 calls each): the sweep is one row."""
+    _run(window)
+    _run(window)
+    view = window.tune_memory()
+    view.sizes_field.setText("128,512")
+    view.runs_field.setValue(2)
+    loop = QEventLoop()
+    view.sig_finished.connect(lambda _figures: QTimer.singleShot(300, loop.quit))
+    QTimer.singleShot(100, view.start)
+    QTimer.singleShot(60000, loop.quit)
+    loop.exec()
+    view.close()
+    _history_shown(window)
+    return window
+
+
+def scene_history_callers(window) -> QWidget:
+    """History after served calls: POST /orders and a call through the Invoke API, each named as its caller."""
+    scene_serve(window)
+    _history_shown(window)
+    return window
+
+
+def scene_no_credentials(window) -> QWidget:
+    """A handler that imports boto3, and no AWS credentials anywhere: the warning's short lines in the log."""
+    # The environment the engine hands its functions (this window's only; later scenes keep the real one).
+    host_env = window.session.engine._host_env
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        host_env.pop(name, None)
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-no-aws-"))
+    host_env["AWS_SHARED_CREDENTIALS_FILE"] = host_env["AWS_CONFIG_FILE"] = str(scratch / "none")
+    handler = window.tabs.current_path()
+    handler.write_text("import boto3  # noqa: F401\n" + handler.read_text())
+    _wait(400)
+    _run(window)
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    view = window.log_panel.findChild(QPlainTextEdit, "log_view")
+    found = view.document().find("WARNING: no AWS credentials")
+    if not found.isNull():
+        view.verticalScrollBar().setValue(found.block().firstLineNumber())
+    return window
+
+
+def scene_frame_column(window) -> QWidget:
+    """A one-line Node.js handler that throws at column 110: the editor scrolled to the raising column."""
+    handler = window.workspace.folder / "order_confirmation_node" / "index.mjs"
+    prefix = ("export const handler = async (event) => { const items = event.items || []; "
+              "const count = items.length; ")
+    handler.write_text(prefix + "throw new Error('no items in the order: ' + count) };\n")
+    window.toolbar.function_combo.setCurrentText("OrderConfirmationNode")
+    _wait(300)
+    _run(window)
+    return window
+
+
+def _runs(window, count: int) -> None:
+    """`count` runs of the sample's presets in turn, so History and Charts have something to show."""
+    presets = [p for p in window.presets.presets() if p.name in ("new-order", "big-order")]
+    for index in range(count):
+        preset = presets[index % len(presets)]
+        window.preset_picker.set_presets(window.presets.presets(), preset.name)
+        window.presets.load(preset)
+        _run(window)
+
+
+def _open_history(window) -> None:
+    if window.history.isHidden():
+        window.history.toggleViewAction().trigger()
+    _wait(300)
+
+
+def scene_summary(window) -> QWidget:
+    """The Summary after a run: every REPORT figure, memory against the size, the cost."""
+    _run(window)
+    window.panes.result_tabs.setCurrentWidget(window.summary_panel)
+    return window
+
+
+def scene_history(window) -> QWidget:
+    """History open after a few runs, the older run selected: its log, response and summary under the banner."""
+    _runs(window, 4)
+    _open_history(window)
+    table = window.history.panel.table
+    table.selectRow(2)
+    _wait(300)
+    return window
+
+
+def scene_compare(window) -> QWidget:
+    """Compare of two runs of different presets: the response path by path, the figures with their deltas."""
+    _runs(window, 2)
+    _open_history(window)
+    model = window.history.panel.model
+    window.history.compare_runs(model.summary(1).id, model.summary(0).id)
+    _wait(300)
+    return window
+
+
+def scene_charts(window) -> QWidget:
+    """Charts of the function's runs (duration, billed, memory), cold and warm apart."""
+    _runs(window, 6)
+    _open_history(window)
+    window.history.show_charts()
+    _wait(500)
+    return window
+
+
+def scene_raw_log(window) -> QWidget:
+    """Copy's menu > Show Raw Lines: the log exactly as the runtime wrote it (tabs, full times, request ids)."""
+    _run(window)
+    window.log_panel.raw_action.trigger()
+    _wait(200)
+    return window
+
+
+def scene_build_group(window) -> QWidget:
+    """A run after a code change: its cold-start reason opens its own group; the run before is folded."""
+    _run(window)
+    handler = window.tabs.current_path()
+    handler.write_text(handler.read_text() + "\n")
+    _wait(400)
+    _run(window)
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    window.log_panel.findChild(QPlainTextEdit, "log_view").verticalScrollBar().setValue(0)
+    return window
+
+
+def scene_another_folder(window) -> QWidget:
+    """File > Open Folder on a project with two functions, both handlers open: `app.py — fnA`, `app.py — fnB`."""
+    import json
+
+    folder = Path(tempfile.mkdtemp(prefix="workbench-shot-")) / "two-functions"
+    functions = []
+    for name in ("fnA", "fnB"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "app.py").write_text(f"def handler(event, context):\n    return {{'from': '{name}'}}\n")
+        functions.append({"name": name.upper(), "handler": "app.handler", "runtime": "python3.12", "codeUri": name})
+    (folder / "workbench.json").write_text(json.dumps({"functions": functions}, indent=2))
+    _run(window)
+    window.open_workspace(folder)
+    window.toolbar.function_combo.setCurrentText("FNB")
+    _wait(200)
+    return window
+
+
 SCENES = {name[len("scene_"):]: value for name, value in globals().items() if name.startswith("scene_")}
+# The README's pictures: (scene, size, theme) for each file in docs/.
+DOCS = {"window.png": ("run", "1600x1000", "light"), "outside-edit.png": ("outside_edit", "1024x700", "light"),
+        "errors.png": ("failure", "1024x700", "light"), "history.png": ("history", "1600x1000", "light"),
+        "compare.png": ("compare", "1600x1000", "light"), "charts.png": ("charts", "1600x1000", "dark"),
+        "serve.png": ("serve", "1024x700", "dark")}
+
+
+def _render(app, scene: str, size: str, theme: str, path: Path) -> None:
+    width, height = (int(n) for n in size.split("x"))
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
+    settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("view/theme", theme)
+    window = create_window(str(ensure_sample_workspace(scratch)), settings)
+    window.resize(width, height)
+    _wait(150)
+    shown = SCENES[scene](window)
+    _wait(200)
+    app.processEvents()
+    shown.grab().save(str(path))
+    print(f"wrote {path}")
+    window.session.shutdown()
+    window.hide()  # not close(): that would ask about the unsaved edits
+    window.deleteLater()
+    _wait(50)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("out_dir")
+    parser.add_argument("out_dir", help="where the PNGs go (with --docs: the docs folder, for the README)")
     parser.add_argument("--scene", action="append", choices=sorted(SCENES))
     parser.add_argument("--size", action="append")
     parser.add_argument("--theme", action="append", choices=("light", "dark"))
+    parser.add_argument("--docs", action="store_true", help="render the README's pictures (DOCS) into out_dir")
     args = parser.parse_args()
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    if args.docs:
+        for name, (scene, size, theme) in DOCS.items():
+            _render(app, scene, size, theme, out / name)
+        return
     for scene in args.scene or sorted(SCENES):
         for theme in args.theme or ["light", "dark"]:
-            for size in args.size or ["1024x700", "1400x880"]:
+            for size in args.size or ["1024x700", "1600x1000"]:
                 width, height = (int(n) for n in size.split("x"))
                 scratch = Path(tempfile.mkdtemp(prefix="workbench-shot-"))
                 settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
@@ -444,6 +630,8 @@ def main() -> None:
                 window.hide()  # not close(): that would ask about the unsaved edits
                 window.deleteLater()
                 _wait(50)
+            for size in args.size or ["1024x700", "1600x1000"]:
+                _render(app, scene, size, theme, out / f"{scene}-{size}-{theme}.png")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,17 @@ def _seed_environment_cache() -> None:
         os.makedirs(folder)
         for location in locations:
             os.symlink(location, os.path.join(folder, os.path.basename(location)))
+    # The JS SDK clients .ci/run installed (WORKBENCH_TEST_JS_SDK names another folder): linked in as the
+    # runtime's SDK folder, as Python's is; absent, the folders stay empty and a Node.js import of the SDK fails.
+    js_sdk = os.environ.get("WORKBENCH_TEST_JS_SDK") or os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), ".ci", "js-sdk")
+    js_modules = os.path.join(js_sdk, "node_modules")
     for runtime in ("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"):
-        os.makedirs(os.path.join(root, "sdk", runtime, "node_modules"))
+        os.makedirs(os.path.join(root, "sdk", runtime))
+        if os.path.isdir(os.path.join(js_modules, "@aws-sdk")):
+            os.symlink(js_modules, os.path.join(root, "sdk", runtime, "node_modules"))
+        else:
+            os.makedirs(os.path.join(root, "sdk", runtime, "node_modules"))
     os.environ.update({"AWS_ACCESS_KEY_ID": "AKIAWORKBENCHTESTKEY0", "AWS_SECRET_ACCESS_KEY": "workbench-test-secret-0",
                        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(root, "no-credentials"),
                        "AWS_CONFIG_FILE": os.path.join(root, "no-config")})

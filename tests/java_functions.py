@@ -16,6 +16,16 @@ def require_jdk() -> None:
         pytest.skip("no JDK (javac) on this machine")
 
 
+@pytest.fixture(scope="session")
+def java_code(tmp_path_factory):
+    """The fixture tree (tests/fixtures/java) copied once; its compile is content-addressed in the session's
+    cache, so every module using it compiles it once."""
+    require_jdk()
+    target = tmp_path_factory.mktemp("java") / "code"
+    shutil.copytree(JAVA_FIXTURES, target)
+    return target
+
+
 def java_config(code_dir, handler, runtime="java17", memory_mb=1024, timeout_s=20, environment=()):
     return FunctionConfig(name="java-fn", handler=handler, runtime=runtime, code_dir=str(code_dir),
                           memory_mb=memory_mb, timeout_s=timeout_s, environment=tuple(environment))

@@ -4,6 +4,7 @@ process) or streamable HTTP."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -14,9 +15,12 @@ CALL_TIMEOUT_S = 60
 
 
 def server_parameters(workspace: Path, *options: str) -> StdioServerParameters:
+    # The test session's environment (its private cache, fixed credentials, the mark that lets the session
+    # stop what a server left running, such as the workspace's services host); the SDK passes only a few
+    # variables by default.
     return StdioServerParameters(command=sys.executable,
                                  args=["-m", "workbench", "mcp", "--workspace", str(workspace), *options],
-                                 cwd=str(Path(__file__).resolve().parent.parent))
+                                 cwd=str(Path(__file__).resolve().parent.parent), env=dict(os.environ))
 
 
 def with_client(workspace: Path, scenario, *options: str, mode: str = "auto"):

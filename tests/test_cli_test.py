@@ -29,26 +29,27 @@ def run_cli(qapp, *argv):
 
 
 def test_the_sample_passes_out_of_the_box_and_junit_reads_back(qapp, sample, tmp_path):
-    """Every preset of both sample functions passes; the JUnit file has one case per preset, classname = function."""
+    """Every preset of the three sample functions passes; the JUnit file has one case per preset, classname =
+    function."""
     junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
     code, out, err = run_cli(qapp, "--workspace", str(sample), "--junit", str(junit), "--json", str(report))
     assert code == 0, out + err
     lines = out.splitlines()
-    assert lines[-1].startswith("8 passed, 0 failed in ")
-    assert sum(line.startswith("PASS  ") for line in lines) == 8
+    assert lines[-1].startswith("12 passed, 0 failed in ")
+    assert sum(line.startswith("PASS  ") for line in lines) == 12
     assert "OrderConfirmation missing-email" in out
     # Read back twice: by the library CI plugins use, and as plain XML.
     xml = JUnitXml.fromfile(str(junit))
-    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (8, 0, 0, 0)
+    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (12, 0, 0, 0)
     root = ElementTree.parse(junit).getroot()
     cases = root.findall("./testsuite/testcase")
     assert sorted((c.get("classname"), c.get("name")) for c in cases) == sorted(
-        (f, p) for f in ("OrderConfirmation", "OrderConfirmationNode")
+        (f, p) for f in ("OrderConfirmation", "OrderConfirmationNode", "OrderConfirmationJava")
         for p in ("big-order", "missing-email", "new-order", "empty"))
     missing = next(c for c in cases if c.get("classname") == "OrderConfirmation" and c.get("name") == "missing-email")
     assert "Missing required field 'customer.email'" in missing.find("system-out").text
     document = json.loads(report.read_text())
-    assert (document["passed"], document["failed"]) == (8, 0)
+    assert (document["passed"], document["failed"]) == (12, 0)
     first = document["cases"][0]
     assert first["cold"] is True and first["durationMs"] > 0 and first["costUSD"] > 0
     assert all(case["cold"] is False for case in document["cases"][1:4])  # warm per function

@@ -61,7 +61,7 @@ def test_log_frames_open_and_the_runtime_notice_is_folded(qtbot, make_window, wo
     result = run_and_wait(qtbot, window)
     assert result.error_type == "Runtime.UserCodeSyntaxError"
     panel = window.log_panel
-    visible = panel.visible_lines()
+    visible = panel.visible_text()
     assert any(FOLDED_WARNING in line for line in visible)
     assert "LAMBDA_WARNING" in panel.full_text() and "runtimes-update.html" in panel.full_text()
     editor = window.tabs.editor_for(handler)

@@ -2,20 +2,11 @@
 faults, in the words and shapes of Amazon's Java runtime client for java17 and later (JAVA.md)."""
 
 import json
-import shutil
 
 import pytest
 
-from java_functions import JAVA_FIXTURES, java_config, require_jdk
+from java_functions import java_code, java_config  # noqa: F401 (java_code: the shared fixture)
 from workbench.core.function.invocation_result import Status
-
-
-@pytest.fixture(scope="session")
-def java_code(tmp_path_factory):
-    require_jdk()
-    target = tmp_path_factory.mktemp("java") / "code"
-    shutil.copytree(JAVA_FIXTURES, target)
-    return target
 
 
 def _payload(ran):

@@ -36,13 +36,15 @@ def test_each_run_is_a_group_and_only_the_newest_is_open(qtbot, make_window, wor
     assert len(panel.visible_lines()) >= first_run_lines + 2
 
 
-def test_wrap_is_off_and_the_view_starts_at_the_left(qtbot, make_window, workspace):
-    """Long lines do not wrap by default; turning wrap on and off leaves the view at the left edge."""
+def test_long_lines_wrap_by_default_and_unwrapped_the_view_starts_at_the_left(qtbot, make_window, workspace):
+    """Long lines wrap by default (nothing is cut at the edge); unwrapped, the view goes back to the left edge."""
     window = make_window(workspace)
     panel = window.log_panel
     view = panel.findChild(QPlainTextEdit, "log_view")
     wrap = panel.wrap_action
-    assert not wrap.isChecked() and view.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
+    assert wrap.isChecked() and view.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    wrap.trigger()
+    assert view.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
     panel.append_lines(["x" * 3000])
     qtbot.waitUntil(panel.is_caught_up)
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -280,15 +281,36 @@ def test_json_log_format_logs_invoke_errors_as_objects(code, invoke):
 # --- The bundled sample ---------------------------------------------------------------------------
 
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample_workspace"
-SAMPLE_ENVIRONMENT = {"STORE_NAME": "Workbench Books", "CURRENCY": "USD", "EMAIL_API_TOKEN": "dummy-token"}
+SAMPLE_ENVIRONMENT = {"STORE_NAME": "Workbench Books", "CURRENCY": "USD", "EMAIL_API_TOKEN": "dummy-token",
+                      "SENDER_EMAIL": "orders@workbench-books.example"}
 
 
-def test_sample_node_function_confirms_an_order_and_fails_on_purpose(invoke):
-    """The sample's Node.js order confirmation answers 200 for new-order and fails for missing-email."""
-    config = node_function(SAMPLE / "order_confirmation_node", "index.handler", "nodejs22.x",
+@pytest.mark.skipif(not os.path.isdir(os.path.join(os.environ["LAMBDA_WORKBENCH_CACHE"], "sdk", "nodejs22.x",
+                                                   "node_modules", "@aws-sdk", "client-ses")),
+                    reason="the JS SDK clients .ci/run installs are absent")
+def test_sample_node_function_confirms_an_order_and_fails_on_purpose(invoke, engine, tmp_path):
+    """The sample's Node.js order confirmation, in local mode, imports @aws-sdk/client-ses without packaging
+    it (Lambda provides the SDK), sends the confirmation to the Outbox, answers 200 for new-order and fails
+    for missing-email."""
+    from workbench.core.services.settings import LocalServices
+    from workbench.engine.services_client import ServicesClient
+    from workbench.engine.services_host import find_host, stop_host
+
+    workspace = tmp_path / "sample"
+    shutil.copytree(SAMPLE, workspace, ignore=shutil.ignore_patterns(".workbench"))
+    engine.builder.set_aws(None, "us-east-1", {}, LocalServices(str(workspace), "us-east-1"))
+    config = node_function(workspace / "order_confirmation_node", "index.handler", "nodejs22.x",
                            name="OrderConfirmationNode", environment=SAMPLE_ENVIRONMENT)
-    presets = SAMPLE / "events" / "OrderConfirmationNode"
-    ok = invoke(config, json.loads((presets / "new-order.json").read_text()))
+    presets = workspace / "events" / "OrderConfirmationNode"
+    try:
+        ok = invoke(config, json.loads((presets / "new-order.json").read_text()))
+        [mail] = ServicesClient(find_host(workspace)).outbox()
+    finally:
+        stop_host(workspace)
+    assert (mail["from"], mail["to"], mail["subject"]) == (
+        "Workbench Books <orders@workbench-books.example>", ["maria.garcia@example.com"],
+        "Your order ORD-2001 is confirmed")
+    assert "Total: 59.99 USD" in mail["text"]
     assert ok.result.succeeded
     assert ok.doc["statusCode"] == 200
     assert json.loads(ok.doc["body"]) == {

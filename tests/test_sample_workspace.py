@@ -20,9 +20,19 @@ def workspace(tmp_path):
 
 @pytest.fixture
 def handler_module(workspace, monkeypatch):
+    """The Python handler imported here, its SES calls served by moto in this process (its identity verified,
+    as the workspace's local AWS does from workbench.json)."""
+    from moto import mock_aws
+
     config = load_workspace_functions(workspace)[0]
     for name, value in config.environment:
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    mock = mock_aws()
+    mock.start()
+    import boto3
+
+    boto3.client("ses").verify_email_identity(EmailAddress=config.env_dict()["SENDER_EMAIL"])
     module_name, _, _ = config.handler.partition(".")
     spec = importlib.util.spec_from_file_location(
         f"sample_{module_name}", f"{config.code_dir}/{module_name}.py")
@@ -32,6 +42,7 @@ def handler_module(workspace, monkeypatch):
     spec.loader.exec_module(module)
     yield module
     logging.getLogger().setLevel(level)
+    mock.stop()
 
 
 def _context():
@@ -46,10 +57,13 @@ def test_sample_is_copied_into_the_data_folder(tmp_path):
     """The copy holds the function, its workspace file and its presets, and nothing compiled."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     assert workspace == tmp_path / "data" / "sample-workspace"
-    config, node = load_workspace_functions(workspace)
+    config, node, java = load_workspace_functions(workspace)
     assert (config.name, config.runtime, config.handler) == (
         "OrderConfirmation", "python3.12", "lambda_function.lambda_handler")
     assert (node.name, node.runtime, node.handler) == ("OrderConfirmationNode", "nodejs22.x", "index.handler")
+    assert (java.name, java.runtime, java.handler) == ("OrderConfirmationJava", "java21", "example.OrderConfirmation")
+    assert [p.name for p in PresetStore(workspace).list("OrderConfirmationJava")] == [
+        "big-order", "missing-email", "new-order", "empty"]
     assert (config.memory_mb, config.timeout_s) == (128, 3)
     assert "EMAIL_API_TOKEN" in config.env_dict()
     assert [(p.name, p.scope) for p in PresetStore(workspace).list("OrderConfirmation")] == [
@@ -88,6 +102,13 @@ def test_new_order_is_confirmed_with_its_total(workspace, handler_module, capsys
     assert "8f5e2b1c" in capsys.readouterr().out
     assert "Order ORD-1001 confirmed" in caplog.text
     assert "dummy-token" not in caplog.text
+    from moto.ses.models import ses_backends
+
+    [mail] = ses_backends["123456789012"]["us-east-1"].sent_messages
+    assert (mail.source, mail.destinations["ToAddresses"], mail.subject) == (
+        "Workbench Books <orders@workbench-books.example>", ["maria.garcia@example.com"],
+        "Your order ORD-1001 is confirmed")
+    assert "Total: <b>59.99 USD</b>" in mail.body
 
 
 def test_big_order_adds_up_exactly(workspace, handler_module):

@@ -86,7 +86,7 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
     assert not panel.toggle.isChecked() and panel.status.text().startswith("Not serving")
     (record,) = remote
     assert record.source == "remote" and record.result.succeeded and record.result.memory_size_mb == 128
-    assert "on AWS succeeded" in window.statusBar().currentMessage()
+    assert "on AWS (us-east-1) succeeded" in window.statusBar().currentMessage()
     assert any(line.startswith("REPORT RequestId: ") for line in record.log)
     # Served calls and the run on AWS are in the window's history, marked by where they came from.
     sources = [run.source for run in window.run_history.store.list("OrderConfirmation", limit=100)]

@@ -52,12 +52,13 @@ def test_routes_listed_and_a_failed_function_shows_as_failed(qapp, qtbot, tmp_pa
     assert "the function failed: ValueError" in rows[0][4]
     assert colour == _ERROR  # the failure colour, as a 4xx or 5xx answer has
     assert "→ 200 ValueError" in panel.detail.text()
-    # History: the Source column says "serve", and the Preset column names the caller for a run without one.
+    # History: the Source column says "serve", and the Preset column names the caller (the Invoke API and the
+    # SDK that called it) for a run without a preset.
     model = window.history.panel.model
     model.refresh()
     qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=5000)
     assert model.headerData(9, qtbot_horizontal()) == "Source"
-    assert model.data(model.index(0, 9)) == "serve" and model.data(model.index(0, 2)) == "(served call)"
+    assert model.data(model.index(0, 9)) == "serve" and model.data(model.index(0, 2)).startswith("Invoke API · Boto3/")
 
 
 def qtbot_horizontal():

@@ -3,6 +3,7 @@ handler), state that survives a restart, reset to the seed, the Outbox, calls at
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -44,6 +45,7 @@ Resources:
         Variables:
           TABLE: !Ref Orders
           BUCKET: !Ref Uploads
+          STREAM: !GetAtt Orders.StreamArn
 """
 
 HANDLER = """
@@ -171,3 +173,28 @@ def test_account_mode_leaves_the_host_alone(workspace):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == "none" and find_host(workspace) is None
+
+
+def test_get_att_stream_arn_is_the_tables_real_stream(workspace):
+    """!GetAtt Orders.StreamArn is the ARN DescribeTable gives (AWS's form, the label a time to the
+    millisecond), and the stream answers to it: a put is read back as an INSERT record."""
+    (workspace / "app.py").write_text(
+        "import os, boto3\n"
+        "def handler(event, context):\n"
+        "    table = boto3.client('dynamodb').describe_table(TableName=os.environ['TABLE'])['Table']\n"
+        "    boto3.client('dynamodb').put_item(TableName=os.environ['TABLE'], Item={'id': {'S': 'streamed'}})\n"
+        "    streams = boto3.client('dynamodbstreams')\n"
+        "    shard = streams.describe_stream(StreamArn=os.environ['STREAM'])['StreamDescription']['Shards'][0]\n"
+        "    iterator = streams.get_shard_iterator(StreamArn=os.environ['STREAM'], ShardId=shard['ShardId'],\n"
+        "                                          ShardIteratorType='TRIM_HORIZON')['ShardIterator']\n"
+        "    records = streams.get_records(ShardIterator=iterator)['Records']\n"
+        "    return {'variable': os.environ['STREAM'], 'latest': table['LatestStreamArn'],\n"
+        "            'events': [(r['eventName'], r['dynamodb']['Keys']['id']['S']) for r in records]}\n")
+    done = subprocess.run([sys.executable, "-m", "workbench", "invoke", "OrderConfirmation", "--workspace",
+                           str(workspace), "--no-history"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["variable"] == answer["latest"]
+    assert re.fullmatch(r"arn:aws:dynamodb:us-east-1:123456789012:table/local-Orders-\w+/stream/"
+                        r"20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}", answer["variable"]), answer["variable"]
+    assert ["INSERT", "streamed"] in answer["events"]

@@ -72,7 +72,7 @@ def test_help_lists_shortcuts_and_about_names_the_places(qtbot, make_window, wor
     assert any(action == "Find" and keys == "Ctrl+F" for _where, action, keys in rows)
     about = AboutDialog(window, workspace).text.text()
     assert "0.1.0" in about or "unknown" in about
-    assert "Settings" in about and "Caches" in about and str(workspace) in about
+    assert "Settings" in about and "Dependency cache" in about and str(workspace) in about
 
 
 def test_icons_and_desktop_file(qtbot, make_window, workspace):

@@ -10,7 +10,7 @@ from ..core.child.environment_report import report_lines
 from ..core.workspace.event_templates import UnknownEvent, UnknownTag, list_events, list_services, render_event
 from ..core.history.history_store import history_path
 from ..core.tuning.memory_sweep import DEFAULT_RUNS, parse_sizes, recommend
-from ..engine.suite_run import SuiteRun, session_starter
+from ..engine.suite_run import SuiteRun, session_starter, suite_services
 from .desk import SOURCE, AgentDesk, BadInput, signalled
 
 # Where run_tests writes its JUnit file unless told: beside the history, in the folder git never sees.
@@ -59,7 +59,8 @@ async def run_tests(desk: AgentDesk, functions: list[str] | None, preset_glob: s
     if preset_glob and not plan.cases:
         raise BadInput(f"preset {preset_glob!r} matches no preset")
     junit_path = _junit_path(desk.folder, junit)
-    run = SuiteRun(list(plan.cases), session_starter(desk.session, source=SOURCE), cold=cold)
+    run = SuiteRun(list(plan.cases), session_starter(desk.session, source=SOURCE), cold=cold,
+                   services=suite_services(desk.session))
     finished = signalled(run.finished)
     run.start()
     await finished

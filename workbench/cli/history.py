@@ -113,7 +113,7 @@ def _check_function(name: str, workspace: str, store: HistoryStore | None) -> No
 def _table(runs: list[RunSummary]) -> str:
     header = ("RUN", "TIME", "FUNCTION", "PRESET", "STATUS", "DURATION", "BILLED", "MAX MEMORY", "COST", "START")
     rows = [header] + [(
-        run.id, _time(run.started_at), run.function, run.preset or "—", run.outcome,
+        run.id, _time(run.started_at), run.function, run.preset or run.origin or "—", run.outcome,
         f"{run.duration_ms:.2f} ms", f"{run.billed_duration_ms} ms",
         f"{run.max_memory_used_mb}/{run.memory_size_mb} MB", format_cost(run.cost_usd),
         "cold" if run.cold else "warm") for run in runs]
@@ -145,7 +145,9 @@ def _show(args: argparse.Namespace) -> int:
     result = record.result
     cold = f"cold ({record.cold_reason})" if record.cold and record.cold_reason else ("cold" if record.cold else "warm")
     print(f"Run {summary.id}  {record.function}  {_time(record.started_at)}  from {record.source}"
-          + (f"  preset {record.preset}" if record.preset else ""))
+          + (f"  preset {record.preset}" if record.preset else "")
+          + (f"  called by {record.origin}" if record.origin else "")
+          + (f"  sweep {record.sweep}" if record.sweep else ""))
     print(f"Status: {outcome(result)}" + (f" ({result.error_type})" if result.error_type else "") + f"  {cold}")
     print(f"Duration: {result.duration_ms:.2f} ms  Billed Duration: {result.billed_duration_ms} ms"
           + (f"  Init Duration: {result.init_duration_ms:.2f} ms" if result.init_duration_ms is not None else "")

@@ -30,7 +30,7 @@ def _call_each(prepared: PreparedInvocation, args, stdout: TextIO, stderr: TextI
                session) -> int:
     name = args.function_name or prepared.config.name
     try:
-        client = remote_client(args.profile, args.region, args.endpoint_url)
+        client = remote_client(args.profile, args.region, args.endpoint_url, prepared.config.region)
     except botocore.exceptions.BotoCoreError as error:
         stderr.write(f"{PROG}: error: {error}\n")
         return 2

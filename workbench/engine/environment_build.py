@@ -52,6 +52,7 @@ class EnvironmentBuild(QObject):
         self._splitters: dict[str, LineSplitter] = {}
         self._tail: list[str] = []
         self._done = False
+        self._attempted: set[Path] = set()
         self.started_at = time.monotonic()
 
     def start(self) -> None:
@@ -74,10 +75,17 @@ class EnvironmentBuild(QObject):
     def _next_step(self) -> None:
         if self._done:
             return
+        if not self._steps and self._plan.plans_again:
+            self._plan_again()
+            if self._done:
+                return
         if not self._steps:
             self._finish(self._builder._assemble(self.config, self._plan))
             return
         self._step = step = self._steps.pop(0)
+        self._attempted.add(step.final)
+        if step.adds_to:
+            return self._add_in_place(step)
         if (step.final / ENTRY_FILE).is_file():  # built meanwhile by another function's build
             return self._next_step()
         step.final.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +102,29 @@ class EnvironmentBuild(QObject):
         self._tail = []
         self._run_command()
 
+    def _plan_again(self) -> None:
+        """The plan once its steps have run, keeping what they said (a failed optional step's warning); a step
+        runs at most once per build."""
+        again = self._builder._plan(self.config)
+        if again.failure is not None:
+            self._finish(again.failure)
+            return
+        again.notices = self._plan.notices + [notice for notice in again.notices if notice not in self._plan.notices]
+        self._plan = again
+        self._steps = [step for step in again.steps if step.final not in self._attempted]
+
+    def _add_in_place(self, step: BuildStep) -> None:
+        """Packages added to a built entry (an SDK client imported for the first time): the installer runs in
+        the entry itself, which stays usable meanwhile (npm adds beside what is there)."""
+        if all((step.final / name).is_file() for name in step.adds_to):  # added meanwhile by another build
+            return self._next_step()
+        self._temporary = None
+        self._commands = [[part.replace("{target}", str(step.final)) for part in command] for command in step.commands]
+        self.progress.emit(step.description)
+        self.output.emit([f"[build] {step.description}", *step.warnings])
+        self._tail = []
+        self._run_command()
+
     def _run_command(self) -> None:
         command = self._commands.pop(0)
         process = QProcess(self)
@@ -103,7 +134,7 @@ class EnvironmentBuild(QObject):
         for key, value in self._builder.host_env.items():
             environment.insert(key, value)
         process.setProcessEnvironment(environment)
-        process.setWorkingDirectory(self._step.workdir or str(self._temporary))
+        process.setWorkingDirectory(self._step.workdir or str(self._temporary or self._step.final))
         process.readyReadStandardOutput.connect(self._read_stdout)
         process.readyReadStandardError.connect(self._read_stderr)
         process.finished.connect(self._on_finished)
@@ -153,6 +184,10 @@ class EnvironmentBuild(QObject):
             self._run_command()
             return
         step = self._step
+        if step.adds_to:
+            (step.final / ENTRY_FILE).write_text(step.metadata, encoding="utf-8")
+            self.output.emit([f"[build] done in {time.monotonic() - self.started_at:.1f} s"])
+            return self._next_step()
         (self._temporary / ENTRY_FILE).write_text(step.metadata, encoding="utf-8")
         try:
             os.rename(self._temporary, step.final)
@@ -169,6 +204,8 @@ class EnvironmentBuild(QObject):
         step = self._step
         self._kill()
         self._discard_temporary()
+        if step.failure_text is not None:
+            message = step.failure_text(message)
         if not step.fatal:
             if step.marker is not None:
                 step.marker.parent.mkdir(parents=True, exist_ok=True)
@@ -177,8 +214,6 @@ class EnvironmentBuild(QObject):
                                       f"{message.splitlines()[-1] if message else ''}")
             self._next_step()
             return
-        if step.failure_text is not None:
-            message = step.failure_text(message)
         self._finish(BuildFailure(step.failure_type, f"{step.description} failed:\n{message}"))
 
     def _kill(self) -> None:

@@ -38,6 +38,10 @@ class EnvironmentBuilder(QObject, EnvironmentPlanner):
         """Discard the function's dependency entry (and its layers' entries) and build them again."""
         plan = self._plan(config)
         entries = [plan.dependencies] + [entry for _layer, entry in plan.layer_parts]
+        if plan.java is not None and plan.java.maven_entry is not None:
+            # Maven asked again (its local repository may hold the jars now).
+            entries.append(plan.java.maven_entry)
+            plan.java.maven_marker.unlink(missing_ok=True)
         for entry in filter(None, entries):
             shutil.rmtree(entry, ignore_errors=True)
         return self.build(config)

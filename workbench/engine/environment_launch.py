@@ -87,10 +87,13 @@ class EnvironmentLaunch:
         variables = dict(self.variables, **{TELEMETRY_VARIABLE: str(telemetry_write)})
         self.started_at = time.monotonic()
         try:
+            # The task root is the runtime's working directory (/var/task on Lambda): a deployment package's
+            # unpacked folder when the code is one.
+            task_root = self.variables.get("LAMBDA_TASK_ROOT", self.config.code_dir)
             self.process = subprocess.Popen(
-                [launch.program, *launch.arguments], executable=launch.program, cwd=self.config.code_dir,
-                env=variables, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                start_new_session=True, close_fds=True, pass_fds=(telemetry_write,))
+                [launch.program, *launch.arguments], executable=launch.program, cwd=task_root, env=variables,
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                close_fds=True, pass_fds=(telemetry_write,))
         except OSError:
             os.close(telemetry_read)
             raise

@@ -29,7 +29,8 @@ from ..core.child.built_environment import (OPT_VARIABLE, PYTHON_PATH_VARIABLE, 
                                          node_path, python_search_path)
 from ..core.child.interpreter_choice import Interpreter, choose_interpreter
 from ..core.services.settings import LocalServices, local_variables
-from ..core.child.runtime_sdk import code_uses_sdk, sdk_install_arguments, sdk_label
+from ..core.child.runtime_sdk import (code_uses_sdk, node_package_specifier, node_sdk_imports, node_sdk_missing,
+                                      sdk_install_arguments, sdk_label)
 from ..resources import runtime_path
 from ..core.vocabulary import ErrorType
 from .java_environment import JavaPlan, java_stamp, java_variables, plan_java
@@ -75,6 +76,9 @@ class BuildStep:
     """Rewrites the failed command's output for the error message (javac's columns)."""
     whole_output: bool = False
     """The error message keeps all of the output, not only its last lines (a compiler's diagnostics)."""
+    adds_to: tuple[str, ...] = ()
+    """Set for a step that adds packages to the existing entry `final` in place (an SDK client imported for
+    the first time): the files, relative to `final`, whose presence means the step is done."""
 
 
 @dataclass
@@ -91,6 +95,12 @@ class BuildPlan:
     notices: list[str] = field(default_factory=list)
     failure: BuildFailure | None = None
     java: JavaPlan | None = None
+
+    @property
+    def plans_again(self) -> bool:
+        """Its steps decide what comes after them (a Maven class path: what the sources compile against),
+        so the build plans again once they have run."""
+        return self.java is not None and self.java.awaiting_step
 
 
 def uv_executable() -> str | None:
@@ -169,8 +179,9 @@ class EnvironmentPlanner:
         stamp += [code_fingerprint(layer.content_dir) for layer in config.layers if layer.content_dir]
         if runtime_family(config.runtime) == "java":
             stamp += list(java_stamp(config))
-        if not self.sdk_folder(config.runtime).is_dir():
-            # Until the SDK is installed, an edit that starts importing it is its first need.
+        if not self.sdk_folder(config.runtime).is_dir() or runtime_family(config.runtime) == "nodejs":
+            # Until the SDK is installed, an edit that starts importing it is its first need; the JS SDK is
+            # modular: an edit may import a client not installed yet.
             stamp.append(code_fingerprint(config.code_dir))
         return tuple(stamp)
 
@@ -215,6 +226,7 @@ class EnvironmentPlanner:
         if family == "java":
             plan.java, steps, plan.failure = plan_java(self.root, config, interpreter, self.host_env, BuildStep)
             plan.steps += steps
+            plan.notices += list(plan.java.notices) if plan.java else []
             if plan.failure is None:
                 self._plan_layers(config, plan)
             return plan
@@ -293,10 +305,16 @@ class EnvironmentPlanner:
         sources = [config.code_dir] + [layer.content_dir for layer in config.layers if layer.content_dir]
         plan.uses_sdk = any(code_uses_sdk(source, config.runtime) for source in sources)
         folder = self.sdk_folder(config.runtime)
+        imported = frozenset()
+        if runtime_family(config.runtime) == "nodejs" and plan.uses_sdk:
+            imported = frozenset().union(*(node_sdk_imports(source) for source in sources))
         if folder.is_dir():
             plan.sdk_dir = str(folder)
+            missing = node_sdk_missing(folder, imported) if imported else []
+            if missing:
+                self._plan_sdk_addition(config, folder, missing, plan)
             return
-        arguments = sdk_install_arguments(config.runtime)
+        arguments = sdk_install_arguments(config.runtime, imported)
         if arguments is None or not plan.uses_sdk:
             return
         marker = folder.parent / f"{config.runtime}.failed"
@@ -325,6 +343,36 @@ class EnvironmentPlanner:
         plan.steps.append(BuildStep(f"installing the {config.runtime} runtime's {sdk_label(config.runtime)}", folder,
                                 commands, metadata, fatal=False, marker=marker))
         plan.sdk_dir = str(folder)
+
+    def _plan_sdk_addition(self, config: FunctionConfig, folder: Path, missing: list[str], plan: BuildPlan) -> None:
+        """A client the function imports that the runtime's SDK folder lacks: added to it once, from the npm
+        registry, as Lambda's runtime would have it already."""
+        names = ", ".join(f"@aws-sdk/{name}" for name in missing)
+        marker = folder.parent / f"{config.runtime}-{'+'.join(missing)}.failed"
+        if self._recently_failed(marker):
+            plan.notices.append(f"WARNING: {names} is not installed in the {config.runtime} runtime's SDK (the last "
+                                f"download failed: {marker.read_text(errors='replace').strip().splitlines()[-1:]}); "
+                                "importing it fails until it is.")
+            return
+        npm = shutil.which("npm", path=self.host_env.get("PATH"))
+        if npm is None:
+            plan.notices.append(f"WARNING: {names} cannot be added to the {config.runtime} runtime's SDK: npm is "
+                                "not on PATH; importing it fails.")
+            return
+        specifiers = [node_package_specifier(name) for name in missing]
+        metadata = json.dumps({"runtime": config.runtime, "packages": sdk_install_arguments(config.runtime, set(missing)),
+                               "built_at": time.time()})
+        plan.steps.append(BuildStep(f"adding {names} to the {config.runtime} runtime's {sdk_label(config.runtime)}",
+                                    folder, [[npm, "install", "--no-audit", "--no-fund", "--save-exact", "--prefix",
+                                              "{target}", *specifiers]], metadata, fatal=False, marker=marker,
+                                    adds_to=tuple(f"node_modules/@aws-sdk/{name}/package.json" for name in missing)))
+
+    @staticmethod
+    def _recently_failed(marker: Path) -> bool:
+        try:
+            return time.time() - marker.stat().st_mtime < SDK_RETRY_S
+        except OSError:
+            return False
 
     def _assemble(self, config: FunctionConfig, plan: BuildPlan) -> FunctionEnvironment:
         """The environment from a plan whose entries are all built (sync: copies of small layer folders)."""
@@ -358,7 +406,8 @@ class EnvironmentPlanner:
             if not self.local_endpoint:
                 variables = [item for item in variables if item[0] != "AWS_ENDPOINT_URL"]
             return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
-                                       tuple(variables), tuple(notices), tuple(value for _n, value in account))
+                                       tuple(variables), tuple(notices), tuple(value for _n, value in account),
+                                       java_runtime)
         access = resolve_aws_access(self.profile, self.host_env)
         variables += list(access.variables)
         # The region as the user's own tools would pick it (sam local invoke passes its session's): the one
@@ -371,7 +420,7 @@ class EnvironmentPlanner:
         variables += list(endpoint_variables(self.endpoints))
         notices = list(plan.notices)
         if access.warning and plan.uses_sdk:
-            notices.append(access.warning)
+            notices.extend(access.warning.splitlines())
         return FunctionEnvironment(plan.interpreter, plan.dependencies, plan.manifest, opt_dir, sdk_dir,
                                    tuple(variables), tuple(notices), access.secrets, java_runtime)
 

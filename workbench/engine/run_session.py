@@ -110,7 +110,8 @@ class Run(QObject):
             code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset,
             environment_key=invocation.environment.key if invocation.environment is not None else None,
             secrets=invocation.environment.secrets if invocation.environment is not None else (),
-            aws_calls=aws_calls, trace_id=getattr(invocation, "trace_id", None))
+            aws_calls=aws_calls, origin=self.prepared.origin, sweep=self.prepared.sweep,
+            trace_id=getattr(invocation, "trace_id", None))
         self.run_id = self._session._record(self.record)
         self.finished.emit(self.record)
         self._session._run_done(self)
@@ -124,10 +125,14 @@ class Run(QObject):
             return ()
         from .services_host import calls_of, find_host
 
-        if builder.local_endpoint is None:  # the host was started ahead of the session (the head start)
+        environment = self.invocation.environment
+        # The host this run's environment was given (it may have been started ahead of the session, by the
+        # head start); else the one running now.
+        endpoint = dict(environment.variables).get("AWS_ENDPOINT_URL") if environment is not None else None
+        if endpoint is None and builder.local_endpoint is None:
             running = find_host(builder.local.workspace)
             builder.local_endpoint = running.endpoint if running is not None else None
-        endpoint = builder.local_endpoint
+        endpoint = endpoint or builder.local_endpoint
         if endpoint is None:
             return ()
 
@@ -136,7 +141,7 @@ class Run(QObject):
         except (OSError, ValueError, KeyError) as error:
             self._on_lines([f"[workbench] The local AWS services host at {endpoint} did not answer "
                             f"({error}): it stopped during this run; it is started again with the state it "
-                            "last saved."])
+                            "last saved.", *self._session.restart_services_host(endpoint)])
             return ()
         missing = sorted({f"{call.api or call.service}.{call.operation}" for call in calls
                           if call.error == "NotImplemented"})
@@ -236,6 +241,33 @@ class RunSession(QObject):
         builder.forget()
         if previous is not None:
             self.engine.reset()
+
+    def restart_services_host(self, endpoint: str) -> list[str]:
+        """After the host stopped under a run: start it again (it restores the state it last saved) on the same
+        port, so warm environments keep their endpoint; on another port when that one is taken meanwhile, and
+        then every environment starts again with the new one. Log lines saying what happened."""
+        from urllib.parse import urlsplit
+
+        from .services_host import HostStartError, find_host, start_host
+
+        builder = self.engine.builder
+        local = builder.local
+        if local is None:
+            return []
+        port = urlsplit(endpoint).port or 0
+        try:
+            record = find_host(local.workspace) or start_host(local.workspace, port=port, region=local.region)
+        except (HostStartError, OSError):
+            try:
+                record = start_host(local.workspace, region=local.region)
+            except (HostStartError, OSError) as error:
+                builder.local_endpoint = None
+                self.engine.reset()
+                return [f"[workbench] The local AWS services could not start again: {error}"]
+        if record.endpoint != endpoint:
+            builder.local_endpoint = record.endpoint
+            self.engine.reset()
+        return [f"[workbench] The local AWS services run again at {record.endpoint} (pid {record.pid})."]
 
     def shutdown(self) -> None:
         """Kill every environment; nothing is left running."""

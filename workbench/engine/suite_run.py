@@ -12,13 +12,17 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.expectations.expectation import ExpectationError, load_expectation_file
-from ..core.expectations.expectation_check import evaluate
+from ..core.expectations.expectation_check import Difference, Verdict, evaluate
+from ..core.expectations.side_effects import ObservedEffects
 from ..core.expectations.expectation_record import save_recording
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.expectations.case_plan import PlannedCase
 from ..core.expectations.case_report import CANCELLED, SKIPPED, CaseResult, judged
 from ..core.vocabulary import RunSource
+from .suite_services import SuiteServices
 
+ACCOUNT_MODE = ("not checked: side effects are looked at when the function's AWS calls go to the local "
+                "services (--aws local)")
 # starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
 Starter = Callable[[PreparedInvocation, bool], QObject]
 
@@ -41,8 +45,13 @@ class SuiteRun(QObject):
     """Every CaseResult, in plan order (cancelled ones included)."""
 
     def __init__(self, cases: list[PlannedCase], starter: Starter, cold: bool = False, update: bool = False,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, services: SuiteServices | None = None) -> None:
+        """`services`: the workspace's local AWS in local mode (each case from the seed, side effects looked
+        at); by default the one of the run session a session_starter runs the cases in (None in account
+        mode)."""
         super().__init__(parent)
+        self._services = services
+        self._case_started_at = 0.0
         self.cases = list(cases)
         self.results: list[CaseResult] = []
         self.started_at = 0.0
@@ -57,6 +66,8 @@ class SuiteRun(QObject):
         self._done = False
 
     def start(self) -> None:
+        if self._services is None:
+            self._services = suite_services(getattr(self._starter, "session", None))
         self.started_at = time.monotonic()
         QTimer.singleShot(0, self._next)
 
@@ -88,6 +99,10 @@ class SuiteRun(QObject):
             self._record(CaseResult(case, SKIPPED, reason=case.skip_reason))
             return self._next()
         self._lines = []
+        problem = self._prepare_services(case)
+        if problem:
+            self._record(judged(case, None, (), Verdict((Difference("sideEffects", problem),)), False))
+            return self._next()
         call = self._starter(case.prepared, self._cold)
         self._current = call
         self._current_case = case
@@ -111,25 +126,46 @@ class SuiteRun(QObject):
         if self._cancelled:
             self._record(CaseResult(case, CANCELLED, result, log, reason="stopped while running"))
         else:
-            verdict = evaluate(case.expectation, result, log)
+            observed = self._observe(case)
+            verdict = evaluate(case.expectation, result, log, observed)
             item = judged(case, result, log, verdict, cold)
             if self._update and (not verdict.passed or case.expectation is None):
-                item = self._recorded(case, result, log, cold)
+                item = self._recorded(case, result, log, cold, observed)
             self._record(item)
         QTimer.singleShot(0, self._next)
 
-    def _recorded(self, case: PlannedCase, result, log, cold: bool) -> CaseResult:
+    def _prepare_services(self, case: PlannedCase) -> str:
+        """Reset to the seed (unless the case opts out); why it could not be, or ""."""
+        if self._services is None:
+            return ""
+        try:
+            self._case_started_at = self._services.before_case(case.expectation)
+        except (OSError, ValueError, KeyError) as error:
+            return f"the local services could not be reset to the seed state: {error}"
+        return ""
+
+    def _observe(self, case: PlannedCase):
+        if self._services is None:
+            if case.expectation is not None and case.expectation.side_effects is not None:
+                return ObservedEffects(problems=(ACCOUNT_MODE,))
+            return None
+        try:
+            return self._services.observe(case.expectation, self._case_started_at)
+        except (OSError, ValueError, KeyError) as error:
+            return ObservedEffects(problems=(f"the local services could not be asked: {error}",))
+
+    def _recorded(self, case: PlannedCase, result, log, cold: bool, observed=None) -> CaseResult:
         """--update: write the run into the expectation, then judge the run again by what the file now says."""
         existed = case.expectation_path.is_file()
         try:
             save_recording(case.expectation_path, result, _label(case), case.function, case.shared_by)
             expectation = load_expectation_file(case.expectation_path).for_function(case.function)
         except (ExpectationError, OSError) as error:
-            verdict = evaluate(case.expectation, result, log)
+            verdict = evaluate(case.expectation, result, log, observed)
             item = judged(case, result, log, verdict, cold)
             return CaseResult(case, item.status, result, log, verdict, cold, reason=f"expectation not written: {error}")
         case = case.with_expectation(expectation)
-        verdict = evaluate(expectation, result, log)
+        verdict = evaluate(expectation, result, log, observed)
         item = judged(case, result, log, verdict, cold)
         note = "expectation updated" if existed else "expectation recorded"
         return CaseResult(case, item.status, result, log, verdict, cold, reason=note)
@@ -150,10 +186,17 @@ def _label(case: PlannedCase) -> str:
     return "/".join(parts[parts.index("events"):]) if "events" in parts else case.preset.path.name
 
 
+def suite_services(session) -> SuiteServices | None:
+    """The session's local AWS for a test run, None in account mode."""
+    local = getattr(session, "local_services", None)
+    return SuiteServices(local.workspace) if local is not None else None
+
+
 def session_starter(session, source: str = RunSource.TEST) -> Starter:
     """Cases run through the run session, so each is recorded in history like any other run."""
 
     def start(prepared: PreparedInvocation, cold: bool):
         return session.run(prepared, source, cold=cold)
 
+    start.session = session  # the suite asks it for the workspace's local AWS when it starts
     return start

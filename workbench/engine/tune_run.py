@@ -7,6 +7,7 @@ every figure measured so far.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -34,6 +35,8 @@ class TuneRun(QObject):
         self.cold_runs = max(1, min(cold_runs, self.runs))
         self.figures: list[SizeFigures] = []
         self.cancelled = False
+        self.sweep_id = uuid.uuid4().hex[:12]
+        """Every call of this sweep carries it into history, so History shows the sweep as one row."""
         self._starter = starter
         self._index = 0
         self._calls: list[SweepRun] = []
@@ -65,7 +68,7 @@ class TuneRun(QObject):
         if not self._calls:
             self.size_started.emit(size)
         config = dataclasses.replace(self.prepared.config, memory_mb=size)
-        prepared = dataclasses.replace(self.prepared, config=config)
+        prepared = dataclasses.replace(self.prepared, config=config, sweep=self.sweep_id)
         # The first calls of a size start cold (a new memory size is a new environment anyway).
         cold = len(self._calls) < self.cold_runs
         call = self._starter(prepared, cold)

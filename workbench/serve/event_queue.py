@@ -37,10 +37,10 @@ class EventQueue:
         return len(self._tasks)
 
     def submit(self, config: FunctionConfig, event: bytes, entry: str = "event",
-               client_context: dict | None = None) -> str:
+               client_context: dict | None = None, origin: str | None = None) -> str:
         """Accept a call; returns the id the Invoke API answers with (x-amzn-RequestId)."""
         request_id = str(uuid.uuid4())
-        task = asyncio.get_running_loop().create_task(self._run(config, event, entry, client_context))
+        task = asyncio.get_running_loop().create_task(self._run(config, event, entry, client_context, origin))
         self._tasks.add(task)
         self.queued_bytes += len(event)
         task.add_done_callback(lambda done, size=len(event): self._done(done, size))
@@ -50,12 +50,13 @@ class EventQueue:
         self._tasks.discard(task)
         self.queued_bytes -= size
 
-    async def _run(self, config: FunctionConfig, event: bytes, entry: str, client_context: dict | None) -> None:
+    async def _run(self, config: FunctionConfig, event: bytes, entry: str, client_context: dict | None,
+                   origin: str | None) -> None:
         for attempt, delay in enumerate((0.0, *self.delays), start=1):
             if delay:
                 await asyncio.sleep(delay)
             started = time.time()
-            outcome = await self.caller.call(config, event, client_context)
+            outcome = await self.caller.call(config, event, client_context, origin=origin)
             if isinstance(outcome, list):
                 self.on_call(ServedCall(started, entry, "", config.name, config.name, 400,
                                         (time.time() - started) * 1000, None, "; ".join(map(str, outcome))))

@@ -11,6 +11,7 @@ from typing import Callable
 
 from aiohttp import web
 
+from ..core.provenance.run_origin import route_origin
 from ..core.lambda_rules import api_gateway_responses as responses
 from ..core.lambda_rules.api_gateway_events import HttpRequest, RouteMatch, http_v2_event, rest_event
 from ..core.workspace.function_events import (FUNCTION_URL_PREFIX, REST_STAGE, HttpRoute, function_url_path,
@@ -97,7 +98,8 @@ class FrontDoor:
             # A RESPONSE_STREAM Function URL: no integration timeout but the function's own.
             answer, request_id = await stream_url_response(request, self.caller, config, payload)
             return answer, config.name, request_id
-        call = asyncio.ensure_future(self.caller.call(config, payload))
+        origin = route_origin(request.method, request.path)
+        call = asyncio.ensure_future(self.caller.call(config, payload, origin=origin))
         limit = INTEGRATION_TIMEOUT_S.get(route.kind)
         done, _ = await asyncio.wait({call}, timeout=limit)
         if not done:

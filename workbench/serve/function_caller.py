@@ -8,6 +8,7 @@ the next call (a cold start, as after a deploy); code edits are the engine's to 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -92,13 +93,15 @@ class FunctionCaller:
 
     async def call(self, config: FunctionConfig, event: bytes, client_context: dict | None = None,
                    on_run: Callable[[Run], None] | None = None, source: str = SOURCE,
-                   trace_id: str | None = None) -> CallOutcome | list[RunProblem]:
+                   trace_id: str | None = None, origin: str | None = None) -> CallOutcome | list[RunProblem]:
         """Run one call to its end (success, error, timeout...), or the reasons Lambda would refuse it.
         on_run hears of the Run as it starts (to follow a streamed response as it arrives). `source` is
-        "serve", or the event source of a call the services host's triggers made."""
+        "serve", or the event source of a call the services host's triggers made; `origin` says who called,
+        for History (core/provenance/run_origin.py)."""
         prepared = prepare_invocation(config, event, "request body")
         if isinstance(prepared, list):
             return prepared
+        prepared = dataclasses.replace(prepared, origin=origin)
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
         run = self.session.run(prepared, source=source, client_context=client_context, trace_id=trace_id)

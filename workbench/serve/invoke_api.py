@@ -11,6 +11,7 @@ from typing import Callable
 
 from aiohttp import web
 
+from ..core.provenance.run_origin import invoke_api_origin
 from ..core.lambda_rules import invoke_api_rules as invoke_api
 from ..core.lambda_rules.function_documents import function_configuration
 from ..core.lambda_rules.invoke_api_rules import InvokeApiError
@@ -193,7 +194,8 @@ class InvokeApi:
                 return error_response(problem), config.name, (
                     f"{problem.message} (the Event queue holds {self.events.queued_bytes} bytes, its limit is "
                     f"{self.events.max_queued_bytes}: later calls are accepted as it drains)")
-            request_id = self.events.submit(config, body, client_context=context)
+            request_id = self.events.submit(config, body, client_context=context,
+                                            origin=invoke_api_origin(request.headers.get("User-Agent"), "Event"))
             return web.Response(status=202, headers={"x-amzn-RequestId": request_id}), config.name, None
         # The services host's triggers say which event source made the call, so history records it as one.
         source = request.headers.get(TRIGGER_SOURCE_HEADER)
@@ -201,7 +203,8 @@ class InvokeApi:
             return await stream_invoke_response(request, self.caller, config, body, context, log_type == "Tail")
         outcome = await self.caller.call(config, body, context,
                                          source=source if source in TRIGGER_SOURCES else RunSource.SERVE,
-                                         trace_id=request.headers.get("X-Amzn-Trace-Id") if source else None)
+                                         trace_id=request.headers.get("X-Amzn-Trace-Id") if source else None,
+                                         origin=invoke_api_origin(request.headers.get("User-Agent")))
         if isinstance(outcome, list):
             # A function Lambda would not have accepted at deploy time (a reserved variable, ...).
             problem = InvokeApiError(400, "InvalidParameterValueException", "; ".join(map(str, outcome)))

@@ -8,6 +8,7 @@ import asyncio
 from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
+from ..core.provenance.run_origin import schedule_origin
 from ..core.workspace.function_events import ScheduleEvent
 from ..core.lambda_rules.schedule_expressions import ScheduleError, parse_schedule, schedule_payload
 from .event_queue import EventQueue
@@ -67,7 +68,7 @@ class ScheduleRunner:
             return None
         payload = schedule_payload(f"{schedule.function}-{schedule.event_name}", schedule.input,
                                    config.region, config.account_id, at)
-        return self.events.submit(config, payload, entry="schedule")
+        return self.events.submit(config, payload, entry="schedule", origin=schedule_origin(schedule.event_name))
 
     async def _tick(self, schedule: ScheduleEvent, parsed) -> None:
         moment = self.now()

@@ -11,6 +11,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.run_session import RunSession
+from ..core.workspace.aws_settings import AwsSettings, load_aws_settings
 from .remote_invoke import invoke_remote, remote_client
 from ..engine.trigger_link import link_triggers, unlink_triggers
 from .server import ServeOptions, ServeServer, exposure_warning
@@ -130,7 +131,11 @@ class ServeController(QObject):
         import botocore.exceptions
 
         try:
-            client = remote_client(None, None, self.remote_endpoint_url)
+            # The workspace's AWS settings (profile, region) as the Dependencies panel shows and saves them,
+            # else the function's own region: the call goes where the settings say.
+            folder = self._folder()
+            aws = load_aws_settings(folder) if folder is not None else AwsSettings()
+            client = remote_client(aws.profile, aws.region, self.remote_endpoint_url, prepared.config.region)
             record = await asyncio.to_thread(invoke_remote, prepared, prepared.config.name, client)
         except botocore.exceptions.ClientError as error:
             details = error.response.get("Error", {})

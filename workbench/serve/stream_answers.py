@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ..core.provenance.run_origin import invoke_api_origin, route_origin
 from ..core.function.function_config import FunctionConfig
 from ..core.lambda_rules import api_gateway_responses as responses
 from ..core.lambda_rules import invoke_api_rules as invoke_api
@@ -66,7 +67,8 @@ async def stream_invoke_response(request: web.Request, caller: FunctionCaller, c
                 "x-amzn-RequestId": request_id}))
 
     outcome = None
-    async for item in streamed_call(caller, config, event, client_context):
+    origin = invoke_api_origin(request.headers.get("User-Agent"), "ResponseStream")
+    async for item in streamed_call(caller, config, event, client_context, origin):
         if isinstance(item, str):
             request_id = item
         elif isinstance(item, StreamPiece):
@@ -96,7 +98,7 @@ async def stream_url_response(request: web.Request, caller: FunctionCaller, conf
     (HttpResponseStream.from: JSON, then 8 NUL bytes), then the body piece by piece as it arrives. A stream
     of another Content-Type is the body itself, sent with that type."""
     sender, request_id, held, outcome = _Sender(request), None, b"", None
-    async for item in streamed_call(caller, config, event):
+    async for item in streamed_call(caller, config, event, origin=route_origin(request.method, request.path)):
         if isinstance(item, str):
             request_id = item
         elif isinstance(item, StreamPiece):

@@ -15,11 +15,12 @@ from collections import deque
 from urllib.parse import parse_qs
 
 from ..core.services.api_calls import AwsCall, classify, rest_operations
-from ..core.services.local_access import LOCAL_ACCOUNT_ID
+from ..core.services.local_access import LOCAL_ACCOUNT_ID, SEEDING_ACCESS_KEY
 from .outbox import sent_email, sender_of
 
 CONTROL_PREFIX = "/_workbench/"
 MAX_CALLS = 100_000
+PROVISION_WAIT_S = 60.0
 _NOT_IMPLEMENTED = re.compile(rb"NotImplementedError|not (?:yet )?implemented", re.IGNORECASE)
 
 
@@ -64,6 +65,15 @@ class Gateway:
         started = time.time()
         call = classify(environ.get("REQUEST_METHOD", "GET"), url, headers, body, LOCAL_ACCOUNT_ID, rest_routes)
         api = (call.api or call.service) if call else ""
+        if call is None or call.access_key != SEEDING_ACCESS_KEY:
+            # Every call waits for the workspace's resources (created right after the host listens).
+            self._host.provisioned.wait(PROVISION_WAIT_S)
+        if call is not None:  # the service's saved state, restored on its first request
+            self._host.saved.restore(call.service)
+            if call.api:
+                self._host.saved.restore(call.api)
+        else:  # a request not told apart (anonymous, presigned): every service's
+            self._host.saved.restore_all()
         if call is not None and not self._host.ses_sandbox:
             sender = sender_of(api, call.operation, body)
             if sender:
@@ -74,13 +84,27 @@ class Gateway:
             captured["status"], captured["headers"] = status, response_headers
             return start_response(status, response_headers, exc_info) if is_s3 else (lambda data: None)
 
-        if is_s3:
+        try:
             result = self._moto(environ, capture)
+        except NotImplementedError:
+            result = None
+        except Exception:  # noqa: BLE001 - moto's own failure: AWS's InternalFailure, the traceback in the host's log
+            logging.getLogger(__name__).exception("%s.%s failed inside moto", api, call.operation if call else "?")
+            status_line, response_headers, response = _internal_failure(headers)
+            self._record(call, started, 500, "InternalFailure")
+            start_response(status_line, response_headers)
+            return [response]
+        if result is None and call is not None:
+            status_line, response_headers, response, error = _not_implemented(call, headers)
+            logging.getLogger(__name__).warning("%s.%s is not emulated locally", api, call.operation)
+            self._record(call, started, 501, error)
+            start_response(status_line, response_headers)
+            return [response]
+        if is_s3:
             status = int(captured.get("status", "500").split()[0])
             self._record(call, started, status, None)
             self._host.after_call(call, status, headers, b"", captured.get("headers", []), b"")
             return result
-        result = self._moto(environ, capture)
         try:
             response = b"".join(result)
         finally:
@@ -165,6 +189,17 @@ def _error_code(response: bytes) -> str | None:
         return None
     code = document.get("__type") or document.get("code") or document.get("Code") if isinstance(document, dict) else None
     return str(code).rsplit("#", 1)[-1] if code else None
+
+
+def _internal_failure(headers: dict) -> tuple[str, list, bytes]:
+    message = "The local services failed on this request (their log, .workbench/services/host.log, says why)"
+    if headers.get("x-amz-target") or headers.get("content-type", "").startswith("application/json"):
+        body, kind = json.dumps({"__type": "InternalFailure", "message": message}).encode(), "application/json"
+    else:
+        body = (f"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>{message}</Message>"
+                "</Error><RequestId>0</RequestId></ErrorResponse>").encode()
+        kind = "text/xml"
+    return "500 Internal Server Error", [("Content-Type", kind), ("Content-Length", str(len(body)))], body
 
 
 def _not_implemented(call: AwsCall, headers: dict) -> tuple[str, list, bytes, str]:

@@ -62,6 +62,11 @@ class ServicesHost:
         self._stop = threading.Event()
         self._saved_changes = -1
         self._save_lock = threading.Lock()
+        from .snapshot import SavedState
+
+        self.saved = SavedState()
+        self.provisioned = threading.Event()
+        """Set once the resources exist: the functions' calls wait for it (the workbench's own do not)."""
 
     def bind(self) -> None:
         """Import moto and listen; OSError when the port is taken."""
@@ -69,7 +74,14 @@ class ServicesHost:
 
         from .gateway import Gateway
 
-        self.gateway = Gateway(DomainDispatcherApplication(create_backend_app), self)
+        def backend_app(service: str):
+            # An operation moto lacks raises NotImplementedError; propagated (not Flask's bare HTML 500 page),
+            # the gateway answers it in AWS's error shape and names it.
+            app = create_backend_app(service)
+            app.config["PROPAGATE_EXCEPTIONS"] = True
+            return app
+
+        self.gateway = Gateway(DomainDispatcherApplication(backend_app), self)
         self.server = _server_class()("127.0.0.1", self.port, self.gateway, handler=MotoRequestHandler)
         self.port = self.server.server_address[1]
 
@@ -84,19 +96,29 @@ class ServicesHost:
         self.clients = Clients(self.endpoint, self.region)
         reading = workspace_resources(self.workspace, self.region)
         self.resources, self.warnings = reading.resources, list(reading.warnings)
-        from .snapshot import load_state
-
-        extra = load_state(self.snapshot)
+        extra = self.saved.load(self.snapshot)
         if extra is None:
-            self._provision()
+            # Ready at once: the resources are created meanwhile, and the functions' calls wait for them.
+            threading.Thread(target=self._first_provision, name="services-provision", daemon=True).start()
         else:
             self.gateway.outbox[:] = extra.get("outbox", [])
             self._saved_changes = self.gateway.changes
+            self.provisioned.set()
         threading.Thread(target=self._saver, name="services-saver", daemon=True).start()
         from .trigger_engine import TriggerEngine
 
         self.triggers = TriggerEngine(self, self.invoke_endpoint, self.async_delay_scale)
         self.triggers.start()
+
+    def _first_provision(self) -> None:
+        try:
+            self._provision()
+        except Exception:  # noqa: BLE001 - serve what there is; the log says what failed
+            logging.getLogger(__name__).exception("creating the workspace's resources failed")
+        finally:
+            self.provisioned.set()
+        for warning in self.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr, flush=True)
 
     def _provision(self, only: ServiceResource | None = None) -> None:
         from .provision import provision
@@ -105,16 +127,15 @@ class ServicesHost:
         self.save()
 
     def save(self) -> None:
-        from .snapshot import save_state
-
         with self._save_lock:
             changes = self.gateway.changes
-            save_state(self.snapshot, {"outbox": list(self.gateway.outbox)})
+            self.saved.save(self.snapshot, {"outbox": list(self.gateway.outbox)})
             self._saved_changes = changes
 
     def _saver(self) -> None:
         while not self._stop.wait(SAVE_EVERY_S):
-            if self.gateway.changes != self._saved_changes:
+            # Not while the first resources are created (that ends with a save of its own).
+            if self.provisioned.is_set() and self.gateway.changes != self._saved_changes:
                 try:
                     self.save()
                 except Exception:  # noqa: BLE001 - keep serving; the next change tries again
@@ -154,6 +175,7 @@ class ServicesHost:
 
         match = re.search(r"<([^>]+)>", sender)
         address = (match.group(1) if match else sender).strip()
+        self.saved.restore("ses")
         backend = ses_backends[LOCAL_ACCOUNT_ID][region or self.region]
         if not backend._is_verified_address(address):
             backend.verify_email_identity(address)
@@ -173,6 +195,7 @@ class ServicesHost:
             from .provision import delete
 
             resource = self.find(name)
+            self.saved.restore_all()  # the other resources keep their state
             try:
                 delete(self.clients, resource)
             except Exception:  # noqa: BLE001 - already gone: create it all the same
@@ -181,12 +204,25 @@ class ServicesHost:
         else:
             from .snapshot import reset_backends
 
+            self.saved.forget()
             reset_backends()
             self.gateway.outbox.clear()
             self.warnings = []
             self._provision()
         self.save()
         return {"reset": name or "all", "warnings": self.warnings}
+
+    def queue_bodies(self, queue: str) -> list[str]:
+        """The bodies of every message in a queue (by name, URL or ARN), in flight or not, read from moto's
+        backend: a ReceiveMessage would hide them and count as a delivery."""
+        from moto.sqs.models import sqs_backends
+
+        self.saved.restore("sqs")
+        name = queue.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        found = sqs_backends[LOCAL_ACCOUNT_ID][self.region].queues.get(name)
+        if found is None:
+            raise KeyError(f"no queue {queue!r}")
+        return [message.body for message in list(found._messages)]
 
     def describe(self) -> dict:
         return {"pid": os.getpid(), "workspace": str(self.workspace), "region": self.region,
@@ -202,10 +238,14 @@ class ServicesHost:
             return [call.to_wire() for call in calls]
         if action == "outbox":
             return sorted(self.gateway.outbox, key=lambda mail: mail["time"], reverse=True)
+        if action in ("resources", "reset", "messages"):
+            self.provisioned.wait(60)  # what the workspace declares, once it exists
         if action == "resources":
             return {"resources": [{"logicalId": r.logical_id, "type": r.type, "name": r.name, "arn": r.arn,
                                    "ref": r.ref(), "origin": r.origin} for r in self.resources],
                     "warnings": self.warnings}
+        if action == "messages":
+            return self.queue_bodies(query.get("queue", ""))
         if method == "POST" and action == "reset":
             return self.reset(request.get("resource"))
         if method == "POST" and action == "save":
@@ -271,8 +311,9 @@ def main(argv: list[str]) -> int:
     write_host_record(workspace, HostRecord(os.getpid(), host.port, os.getuid(), host.started_at, region,
                                             str(workspace)))
     print(f"ready {host.endpoint}", flush=True)
-    for warning in host.warnings:
-        print(f"WARNING: {warning}", file=sys.stderr, flush=True)
+    if host.provisioned.is_set():
+        for warning in host.warnings:
+            print(f"WARNING: {warning}", file=sys.stderr, flush=True)
     try:
         host.wait()
     finally:

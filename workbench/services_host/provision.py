@@ -13,7 +13,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
-from ..core.services.local_access import WORKBENCH_ACCESS_KEY
+from ..core.services.local_access import SEEDING_ACCESS_KEY
 from ..core.services.resources import (BUCKET, EMAIL_IDENTITY, EVENT_BUS, PARAMETER, QUEUE, SECRET, SIMPLE_TABLE,
                                        SUBSCRIPTION, TABLE, TOPIC, ServiceResource)
 
@@ -38,7 +38,7 @@ class Clients:
 
             self._made[service] = boto3.client(
                 service, endpoint_url=self.endpoint, region_name=self.region,
-                aws_access_key_id=WORKBENCH_ACCESS_KEY, aws_secret_access_key="workbench",
+                aws_access_key_id=SEEDING_ACCESS_KEY, aws_secret_access_key="workbench",
                 config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
         return self._made[service]
 
@@ -79,6 +79,8 @@ def create(clients: Clients, resource: ServiceResource) -> None:
         if stream:
             arguments["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
         clients["dynamodb"].create_table(TableName=name, **arguments)
+        if resource.stream_label:
+            _label_stream(name, resource.region, resource.stream_label)
         ttl = properties.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled"):
             clients["dynamodb"].update_time_to_live(TableName=name, TimeToLiveSpecification={
@@ -251,6 +253,16 @@ def _json_list(file: Path, workspace: Path, warnings: list[str], **options) -> l
         warnings.append(f"{file.relative_to(workspace)}: must hold a JSON list")
         return []
     return value
+
+
+def _label_stream(table: str, region: str, label: str) -> None:
+    """The stream gets the label the template's !GetAtt Table.StreamArn resolved to (moto labels it with the
+    current time); the host serves moto in this process, so its table is at hand."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from ..core.services.local_access import LOCAL_ACCOUNT_ID
+
+    dynamodb_backends[LOCAL_ACCOUNT_ID][region].get_table(table).latest_stream_label = label
 
 
 def provision(clients: Clients, workspace: Path, resources: list[ServiceResource],

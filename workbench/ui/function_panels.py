@@ -61,6 +61,7 @@ class FunctionPanels(QObject):
         """A recorded run's log, result and AWS calls (and, triggered, its batch's fates; the runs of its trace),
         in place of the function's own until show_function."""
         self._log.clear_log(RECORDED_RUN)
+        self._log.begin_run(RECORDED_RUN)  # one run: its build output and init error are its own
         self._log.append_to(RECORDED_RUN, list(log))
         self._log.show_log(RECORDED_RUN)
         self._response.show_result(result)
@@ -75,7 +76,9 @@ class FunctionPanels(QObject):
 
     def show_remote(self, record) -> None:
         """A run on AWS (a RunRecord): its log tail in its function's log, its result as the latest."""
-        self._log.append_to(record.function, [f"--- {record.function} on AWS ---", *record.log])
+        self._log.begin_run(record.function)
+        self._log.append_to(record.function,
+                            [f"--- {record.function} on AWS ({record.config.region}) ---", *record.log])
         self.remember(record.function, record.result)
         self._response.show_result(record.result)
         self._summary.show_result(record.result, record.log)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
@@ -38,6 +37,7 @@ from .response_panel import ResponsePanel
 from .run_preparation import prepare_from_editors
 from .run_toolbar import RunToolbar
 from .serve_panel import ServePanel
+from .workspace_switch import WorkspaceSwitch
 from .shortcuts_dialog import ShortcutsDialog
 from .status_line import Notice, NoticeKind, StatusLine
 from .summary_panel import SummaryPanel
@@ -104,13 +104,11 @@ class MainWindow(QMainWindow):
         self.aws = WindowAws(self.session, lambda: self.run_history.store, self)
         self.triggers = WindowTriggers(lambda: self.run_history.store, self)
         self.panes = build_layout(self)
+        self.workspace_switch = WorkspaceSwitch(self, self)
         self.menus = build_menus(self, settings.theme())
         self._connect()
         self._connect_menus(self.menus)
         self.status.progress("Ready")
-        # A first launch fits the screen; later launches restore what the user chose.
-        available = self.screen().availableGeometry()
-        self.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
 
     # --- Composition ---------------------------------------------------------------------------
 
@@ -189,9 +187,9 @@ class MainWindow(QMainWindow):
 
     def open_workspace(self, folder: str | Path) -> None:
         workspace = load_workspace(folder)
+        self.workspace_switch.leave(self.workspace, workspace)
         self.workspace = workspace
         self.workspace_watch.follow(workspace.folder)
-        self.panels.forget()
         for panel in (self.log_panel, self.response_panel, self.code_locations):
             panel.set_workspace(workspace.folder)
         self.tree.set_root(workspace.folder)
@@ -350,7 +348,7 @@ class MainWindow(QMainWindow):
     def show_remote_record(self, record) -> None:
         """A run on AWS: its log tail, response and REPORT figures, shown as a local run's are."""
         self.panels.show_remote(record)
-        self.status.progress(finished_words(record.function, record.result, where=" on AWS"))
+        self.status.progress(finished_words(record.function, record.result, where=f" on AWS ({record.config.region})"))
 
     @Slot(object)
     def _run_again(self, prepared) -> None:
@@ -365,7 +363,8 @@ class MainWindow(QMainWindow):
     def _start(self, run: Run) -> None:
         self.current_run = run
         run.started.connect(lambda cold, r=run: self._on_run_started(r, cold))
-        run.log_lines.connect(partial(self.log_panel.append_to, run.config.name))  # its own log, shown or not
+        # To its function's own log, whichever the panel shows, as a group of its own from its first line.
+        self.log_panel.follow_run(run)
         run.response_chunk.connect(self.response_panel.append_piece)
         run.finished.connect(self._on_run_finished)
 
@@ -474,12 +473,8 @@ class MainWindow(QMainWindow):
         return answer == DISCARD or (answer == SAVE and self._save_before_close())
 
     def _save_before_close(self) -> bool:
-        if not self.save_all():
-            return False
-        if self.event_editor.is_modified():
-            self.status.say("The event has no preset yet: use Save As… or Discard.")
-            return False
-        return True
+        # An unnamed event is named first (asked), never dropped; each refusal says why in the status bar.
+        return self.save_all() and self.presets.save_or_name()
 
     def restore_window(self) -> None:
         """The size, docks and splitters as the user left them."""

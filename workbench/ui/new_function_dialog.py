@@ -41,10 +41,22 @@ class NewFunctionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Every field wide enough for its longest text (the folder's hint, a long handler), so nothing reads
+        # clipped; the form's fields take the width the dialog gets.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in
+                     (self.folder.placeholderText(), "lambda_function.lambda_handler", *self._runtimes()))
+        for field in (self.name, self.runtime, self.handler, self.folder):
+            field.setMinimumWidth(widest + 4 * metrics.averageCharWidth())
+        # Room for a two-line problem without the dialog jumping as it appears and goes.
+        self.problem.setMinimumHeight(2 * metrics.lineSpacing() + 4)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
+        self.setMinimumSize(self.sizeHint())
         self._handler_edited = False
         self._folder_edited = False
         self.handler.textEdited.connect(lambda _text: setattr(self, "_handler_edited", True))
@@ -53,6 +65,9 @@ class NewFunctionDialog(QDialog):
         self.name.textChanged.connect(self._on_name)
         self.folder.textChanged.connect(lambda _text: self._check())
         self._check()
+
+    def _runtimes(self) -> list[str]:
+        return [self.runtime.itemText(row) for row in range(self.runtime.count())]
 
     def values(self) -> tuple[str, str, str, str]:
         return self.name.text().strip(), self.runtime.currentText(), self.handler.text().strip(), \

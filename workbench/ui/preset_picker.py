@@ -240,6 +240,13 @@ class PresetPicker(QWidget):
             return
         self.sig_save_requested.emit()
 
+    def ask_name_and_save(self) -> None:
+        """An event with no preset behind it: named (asked) and saved, as Save does for a template's new one."""
+        if self._pending is not None:
+            self._save_new(self._pending)
+        else:
+            self._on_save_as()
+
     def ask_save_as(self) -> None:
         """Ask for a new preset's name and save the editor's text under it (as the Save As… item does)."""
         self._on_save_as()

@@ -132,6 +132,19 @@ class PresetSession(QObject):
         return self._store(lambda: self.store.save(preset.name, self._editor.text(), scope,
                                                    overwrite_broken=preset.is_broken))
 
+    def save_or_name(self) -> bool:
+        """Save an edited event before the workspace changes: a preset in place; an unnamed one (a template's,
+        say) named first, as Save asks. False, with the reason said, when it stays unsaved."""
+        if not self._editor.is_modified():
+            return True
+        if self.current is not None:
+            return self.save()
+        self._picker.ask_name_and_save()
+        if self._editor.is_modified():
+            self.sig_notice.emit("The event was not saved: it has no name yet (Save names it, or choose Discard).")
+            return False
+        return True
+
     @Slot(str)
     def save_as(self, name: str) -> bool:
         return self._store(lambda: self.store.save(name, self._editor.text(), self._function))

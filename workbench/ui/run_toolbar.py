@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QSizePolicy, QStyle, QToolBar, QWidget
+
+from .theme import palette_icon
 
 _BADGE_STYLE = "QLabel {{ background: {bg}; color: white; border-radius: 4px; padding: 2px 8px; font-weight: 600; }}"
 _BADGE_COLOURS = {"cold": "#5b6b7f", "building": "#805ad5", "starting": "#b7791f", "warm": "#2f855a",
@@ -57,11 +59,7 @@ class RunToolbar(QToolBar):
         self.reset_action.setToolTip("Reset environment: discard the warm environment; the next run is a cold start")
         self.reset_action.setIconText("Reset")  # the toolbar's short label; menus keep the full text
         self.reset_action.triggered.connect(self.sig_reset_requested)
-        style = self.style()
-        # Qt's standard icons: one consistent set on every platform, nothing to license or ship.
-        self.run_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        self.stop_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaStop))
-        self.reset_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload))
+        self._paint_icons()
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action in (self.run_action, self.stop_action, self.reset_action):
             self.addAction(action)
@@ -159,7 +157,25 @@ class RunToolbar(QToolBar):
                "running": "An invocation is running"}.get(label, label)
         self.badge.setToolTip(tip + (f" ({cold_reason})" if label == "cold" and cold_reason else ""))
 
+    # --- Qt overrides --------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A theme switch replaces the application's palette: the icons take its text colour again.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self._paint_icons()
+        super().changeEvent(event)
+
     # --- Internals -----------------------------------------------------------------------------
+
+    def _paint_icons(self) -> None:
+        # Qt's standard icons (one set on every platform, nothing to ship), in the palette's text colour.
+        if not hasattr(self, "reset_action"):
+            return  # a palette event while the toolbar is still being built
+        style, palette = self.style(), self.palette()
+        for action, pixmap in ((self.run_action, QStyle.StandardPixmap.SP_MediaPlay),
+                               (self.stop_action, QStyle.StandardPixmap.SP_MediaStop),
+                               (self.reset_action, QStyle.StandardPixmap.SP_BrowserReload)):
+            action.setIcon(palette_icon(style, pixmap, palette))
 
     @Slot()
     def _tick(self) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory
 
 _DARK = {
     QPalette.ColorRole.Window: "#1f2328", QPalette.ColorRole.WindowText: "#e6e6e6",
@@ -38,3 +39,25 @@ def apply_theme(theme: str) -> None:
     else:
         palette = _platform_palette
     app.setPalette(palette)
+
+
+def palette_icon(style: QStyle, pixmap: QStyle.StandardPixmap, palette: QPalette, size: int = 16) -> QIcon:
+    """One of the style's standard icons drawn in the palette's button text colour (and its disabled colour),
+    so it reads on a dark toolbar as on a light one: Fusion draws some of them black whatever the palette."""
+    source = style.standardIcon(pixmap)
+    icon = QIcon()
+    for mode, group in ((QIcon.Mode.Normal, QPalette.ColorGroup.Active),
+                        (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled)):
+        colour = palette.color(group, QPalette.ColorRole.ButtonText)
+        for scale in (1, 2):
+            shape = source.pixmap(size * scale, size * scale)
+            tinted = QPixmap(shape.size())
+            tinted.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(tinted)
+            painter.drawPixmap(0, 0, shape)
+            # Keep the shape's alpha, replace its colour.
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(tinted.rect(), colour)
+            painter.end()
+            icon.addPixmap(tinted, mode)
+    return icon

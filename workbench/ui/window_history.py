@@ -44,6 +44,8 @@ class WindowHistory(QObject):
 
     def open(self, workspace: Workspace) -> None:
         """The workspace's history: the session records into it, the History dock reads it."""
+        # The dock lets go first: the previous writer's last "recorded" arrives while the stores change hands.
+        self._dock.set_store(None)
         self.close()
         self.store = HistoryStore.for_workspace(workspace.folder, on_notice=self.sig_notice.emit)
         # The session writes on a thread of its own (recording never lengthens a call); the dock reads here.

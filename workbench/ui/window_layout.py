@@ -5,13 +5,15 @@ so that every connection is made in main_window.py, where the window is put toge
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMenu, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
 
 from .editors.code_editor_frame import focused_frame
+from .window_fit import WindowFit
 from .recent_workspaces_menu import RecentWorkspacesMenu
 
 
@@ -24,6 +26,8 @@ class WindowPanes:
     centre_splitter: QSplitter
     bottom_splitter: QSplitter
     result_tabs: QTabWidget
+    fit: object = None
+    """The WindowFit that sizes the splitters until the user does."""
 
     def splitters(self) -> list[QSplitter]:
         return [self.main_splitter, self.left_splitter, self.right_splitter, self.centre_splitter,
@@ -38,6 +42,8 @@ class WindowPanes:
         for splitter in self.splitters():
             if (saved := saved_state(splitter.objectName())) is not None:
                 splitter.restoreState(saved)
+                if self.fit is not None:
+                    self.fit.restored()
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,14 @@ class WindowMenus:
 
 def build_layout(window: QMainWindow) -> WindowPanes:
     """The window's panes: tree and settings, editors and event, logs and results, the docks."""
-    left_splitter = _splitter(Qt.Orientation.Vertical, "left", [window.tree, window.function_settings])
+    # The settings scroll rather than set the window's least height: at 1024x700 with two docks open they would.
+    settings_scroll = QScrollArea(window, objectName="settings_scroll", widgetResizable=True,
+                                  frameShape=QFrame.Shape.NoFrame)
+    settings_scroll.setWidget(window.function_settings)
+    settings_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    settings_scroll.setMinimumWidth(window.function_settings.minimumSizeHint().width()
+                                    + settings_scroll.verticalScrollBar().sizeHint().width())
+    left_splitter = _splitter(Qt.Orientation.Vertical, "left", [window.tree, settings_scroll])
     event_column = QWidget(window)
     column = QVBoxLayout(event_column)
     column.setContentsMargins(0, 0, 4, 0)  # room for the Save button's menu arrow at the right edge
@@ -88,14 +101,8 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     right_splitter = _splitter(Qt.Orientation.Vertical, "right", [centre_splitter, results])
     main_splitter = _splitter(Qt.Orientation.Horizontal, "main", [left_splitter,
                                                                       right_splitter])
-    main_splitter.setSizes([380, 1020])
-    left_splitter.setSizes([330, 470])
-    centre_splitter.setSizes([600, 420])
-    right_splitter.setSizes([430, 370])
-    bottom_splitter.setSizes([640, 450])
     window.setCentralWidget(main_splitter)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.history)
-    window.resizeDocks([window.history], [210], Qt.Orientation.Vertical)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.tests_dock)
     # Tests share the History's place at the bottom, one tab each, rather than halving its width.
     window.tabifyDockWidget(window.history, window.tests_dock)
@@ -106,7 +113,12 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     window.tabifyDockWidget(window.history, window.triggers.dock)
     window.history.raise_()  # History stays the tab in front; the AWS tab's title carries the Outbox's count
     window.toolbar.add_chip(window.aws.chip)
-    return WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
+    # A first launch fits the screen; later launches restore what the user chose.
+    available = window.screen().availableGeometry()
+    window.resize(min(1360, int(available.width() * 0.95)), min(860, int(available.height() * 0.92)))
+    panes = WindowPanes(main_splitter, left_splitter, right_splitter, centre_splitter, bottom_splitter, result_tabs)
+    # Splitter sizes follow the window's size until the user arranges them (ui/window_fit.py).
+    return replace(panes, fit=WindowFit(window, panes))
 
 
 def restore_window_state(window: QMainWindow, settings, panes: WindowPanes) -> None:

@@ -64,19 +64,35 @@ class WindowTests(QObject):
             self.current.cancel()
 
     def save_case(self, item: CaseResult) -> None:
-        """Record a case's run into its expectation; the row is judged again against the file."""
+        """Record a case's run into its expectation; every row judged by that file is judged again."""
         case = item.case
-        expectation = self._save(case.expectation_path, item.result, case.preset, case.function, case.shared_by)
-        if expectation is False:
-            return
-        case = case.with_expectation(expectation)
-        verdict = evaluate(expectation, item.result, item.log)
-        self.panel.replace_result(judged(case, item.result, item.log, verdict, item.cold))
+        if self._save(case.expectation_path, item.result, case.preset, case.function, case.shared_by) is not False:
+            self._judge_again(case.expectation_path)
 
     def save_run(self, result: InvocationResult, preset: Preset, function_name: str, function_count: int) -> bool:
-        """Record a single run of `preset` (from the Run button) as its expectation."""
+        """Record a single run of `preset` (from the Run button) as its expectation; the Tests panel's rows
+        that file judges are judged again, so its header says what the file now says."""
         shared_by = function_count if preset.scope == SHARED else 1
-        return self._save(expectation_path(preset.path), result, preset, function_name, shared_by) is not False
+        path = expectation_path(preset.path)
+        if self._save(path, result, preset, function_name, shared_by) is False:
+            return False
+        self._judge_again(path)
+        return True
+
+    def _judge_again(self, path: Path) -> None:
+        """The rows whose expectation is `path`, judged against the file as it is now (their runs kept)."""
+        if self.current is not None:
+            return  # a running suite judges each case as it finishes
+        for item in self.panel.model.results():
+            if item.case.expectation_path != path or item.result is None:
+                continue
+            try:
+                expectation = load_expectation_file(path).for_function(item.case.function)
+            except (ExpectationError, OSError):
+                continue  # _save said why
+            case = item.case.with_expectation(expectation)
+            verdict = evaluate(expectation, item.result, item.log)
+            self.panel.replace_result(judged(case, item.result, item.log, verdict, item.cold))
 
     def _save(self, path: Path, result: InvocationResult, preset: Preset, function_name: str, shared_by: int):
         try:

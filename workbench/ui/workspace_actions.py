@@ -48,13 +48,22 @@ class WorkspaceActions(QObject):
 
     @Slot(str)
     def open_recent(self, folder: str) -> None:
-        if Path(folder).is_dir() and self._may_leave():
-            self.sig_open_requested.emit(folder)
+        if Path(folder).is_dir():
+            self._leave_for(folder)
 
     def choose_workspace(self) -> None:
         folder = QFileDialog.getExistingDirectory(self._dialog_parent, "Open Workspace Folder")
-        if folder and self._may_leave():
+        if folder:
+            self._leave_for(folder)
+
+    def _leave_for(self, folder: str) -> None:
+        """Open `folder` once the unsaved edits here are settled; otherwise say that it was not opened, never
+        drop the switch silently."""
+        if self._may_leave():
             self.sig_open_requested.emit(folder)
+        else:
+            self.sig_notice.emit(f"{Path(folder).name} not opened: the unsaved changes here are kept "
+                                 "(save them, name the event, or choose Discard).")
 
     def choose_env_vars_file(self) -> None:
         workspace = self._workspace()

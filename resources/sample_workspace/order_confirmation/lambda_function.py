@@ -1,4 +1,8 @@
-"""Confirms an order: checks it, adds up the total, and answers like an API Gateway integration.
+"""Confirms an order: checks it, adds up the total, emails the customer a confirmation with Amazon SES, and
+answers like an API Gateway integration.
+
+Run locally, the email goes to the workspace's local AWS (its Outbox), from the identity workbench.json
+declares (services.resources.OrderSender); deployed, to SES from that verified identity.
 
 Try the presets in events/OrderConfirmation: new-order and big-order succeed,
 missing-email fails on purpose so you can see how Lambda reports an error.
@@ -9,19 +13,23 @@ routes `POST /orders` to it, with the order as the request body:
 """
 
 import base64
-
+import html
 import json
 import logging
 import os
 from decimal import Decimal
 
+import boto3
+
 # Set up outside the handler: this runs once per execution environment (the cold start),
 # not once per invocation.
+ses = boto3.client("ses")
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
 STORE_NAME = os.environ.get("STORE_NAME", "Example Store")
 CURRENCY = os.environ.get("CURRENCY", "USD")
+SENDER_EMAIL = os.environ.get("SENDER_EMAIL", "orders@example.com")
 
 
 def lambda_handler(event, context):
@@ -71,10 +79,19 @@ def confirm_order(event):
         total += price * quantity
     total = total.quantize(Decimal("0.01"))
 
-    if os.environ.get("EMAIL_API_TOKEN"):
-        logger.info("Sending the confirmation to %s", email)
-    else:
-        logger.warning("EMAIL_API_TOKEN is not set: no confirmation email is sent")
+    logger.info("Sending the confirmation to %s", email)
+    sent = ses.send_email(
+        Source=f"{STORE_NAME} <{SENDER_EMAIL}>",
+        Destination={"ToAddresses": [email]},
+        Message={
+            "Subject": {"Data": f"Your order {order_id} is confirmed"},
+            "Body": {
+                "Text": {"Data": _confirmation_text(customer, order_id, items, total)},
+                "Html": {"Data": _confirmation_html(customer, order_id, items, total)},
+            },
+        },
+    )
+    logger.info("Confirmation email sent: MessageId %s", sent["MessageId"])
 
     logger.info("Order %s confirmed: %d items, total %s %s", order_id, len(items), total, CURRENCY)
     confirmation = {
@@ -90,6 +107,21 @@ def confirm_order(event):
         "headers": {"Content-Type": "application/json"},
         "body": json.dumps(confirmation),
     }
+
+
+def _confirmation_text(customer, order_id, items, total):
+    lines = [f"Hello {customer.get('name', 'there')},", "", f"Thank you for your order {order_id} at {STORE_NAME}.", ""]
+    lines += [f"  {item['quantity']} x {item.get('name', item.get('sku', '?'))} at {item['price']}" for item in items]
+    lines += ["", f"Total: {total} {CURRENCY}"]
+    return "\n".join(lines)
+
+
+def _confirmation_html(customer, order_id, items, total):
+    rows = "".join(f"<tr><td>{int(item['quantity'])}</td><td>{html.escape(str(item.get('name', '?')))}</td>"
+                   f"<td>{item['price']}</td></tr>" for item in items)
+    return (f"<p>Hello {html.escape(str(customer.get('name', 'there')))},</p>"
+            f"<p>Thank you for your order <b>{html.escape(str(order_id))}</b> at {html.escape(STORE_NAME)}.</p>"
+            f"<table>{rows}</table><p>Total: <b>{total} {CURRENCY}</b></p>")
 
 
 def _require(container, key, label=None):

@@ -1,12 +1,18 @@
-// Confirms an order: checks it, adds up the total, and answers like an API Gateway integration.
+// Confirms an order: checks it, adds up the total, emails the customer a confirmation with Amazon SES, and
+// answers like an API Gateway integration. Lambda's Node.js runtime provides the AWS SDK for JavaScript v3:
+// nothing to package. Run locally, the email goes to the workspace's Outbox.
 //
 // Try the presets in events/OrderConfirmationNode: new-order succeeds, missing-email fails on purpose
 // so you can see how Lambda reports an error from a Node.js function.
 
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+
 // Set up outside the handler: this runs once per execution environment (the cold start),
 // not once per invocation.
+const ses = new SESClient();
 const STORE_NAME = process.env.STORE_NAME ?? 'Example Store';
 const CURRENCY = process.env.CURRENCY ?? 'USD';
+const SENDER_EMAIL = process.env.SENDER_EMAIL ?? 'orders@example.com';
 
 export const handler = async (event, context) => {
   console.log(`Received order event for request ${context.awsRequestId}`);
@@ -32,10 +38,20 @@ export const handler = async (event, context) => {
   });
   const total = (totalCents / 100).toFixed(2);
 
-  if (process.env.EMAIL_API_TOKEN) {
-    console.info(`Sending the confirmation to ${email}`);
-  } else {
-    console.warn('EMAIL_API_TOKEN is not set: no confirmation email is sent');
+  console.info(`Sending the confirmation to ${email}`);
+  try {
+    const sent = await ses.send(new SendEmailCommand({
+      Source: `${STORE_NAME} <${SENDER_EMAIL}>`,
+      Destination: { ToAddresses: [email] },
+      Message: {
+        Subject: { Data: `Your order ${orderId} is confirmed` },
+        Body: { Text: { Data: confirmationText(customer, orderId, items, total) } },
+      },
+    }));
+    console.info(`Confirmation email sent: MessageId ${sent.MessageId}`);
+  } catch (error) {
+    console.error(`The confirmation email to ${email} was not sent: ${error.name}: ${error.message}`);
+    throw error;
   }
 
   console.info(`Order ${orderId} confirmed: ${items.length} items, total ${total} ${CURRENCY}`);
@@ -53,6 +69,12 @@ export const handler = async (event, context) => {
     body: JSON.stringify(confirmation),
   };
 };
+
+function confirmationText(customer, orderId, items, total) {
+  const lines = items.map((item) => `  ${item.quantity} x ${item.name ?? item.sku ?? '?'} at ${item.price}`);
+  return [`Hello ${customer.name ?? 'there'},`, '', `Thank you for your order ${orderId} at ${STORE_NAME}.`, '',
+    ...lines, '', `Total: ${total} ${CURRENCY}`].join('\n');
+}
 
 // container[key], or an Error naming the missing field.
 function required(container, key, label = key) {

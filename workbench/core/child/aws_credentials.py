@@ -5,13 +5,19 @@ secrets (masked by core/privacy/secret_masking.py); the access key ID is not."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+# A notice of short lines (the log does not wrap, and its pane may be narrow): what happens first, then where
+# we looked, then the fix, each line under 60 characters.
+NOTICE_WIDTH = 60
 NO_CREDENTIALS_WARNING = (
-    "WARNING: no AWS credentials found (environment, profile, ~/.aws/credentials, SSO cache): the function "
-    "runs, but AWS SDK calls will fail. Configure them with `aws configure` or `aws sso login`, or choose a "
-    "profile (--profile on the command line, Profile in the workspace's AWS settings).")
+    "WARNING: no AWS credentials found: AWS SDK calls will fail.\n"
+    "  The function runs. Looked in: the environment, the\n"
+    "  profile, ~/.aws/credentials, the SSO cache.\n"
+    "  Fix: `aws configure` or `aws sso login`, or choose a\n"
+    "  profile (--profile; Profile in AWS access settings).")
 # Where calls go instead of AWS (a local emulator): passed through as the SDKs read them.
 ENDPOINT_PREFIX = "AWS_ENDPOINT_URL"
 
@@ -32,7 +38,10 @@ class AwsAccess:
     def warning(self) -> str | None:
         if self.variables:
             return None
-        return NO_CREDENTIALS_WARNING + (f" ({self.problem})" if self.problem else "")
+        """The notice's lines, joined by newlines (each becomes a log line)."""
+        problem = textwrap.wrap(f"({self.problem})", NOTICE_WIDTH - 2, initial_indent="  ",
+                                subsequent_indent="  ") if self.problem else []
+        return "\n".join([NO_CREDENTIALS_WARNING, *problem])
 
 
 _CACHE: dict[tuple, object] = {}

@@ -57,13 +57,7 @@ def sdk_description(sdk_dir: str | None, runtime: str) -> str:
         return "not installed yet (installed on the first run that needs it)"
     found = _packages(sdk_dir, runtime)
     if runtime_family(runtime) == "nodejs":
-        # The SDK for JavaScript v3 is one package per client: name the clients a function can import.
-        clients = [p for p in found if p.name.startswith(("@aws-sdk/client-", "@aws-sdk/lib-"))]
-        if not clients:
-            return f"no AWS SDK clients ({sdk_dir})"
-        versions = sorted({p.version for p in clients})
-        names = ", ".join(p.name.removeprefix("@aws-sdk/") for p in clients)
-        return f"AWS SDK for JavaScript v3 {'/'.join(versions)}: {names}"
+        return node_sdk_description(found, sdk_dir)
     wanted = ("boto3", "botocore")
     shown = [p for p in found if p.name.lower() in wanted]
     if not shown:
@@ -72,6 +66,19 @@ def sdk_description(sdk_dir: str | None, runtime: str) -> str:
         return ", ".join(names) + f" ({sdk_dir})" if names else f"empty ({sdk_dir})"
     # boto3 has every service's client: say so, as the Node.js line names its clients.
     return ", ".join(f"{p.name} {p.version}" for p in shown) + " (every service's client)"
+
+
+def node_sdk_description(found: list[Package], sdk_dir: str) -> str:
+    """The JS SDK's clients by version: "AWS SDK for JavaScript v3 3.896.0 (client-s3, client-ses, ...)"."""
+    by_version: dict[str, list[str]] = {}
+    for package in found:
+        scope, _slash, name = package.name.partition("/")
+        if scope == "@aws-sdk" and name.startswith(("client-", "lib-")):
+            by_version.setdefault(package.version, []).append(name)
+    if not by_version:
+        return f"no AWS SDK clients yet ({sdk_dir})"
+    return "; ".join(f"AWS SDK for JavaScript v3 {version} ({', '.join(sorted(names))})"
+                     for version, names in sorted(by_version.items()))
 
 
 def build_report(config: FunctionConfig, interpreter: Interpreter | None, manifest: str | None,

@@ -18,14 +18,54 @@ NODE_SDK_CLIENTS = ("client-s3", "client-dynamodb", "lib-dynamodb", "client-sqs"
                     "client-lambda", "client-secrets-manager", "client-ssm", "client-eventbridge")
 
 
-def sdk_install_arguments(runtime: str) -> list[str] | None:
-    """Package specifiers for the runtime's SDK folder; None when the runtime bundles no SDK."""
+# Lambda's Node.js runtimes (18 and later) carry the whole AWS SDK for JavaScript v3 ("Building Lambda
+# functions with Node.js": the runtime includes the SDK v3); a function imports any client without packaging it.
+# Here the clients are installed into the SDK folder as functions import them: the common ones on the first
+# need, any other on the first import of it, each once (offline afterwards).
+_NODE_IMPORT = re.compile(rb"""['"]@aws-sdk/([a-z0-9][a-z0-9.-]*)['"/]""")
+# Clients and their libraries (lib-dynamodb, lib-storage) are released together at one version; the packages
+# they depend on (types, middleware, util-*) have version lines of their own: those not installed already
+# as a dependency are installed at their newest.
+_RELEASED_WITH_CLIENTS = re.compile(r"^(?:client|lib)-")
+
+
+def node_sdk_major_supported(runtime: str) -> bool:
+    return runtime_family(runtime) == "nodejs" and int(runtime[len("nodejs"):].split(".")[0]) >= 18
+
+
+def node_package_specifier(name: str) -> str:
+    """The npm specifier of `@aws-sdk/<name>` at the release the workbench provides."""
+    return f"@aws-sdk/{name}@{NODE_SDK_VERSION}" if _RELEASED_WITH_CLIENTS.match(name) else f"@aws-sdk/{name}"
+
+
+def sdk_install_arguments(runtime: str, extra: frozenset[str] | set[str] = frozenset()) -> list[str] | None:
+    """Package specifiers for the runtime's SDK folder (`extra`: further @aws-sdk packages the function
+    imports); None when the runtime bundles no SDK."""
     family = runtime_family(runtime)
     if family == "python":
         return list(PYTHON_SDK)
-    if family == "nodejs" and int(runtime[len("nodejs"):].split(".")[0]) >= 18:
-        return [f"@aws-sdk/{client}@{NODE_SDK_VERSION}" for client in NODE_SDK_CLIENTS]
+    if node_sdk_major_supported(runtime):
+        names = list(NODE_SDK_CLIENTS) + sorted(set(extra) - set(NODE_SDK_CLIENTS))
+        return [node_package_specifier(name) for name in names]
     return None
+
+
+def node_sdk_imports(code_dir: str, max_files: int = 2000) -> frozenset[str]:
+    """The @aws-sdk packages (by name without the scope: "client-ses") the Node.js source imports."""
+    found: set[str] = set()
+    for path in _source_files(code_dir, _SOURCE_SUFFIXES["nodejs"], max_files):
+        try:
+            with open(path, "rb") as source:
+                found.update(name.decode() for name in _NODE_IMPORT.findall(source.read(1_000_000)))
+        except OSError:
+            continue
+    return frozenset(found)
+
+
+def node_sdk_missing(sdk_dir: str | os.PathLike, names: frozenset[str] | set[str]) -> list[str]:
+    """The packages among `names` the SDK folder does not hold yet."""
+    base = os.path.join(sdk_dir, "node_modules", "@aws-sdk")
+    return sorted(name for name in names if not os.path.isfile(os.path.join(base, name, "package.json")))
 
 
 def sdk_label(runtime: str) -> str:
@@ -42,6 +82,18 @@ _SDK_USE = {
 }
 _SOURCE_SUFFIXES = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs", ".ts")}
 _SKIPPED = {".git", ".venv", "node_modules", "__pycache__", ".aws-sam", "events"}
+
+
+def _source_files(code_dir: str, suffixes: tuple[str, ...], max_files: int):
+    seen = 0
+    for root, dirs, files in os.walk(code_dir):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED]
+        for name in files:
+            if name.endswith(suffixes):
+                seen += 1
+                if seen > max_files:
+                    return
+                yield os.path.join(root, name)
 
 
 def code_uses_sdk(code_dir: str, runtime: str, max_files: int = 2000) -> bool:

@@ -18,6 +18,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from .side_effects import SideEffects, parse_side_effects
+
 SUFFIX = ".expect.yaml"
 SUCCESS = "success"
 ERROR = "error"
@@ -26,7 +28,8 @@ JSON_TYPES = ("object", "array", "string", "number", "integer", "boolean", "null
 # One assertion on a JSON path: exactly one of these keys beside `path`.
 ASSERTION_KINDS = ("equals", "contains", "matches", "type")
 BUDGETS = {"durationMs": "Duration", "maxMemoryUsedMB": "Max Memory Used", "costUSD": "cost per call"}
-TOP_KEYS = ("outcome", "errorType", "response", "ignore", "assert", "logs", "budget", "functions")
+TOP_KEYS = ("outcome", "errorType", "response", "ignore", "assert", "logs", "budget", "sideEffects", "fromSeed",
+            "functions")
 
 
 class ExpectationError(ValueError):
@@ -76,6 +79,10 @@ class Expectation:
     exclude: tuple[LogRule, ...] = ()
     budgets: tuple[tuple[str, float], ...] = ()
     """(key of BUDGETS, limit) pairs, in file order."""
+    side_effects: SideEffects | None = None
+    """What the run must leave in the workspace's local AWS (core.expectations.side_effects)."""
+    from_seed: bool = True
+    """The case starts from the local AWS's seed state (`fromSeed: false`: from whatever the last left)."""
 
 
 @dataclass(frozen=True)
@@ -242,9 +249,15 @@ class _Reader:
                                                 "but there is no response here", at_key=True)
         assertions = self._assertions(doc)
         include, exclude = self._logs(doc)
+        side_effects = parse_side_effects(self, doc["sideEffects"], (doc, "sideEffects")) \
+            if "sideEffects" in doc else None
+        from_seed = doc.get("fromSeed", True)
+        if not isinstance(from_seed, bool):
+            self.fail(from_seed, (doc, "fromSeed"), f"fromSeed must be true or false, not {from_seed!r}")
         return Expectation(outcome=outcome, error_type=error_type, response=_plain(doc.get("response")),
                            has_response="response" in doc, ignore=tuple(ignore), assertions=assertions,
-                           include=include, exclude=exclude, budgets=self._budgets(doc))
+                           include=include, exclude=exclude, budgets=self._budgets(doc),
+                           side_effects=side_effects, from_seed=from_seed)
 
     def _assertions(self, doc: CommentedMap) -> tuple[PathAssertion, ...]:
         if "assert" not in doc:

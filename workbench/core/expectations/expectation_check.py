@@ -17,6 +17,7 @@ from jsonpath_ng import parse as parse_json_path
 from ..lambda_rules.billing import format_cost
 from .expectation import BUDGETS, ERROR, Expectation, LogRule, PathAssertion
 from ..function.invocation_result import InvocationResult
+from .side_effects import ObservedEffects, side_effect_problems
 
 _SHOWN_CHARACTERS = 80
 
@@ -60,8 +61,11 @@ def response_document(result: InvocationResult) -> tuple[bool, object]:
         return False, result.payload_text()
 
 
-def evaluate(expectation: Expectation | None, result: InvocationResult, log: list[str] | tuple[str, ...]) -> Verdict:
-    """Every difference between the run and the expectation; without one, a run passes when it succeeded."""
+def evaluate(expectation: Expectation | None, result: InvocationResult, log: list[str] | tuple[str, ...],
+             observed: ObservedEffects | None = None) -> Verdict:
+    """Every difference between the run and the expectation; without one, a run passes when it succeeded.
+    `observed`: what the workspace's local AWS held after the run; None: the side effects are not judged (a
+    verdict on the response alone, as when a saved run is judged again)."""
     if expectation is None:
         return Verdict(() if result.succeeded else (
             Difference("outcome", f"expected success (no expectation file), got {_failure_text(result)}"),))
@@ -73,6 +77,9 @@ def evaluate(expectation: Expectation | None, result: InvocationResult, log: lis
         differences += _assertion(assertion, document)
     differences += _logs(expectation.include, expectation.exclude, log)
     differences += _budgets(expectation.budgets, result)
+    if expectation.side_effects is not None and observed is not None:
+        differences += [Difference(where, message, line)
+                        for where, message, line in side_effect_problems(expectation.side_effects, observed)]
     return Verdict(tuple(differences))
 
 

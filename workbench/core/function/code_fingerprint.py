@@ -17,7 +17,11 @@ _MAX_FILES = 5000
 
 
 def code_snapshot(code_dir: str) -> tuple[CodeFile, ...]:
-    """Every file below code_dir (path relative to it, size, modification time), in a stable order."""
+    """Every file below code_dir (path relative to it, size, modification time), in a stable order; a
+    deployment package given as the code (a .jar or .zip) is its one file."""
+    if os.path.isfile(code_dir):
+        stat = os.stat(code_dir)
+        return (CodeFile(os.path.basename(code_dir), stat.st_size, stat.st_mtime_ns),)
     files: list[CodeFile] = []
     for root, dirs, names in os.walk(code_dir):
         relative_root = os.path.relpath(root, code_dir)

@@ -66,6 +66,10 @@ class PreparedInvocation:
     config: FunctionConfig
     event: bytes
     preset: str | None = None
+    origin: str | None = None
+    """Who calls, where no preset says it (a served route, the Invoke API's caller, a schedule)."""
+    sweep: str | None = None
+    """The memory sweep this call is part of (engine/tune_run.py), recorded with the run."""
 
 
 def find_function(workspace: "Workspace", name: str | None) -> FunctionConfig | RunProblem:

@@ -34,6 +34,8 @@ class CodeLocation:
     column: int = 1
     start: int = 0
     end: int = 0
+    innermost_first: bool = False
+    """The trace this location comes from lists the failing frame first (Java's), not last (Python's)."""
 
 
 def find_locations(text: str) -> list[CodeLocation]:
@@ -45,7 +47,7 @@ def find_locations(text: str) -> list[CodeLocation]:
               for m in _SYNTAX.finditer(text)]
     found += [CodeLocation(m["path"], int(m["line"]), int(m["column"] or 1), m.start("path"), m.end("line"))
               for m in _JAVAC.finditer(text)]
-    found += [CodeLocation(_java_source(m["package"], m["file"]), int(m["line"]), 1, m.start(), m.end())
+    found += [CodeLocation(_java_source(m["package"], m["file"]), int(m["line"]), 1, m.start(), m.end(), True)
               for m in _JAVA_FRAME.finditer(text)]
     return sorted(found, key=lambda location: location.start)
 
@@ -86,8 +88,11 @@ def failing_location(texts: list[str], folder: Path) -> tuple[Path, CodeLocation
     for text in texts:
         for location in find_locations(text):
             path = resolve(location, folder)
-            if path is not None:
-                best = (path, location)  # frames run outermost first: the last one is where it failed
+            if path is None:
+                continue
+            if best is not None and location.innermost_first and best[1].innermost_first:
+                continue  # a Java trace runs innermost first: its first workspace frame is where it failed
+            best = (path, location)  # a Python trace runs outermost first: the last one is where it failed
     return best
 
 

@@ -58,6 +58,10 @@ class RunSummary:
     cost_usd: float
     cold: bool
     cold_reason: str | None
+    origin: str | None = None
+    """Who called, where no preset says it (RunRecord.origin)."""
+    sweep: str | None = None
+    """The memory sweep this run belonged to (RunRecord.sweep)."""
     trace_root: str | None = None
     """The X-Ray root of the call's trace: runs of one chain (a run and those its writes triggered) share it."""
 
@@ -73,14 +77,15 @@ class RunSummary:
             "durationMs": self.duration_ms, "billedDurationMs": self.billed_duration_ms,
             "initDurationMs": self.init_duration_ms, "memorySizeMB": self.memory_size_mb,
             "maxMemoryUsedMB": self.max_memory_used_mb, "costUSD": self.cost_usd, "coldStart": self.cold,
-            "coldReason": self.cold_reason, "traceRoot": self.trace_root,
+            "coldReason": self.cold_reason, "origin": self.origin, "sweep": self.sweep,
+            "traceRoot": self.trace_root,
         }
 
 
 # Column order of the runs table after `seq` and `id` (history_schema creates it).
 SUMMARY_COLUMNS = ("started_at", "function", "source", "preset", "outcome", "error_type", "duration_ms",
                    "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason",
-                   "trace_root")
+                   "origin", "sweep", "trace_root")
 DETAIL_COLUMNS = ("request_id", "status", "platform_error_type", "architecture", "config", "event", "payload",
                   "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls",
                   "stream", "stream_body", "trace_id", "trigger")
@@ -91,9 +96,9 @@ DETAIL_DEFAULTS = {"aws_calls": "[]"}
 def summary_from_row(row: tuple) -> RunSummary:
     """A RunSummary from (id, *SUMMARY_COLUMNS)."""
     (run_id, started_at, function, source, preset, outcome_, error_type, duration, billed, init, memory,
-     max_memory, cost, cold, cold_reason, trace_root) = row
+     max_memory, cost, cold, cold_reason, origin, sweep, trace_root) = row
     return RunSummary(run_id, started_at, function, source, preset, outcome_, error_type, duration, billed,
-                      init, memory, max_memory, cost, bool(cold), cold_reason, trace_root)
+                      init, memory, max_memory, cost, bool(cold), cold_reason, origin, sweep, trace_root)
 
 
 def summary_values(record: RunRecord) -> tuple:
@@ -101,7 +106,7 @@ def summary_values(record: RunRecord) -> tuple:
     return (record.started_at, record.function, record.source, record.preset, outcome(result),
             result.error_type, result.duration_ms, result.billed_duration_ms, result.init_duration_ms,
             result.memory_size_mb, result.max_memory_used_mb, result.cost_usd, int(record.cold),
-            record.cold_reason, record.trace_root)
+            record.cold_reason, record.origin, record.sweep, record.trace_root)
 
 
 def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
@@ -159,7 +164,7 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
         code_files=tuple(CodeFile(path, size, mtime) for path, size, mtime in json.loads(code_files_json)),
         preset=brief.preset, environment_key=environment_key,
         aws_calls=tuple(AwsCall.from_wire(item) for item in json.loads(aws_calls_json or "[]")),
-        trace_id=trace_id, trigger=TriggeredBatch.loads(trigger_json))
+        origin=brief.origin, sweep=brief.sweep, trace_id=trace_id, trigger=TriggeredBatch.loads(trigger_json))
 
 
 def _config_document(config: FunctionConfig) -> dict:

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..provenance.sweep_groups import SWEEP_MODES, SWEEPS_ALL, SWEEPS_GROUPED, SWEEPS_NONE, SweepBrief
 from ..privacy.private_files import private_file, private_folder, tighten_folder_files
 from ..privacy.unrecorded_runs import keep_unrecorded, kept_runs, unrecorded_folder
 from ..triggers.triggered_batch import TriggeredBatch
@@ -163,9 +164,10 @@ class HistoryStore:
     # --- Reading ----------------------------------------------------------------------------------
 
     def list(self, function: str | None = None, outcome: str | None = None, *, limit: int = 100,
-             offset: int = 0) -> list[RunSummary]:
-        """Runs newest first, optionally of one function and/or one outcome (success, error, timeout)."""
-        where, params = _filters(function, outcome)
+             offset: int = 0, sweeps: str = SWEEPS_ALL) -> list[RunSummary]:
+        """Runs newest first, optionally of one function and/or one outcome (success, error, timeout); a
+        memory sweep's calls all, one row per sweep, or none (core/provenance/sweep_groups.py)."""
+        where, params = _filters(function, outcome, sweeps)
         rows = self._read(lambda c: c.execute(f"{_SUMMARY_SELECT}{where} ORDER BY seq DESC LIMIT ? OFFSET ?",
                                               (*params, limit, offset)).fetchall())
         return [summary_from_row(row) for row in rows]
@@ -189,11 +191,22 @@ class HistoryStore:
                                               (root, self.resolve(run_id))).fetchall())
         return [summary_from_row(row) for row in rows]
 
-    def count(self, function: str | None = None, outcome: str | None = None) -> int:
-        if function is None and outcome is None:
+    def count(self, function: str | None = None, outcome: str | None = None, *, sweeps: str = SWEEPS_ALL) -> int:
+        if function is None and outcome is None and sweeps == SWEEPS_ALL:
             return self._read(lambda c: c.execute("SELECT runs FROM totals").fetchone()[0])
-        where, params = _filters(function, outcome)
+        where, params = _filters(function, outcome, sweeps)
         return self._read(lambda c: c.execute(f"SELECT COUNT(*) FROM runs{where}", params).fetchone()[0])
+
+    def sweep_briefs(self, sweeps: list[str]) -> dict[str, SweepBrief]:
+        """What each sweep's calls add up to (calls, failures, sizes, cost), by sweep id."""
+        wanted = sorted(set(sweeps))
+        if not wanted:
+            return {}
+        rows = self._read(lambda c: c.execute(
+            "SELECT sweep, COUNT(*), SUM(outcome != 'success'), MIN(memory_mb), MAX(memory_mb), "
+            f"COUNT(DISTINCT memory_mb), SUM(cost_usd) FROM runs WHERE sweep IN ({', '.join('?' * len(wanted))}) "
+            "GROUP BY sweep", wanted).fetchall())
+        return {row[0]: SweepBrief(*row) for row in rows}
 
     def version(self) -> tuple[int, int]:
         """Changes whenever a run is recorded or deleted, by this process or another (newest seq, count)."""
@@ -428,16 +441,28 @@ class HistoryStore:
         raise AssertionError("unreachable")
 
 
-def _filters(function: str | None, outcome: str | None) -> tuple[str, tuple]:
+def _filters(function: str | None, outcome: str | None, sweeps: str = SWEEPS_ALL,
+             table: str = "runs") -> tuple[str, tuple]:
     clauses, params = [], []
     if function is not None:
-        clauses.append("function = ?")
+        clauses.append(f"{table}.function = ?")
         params.append(function)
     if outcome is not None:
         if outcome not in OUTCOMES:
             raise ValueError(f"status {outcome!r}: expected one of {', '.join(OUTCOMES)}")
-        clauses.append("outcome = ?")
+        clauses.append(f"{table}.outcome = ?")
         params.append(outcome)
+    if sweeps == SWEEPS_NONE:
+        clauses.append(f"{table}.sweep IS NULL")
+    elif sweeps == SWEEPS_GROUPED:
+        # A sweep's latest call among those the other filters keep stands for the sweep.
+        inner, inner_params = _filters(function, outcome, SWEEPS_ALL, "r2")
+        join = " AND " if inner else " WHERE "
+        clauses.append(f"({table}.sweep IS NULL OR {table}.seq = (SELECT MAX(r2.seq) FROM runs AS r2{inner}"
+                       f"{join}r2.sweep = {table}.sweep))")
+        params.extend(inner_params)
+    elif sweeps != SWEEPS_ALL:
+        raise ValueError(f"sweeps {sweeps!r}: expected one of {', '.join(SWEEP_MODES)}")
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 

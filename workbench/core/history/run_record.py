@@ -55,6 +55,11 @@ class RunRecord:
     masking what the history keeps (core/privacy/secret_masking.py). Never stored itself."""
     aws_calls: tuple = ()
     """The AWS API calls the run made to the workspace's local services (core.services.api_calls.AwsCall)."""
+    origin: str | None = None
+    """Who called, in words, where a preset does not say it: a served route (`POST /orders`), the Invoke API
+    and its caller (`Invoke API · Boto3/1.35.0`), a schedule (`schedule Nightly`). None from the window."""
+    sweep: str | None = None
+    """The memory sweep this run was one call of (one id per sweep), None for any other run."""
     trace_id: str | None = None
     """The X-Amzn-Trace-Id the call ran under (the handler's _X_AMZN_TRACE_ID); a run a trigger started shares
     its Root with the run whose write caused it."""

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 
 from .class_path import sorted_jars
+from .maven_class_path import MAVEN_GOAL
 
 # Folders that never hold a function's sources: build outputs, tools' state, version control.
 SKIPPED_FOLDERS = frozenset({"target", "build", "out", "bin", ".gradle", ".mvn", ".idea", ".git", ".workbench",
@@ -45,9 +46,11 @@ def _java_sources(root: str) -> list[str]:
     return sorted(found)
 
 
-def detect_project(code_dir: str, dependency_jars: tuple[str, ...] | None = None) -> JavaProject:
+def detect_project(code_dir: str, dependency_jars: tuple[str, ...] | None = None,
+                   maven_problem: str | None = None) -> JavaProject:
     """The project in code_dir. dependency_jars: a Maven project's resolved class path (from `mvn -o
-    dependency:build-classpath`), when it could be resolved."""
+    dependency:build-classpath`), when it could be resolved; maven_problem: why it could not (the fallback
+    says so)."""
     def inside(*parts: str) -> str:
         return os.path.join(code_dir, *parts)
 
@@ -62,6 +65,9 @@ def detect_project(code_dir: str, dependency_jars: tuple[str, ...] | None = None
             jars, where = tuple(sorted_jars(inside("target", "dependency"))), "target/dependency/*.jar"
         else:
             jars, where = lib_jars, "lib/*.jar" if lib_jars else "no dependency jars"
+        if dependency_jars is None and maven_problem:
+            reason = maven_problem if len(maven_problem) <= 300 else maven_problem[:299] + "…"
+            where += f" ({MAVEN_GOAL} failed: {reason})"
         if sources:
             return JavaProject("maven", sources_root, tuple(sources), tuple(resources), jars,
                                f"Maven project: src/main/java compiled here, {where}")

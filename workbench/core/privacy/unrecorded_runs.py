@@ -80,7 +80,8 @@ def kept_runs(folder: Path) -> tuple[list[KeptRun], list[str]]:
         path = folder / name
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
-            runs.append(KeptRun(path, str(document["id"]), _padded_summary(tuple(_decode(v) for v in document["summary"])),
+            runs.append(KeptRun(path, str(document["id"]),
+                                _padded_summary(tuple(_decode(v) for v in document["summary"])),
                                 _padded(tuple(_decode(v) for v in document["details"]))))
         except (OSError, ValueError, KeyError, TypeError) as error:
             problems.append(f"{path}: not a kept run ({error})")
@@ -110,7 +111,8 @@ def keep_unrecorded(folder: Path, rows: list[tuple[str, tuple, tuple]], reason: 
 
 
 def _padded_summary(summary: tuple) -> tuple:
-    """A run kept by an earlier version has fewer list columns: the later ones are empty (NULL) for it."""
+    """A run kept by an earlier version has fewer summary columns: the later ones (origin, sweep, trace_root)
+    are NULL."""
     from ..history.history_codec import SUMMARY_COLUMNS
 
     return summary + (None,) * (len(SUMMARY_COLUMNS) - len(summary))

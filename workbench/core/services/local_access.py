@@ -14,6 +14,8 @@ LOCAL_SECRET_ACCESS_KEY = "local-secret-key-not-an-aws-secret"
 LOCAL_SESSION_TOKEN = "local-session-token-not-an-aws-token"
 # The key the workbench's own tools (CLI, dock, seeding) use: their calls are not a run's.
 WORKBENCH_ACCESS_KEY = "ASIAWORKBENCHLOCAL00"
+# The key the host creates the workspace's resources and seed with: the only calls that do not wait for it.
+SEEDING_ACCESS_KEY = "ASIAWORKBENCHSEEDING"
 
 # "AWS4-HMAC-SHA256 Credential=ASIA.../20261206/us-east-1/s3/aws4_request, SignedHeaders=..., Signature=..."
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")

@@ -57,6 +57,20 @@ class ServiceResource:
         }.get(self.type, "")
 
     @property
+    def stream_label(self) -> str | None:
+        """The label of a table's stream (its ARN ends in /stream/<label>), None without a stream. On AWS it is
+        the time the stream was created, to the millisecond ("2015-05-11T21:21:33.291"); here a time derived
+        from the table's ARN, so `!GetAtt Table.StreamArn` and the host's table agree before the host ever ran,
+        across restarts and after a reset."""
+        if self.type != TABLE or not (self.properties.get("StreamSpecification") or {}).get("StreamViewType"):
+            return None
+        import datetime
+
+        offset_ms = int(hashlib.sha256(self.arn.encode()).hexdigest()[:12], 16) % (5 * 365 * 86_400_000)
+        moment = datetime.datetime(2021, 1, 1) + datetime.timedelta(milliseconds=offset_ms)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+    @property
     def queue_url(self) -> str:
         return f"https://sqs.{self.region}.amazonaws.com/{self.account}/{self.name}"
 
@@ -74,6 +88,8 @@ class ServiceResource:
         if self.type == BUCKET:
             values.update(DomainName=f"{self.name}.s3.amazonaws.com",
                           RegionalDomainName=f"{self.name}.s3.{self.region}.amazonaws.com")
+        elif self.type == TABLE and self.stream_label:
+            values.update(StreamArn=f"{self.arn}/stream/{self.stream_label}")
         elif self.type == QUEUE:
             values.update(QueueName=self.name, QueueUrl=self.queue_url)
         elif self.type == TOPIC:

@@ -80,6 +80,19 @@ def load_services_settings(folder: Path | str) -> ServicesSettings:
     return ServicesSettings(calls, tuple(keep), sandbox)
 
 
+def workspace_local_services(folder: Path | str, region: str | None) -> LocalServices | None:
+    """Local mode for a workspace as its setting says (None: account mode); the host is joined or started on
+    the first environment that needs it. A malformed setting counts as local: never send calls to AWS on a
+    typo (the command line names the mistake)."""
+    try:
+        settings = load_services_settings(folder)
+    except SettingsError:
+        settings = ServicesSettings()
+    if not settings.local:
+        return None
+    return LocalServices(str(Path(folder).absolute()), region or DEFAULT_REGION, settings.keep_on_account)
+
+
 def save_services_settings(folder: Path | str, settings: ServicesSettings) -> None:
     """Write the three keys into the "aws" section, keeping everything else as it is."""
     path = workspace_file_path(folder)

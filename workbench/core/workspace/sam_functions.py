@@ -9,6 +9,7 @@ from typing import Any
 
 from workbench.core.workspace.cfn_intrinsics import NO_VALUE, Placeholder, Resolver, scalar_text
 from workbench.core.workspace.cfn_yaml import MarkedDict, TemplateError
+from workbench.core.java.deployment_package import is_java_package
 from workbench.core.function.function_config import (
     DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, RUNTIMES, FunctionConfig, LayerRef, runtime_family,
 )
@@ -207,6 +208,10 @@ class _Builder:
             self.problems.append(f"{key} is not a local path")
             return None
         folder = os.path.normpath(self.context.template_path.parent / value)
+        runtime = self.merged.get("Runtime")
+        if os.path.isfile(folder) and is_java_package(folder) and isinstance(runtime, str) \
+                and runtime.startswith("java"):
+            return folder  # a built deployment package (a fat jar, or a zip with lib/*.jar), taken as Lambda takes it
         if os.path.isfile(folder):
             self.problems.append(f"{key} {value} is an archive; point it at the unpacked folder")
         elif not os.path.isdir(folder):
@@ -218,7 +223,7 @@ class _Builder:
             self.problems.append("no Runtime is set")
         elif runtime not in RUNTIMES:
             self.problems.append(f"Runtime {runtime} does not run locally here "
-                                 "(Python, Node.js and provided runtimes do)")
+                                 "(Python, Node.js, Java and provided runtimes do)")
         elif not handler and runtime_family(runtime) != "provided":
             self.problems.append("no Handler is set")
 

@@ -27,7 +27,7 @@ def ensure_sample_workspace(data_dir: Path | str, source: Path | None = None) ->
     staging = Path(tempfile.mkdtemp(prefix=f".{SAMPLE_DIR_NAME}.", dir=data_dir))
     try:
         copy = staging / SAMPLE_DIR_NAME
-        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".workbench"))
         _make_writable(copy)
         try:
             os.rename(copy, target)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -143,6 +143,25 @@ class CodeEditor(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.centerCursor()
         return line
+
+    def go_to(self, line: int, column: int) -> None:
+        """The cursor on 1-based `line` and `column` (in characters, clamped to the line), the line centred and
+        the column scrolled into view horizontally (a minified one-line handler fails far to the right)."""
+        self.go_to_line(line)
+        cursor = self.textCursor()
+        text = cursor.block().text()
+        index = min(max(0, column - 1), len(text))
+        cursor.setPosition(cursor.block().position() + _utf16_length(text[:index]))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.ensureCursorVisible()
+        # A tab opened just now has no width yet: scroll once more when it has been laid out.
+        QTimer.singleShot(0, self, self._show_cursor)
+
+    @Slot()
+    def _show_cursor(self) -> None:
+        self.centerCursor()
+        self.ensureCursorVisible()
 
     def toggle_comment(self) -> bool:
         """Comment the selected lines (or the current one) out or in; False when the language has none."""

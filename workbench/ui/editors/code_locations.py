@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QTextCursor
 
 from ...core.function.invocation_result import InvocationResult
 from ...core.function.stack_frames import CodeLocation, failing_location, resolve
@@ -42,11 +41,7 @@ class CodeLocations(QObject):
         except OSError as error:
             self.sig_notice.emit(f"Could not open {resolved}: {error.strerror or error}")
             return False
-        editor.go_to_line(line)
-        cursor = editor.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor,
-                            min(max(0, column - 1), cursor.block().length() - 1))
-        editor.setTextCursor(cursor)
+        editor.go_to(line, column)
         editor.setFocus()
         return True
 
@@ -71,7 +66,7 @@ class CodeLocations(QObject):
         except OSError:
             return None
         editor.mark_error(location.line, location.column)
-        editor.go_to_line(location.line)
+        editor.go_to(location.line, location.column)
         self._marked = editor
         editor.document().contentsChanged.connect(self._clear_mark)
         return path

@@ -134,6 +134,7 @@ class EditorTabs(QTabWidget):
             self._set_preview(path)
         self.setCurrentIndex(index)
         self._watch.watch(path)
+        self._retitle()
         return editor
 
     def follow_rename(self, old: str | Path, new: str | Path) -> None:
@@ -150,6 +151,7 @@ class EditorTabs(QTabWidget):
             index = self.indexOf(open_file.page)
             self.setTabText(index, self._title(moved))
             self.setTabToolTip(index, self._tool_tip(moved))
+        self._retitle()
 
     def preview_path(self) -> Path | None:
         """The file in the preview tab, if one is open."""
@@ -345,6 +347,14 @@ class EditorTabs(QTabWidget):
         self.removeTab(self.indexOf(open_file.page))
         open_file.page.deleteLater()
         self._emit_if_dirty_changed()
+        self._retitle()
+
+    def _retitle(self) -> None:
+        """Tabs of files with the same name say which folder each is in (a file's title depends on the others)."""
+        for path, open_file in self._files.items():
+            index = self.indexOf(open_file.page)
+            if index >= 0 and self.tabText(index) != self._title(path):
+                self.setTabText(index, self._title(path))
 
     @Slot(int)
     def _on_tab_close_requested(self, index: int) -> None:
@@ -380,12 +390,26 @@ class EditorTabs(QTabWidget):
             self.sig_dirty_changed.emit(any_dirty)
 
     def _title(self, path: Path) -> str:
+        name = distinct_name(path, list(self._files))
         open_file = self._files.get(path)
         if open_file is not None and open_file.editor.isReadOnly():
-            return f"{path.name} (read-only)"
+            return f"{name} (read-only)"
         if open_file is not None and open_file.editor.document().isModified():
-            return f"{DIRTY_MARKER} {path.name}"
+            return f"{DIRTY_MARKER} {name}"
+        return name
+
+
+def distinct_name(path: Path, paths: list[Path]) -> str:
+    """`app.py`, or, when another open file has that name too, `app.py — fnA`: as many of its folders as tell
+    the two apart (as VS Code titles its tabs)."""
+    others = [other for other in paths if other != path and other.name == path.name]
+    if not others:
         return path.name
+    for depth in range(1, len(path.parts)):
+        suffix = path.parent.parts[-depth:]
+        if all(other.parent.parts[-depth:] != suffix for other in others):
+            return f"{path.name} — {'/'.join(suffix)}"
+    return f"{path.name} — {path.parent}"
 
 
 def _decode(raw: bytes) -> tuple[str, bool, bool, bool]:

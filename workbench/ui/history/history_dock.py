@@ -18,6 +18,7 @@ from ...core.history.history_store import HistoryStore, RunNotFound
 from ...core.function.invoke_command import invoke_command_line
 from ...core.history.run_chart_data import chart_data
 from ...core.history.run_diff import diff_runs
+from ...core.provenance.sweep_groups import SWEEPS_ALL, SWEEPS_NONE
 from ...core.privacy.secret_values import restore_environment
 from .compare_view import CompareView
 from .history_panel import HistoryPanel
@@ -68,6 +69,7 @@ class HistoryDock(QDockWidget):
         self.panel.sig_save_event_requested.connect(self._save_event)
         self.panel.sig_copy_command_requested.connect(self._copy_command)
         self.panel.sig_notice.connect(self.sig_notice)
+        self.panel.sig_sweep_calls_toggled.connect(lambda _shown: self._charted and self.chart_function(self._charted))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         # Runs recorded elsewhere (`invoke` in a terminal, `serve`) appear without the user asking.
         self._seen_version: tuple[int, int] | None = None
@@ -91,6 +93,12 @@ class HistoryDock(QDockWidget):
         self.panel.refresh()
         if self._charted is not None:
             self.chart_function(self._charted)
+
+    def forget_charts(self) -> None:
+        """Another workspace is open: no function charted until one is shown."""
+        self._charted = None
+        if self.charts is not None:
+            self.charts.set_data(chart_data([]), "no runs yet")
 
     def chart_function(self, function: str) -> None:
         """Chart one function's runs (now when the Charts tab is open, else when it is next opened)."""
@@ -121,7 +129,10 @@ class HistoryDock(QDockWidget):
         if self.charts is None or self.store is None or self._charted is None or not self._charts_stale:
             return
         self._charts_stale = False
-        self.charts.set_data(chart_data(self.store.list(self._charted, limit=CHART_RUNS)), self._charted)
+        # A sweep's calls (dozens, at other memory sizes) stay out of the charts unless Sweep calls is ticked.
+        sweeps = SWEEPS_ALL if self.panel.model.sweep_runs_shown else SWEEPS_NONE
+        self.charts.set_data(chart_data(self.store.list(self._charted, limit=CHART_RUNS, sweeps=sweeps)),
+                             self._charted)
 
     # --- Slots ------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from ...core.lambda_rules.billing import format_cost
 from ...core.history.history_codec import ERROR, TIMEOUT, RunSummary
 from ...core.history.history_store import HistoryStore
+from ...core.provenance.sweep_groups import SWEEPS_ALL, SWEEPS_GROUPED, SweepBrief
 
 RunIdRole = Qt.ItemDataRole.UserRole
 SummaryRole = Qt.ItemDataRole.UserRole + 1
@@ -20,7 +21,8 @@ PAGE_SIZE = 200
 COLUMNS = (
     ("Time", "When the call was made"),
     ("Function", "The function that ran"),
-    ("Preset", "The preset the event came from"),
+    ("Preset / caller", "The preset the event came from; without one, who called (a served route, the Invoke "
+                        "API's caller, a schedule); a memory sweep's calls as one row"),
     ("Status", "success, error or timeout (REPORT's Status)"),
     ("Duration", "REPORT's Duration"),
     ("Billed", "REPORT's Billed Duration (Init Duration included on a cold start)"),
@@ -59,6 +61,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._rows: list[RunSummary] = []
         self._cells: list[tuple[str, ...] | None] = []
         self._total = 0
+        self._sweeps = SWEEPS_GROUPED
+        self._briefs: dict[str, SweepBrief] = {}
 
     def set_store(self, store: HistoryStore | None) -> None:
         self._store = store
@@ -72,10 +76,25 @@ class HistoryTableModel(QAbstractTableModel):
         self._function, self._outcome = function, outcome
         self.refresh()
 
+    def set_sweep_runs(self, shown: bool) -> None:
+        """A memory sweep's calls one by one (shown), or the sweep as one row (the default)."""
+        self._sweeps = SWEEPS_ALL if shown else SWEEPS_GROUPED
+        self.refresh()
+
+    @property
+    def sweep_runs_shown(self) -> bool:
+        return self._sweeps == SWEEPS_ALL
+
+    def sweep_brief(self, row: int) -> SweepBrief | None:
+        """What the sweep a grouped row stands for adds up to; None for any other row."""
+        run = self._rows[row]
+        return self._briefs.get(run.sweep) if run.sweep and self._sweeps == SWEEPS_GROUPED else None
+
     def refresh(self) -> None:
         """Read again from the first page (after a run was recorded or deleted)."""
         self.beginResetModel()
-        self._total = self._store.count(self._function, self._outcome) if self._store else 0
+        self._total = self._store.count(self._function, self._outcome, sweeps=self._sweeps) if self._store else 0
+        self._briefs = {}
         self._rows = self._page(0) if self._total else []
         self._cells = [None] * len(self._rows)
         self.endResetModel()
@@ -95,7 +114,10 @@ class HistoryTableModel(QAbstractTableModel):
         return None
 
     def _page(self, offset: int) -> list[RunSummary]:
-        return self._store.list(self._function, self._outcome, limit=PAGE_SIZE, offset=offset)
+        page = self._store.list(self._function, self._outcome, limit=PAGE_SIZE, offset=offset, sweeps=self._sweeps)
+        if self._sweeps == SWEEPS_GROUPED:
+            self._briefs.update(self._store.sweep_briefs([run.sweep for run in page if run.sweep]))
+        return page
 
     # --- 'QAbstractTableModel' interface ------------------------------------------------------
 
@@ -140,13 +162,17 @@ class HistoryTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             cells = self._cells[row]
             if cells is None:
-                cells = self._cells[row] = tuple(_cell(self._rows[row], c) for c in range(len(COLUMNS)))
+                brief = self.sweep_brief(row)
+                run = self._rows[row]
+                cells = self._cells[row] = tuple(_sweep_cell(run, brief, c) if brief else _cell(run, c)
+                                                 for c in range(len(COLUMNS)))
             return cells[column]
         if role == _ALIGNMENT:
             return _RIGHT if column in _NUMERIC else None
         if role == _FOREGROUND:
             run = self._rows[row]
-            if column == 3 and run.outcome in (ERROR, TIMEOUT):
+            brief = self.sweep_brief(row)
+            if column == 3 and (brief.failed if brief else run.outcome in (ERROR, TIMEOUT)):
                 return _ERROR_RED if _is_light() else _ERROR_RED_DARK
             if column == 8 and run.cold:
                 return _COLD_AMBER if _is_light() else _COLD_AMBER_DARK
@@ -156,7 +182,8 @@ class HistoryTableModel(QAbstractTableModel):
         if role == _SUMMARY:
             return self._rows[row]
         if role == _TOOLTIP:
-            return _tooltip(self._rows[row])
+            brief = self.sweep_brief(row)
+            return _sweep_tooltip(brief) if brief else _tooltip(self._rows[row])
         return None
 
 
@@ -166,8 +193,8 @@ def _cell(run: RunSummary, column: int) -> str:
     if column == 1:
         return run.function
     if column == 2:
-        # Where there is no preset, who called: a served request, a sweep, an agent.
-        return run.preset or _CALLERS.get(run.source, "—")
+        # Where there is no preset, who called: the route or the Invoke API's caller; else the kind of caller.
+        return run.preset or run.origin or _CALLERS.get(run.source, "—")
     if column == 3:
         return run.outcome if not run.error_type or run.outcome != ERROR else f"error: {run.error_type}"
     if column == 4:
@@ -188,8 +215,28 @@ _CALLERS = {"serve": "(served call)", "agent": "(agent)", "remote": "(on AWS)", 
             "tune": "(sweep)"}
 
 
+def _sweep_cell(run: RunSummary, brief: SweepBrief, column: int) -> str:
+    """A sweep's row: what its calls add up to where one call's figure would mislead."""
+    if column == 2:
+        return brief.label
+    if column == 3:
+        return brief.status
+    if column in (4, 5, 8):
+        return "—"
+    if column == 6:
+        return brief.memory
+    if column == 7:
+        return brief.cost
+    return _cell(run, column)
+
+
+def _sweep_tooltip(brief: SweepBrief) -> str:
+    return (f"One memory sweep: {brief.calls} calls at {brief.sizes} size(s), {brief.memory}; "
+            f"{brief.cost} together.\nSelecting it shows its latest call; tick Sweep calls to list each one.")
+
+
 def _tooltip(run: RunSummary) -> str:
-    lines = [f"Run {run.id} · from {run.source}"]
+    lines = [f"Run {run.id} · from {run.source}" + (f" · {run.origin}" if run.origin else "")]
     if run.error_type:
         lines.append(f"Error: {run.error_type}")
     if run.cold:

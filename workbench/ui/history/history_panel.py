@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from ...core.history.history_codec import OUTCOMES
@@ -33,6 +33,8 @@ class HistoryPanel(QWidget):
     """Compare two runs: (before, after)."""
     sig_notice = Signal(str)
     """One line for the status bar."""
+    sig_sweep_calls_toggled = Signal(bool)
+    """Sweep calls was ticked (a sweep's calls one by one, in the list and the charts) or unticked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +100,9 @@ class HistoryPanel(QWidget):
         self.status_filter = QComboBox(self, objectName="history_status_filter")
         self.status_filter.addItems([_ANY, *OUTCOMES])
         self.count_label = QLabel(self, objectName="history_count")
+        self.sweep_calls = QCheckBox("Sweep calls", self, objectName="history_sweep_calls")
+        self.sweep_calls.setToolTip("List a memory sweep's calls one by one, and chart them; unticked, each "
+                                    "sweep is one row and the charts show the function's other runs")
         self.table = QTableView(self, objectName="history_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -111,7 +116,7 @@ class HistoryPanel(QWidget):
         header.setHighlightSections(False)
         # Fixed widths that fit the longest usual text (a cost to the tenth of a micro-dollar); Function
         # takes what is left, so nothing is cut at 1024 pixels wide.
-        widths = {0: 80, 2: 110, 3: 150, 4: 86, 5: 70, 6: 100, 7: 112, 8: 52, 9: 64}
+        widths = {0: 80, 2: 150, 3: 150, 4: 86, 5: 70, 6: 100, 7: 112, 8: 52, 9: 64}
         for column, width in widths.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -140,6 +145,7 @@ class HistoryPanel(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.function_filter)
         top.addWidget(self.status_filter)
+        top.addWidget(self.sweep_calls)
         top.addWidget(self.count_label, 1)
         run_again = QToolButton(self)
         run_again.setDefaultAction(self.run_again_action)
@@ -168,6 +174,7 @@ class HistoryPanel(QWidget):
 
         self.function_filter.currentTextChanged.connect(self._apply_filter)
         self.status_filter.currentTextChanged.connect(self._apply_filter)
+        self.sweep_calls.toggled.connect(self._on_sweep_calls)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.customContextMenuRequested.connect(self._show_menu)
         self.run_again_action.triggered.connect(lambda: self._emit_single(self.sig_run_again_requested))
@@ -200,6 +207,12 @@ class HistoryPanel(QWidget):
         status = self.status_filter.currentText()
         self.model.set_filter(None if function in (_ALL, "") else function, None if status == _ANY else status)
         self._update_count()
+
+    @Slot(bool)
+    def _on_sweep_calls(self, shown: bool) -> None:
+        self.model.set_sweep_runs(shown)
+        self._update_count()
+        self.sig_sweep_calls_toggled.emit(shown)
 
     def _reload_functions(self) -> None:
         store = self.model.store

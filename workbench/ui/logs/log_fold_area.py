@@ -1,7 +1,8 @@
-"""The strip left of the log view: one fold marker per run (START … REPORT), and which lines are shown."""
+"""The strip left of the log view: one fold marker per run (its first line … REPORT), and which lines are shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
@@ -9,13 +10,11 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette, QTextBlo
 from PySide6.QtWidgets import QPlainTextEdit
 
 from workbench.core.lambda_rules.log_levels import log_level, shown_at
+from workbench.core.log_reading.run_groups import is_run_report, start_request_id
 from workbench.ui.editors.view_gutter import ViewGutter
-from workbench.core.lambda_rules.log_lines import REPORT_PREFIX, START_PREFIX
 
-# QTextBlock.userState of a run's START line: its group is expanded or collapsed.
+# QTextBlock.userState of a run's first line: its group is expanded or collapsed.
 EXPANDED, COLLAPSED = 1, 2
-_START = START_PREFIX
-_REPORT = REPORT_PREFIX
 
 
 @dataclass(frozen=True)
@@ -30,13 +29,16 @@ class FoldState:
 class LogFoldArea(ViewGutter):
     """Folds each run of a log view and filters its lines by text and by level.
 
-    A run is the lines from START to its REPORT. A new run collapses the earlier ones (the
-    newest is what one reads); a collapsed run keeps its START and REPORT lines in sight.
-    Filtering hides the lines that do not match, keeping every START line as the run's header.
+    A run is the lines from its first (core/log_reading/run_groups.py says which) to its REPORT. A new
+    run collapses the earlier ones (the newest is what one reads); a collapsed run keeps its first line,
+    START and REPORT in sight. Filtering hides the lines that do not match, keeping every run's first
+    line and START as its header. Every rule reads the line as written (`raw_line(block number)`), not
+    as the view shows it.
     """
 
-    def __init__(self, view: QPlainTextEdit) -> None:
+    def __init__(self, view: QPlainTextEdit, raw_line: Callable[[int], str] | None = None) -> None:
         super().__init__(view)
+        self._raw = raw_line or (lambda number: view.document().findBlockByNumber(number).text())
         self._filter = ""
         self._level: str | None = None
         self._newest_collapsed = False  # the user folded the run still being written
@@ -67,13 +69,13 @@ class LogFoldArea(ViewGutter):
     def filtering(self) -> bool:
         return bool(self._filter) or self._level is not None
 
-    def new_lines(self, first_block: int, lines: list[str]) -> None:
-        """`lines` were appended as blocks from `first_block` on: mark their runs and apply the filters.
+    def new_lines(self, first_block: int, count: int, starts: list[int]) -> None:
+        """`count` lines were appended as blocks from `first_block` on, those at `starts` (offsets) opening a
+        run's group: mark them and apply the filters.
 
         Called for every flush of a stream, so the common case (no new run, no filter, the newest
         run open) returns at once: new blocks are visible by default.
         """
-        starts = [index for index, line in enumerate(lines) if line.startswith(_START)]
         if not starts and not self.filtering() and not self._newest_collapsed:
             return
         document = self._view.document()
@@ -94,7 +96,7 @@ class LogFoldArea(ViewGutter):
     def reveal(self, block_number: int) -> None:
         """Expand the run holding this line (a search match inside a collapsed run)."""
         block = self._view.document().findBlockByNumber(block_number)
-        while block.isValid() and not block.text().startswith(_START):
+        while block.isValid() and block.userState() not in (EXPANDED, COLLAPSED):
             block = block.previous()
         if block.isValid() and block.userState() == COLLAPSED:
             block.setUserState(EXPANDED)
@@ -120,12 +122,14 @@ class LogFoldArea(ViewGutter):
             back = back.previous()
         changed = False
         while block.isValid():
-            text = block.text()
+            text = self._raw(block.blockNumber())
             state = block.userState()
             if state in (EXPANDED, COLLAPSED):
                 collapsed = state == COLLAPSED
                 visible = True
-            elif text.startswith(_REPORT):
+            elif start_request_id(text) is not None:
+                visible = True
+            elif is_run_report(text):
                 visible = self._passes(text)
             else:
                 visible = not collapsed and self._passes(text)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QFont, QTextDocument, QTextOption
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
+from workbench.core.log_reading.run_groups import GroupState, group_heads
 from workbench.ui.logs.log_fold_area import FoldState
 
 
@@ -36,10 +37,28 @@ class LogPage:
         self.current_match = -1
         self.scroll = (0, 0)            # the vertical and horizontal scroll bars when it was last shown
         self.stale = False              # drawn with another palette's colours: rebuilt when next shown
+        self.heads: set[int] = set()    # indexes in `lines` that open a run's group
+        self.groups = GroupState()
+        self.run_request_id = ""        # the request id of the run being written to the document
+
+    def receive(self, lines: list[str]) -> None:
+        """Keep `lines` (to be shown on the next flush) and note which open a run's group."""
+        heads, self.groups = group_heads(lines, self.groups)
+        self.heads.update(len(self.lines) + index for index in heads)
+        self.lines.extend(lines)
+        self.pending.extend(lines)
 
     def first_shown(self) -> int:
         """The index in `lines` of the document's first block."""
         return len(self.lines) - len(self.pending) - self.shown
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.pending.clear()
+        self.heads.clear()
+        self.shown = 0
+        self.follow = True
+        self.run_request_id = ""
 
     def forget(self) -> None:
         self.document.deleteLater()

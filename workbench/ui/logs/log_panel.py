@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import (QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QPalette, QShortcut,
-                           QTextCharFormat, QTextCursor)
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QMenu, QPlainTextEdit, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QFontDatabase, QFontMetricsF, QGuiApplication, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import QFileDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
-from workbench.core.lambda_rules.log_levels import LEVELS
-from workbench.core.text.log_view_text import PLAIN, line_kind, view_text
-from workbench.core.function.stack_frames import FOLDED_WARNING, WARNING_MARK, location_at
-from workbench.ui.elided_label import ElidedLabel
+from workbench.core.log_reading.run_groups import run_began
 from workbench.ui.logs.log_fold_area import LogFoldArea
 from workbench.ui.logs.log_formats import is_dark, line_formats
 from workbench.ui.logs.log_page import LogPage
+from workbench.ui.logs.log_pointer import LogPointer
 from workbench.ui.logs.log_records_view import LogRecordsView
 from workbench.ui.logs.log_search import LogSearch
+from workbench.ui.logs.log_toolbar import LogToolbar
+from workbench.ui.logs.log_writer import LogWriter
 
 # Lines kept in the view; the full log lives in a list beside it (see ENVIRONMENT.md, "Streaming").
 VIEW_BLOCK_CAP = 5_000
@@ -30,6 +29,9 @@ FLUSH_CHUNK = 2_000
 class LogPanel(QWidget):
     """Live log view with search, copy, save and clear; `append_lines` may be called as often as batches come.
 
+    Lines read as a person reads them (level, short time, message; core/log_reading), one block per line;
+    Copy, Save and the Filter use the lines exactly as written, and Show Raw Lines shows them so.
+
     It holds one log per key (a function's name, or a recorded run) and shows one at a time. Each keeps
     its whole log, its runs' folds, and its own search, filter, level and scroll: `show_log` switches
     between them without losing a line, and lines for a log not shown wait for it (`append_to`).
@@ -40,9 +42,8 @@ class LogPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._prefix = ""                # the workspace folder, written relative in the view
+        self._writer = LogWriter()
         self._flushing = False
-        self._formats: dict[int, QTextCharFormat] = {}
         self._flush_timer = QTimer(self, singleShot=True)
         self._flush_timer.timeout.connect(self._flush)
         self._build()
@@ -67,9 +68,17 @@ class LogPanel(QWidget):
         if key == self._key:
             self.append_lines(lines)
         elif lines:
-            page = self._page_for(key)
-            page.lines.extend(lines)
-            page.pending.extend(lines)
+            self._page_for(key).receive(lines)
+
+    def begin_run(self, key: str) -> None:
+        """A run of `key` begins: its first line, whatever it is (build output, an init error), opens its group."""
+        page = self._page_for(key)
+        page.groups = run_began(page.groups)
+
+    def follow_run(self, run) -> None:
+        """Write a run's lines (an engine Run's `log_lines`) to its function's log, as one group."""
+        self.begin_run(run.config.name)
+        run.log_lines.connect(partial(self.append_to, run.config.name))
 
     def clear_log(self, key: str) -> None:
         """Forget `key`'s whole log."""
@@ -94,27 +103,23 @@ class LogPanel(QWidget):
         """Queue log events (no trailing newline) for the log on screen; they reach the view on the next flush."""
         if not lines:
             return
-        self._page.lines.extend(lines)
-        self._page.pending.extend(lines)
+        self._page.receive(lines)
         if not self._flush_timer.isActive():
             self._flush_timer.start(FLUSH_INTERVAL_MS)
 
     @Slot()
     def clear(self) -> None:
         """Forget the whole log, shown and kept."""
-        self._page.lines.clear()
-        self._page.pending.clear()
+        self._page.clear()
         self._flush_timer.stop()
         self._view.clear()
-        self._page.shown = 0
-        self._page.follow = True
         self._folds.apply()
         self._finder.refresh()
         self._update_count()
 
     def set_workspace(self, folder: str | Path) -> None:
         """Show paths inside `folder` relative to it (lines already shown keep theirs)."""
-        self._prefix = str(Path(folder).resolve()).rstrip("/") + "/"
+        self._writer.prefix = str(Path(folder).resolve()).rstrip("/") + "/"
 
     def full_text(self) -> str:
         """Every line the log on screen received, including those the capped view no longer shows."""
@@ -138,12 +143,26 @@ class LogPanel(QWidget):
 
     @Slot()
     def copy_to_clipboard(self) -> None:
-        """Copy the selected text, or the whole log when nothing is selected."""
+        """Copy the selected lines as the runtime wrote them, or the whole log when nothing is selected.
+
+        A selection inside one line (a word, an id) is copied as selected.
+        """
         cursor = self._view.textCursor()
-        if cursor.hasSelection():
-            text = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
-        else:
+        if not cursor.hasSelection():
             text = self.full_text()
+        else:
+            document = self._view.document()
+            first = document.findBlock(cursor.selectionStart())
+            last = document.findBlock(cursor.selectionEnd())
+            whole = cursor.selectionStart() == first.position() and cursor.selectionEnd() >= last.position() \
+                + last.length() - 1
+            if first == last and not whole:
+                text = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+            else:
+                offset = self._page.first_shown()
+                numbers = range(first.blockNumber(), last.blockNumber() + 1)
+                text = _joined([self._page.lines[offset + number] for number in numbers
+                                if document.findBlockByNumber(number).isVisible()])
         QGuiApplication.clipboard().setText(text)
 
     def save_log(self, path: str | Path) -> None:
@@ -153,25 +172,26 @@ class LogPanel(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._formats:
+        if event.type() == QEvent.Type.PaletteChange and self._writer.formats:
             self._build_formats()
-            for page in self._pages.values():
-                page.stale = page is not self._page
-            self._show_tail()
+            self._redraw_all()
+
+    def _redraw_all(self) -> None:
+        """Redraw the log on screen now and every other one when next shown (palette or raw lines changed)."""
+        for page in self._pages.values():
+            page.stale = page is not self._page
+        self._show_tail()
+
+    def _raw_line(self, block_number: int) -> str:
+        """The line a block of the view shows, exactly as written."""
+        index = self._page.first_shown() + block_number
+        if 0 <= index < len(self._page.lines):
+            return self._page.lines[index]
+        return self._view.document().findBlockByNumber(block_number).text()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._view and event.type() == QEvent.Type.Resize:
             self._folds.place()
-        if watched is self._view.viewport():
-            if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton \
-                    and not self._view.textCursor().hasSelection():
-                self.click_at(event.position().toPoint())
-            elif event.type() == QEvent.Type.MouseMove and not event.buttons():
-                cursor = self._view.cursorForPosition(event.position().toPoint())
-                over = location_at(cursor.block().text(), cursor.positionInBlock()) is not None \
-                    or FOLDED_WARNING in cursor.block().text()
-                self._view.viewport().setCursor(Qt.CursorShape.PointingHandCursor if over
-                                                else Qt.CursorShape.IBeamCursor)
         # QLineEdit reports Enter without its modifiers, so Shift+Enter is caught here.
         if watched is self._search and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -184,93 +204,32 @@ class LogPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def click_at(self, point: QPoint) -> None:
-        """A click in the view: a stack frame opens its code; the folded runtime notice unfolds."""
-        cursor = self._view.cursorForPosition(point)
-        block = cursor.block()
-        text = block.text()
-        location = location_at(text, cursor.positionInBlock())
-        if location is not None:
-            self.sig_location_clicked.emit(location.path, location.line, location.column)
-        elif FOLDED_WARNING in text:
-            self._unfold_warning(block.blockNumber())
-
-    def _unfold_warning(self, block_number: int) -> None:
-        original = self._page.lines[self._page.first_shown() + block_number]
-        block = self._view.document().findBlockByNumber(block_number)
-        text = block.text()
-        cursor = QTextCursor(block)
-        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor,
-                            text.index(FOLDED_WARNING))
-        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, len(FOLDED_WARNING))
-        notice = original[original.index(WARNING_MARK):].split("\r")[0]
-        cursor.insertText(notice)
+        """A click in the view at `point` (log_pointer.py says what it does)."""
+        self._pointer.click_at(point)
 
     # --- Building
 
     def _build(self) -> None:
-        self._search = QLineEdit(objectName="log_search", placeholderText="Search logs", clearButtonEnabled=True,
-                                 minimumWidth=80, maximumWidth=260,
-                                 toolTip="Search the log (Ctrl+F): Enter and Shift+Enter step through the matches")
+        toolbar = LogToolbar(self, step=self._step, copy=self.copy_to_clipboard, clear=self.clear,
+                         apply_filter=self._apply_filter, ask_save=self._ask_save)
+        self._search, self._match_label = toolbar.search, toolbar.match_label
+        self._count_label, self._filter_button, self._level = toolbar.count_label, toolbar.filter_button, toolbar.level
+        self.wrap_action, self.raw_action = toolbar.wrap_action, toolbar.raw_action
+        self.records_action = toolbar.records_action
         self._search.installEventFilter(self)
         self._search.textChanged.connect(self._on_search_changed)
-        previous = self._tool_button("log_previous", "", "Previous match (Shift+Enter)", lambda: self._step(-1))
-        previous.setArrowType(Qt.ArrowType.UpArrow)
-        following = self._tool_button("log_next", "", "Next match (Enter)", lambda: self._step(1))
-        following.setArrowType(Qt.ArrowType.DownArrow)
-        # Both counts grow with the log: elided rather than widening the row, so the splitters beside the log
-        # never move as lines arrive (and the row fits the log column of a 1024-pixel window).
-        self._match_label = ElidedLabel(objectName="log_match_label", minimum_text="99 of 99")
-        self._count_label = ElidedLabel("0 lines", objectName="log_count_label", minimum_text="999 lines",
-                                        mode=Qt.TextElideMode.ElideLeft)
-        self._count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        # Wrap and Save sit in Copy's menu: the row must fit the log column of a 1024-pixel window.
-        copy = self._tool_button("log_copy", "Copy", "Copy the selection, or the whole log when nothing is "
-                                 "selected (the arrow: wrap lines, save to a file)", self.copy_to_clipboard)
-        copy.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        menu = QMenu(copy)
-        self.wrap_action = menu.addAction("&Wrap Long Lines")
-        self.wrap_action.setObjectName("log_wrap")
-        self.wrap_action.setCheckable(True)
-        # Off by default: wrapped, every [INFO] line of the Python runtime takes two rows.
-        self.wrap_action.setChecked(False)
         self.wrap_action.toggled.connect(self._set_wrap)
-        menu.addAction("&Save Log to File…", self._ask_save).setObjectName("log_save")
-        self.records_action = menu.addAction("JSON Records in &Columns")
-        self.records_action.setCheckable(True)
+        self.raw_action.toggled.connect(self._set_raw)
         self.records_action.toggled.connect(self._show_records)
-        copy.setMenu(menu)
-        self._filter_button = self._tool_button(
-            "log_filter", "Filter", "Show only the lines that contain the search text (each run's START stays)",
-            self._apply_filter)
-        self._filter_button.setCheckable(True)
-        self._level = QComboBox(objectName="log_level")
-        self._level.addItem("All", None)
-        for level in LEVELS:
-            self._level.addItem(f"{level}+" if level != "DEBUG" else level, level)
-        self._level.setToolTip("Level filter: show lines at this level or more severe (a print counts as INFO)")
-        self._level.currentIndexChanged.connect(self._apply_filter)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        # The search box takes the room there is, up to its maximum; the counts go to the right.
-        row.addWidget(self._search, 3)
-        for widget in (previous, following, self._match_label, self._filter_button, self._level):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self._count_label)
-        row.addSpacing(4)
-        row.addWidget(copy)
-        row.addWidget(self._tool_button("log_clear", "Clear", "Clear the log", self.clear))
 
         self._view = QPlainTextEdit(objectName="log_view", readOnly=True,
                                     placeholderText="Logs appear here while the function runs.")
         self._view.setUndoRedoEnabled(False)
-        self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self._folds = LogFoldArea(self._view)
+        self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._folds = LogFoldArea(self._view, self._raw_line)
         self._finder = LogSearch(self._view, self._search, self._match_label, self._folds, self)
         self._view.installEventFilter(self)
-        self._view.viewport().installEventFilter(self)
-        self._view.viewport().setMouseTracking(True)
+        self._pointer = LogPointer(self._view, self._raw_line, self.sig_location_clicked.emit)
         self._view.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self._view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -287,7 +246,7 @@ class LogPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addLayout(row)
+        layout.addWidget(toolbar)
         layout.addWidget(self._view, 1)
         self._records = LogRecordsView(self)
         layout.addWidget(self._records, 1)
@@ -298,14 +257,9 @@ class LogPanel(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self, lambda step=step: self._step(step))
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
-    def _tool_button(self, name: str, text: str, tip: str, slot) -> QToolButton:
-        button = QToolButton(self, objectName=name, text=text, toolTip=tip, autoRaise=True)
-        button.clicked.connect(slot)
-        return button
-
     def _build_formats(self) -> None:
         """Formats built once per palette, so light and dark themes both stay readable."""
-        self._formats = line_formats(self.palette())
+        self._writer.formats = line_formats(self.palette())
         self._finder.set_colours(is_dark(self.palette()))
 
     # --- Pages
@@ -369,16 +323,18 @@ class LogPanel(QWidget):
             del self._page.pending[:-VIEW_BLOCK_CAP]
             removed, self._page.shown = self._page.shown, 0
             self._view.clear()
+        first_index = len(self._page.lines) - len(self._page.pending)
         batch = self._page.pending[:FLUSH_CHUNK]
         del self._page.pending[:FLUSH_CHUNK]
         first_new = self._page.shown
         cursor = QTextCursor(self._view.document())
         cursor.beginEditBlock()
-        self._insert(cursor, batch)
+        self._writer.insert(self._page, cursor, batch)
         trimmed = self._trim(cursor)
         removed += trimmed
         cursor.endEditBlock()
-        self._folds.new_lines(first_new - trimmed, batch)
+        heads = [index for index in range(len(batch)) if first_index + index in self._page.heads]
+        self._folds.new_lines(first_new - trimmed, len(batch), heads)
         bar.setValue(bar.maximum() if self._page.follow else max(0, value - removed))
         self._flushing = False
         self._update_count()
@@ -390,28 +346,9 @@ class LogPanel(QWidget):
         """Rebuild the view from the full log (after a palette change, say)."""
         self._view.clear()
         self._page.shown = 0
+        self._page.run_request_id = ""
         self._page.pending = self._page.lines[-VIEW_BLOCK_CAP:]
         self._flush_timer.start(0)
-
-    def _insert(self, cursor: QTextCursor, lines: list[str]) -> None:
-        """Insert a batch as runs of same-styled lines: one insertText per run, not per line."""
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        run: list[str] = []
-        run_kind = PLAIN
-        for line in lines:
-            kind = line_kind(line)
-            if kind != run_kind and run:
-                self._insert_run(cursor, run, run_kind)
-                run = []
-            run_kind = kind
-            run.append(view_text(line, self._prefix))
-        if run:
-            self._insert_run(cursor, run, run_kind)
-
-    def _insert_run(self, cursor: QTextCursor, run: list[str], kind: int) -> None:
-        text = "\n".join(run)
-        cursor.insertText(text if self._page.shown == 0 else "\n" + text, self._formats[kind])
-        self._page.shown += len(run)
 
     def _trim(self, cursor: QTextCursor) -> int:
         excess = self._page.shown - VIEW_BLOCK_CAP
@@ -453,6 +390,11 @@ class LogPanel(QWidget):
         self._update_count()
 
     @Slot(bool)
+    def _set_raw(self, raw: bool) -> None:
+        self._writer.raw = raw
+        self._redraw_all()
+
+    @Slot(bool)
     def _set_wrap(self, wrap: bool) -> None:
         self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if wrap
                                    else QPlainTextEdit.LineWrapMode.NoWrap)
@@ -468,13 +410,19 @@ class LogPanel(QWidget):
         return self._folds
 
     def visible_lines(self) -> list[str]:
-        """The lines the view shows now (collapsed runs and filters applied)."""
-        lines, block = [], self._view.document().firstBlock()
+        """The lines the view shows now (collapsed runs and filters applied), as the runtime wrote them."""
+        return [self._raw_line(number) for number, _text in self._visible_blocks()]
+
+    def visible_text(self) -> list[str]:
+        """What the view shows now, line by line, as one reads it."""
+        return [text for _number, text in self._visible_blocks()]
+
+    def _visible_blocks(self):
+        block = self._view.document().firstBlock()
         while block.isValid():
             if block.isVisible():
-                lines.append(block.text())
+                yield block.blockNumber(), block.text()
             block = block.next()
-        return lines
 
     @Slot()
     def _ask_save(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ...core.expectations.case_plan import PlannedCase
-from ...core.expectations.case_report import FAILED, CaseResult, Summary
+from ...core.expectations.case_report import FAILED, CaseResult, Summary, summarise
 from .case_results_model import COLUMNS, FIRST_DIFFERENCE_COLUMN, CaseResultsModel, failure_colour
 
 _HINT = ("Run Tests (Ctrl+Shift+Enter) runs every preset of every function against its expectation "
@@ -31,6 +31,7 @@ class CaseResultsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = CaseResultsModel(self)
+        self._seconds = 0.0  # the last run's, kept for the summary when a row is judged again
         self._build()
         self.set_running(False)
 
@@ -112,9 +113,21 @@ class CaseResultsPanel(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
 
     def finish(self, summary: Summary) -> None:
-        """The summary stays until the next run starts."""
+        """The summary stays until the next run starts (or a saved expectation judges a row again); the
+        first failure is scrolled into view, where the run's own following may have left it out."""
         self.set_running(False)
+        self._seconds = summary.seconds
         self._set_summary(str(summary), failed=not summary.ok)
+        failed = next((row for row in range(self.model.rowCount()) if self.model.state(row) == FAILED), None)
+        if failed is not None:
+            self.table.scrollTo(self.model.index(failed, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def clear_results(self) -> None:
+        """No results (another workspace is open, its presets not run yet)."""
+        self.model.set_cases([])
+        self.difference_view.clear()
+        self._set_summary("", failed=False)
+        self.set_running(False)
 
     def show_problem(self, text: str) -> None:
         """Nothing ran (a broken file): say where, in red, until the next run."""
@@ -124,7 +137,11 @@ class CaseResultsPanel(QWidget):
         self.set_running(False)
 
     def replace_result(self, item: CaseResult) -> None:
+        """A finished case judged again (its expectation saved): the row and the summary follow."""
         self.case_finished(item)
+        if self.run_button.isEnabled():
+            summary = summarise(self.model.results(), self._seconds)
+            self._set_summary(str(summary), failed=not summary.ok)
 
     def set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)

@@ -71,3 +71,8 @@ class SuiteDock(QDockWidget):
 
     def stop(self) -> None:
         self.tests.stop()
+
+    def forget_results(self) -> None:
+        """Another workspace is open: the last run's results were of the previous one's presets."""
+        self.panel.clear_results()
+        self.forget_run()

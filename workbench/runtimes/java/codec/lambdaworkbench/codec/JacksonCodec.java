@@ -35,26 +35,54 @@ import java.util.concurrent.ConcurrentHashMap;
  * ignored, single values accepted as arrays; java.time and Optional written as JavaTimeModule and Jdk8Module
  * write them (Instant as decimal seconds, LocalDate and LocalDateTime as arrays, Optional unwrapped).
  *
+ * The aws-lambda-java-events types Lambda names get its rules for them (EventRules, S3Events).
+ *
  * Loaded in a class loader of its own by the runtime; called through read(byte[], Type) and write(Object, Type). */
 public final class JacksonCodec {
     private final ObjectMapper mapper = createMapper();
     private final Map<Type, ObjectReader> readers = new ConcurrentHashMap<>();
     private final Map<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
+    private final S3Events s3 = new S3Events(mapper);
 
     /** Builds the reader and writer of a type ahead (during init, as Lambda's runtime does). */
     public void prepare(Type type) {
-        readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t)));
-        writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t)));
+        if (!isS3(type)) {
+            reader(type);
+            writer(type);
+        }
     }
 
-    public Object read(byte[] json, Type type) throws IOException {
-        ObjectReader reader = readers.computeIfAbsent(type, t -> mapper.readerFor(mapper.constructType(t)));
-        return reader.readValue(json);
+    public Object read(byte[] json, Type type) throws Exception {
+        if (isS3(type)) {
+            return s3.read(json, (Class<?>) type);
+        }
+        return reader(type).readValue(json);
     }
 
-    public byte[] write(Object value, Type type) throws IOException {
-        ObjectWriter writer = writers.computeIfAbsent(type, t -> mapper.writerFor(mapper.constructType(t)));
-        return writer.writeValueAsBytes(value);
+    public byte[] write(Object value, Type type) throws Exception {
+        if (value != null && isS3(type)) {
+            return s3.write(value);
+        }
+        return writer(type).writeValueAsBytes(value);
+    }
+
+    private ObjectReader reader(Type type) {
+        return readers.computeIfAbsent(type, t -> mapperOf(t).readerFor(mapper.constructType(t)));
+    }
+
+    private ObjectWriter writer(Type type) {
+        return writers.computeIfAbsent(type, t -> mapperOf(t).writerFor(mapper.constructType(t)));
+    }
+
+    /** An aws-lambda-java-events class on Lambda's list gets its own mapper (EventRules); every other type
+     * the plain one. */
+    private ObjectMapper mapperOf(Type type) {
+        return type instanceof Class && EventRules.isEvent((Class<?>) type)
+                ? EventRules.mapperFor((Class<?>) type, mapper) : mapper;
+    }
+
+    private static boolean isS3(Type type) {
+        return type instanceof Class && EventRules.S3_EVENTS.contains(((Class<?>) type).getName());
     }
 
     @SuppressWarnings("deprecation")
