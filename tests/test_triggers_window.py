@@ -72,6 +72,8 @@ def test_a_malformed_trigger_is_named_with_file_and_line_in_the_status_bar_and_t
                                                                                         workspace, monkeypatch):
     (workspace / "template.yaml").write_text(TEMPLATE.replace("Events: s3:ObjectCreated:*", "Events: 12"))
     window, loop = _window(qapp, qtbot, workspace, tmp_path, monkeypatch, at_launch="0")
+    window.history.show()
+    window.triggers.dock.show()  # closed at first on the short offscreen screen, as History and the AWS dock
     assert window.triggers.dock in window.tabifiedDockWidgets(window.history)
     message = window.statusBar().currentMessage()
     assert message.startswith("template.yaml:17:21: error: Worker.Events.Upload"), message
