@@ -209,6 +209,8 @@ class ServicesHost:
             self.gateway.outbox.clear()
             self.warnings = []
             self._provision()
+        if name != "outbox" and self.triggers is not None:
+            self.triggers.after_reset()  # once the resources are there again: the pollers open the new streams
         self.save()
         return {"reset": name or "all", "warnings": self.warnings}
 

@@ -37,6 +37,8 @@ class TriggerEngine:
         self.log = TriggerLog(self.reporter.report)
         self.configuration = load_triggers(host.workspace)
         self._paused: set[str] = set()
+        self._generation = 0
+        """Counts resets to the seed: the stream pollers open the new tables' streams."""
         self._threads: list[threading.Thread] = []
         self.dispatcher = AsyncDispatcher(self.invoker, self.log, self.stopping, self.send)
         self.push = PushTriggers(self)
@@ -60,7 +62,8 @@ class TriggerEngine:
             elif trigger.source == "dynamodb":
                 poller = StreamPoller(trigger, self.resource_name(trigger), self.clients, self.invoker, self.log,
                                       self.stopping, self.paused, self.checkpoints, self.send_failure,
-                                      self.function_arn(trigger.function), self.stream_retry_pause_s, self.causes)
+                                      self.function_arn(trigger.function), self.stream_retry_pause_s, self.causes,
+                                      lambda: self._generation)
                 poller.start()
                 self._threads.append(poller.thread)
         self.dispatcher.start()
@@ -76,6 +79,12 @@ class TriggerEngine:
         was done; a batch still running then is called again after the restart (at-least-once)."""
         for thread in self._threads:
             thread.join(max(0.0, limit_s / max(len(self._threads), 1)))
+
+    def after_reset(self) -> None:
+        """The resources were made anew from the seed: stream positions start over, and the pollers follow
+        the new streams (their old iterators would read a stream that no longer exists)."""
+        self.checkpoints.clear()
+        self._generation += 1
 
     # --- Used by the pollers and hooks
 
