@@ -91,9 +91,16 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
 
     history_folder = None if args.no_history else workspace.folder
     with command_session("lambda-workbench test", history_folder, stderr, workspace.folder, args.aws) as session:
-        run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
-        run.case_finished.connect(on_case)
-        interrupted = run_until_finished(run)
+        if any(case.scenario is not None for case in plan.cases):
+            from .scenario_runs import run_with_scenarios
+
+            run, interrupted = run_with_scenarios(plan, session, workspace.folder, args, on_case, stderr)
+            if run is None:
+                return 2
+        else:
+            run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
+            run.case_finished.connect(on_case)
+            interrupted = run_until_finished(run)
     summary = summarise(run.results, run.seconds)
     stdout.write(f"{summary}\n")
     if args.junit:
