@@ -139,3 +139,57 @@ def test_triggers_run_in_the_window_from_launch_an_object_is_sent_by_hand_and_a_
     loop.run_until_complete(window.trigger_serving.stop())
     window.session.shutdown()
     loop.close()
+
+
+def test_from_a_fresh_launch_placing_an_order_puts_the_email_in_the_outbox_through_two_linked_runs(
+        qapp, qtbot, tmp_path, monkeypatch):
+    """The sample's story in the window: Run PlaceOrder's new-order preset; its item's stream record runs
+    OrderConfirmation in the window too (the window's Invoke API is registered at launch), which sends the
+    email; History holds both runs, linked by their trace."""
+    import shutil
+
+    from workbench.resources import resource_path
+
+    folder = tmp_path / "sample"
+    shutil.copytree(resource_path("sample_workspace"), folder, ignore=shutil.ignore_patterns("__pycache__", ".workbench"))
+    window, loop = _window(qapp, qtbot, folder, tmp_path, monkeypatch)
+    window.toolbar.function_combo.setCurrentText("PlaceOrder")
+    assert window.preset_picker.current_preset().name == "new-order"
+    timings = {}
+
+    async def scenario():
+        await _until(lambda: window.trigger_serving.lambda_url and window.aws.desk.available, what="the host")
+        await _until(lambda: window.triggers.panel.status.text().startswith("2 triggers, live"), what="live")
+        window.run()
+        await _until(lambda: window.current_run is None, what="PlaceOrder's run")
+        timings["placed"] = time.monotonic()
+        await _until(lambda: window.aws.dock.outbox.count == 1, what="the email in the Outbox")
+        timings["emailed"] = time.monotonic()
+        await _until(lambda: window.run_history.store.count() == 2, what="both runs in History")
+
+    try:
+        loop.run_until_complete(scenario())
+        store = window.run_history.store
+        confirmation, placed = store.list()
+        assert (placed.function, placed.source) == ("PlaceOrder", "window")
+        assert (confirmation.function, confirmation.source, confirmation.outcome) == (
+            "OrderConfirmation", "dynamodb", "success")
+        assert [r.id for r in store.linked(placed.id)] == [confirmation.id]
+        from workbench.engine.services_client import ServicesClient
+
+        (mail,) = ServicesClient(window.aws.desk.record).outbox()
+        assert mail["to"] == ["maria.garcia@example.com"] and mail["subject"] == "Your order ORD-1001 is confirmed"
+        window.run_history.show_past_run(store.get(confirmation.id), confirmation)
+        text = window.summary_panel.origin.body.text()
+        assert text.startswith("Triggered by OrderConfirmation.OrderPlaced (dynamodb)")
+        assert "Same trace: PlaceOrder from window, success" in text
+        ended = placed.started_at + ((placed.init_duration_ms or 0) + placed.duration_ms) / 1000
+        print(f"\nPlaceOrder's call ended -> email sent: {1000 * (mail['time'] - ended):.0f} ms "
+              f"(OrderConfirmation cold, init {confirmation.init_duration_ms or 0:.0f} ms); -> shown in the "
+              f"Outbox: {1000 * (timings['emailed'] - timings['placed']):.0f} ms")
+    finally:
+        window._ask_unsaved = lambda *_: DISCARD
+        loop.run_until_complete(window.trigger_serving.stop())
+        window.session.shutdown()
+        loop.close()
+        stop_host(folder)

@@ -58,7 +58,7 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     if workspace.problem:
         return _bad_input(stderr, workspace.problem)
     try:
-        plan = plan_tests(workspace, args.function or None, args.preset)
+        plan = plan_tests(workspace, args.function or None, args.preset, scenarios=True)
     except PlanError as error:
         return _bad_input(stderr, str(error))
     if plan.problems:

@@ -77,8 +77,11 @@ class PlanError(ValueError):
     """Bad input that is not a file's content: an unknown function name."""
 
 
-def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_glob: str | None = None) -> TestPlan:
-    """The cases for the chosen functions (all when None) and presets (names matching the glob)."""
+def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_glob: str | None = None,
+               scenarios: bool = False) -> TestPlan:
+    """The cases for the chosen functions (all when None) and presets (names matching the glob); with
+    `scenarios`, the workspace's scenarios too (what runs them must serve the functions: `lambda-workbench
+    test` does)."""
     names = workspace.function_names
     unknown = [name for name in functions or [] if name not in names]
     if unknown:
@@ -125,7 +128,8 @@ def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_
                         problems.append(problem)
                 continue
             cases.append(PlannedCase(name, preset, expectation, sidecar, prepared, shared_by))
-    _add_scenarios(workspace, functions, preset_glob, cases, problems)
+    if scenarios:
+        _add_scenarios(workspace, functions, preset_glob, cases, problems)
     return TestPlan(tuple(cases), tuple(problems), tuple(_orphans(store.events_dir, workspace.folder)))
 
 
