@@ -3,10 +3,11 @@
     .venv/bin/python scripts/bench_debug.py [--warm N] [--cold N]
 
 Python (debugpy) and Node.js (the inspector, when `node` is installed): a plain warm call, a debugged
-warm call (the workbench's debugger attaches, sets a breakpoint in a line the handler never runs,
-configures, and detaches at the end), a plain cold call and a debugged cold call (the debugger loaded
-before init). Figures are the medians of the call's wall time as the caller sees it (invoke to finished),
-and the REPORT's Duration (running time). This machine is noisy: read the ratios.
+warm call (a breakpoint set in a line the handler never runs; the workbench's debugger stays attached to
+the warm environment between debugged calls, as in the window), a plain cold call and a debugged cold call
+(the debugger loaded before init, attached, configured). Figures are the medians of the call's wall time
+as the caller sees it (invoke to finished), and the REPORT's Duration (running time). This machine is noisy:
+read the ratios.
 """
 
 from __future__ import annotations

@@ -63,10 +63,15 @@ def test_stopped_longer_than_the_timeout_succeeds_with_running_time_as_duration(
     call.wait_stop(1)
     stopped_at = time.monotonic()
     qtbot.waitUntil(lambda: time.monotonic() - stopped_at >= 2.0, timeout=10_000)
+    # While stopped, the context's remaining time is what the enforced limit leaves, and it does not shrink.
+    remaining = call.ask(call.session.evaluate, "context.getRemainingTimeInMillis()", call.top_frame().id)
+    assert 0 < int(remaining.value) <= 1000
     call.session.resume()
     result = call.wait_finished()
     assert result.status is Status.SUCCESS, result.payload
     assert result.paused_ms >= 2000 and result.duration_ms < 1000
+    # Stopped twice as long as the timeout, the handler still had time left by its context.
+    assert 0 < json.loads(result.payload)["remaining"] <= 1000
 
 
 def test_an_endless_loop_still_times_out_with_the_inspector_attached(engine, qtbot, debug_code):

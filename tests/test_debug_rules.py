@@ -51,3 +51,33 @@ def test_a_paused_deadline_does_not_expire_until_resumed(qtbot):
     deadline.resume()
     qtbot.waitUntil(lambda: bool(fired), timeout=2000)
     assert not deadline.is_active()
+
+
+def test_the_debug_book_toggles_moves_and_round_trips_relative_to_the_workspace(tmp_path):
+    from workbench.core.debugging.debug_book import BOOK_FILE, DebugBook, load_book, save_book
+    from workbench.core.debugging.debug_model import Breakpoint
+
+    app = str(tmp_path / "app.py")
+    book = DebugBook().toggled(app, 3).toggled(app, 9).with_point(Breakpoint(app, 5, "x > 1"))
+    assert [p.line for p in book.breakpoints] == [3, 5, 9]
+    assert book.toggled(app, 3).in_file(app).keys() == {5, 9}
+    # Two lines inserted at line 4: the points below follow; three removed from line 4: line 5 goes.
+    assert [p.line for p in book.moved_lines(app, 4, 2).breakpoints] == [3, 7, 11]
+    assert [p.line for p in book.moved_lines(app, 4, -3).breakpoints] == [3, 6]
+    book = book.with_watch(" total ").with_watch("total")
+    save_book(tmp_path, book)
+    assert '"path": "app.py"' in (tmp_path / BOOK_FILE).read_text()
+    assert load_book(tmp_path) == (book, "")
+
+
+def test_a_broken_debug_book_names_the_entry_and_keeps_the_rest(tmp_path):
+    from workbench.core.debugging.debug_book import BOOK_FILE, load_book
+    from workbench.core.debugging.pause_clock import paused_figure
+
+    (tmp_path / BOOK_FILE).parent.mkdir()
+    (tmp_path / BOOK_FILE).write_text('{"breakpoints": [{"path": "a.py", "line": 0}, {"path": "b.py", "line": 2}]}')
+    book, problem = load_book(tmp_path)
+    assert [p.line for p in book.breakpoints] == [2]
+    assert "debug.json: breakpoints[0] left out (line below 1)" in problem
+    assert (paused_figure(850), paused_figure(999.6), paused_figure(12_400), paused_figure(185_000)) == (
+        "850 ms", "1.0 s", "12.4 s", "3 min 5 s")

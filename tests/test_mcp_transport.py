@@ -102,6 +102,7 @@ def test_tune_memory_measures_each_size(workspace):  # noqa: F811
 def test_agent_runs_appear_in_an_open_windows_history(qtbot, make_window, workspace):  # noqa: F811
     """A run an agent makes through the server is listed by the open window, from "agent", without a refresh."""
     window = make_window(workspace)
+    window.history.show()  # a short test window starts with History closed
     assert window.history.panel.model.total() == 0
 
     async def scenario(client):

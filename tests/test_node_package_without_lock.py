@@ -41,7 +41,7 @@ def test_the_dependencies_report_names_the_sdk_clients_present(tmp_path):
         folder.mkdir(parents=True)
         (folder / "package.json").write_text(json.dumps({"name": name, "version": version}))
     assert sdk_description(str(tmp_path / "node"), "nodejs22.x") == \
-        "AWS SDK for JavaScript v3 3.896.0: client-s3, lib-dynamodb"
+        "AWS SDK for JavaScript v3 3.896.0 (client-s3, lib-dynamodb)"
     (tmp_path / "empty" / "node_modules").mkdir(parents=True)
     assert sdk_description(str(tmp_path / "empty"), "nodejs22.x").startswith("no AWS SDK clients")
     for name in ("boto3", "botocore"):

@@ -70,21 +70,28 @@ class CdpSession(DebugSession):
                     address = targets[0]["webSocketDebuggerUrl"]
                 except (aiohttp.ClientError, OSError, ValueError, IndexError, KeyError) as error:
                     if time.monotonic() > until:
-                        self._arrived.emit(("ended", f"the inspector did not answer on "
-                                                     f"127.0.0.1:{self.target.port}: {error}"))
+                        self._hand_over(("ended", f"the inspector did not answer on "
+                                            f"127.0.0.1:{self.target.port}: {error}"))
                         return
                     await asyncio.sleep(0.02)
             try:
                 async with http.ws_connect(address, max_msg_size=0) as socket:
                     self._socket = socket
-                    self._arrived.emit(("connected", ""))
+                    self._hand_over(("connected", ""))
                     async for message in socket:
                         if message.type == aiohttp.WSMsgType.TEXT:
-                            self._arrived.emit(json.loads(message.data))
+                            self._hand_over(json.loads(message.data))
             except (aiohttp.ClientError, OSError) as error:
-                self._arrived.emit(("ended", f"the inspector's connection broke: {error}"))
+                self._hand_over(("ended", f"the inspector's connection broke: {error}"))
                 return
-        self._arrived.emit(("ended", "the inspector closed the connection"))
+        self._hand_over(("ended", "the inspector closed the connection"))
+
+    def _hand_over(self, message) -> None:
+        """To the Qt thread; nothing when the session is gone already (its environment shut down)."""
+        try:
+            self._arrived.emit(message)
+        except RuntimeError:
+            pass
 
     def _configure(self) -> None:
         self._send("Runtime.enable")
@@ -92,12 +99,20 @@ class CdpSession(DebugSession):
         self.set_breakpoints(self._breakpoints)
         self._send("Runtime.runIfWaitingForDebugger", reply=lambda _r: self.sig_ready.emit())
 
-    def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...]) -> None:
+    def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...], done=None) -> None:
         self._breakpoints = breakpoints
-        if self._socket is None:
+        if self._socket is None or (not breakpoints and not self._breakpoint_ids):
+            if done is not None:
+                done()
             return
+        waiting = [len(self._breakpoint_ids) + len(breakpoints)]
+
+        def answered(_reply=None) -> None:
+            waiting[0] -= 1
+            if waiting[0] == 0 and done is not None:
+                done()
         for breakpoint_id in self._breakpoint_ids:
-            self._send("Debugger.removeBreakpoint", {"breakpointId": breakpoint_id})
+            self._send("Debugger.removeBreakpoint", {"breakpointId": breakpoint_id}, answered, answered)
         self._breakpoint_ids = []
         for point in breakpoints:
             condition = point.condition
@@ -108,7 +123,8 @@ class CdpSession(DebugSession):
             pattern = "^(file://)?" + re.escape(point.path) + "$"
             self._send("Debugger.setBreakpointByUrl", {"lineNumber": point.line - 1, "urlRegex": pattern,
                                                        "condition": condition},
-                       reply=lambda r: self._breakpoint_ids.append(r["breakpointId"]))
+                       reply=lambda r: (self._breakpoint_ids.append(r["breakpointId"]), answered()),
+                       on_error=answered)
 
     # --- Requests ------------------------------------------------------------------------------
 

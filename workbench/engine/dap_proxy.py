@@ -9,13 +9,16 @@ window. An IDE that goes away leaves the program running (debugpy resumes it whe
 
 from __future__ import annotations
 
+import select
 import socket
 import time
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from ..core.debugging.dap_framing import FrameError, FrameReader
+from ..core.debugging.dap_framing import FrameError, FrameReader, encode_message
 
+# The seq of the one request the proxy sends itself (an IDE's own count never gets near it).
+_OWN_SEQ = 2**31 - 1
 _RESUMING = {"continue", "next", "stepIn", "stepOut", "goto", "reverseContinue", "stepBack"}
 
 
@@ -79,15 +82,24 @@ class DapProxy(QObject):
     def _pump(self, source: socket.socket, sink: socket.socket, reader: FrameReader, watch) -> None:
         if self.ended:
             return
+        ide_lost = False
         try:
             data = source.recv(65536)
-            if data:
+        except OSError as error:  # an IDE gone with our messages unread resets its connection
+            data, ide_lost = b"", source is self._ide
+            why = f"a debugger connection broke: {error}"
+        else:
+            ide_lost = not data and source is self._ide
+            why = "the IDE detached" if source is self._ide else "the runtime's debugger went away"
+        if data:
+            try:
                 sink.sendall(data)
-        except OSError as error:
-            self.close(f"a debugger connection broke: {error}")
-            return
+            except OSError as error:
+                data, ide_lost, why = b"", sink is self._ide, f"a debugger connection broke: {error}"
         if not data:
-            self.close("the IDE detached" if source is self._ide else "the runtime's debugger went away")
+            if ide_lost:
+                self._leave_runtime()
+            self.close(why)
             return
         try:
             for message in reader.feed(data):
@@ -112,6 +124,25 @@ class DapProxy(QObject):
                 self._continued()
             elif message.get("success") and command == "configurationDone":
                 self.sig_ready.emit()
+
+    def _leave_runtime(self) -> None:
+        """The IDE went away without a word (it crashed, or was closed): say `disconnect` to the runtime's
+        debugpy on its behalf, which resumes a stopped program and lets it run on undebugged (debugpy, its
+        client simply gone, would keep it stopped). Waits up to a second for the answer."""
+        runtime = self._runtime
+        if runtime is None:
+            return
+        try:
+            runtime.sendall(encode_message({"seq": _OWN_SEQ, "type": "request", "command": "disconnect",
+                                            "arguments": {"terminateDebuggee": False}}))
+            until = time.monotonic() + 1.0
+            while (left := until - time.monotonic()) > 0 and select.select([runtime], [], [], left)[0]:
+                data = runtime.recv(65536)
+                if not data or any(message.get("type") == "response" and message.get("request_seq") == _OWN_SEQ
+                                   for message in self._from_runtime.feed(data)):
+                    return
+        except (OSError, FrameError):
+            pass
 
     def _continued(self) -> None:
         if self._stopped:

@@ -82,15 +82,24 @@ class DapSession(DebugSession):
         self._configured = True
         self.sig_ready.emit()
 
-    def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...]) -> None:
+    def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...], done=None) -> None:
         previous = {point.path for point in self._breakpoints}
         self._breakpoints = breakpoints
         by_file: dict[str, list[Breakpoint]] = defaultdict(list)
         for point in breakpoints:
             by_file[point.path].append(point)
-        if self._socket is None:
+        paths = sorted(previous | set(by_file))
+        if self._socket is None or not paths:
+            if done is not None:
+                done()
             return
-        for path in sorted(previous | set(by_file)):
+        waiting = set(paths)
+
+        def answered(path: str) -> None:
+            waiting.discard(path)
+            if not waiting and done is not None:
+                done()
+        for path in paths:
             points = []
             for point in by_file.get(path, ()):
                 entry = {"line": point.line}
@@ -99,7 +108,8 @@ class DapSession(DebugSession):
                 if point.log_message:
                     entry["logMessage"] = point.log_message
                 points.append(entry)
-            self._request("setBreakpoints", {"source": {"path": path}, "breakpoints": points})
+            self._request("setBreakpoints", {"source": {"path": path}, "breakpoints": points},
+                          lambda _body, p=path: answered(p), lambda _error, p=path: answered(p))
 
     # --- Requests ------------------------------------------------------------------------------
 

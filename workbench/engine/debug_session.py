@@ -33,12 +33,19 @@ class DebugSession(QObject):
         super().__init__(parent)
         self.stopped_thread: int | None = None
         self.ended = False
+        self._breakpoints: tuple[Breakpoint, ...] = ()
+
+    @property
+    def breakpoints(self) -> tuple[Breakpoint, ...]:
+        """What the session was last given (attach or set_breakpoints)."""
+        return self._breakpoints
 
     # Implemented by each protocol.
     def attach(self, breakpoints: tuple[Breakpoint, ...]) -> None:
         raise NotImplementedError
 
-    def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...]) -> None:
+    def set_breakpoints(self, breakpoints: tuple[Breakpoint, ...], done: Callable[[], None] | None = None) -> None:
+        """Replace every breakpoint; done() once the debugger has taken them in (or could not)."""
         raise NotImplementedError
 
     def threads(self, reply: Reply) -> None:

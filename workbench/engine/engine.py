@@ -197,8 +197,9 @@ class Invocation(QObject):
         sandbox.debug.sig_paused.connect(self.debug_paused)
         if announce:
             self.started.emit(cold)
-        if sandbox.debug.session is not None:
-            self.debug_session_started.emit(sandbox.debug.session)  # attached at the environment's start
+        if sandbox.debug.session is not None and not sandbox.debug.session.ended and self.options.debug is not None:
+            # Attached at the environment's start, or kept from an earlier debugged call.
+            self.debug_session_started.emit(sandbox.debug.session)
         sandbox.invoke(InvokeRequest(self.request_id, self.event, self.trace_id,
                                      self.options.client_context, self.options.debug))
 

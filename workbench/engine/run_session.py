@@ -166,6 +166,9 @@ class RunSession(QObject):
     """History could not be written; the run itself is unaffected. One line for the user."""
     environment_building = Signal(str, str)
     """function name, what its environment build is doing (installing its requirements, ...); "" when done."""
+    debug_armed = Signal(str, bool)
+    """function name, whether its next call (from anywhere: the window, serve, a trigger, a test) will run
+    under the debugger; False again once a call took it."""
 
     def __init__(self, history: HistoryWriter | None = None, engine: Engine | None = None,
                  parent: QObject | None = None) -> None:
@@ -178,6 +181,7 @@ class RunSession(QObject):
         self._active: list[Run] = []
         self._triggered: dict[str, str] = {}
         """Request id -> history id of the triggered runs whose fates the services host has not sent yet."""
+        self._armed: dict[str, object] = {}
 
     @property
     def running(self) -> bool:
@@ -188,7 +192,11 @@ class RunSession(QObject):
         """Start a call now (or after the function's current one); returns at once. `client_context` is
         what an Invoke API caller sent in X-Amz-Client-Context (the handler's context.client_context);
         `head_start` an environment started ahead for this call (engine/head_start.py); `debug` a
-        DebugRequest (core/debugging/debug_model.py) to run it under the debugger."""
+        DebugRequest (core/debugging/debug_model.py) to run it under the debugger; without one, a function
+        armed by arm_debug runs this call under the debugger."""
+        if debug is None and prepared.config.name in self._armed:
+            debug = self._armed.pop(prepared.config.name)
+            self.debug_armed.emit(prepared.config.name, False)
         invocation = self.engine.invoke(prepared.config, prepared.event,
                                         InvokeOptions(cold=cold, client_context=client_context,
                                                       head_start=head_start, trace_id=trace_id, debug=debug))
@@ -196,6 +204,20 @@ class RunSession(QObject):
         self._active.append(run)
         self.run_started.emit(run)
         return run
+
+    def arm_debug(self, function_name: str, request=None) -> None:
+        """The function's next call, whoever makes it, runs under the debugger with `request` (a
+        DebugRequest); None disarms. Arming again replaces the request (the breakpoints changed)."""
+        was = function_name in self._armed
+        if request is None:
+            self._armed.pop(function_name, None)
+        else:
+            self._armed[function_name] = request
+        if was != (request is not None):
+            self.debug_armed.emit(function_name, request is not None)
+
+    def debug_armed_for(self, function_name: str) -> bool:
+        return function_name in self._armed
 
     def environment_state(self, function_name: str) -> str:
         return self.engine.environment_state(function_name)

@@ -215,13 +215,23 @@ class Sandbox(QObject):
         debugged = request.debug is not None and self.debug.supported
         if debugged:
             headers += ((DEBUG_HEADER, self.debug.call_header(request.debug)),)
+        elif self.debug.session is not None:
+            self.debug.detach()  # a call that is not debugged runs without the debugger kept from earlier ones
         self._dispatched_at = time.monotonic()
         self._deadline.start(timeout_ms)
+        self._memory_timer.start()
+        pending = PendingInvoke(request.request_id, request.event, headers)
         if debugged:
             self.debug.call_started(deadline_epoch_ms, timeout_ms)
-            self.debug.attach(request.debug)
-        self._memory_timer.start()
-        self._server.dispatch(PendingInvoke(request.request_id, request.event, headers))
+            # Dispatched once the debugger has the call's breakpoints (the clock stands still until then).
+            self.debug.attach(request.debug, ready=lambda: self._dispatch_debugged(pending))
+        else:
+            self._server.dispatch(pending)
+
+    def _dispatch_debugged(self, pending: PendingInvoke) -> None:
+        if self._request is not None and self._request.request_id == pending.request_id \
+                and self.state != EnvironmentState.DEAD:
+            self._server.dispatch(pending)
 
     def _complete(self, status: Status, payload: bytes, error_type: str | None,
                   platform_error_type: str | None, ended_at: float, timed_out: bool = False) -> None:
@@ -233,7 +243,7 @@ class Sandbox(QObject):
         self._next_wait.stop()
         self._deadline.stop()
         paused_ms = self.debug.paused_ms(ended_at)
-        self.debug.call_ended()  # detached before the freeze, so the runtime takes the detach in
+        self.debug.call_ended()  # the debugger stays attached for the environment's next debugged call
         self._check_memory()
         if self.state != EnvironmentState.DEAD:
             self._memory_timer.stop()

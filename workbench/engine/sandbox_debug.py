@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -94,18 +95,30 @@ class SandboxDebug(QObject):
             os.close(handle)
         return RuntimeDebugSpec(self.port, debugpy_folder() if self.family == "python" else "", self._clock_file)
 
-    def attach(self, request: DebugRequest) -> None:
+    def attach(self, request: DebugRequest, ready: Callable[[], None] | None = None) -> None:
         """The workbench's own debugger attaches (for an IDE's, it waits on the port instead). The clock is
-        paused until the session is configured: attaching is not the handler's running time."""
+        paused until the session is configured: attaching is not the handler's running time. ready() is
+        called when the call may be handed to the runtime: at once when the runtime itself waits for the
+        debugger, or, with a session kept from an earlier call, once it has the call's breakpoints."""
+        ready = ready or (lambda: None)
         if request.port is not None:
             if self.proxy is not None and not self._ide_ready:
                 self.pause()  # until the IDE has attached and configured
+            ready()
+            return
+        if self.session is not None and not self.session.ended:
+            # Kept attached since an earlier call (a warm debugged call costs no attach).
+            if request.breakpoints == self.session.breakpoints:
+                ready()
+                return
+            self.pause()
+
+            def configured() -> None:
+                self.resume()
+                ready()
+            self.session.set_breakpoints(request.breakpoints, done=configured)
             return
         self.pause()
-        if self.session is not None and not self.session.ended:
-            self.session.set_breakpoints(request.breakpoints)
-            self.resume()
-            return
         target = DebugTarget(self.family, self.port, (os.path.realpath(self._runtime_dir),))
         if self.family == "python":
             from .dap_session import DapSession
@@ -122,6 +135,7 @@ class SandboxDebug(QObject):
         session.sig_ended.connect(self._on_ended)
         session.attach(request.breakpoints)
         self.sig_session_started.emit(session)
+        ready()
 
     # --- The call's clock ----------------------------------------------------------------------
 
@@ -171,13 +185,20 @@ class SandboxDebug(QObject):
     # --- Ending --------------------------------------------------------------------------------
 
     def call_ended(self) -> None:
-        """Detach the workbench's debugger (the runtime keeps its own loaded and listening) and forget the
-        call's clock; the next debugged call attaches again."""
+        """Forget the call's clock. The workbench's debugger stays attached while the environment is warm,
+        so the next debugged call costs no attach; a call that is not debugged detaches it first (detach).
+        A thread still stopped when the call ends (the handler returned without it) runs on."""
+        if self.session is not None and self.session.is_stopped:
+            self.session.resume()
         self.resume()
+        self._timeout_ms = 0
+
+    def detach(self) -> None:
+        """Detach the workbench's debugger (the runtime keeps its own loaded and listening); a later
+        debugged call attaches again."""
         session, self.session = self.session, None
         if session is not None:
             session.close(wait_ms=DETACH_WAIT_MS)
-        self._timeout_ms = 0
 
     def _on_ide_ready(self) -> None:
         self._ide_ready = True

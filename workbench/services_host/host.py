@@ -108,7 +108,13 @@ class ServicesHost:
         from .trigger_engine import TriggerEngine
 
         self.triggers = TriggerEngine(self, self.invoke_endpoint, self.async_delay_scale)
-        self.triggers.start()
+        # The pollers describe the queues and tables the workspace declares: they start once those exist.
+        threading.Thread(target=self._start_triggers, name="services-triggers", daemon=True).start()
+
+    def _start_triggers(self) -> None:
+        self.provisioned.wait()
+        if not self._stop.is_set():
+            self.triggers.start()
 
     def _first_provision(self) -> None:
         try:

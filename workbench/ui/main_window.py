@@ -19,6 +19,7 @@ from .about_dialog import AboutDialog
 from .app_settings import AppSettings
 from .aws.window_aws import WindowAws
 from .window_triggers import WindowTriggers
+from .debug.window_debug import WindowDebug
 from .dependencies_panel import DependenciesPanel
 from .editors.code_locations import CodeLocations
 from .editors.editor_tabs import EditorTabs
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
         self.aws = WindowAws(self.session, lambda: self.run_history.store, self)
         self.triggers = WindowTriggers(lambda: self.run_history.store, self)
+        self.debug = WindowDebug(self.session, self.tabs, self.toolbar, self.tests_dock, lambda: self.workspace, self)
         self.panes = build_layout(self)
         self.workspace_switch = WorkspaceSwitch(self, self)
         self.menus = build_menus(self, settings.theme())
@@ -163,6 +165,8 @@ class MainWindow(QMainWindow):
         self.aws.dock.sig_send_as_s3_event_requested.connect(self.triggers.send_as_s3_event)
         self.triggers.sig_save_event_requested.connect(lambda function, text: (
             self.toolbar.function_combo.setCurrentText(function), self.run_history.save_event_as_preset(text)))
+        self.debug.sig_debug_requested.connect(lambda request: self.run(request))
+        self.debug.sig_notice.connect(notice)
 
     def _connect_menus(self, menus: WindowMenus) -> None:
         menus.open_folder.triggered.connect(self.workspace_actions.choose_workspace)
@@ -318,13 +322,13 @@ class MainWindow(QMainWindow):
         return self.current_run is not None
 
     @Slot()
-    def run(self) -> None:
+    def run(self, debug=None) -> None:
         if self.running:
             self.status.say("A call is already running: stop it first (Shift+F5).")
             return
         prepared = self.prepare_current()
         if prepared is not None:
-            self._start(self.session.run(prepared, source=RunSource.WINDOW))
+            self._start(self.session.run(prepared, source=RunSource.WINDOW, debug=debug))  # debug: a DebugRequest
 
     def prepare_current(self):
         """The current function and event as a call Lambda would accept (edits saved first), else None

@@ -38,7 +38,7 @@ class RunToolbar(QToolBar):
         self.addWidget(QLabel(" Function ", self))
         self.addWidget(self.function_combo)
         self.limits_label = QLabel(self)
-        self.limits_label.setContentsMargins(10, 0, 10, 0)
+        self.limits_label.setContentsMargins(6, 0, 6, 0)  # with Debug beside Run, whole at 1024 pixels
         self.addWidget(self.limits_label)
         self.interpreter_marker = QLabel(self, objectName="interpreter_marker")
         self.interpreter_marker.setStyleSheet("color: #b7791f; font-weight: bold;")
@@ -130,6 +130,20 @@ class RunToolbar(QToolBar):
             self._elapsed_timer.stop()
             last = time.monotonic() - self._run_started
             self._show_idle(f"The last run took {last:.1f} s of its {self._timeout_s} s timeout")
+
+    def pause_elapsed(self, paused: bool) -> None:
+        """The debugged program stopped (True) or runs again: the bar stands still meanwhile, as the call's
+        timeout does (it counts running time only)."""
+        if not self.stop_action.isEnabled():
+            return
+        if paused and self._elapsed_timer.isActive():
+            self._elapsed_timer.stop()
+            self._paused_at = time.monotonic()
+            self.progress.setFormat(self.progress.format() + " (paused)")
+        elif not paused and not self._elapsed_timer.isActive():
+            self._run_started += time.monotonic() - getattr(self, "_paused_at", time.monotonic())
+            self._elapsed_timer.start()
+            self._tick()
 
     def _show_idle(self, tip: str = "") -> None:
         # Idle: empty and greyed, naming the timeout the next run gets (it follows the settings).

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from workbench.core.lambda_rules.billing import (GB_SECOND_PRICE_USD, LOG_PRICE_NOTE, REQUEST_PRICE_USD, format_cost,
                                                  invocation_cost_usd, log_ingestion_bytes, log_ingestion_cost_usd)
+from workbench.core.debugging.pause_clock import paused_figure
 from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.aws.run_aws_calls import RunAwsCalls
 from workbench.ui.run_origin import RunOrigin
@@ -64,6 +65,7 @@ class SummaryPanel(QWidget):
             label.setText(NONE)
             label.setToolTip("")
         self._set_status_colour(None)
+        self._paused_form.setRowVisible(self._values["paused"], False)
         self._init_note.clear()
         self._memory_bar.setRange(0, 1)
         self._memory_bar.setValue(0)
@@ -91,6 +93,10 @@ class SummaryPanel(QWidget):
         values["status"].setText(status_text(result))
         self._set_status_colour(result)
         values["duration"].setText(f"{result.duration_ms:.2f} ms")
+        # A debugged call: the time stopped in the debugger, which Duration (and the timeout) leave out.
+        values["paused"].setText(paused_figure(result.paused_ms) if result.paused_ms else NONE)
+        values["paused"].setToolTip("Stopped in the debugger: left out of Duration, as the timeout leaves it out")
+        self._paused_form.setRowVisible(values["paused"], bool(result.paused_ms))
         values["billed_duration"].setText(f"{result.billed_duration_ms} ms")
         values["billed_duration"].setToolTip("Duration plus Init Duration, rounded up to the millisecond"
                                              if result.cold else "Duration rounded up to the millisecond")
@@ -145,6 +151,8 @@ class SummaryPanel(QWidget):
         bold.setWeight(QFont.Weight.DemiBold)
         status.setFont(bold)
         self._add_row(left, "duration", "Duration")
+        self._add_row(left, "paused", "Paused (debugger)")
+        self._paused_form = left
         self._add_row(left, "billed_duration", "Billed Duration")
         self._init_note = ElidedLabel(objectName="summary_init_note", minimum_text="cold")
         self._init_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMenu, QScrollArea, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
 
+from .debug.debug_docks import DebugDock, place_debug_dock
 from .editors.code_editor_frame import focused_frame
 from .window_fit import WindowFit
 from .recent_workspaces_menu import RecentWorkspacesMenu
@@ -111,6 +112,10 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     window.tabifyDockWidget(window.history, window.aws.dock)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.triggers.dock)
     window.tabifyDockWidget(window.history, window.triggers.dock)
+    debugger = window.debug
+    debugger.dock = DebugDock(window, debugger.actions, debugger.call_stack, debugger.variables, debugger.watches,
+                              debugger.console)
+    place_debug_dock(window, window.history, debugger.dock)
     window.history.raise_()  # History stays the tab in front; the AWS tab's title carries the Outbox's count
     window.toolbar.add_chip(window.aws.chip)
     # A first launch fits the screen; later launches restore what the user chose.
@@ -164,6 +169,11 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     run_on_aws = run_menu.addAction("Run on &AWS")
     run_on_aws.setToolTip("The same event against the deployed function (boto3, your AWS "
                           "credentials; AWS_ENDPOINT_URL_LAMBDA points it elsewhere)")
+    run_menu.addSeparator()
+    for action in (window.debug.actions.debug, *window.debug.actions.stepping, window.debug.actions.stop,
+                   window.debug.actions.debug_next):
+        run_menu.addAction(action)
+    run_menu.addSeparator()
     serve = run_menu.addAction("&Serve Workspace…")
     serve.setToolTip("The Serve tab: the Lambda Invoke API and the HTTP routes, and every incoming call")
     event_menu = window.menuBar().addMenu("&Event")
@@ -178,6 +188,9 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     history_action.setText("&History")
     history_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
     view_menu.addAction(history_action)
+    debug_action = window.debug.dock.toggleViewAction()
+    debug_action.setText("&Debug (Call Stack, Variables, Watches, Console)")
+    view_menu.addAction(debug_action)
     aws_action = window.aws.dock.toggleViewAction()
     aws_action.setText("&AWS (Local Services and Outbox)")
     view_menu.addAction(aws_action)

@@ -59,6 +59,20 @@ class WindowTests(QObject):
         run.start()
         return run
 
+    def run_case(self, case) -> SuiteRun | None:
+        """Run one planned case again (Debug Case); its row shows the new result, the others stay."""
+        if self.current is not None:
+            return None
+        run = SuiteRun([case], self._starter, parent=self)
+        self.current = run
+        self._one_case = True
+        self.panel.set_running(True)
+        run.case_started.connect(self.panel.case_started)
+        run.case_finished.connect(self.panel.case_finished)
+        run.finished.connect(self._on_finished)
+        run.start()
+        return run
+
     def stop(self) -> None:
         if self.current is not None:
             self.current.cancel()
@@ -109,6 +123,9 @@ class WindowTests(QObject):
 
     def _on_finished(self, results: list) -> None:
         run, self.current = self.current, None
+        if getattr(self, "_one_case", False):  # one case again: the summary is of every row on screen
+            self._one_case = False
+            results = self.panel.model.results()
         summary = summarise(results, run.seconds if run is not None else 0.0)
         self.panel.finish(summary)
         self.sig_notice.emit(f"Tests: {summary}")

@@ -37,3 +37,15 @@ class PauseClock:
     def reset(self) -> None:
         self._total = 0.0
         self._since = None
+
+
+def paused_figure(paused_ms: float) -> str:
+    """How long a call was stopped in the debugger: "850 ms", "12.4 s", "3 min 5 s"."""
+    if paused_ms < 999.5:
+        return f"{paused_ms:.0f} ms"
+    seconds = paused_ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest} s"
+

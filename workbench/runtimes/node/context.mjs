@@ -1,6 +1,7 @@
 // The context object a handler receives: invoke data from the /next headers and the environment, plus, on
 // Node 18-22, callbackWaitsForEmptyEventLoop and succeed/fail/done with Lambda's only-the-first-call-counts rule.
 
+import { remainingTime } from './debugger.mjs';
 import { logError } from './log-patch.mjs';
 
 const HEADER = {
@@ -73,7 +74,7 @@ export function attachInvokeData(callbackContext, headers) {
     invokedFunctionArn: headers[HEADER.arn],
     awsRequestId: headers[HEADER.requestId],
     tenantId: headers[HEADER.tenantId],
-    getRemainingTimeInMillis: () => deadline - Date.now(),
+    getRemainingTimeInMillis: remainingTime(headers, deadline),
   });
 }
 
@@ -88,7 +89,7 @@ export function buildInvokeContext(headers) {
     awsRequestId: headers[HEADER.requestId],
     tenantId: headers[HEADER.tenantId],
     xRayTraceId: headers[HEADER.trace],
-    getRemainingTimeInMillis: () => deadline - Date.now(),
+    getRemainingTimeInMillis: remainingTime(headers, deadline),
     functionName: env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
     memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,

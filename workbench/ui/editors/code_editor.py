@@ -46,6 +46,7 @@ class CodeEditor(QPlainTextEdit):
         self._language = language
         self._error_selections: list[QTextEdit.ExtraSelection] = []
         self._search_selections: list[QTextEdit.ExtraSelection] = []
+        self._debug_selections: list[QTextEdit.ExtraSelection] = []
         self._style_follows_palette = True
         self._gutter = LineNumberArea(self)
         self._highlighter = PygmentsHighlighter(
@@ -111,13 +112,26 @@ class CodeEditor(QPlainTextEdit):
         self._error_selections = [whole_line, character]
         self._refresh_extra_selections()
 
+    def set_debug_line(self, line: int | None) -> None:
+        """Mark 1-based `line` as where the debugger stopped (tinted, an arrow in the gutter); None clears."""
+        self._debug_selections = []
+        if line is not None:
+            mark = QTextEdit.ExtraSelection()
+            mark.format.setBackground(QColor(242, 197, 0, 70 if _is_dark(self.palette()) else 90))
+            mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            mark.format.setProperty(MARK_KIND, "debug")
+            mark.cursor = QTextCursor(self.document().findBlockByNumber(max(0, line - 1)))
+            self._debug_selections = [mark]
+        self._gutter.set_paused_line(line)
+        self._refresh_extra_selections()
+
     def clear_error_mark(self) -> None:
         if self._error_selections:
             self._error_selections = []
             self._refresh_extra_selections()
 
     def marks(self, kind: str) -> list[QTextEdit.ExtraSelection]:
-        """The extra selections of one kind: "current-line", "error", "search" or "bracket"."""
+        """The extra selections of one kind: "current-line", "error", "search", "bracket" or "debug"."""
         return [s for s in self.extraSelections() if s.format.property(MARK_KIND) == kind]
 
     def set_search_marks(self, spans: list[tuple[int, int]]) -> None:
@@ -213,7 +227,8 @@ class CodeEditor(QPlainTextEdit):
         current.cursor.clearSelection()
         # Later selections paint over earlier ones: an error stays visible on the current line.
         self.setExtraSelections(
-            [current, *self._search_selections, *self._bracket_selections(), *self._error_selections]
+            [current, *self._debug_selections, *self._search_selections, *self._bracket_selections(),
+             *self._error_selections]
         )
 
     def _bracket_selections(self) -> list[QTextEdit.ExtraSelection]:

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
@@ -69,6 +69,12 @@ class EditorTabs(QTabWidget):
     sig_changed_on_disk = Signal(str)
     """A file with unsaved edits changed on disk: its tab now asks Reload / Keep Mine; carries its path."""
 
+    sig_gutter_clicked = Signal(str, int)
+    """A click in a code tab's breakpoint column: the file's path and the 1-based line."""
+    sig_gutter_menu_requested = Signal(str, int, QPoint)
+    """The breakpoint column's context menu: path, 1-based line, global position."""
+    sig_file_opened = Signal(str)
+    """A file got a tab (its path): what marks its gutter carries are set from here on."""
     sig_close_requested = Signal(str)
     """The close button of a tab with unsaved edits was pressed; carries its path.
 
@@ -97,12 +103,12 @@ class EditorTabs(QTabWidget):
         self.save_action.triggered.connect(self._on_save_triggered)
         self.addAction(self.save_action)
 
-    def open_file(self, path: str | Path, preview: bool = False) -> CodeEditor:
+    def open_file(self, path: str | Path, preview: bool = False, read_only: bool = False) -> CodeEditor:
         """Show `path` in a tab (the existing one if it is open) and return its editor.
 
         With `preview`, a file not open yet takes the preview tab (replacing the file previewed before);
         without, the file gets an ordinary tab, and a preview of it is kept open. Raises OSError when the
-        file cannot be read.
+        file cannot be read. `read_only`: a file outside the workspace (a dependency's), shown and never saved.
         """
         path = Path(path).resolve()
         if path in self._files:
@@ -119,9 +125,12 @@ class EditorTabs(QTabWidget):
             self.close_file(self._preview)
         editor = CodeEditor(language=lexer_name_for_path(path))
         text, bom, crlf, readable = _decode(raw)
-        editor.setReadOnly(not readable)
+        editor.setReadOnly(not readable or read_only)
         editor.setPlainText(text)
-        page = CodeEditorFrame(editor, _notice(path) if editor.isReadOnly() else None)
+        page = CodeEditorFrame(editor, _notice(path, readable) if editor.isReadOnly() else None)
+        editor.gutter().enable_breakpoints()
+        editor.gutter().sig_line_clicked.connect(lambda line, e=editor: self._gutter_event(e, line))
+        editor.gutter().sig_line_menu_requested.connect(lambda line, at, e=editor: self._gutter_event(e, line, at))
         self._files[path] = _OpenFile(editor, page, crlf=crlf, bom=bom, disk=raw)
         # Through the page, not `path`: a rename in the tree moves the tab to another path.
         editor.document().modificationChanged.connect(self._for_page(page, self._on_modified))
@@ -135,7 +144,15 @@ class EditorTabs(QTabWidget):
         self.setCurrentIndex(index)
         self._watch.watch(path)
         self._retitle()
+        self.sig_file_opened.emit(str(path))
         return editor
+
+    def _gutter_event(self, editor: CodeEditor, line: int, at: QPoint | None = None) -> None:
+        path = next((p for p, f in self._files.items() if f.editor is editor), None)
+        if path is not None and at is None:
+            self.sig_gutter_clicked.emit(str(path), line)
+        elif path is not None:
+            self.sig_gutter_menu_requested.emit(str(path), line, at)
 
     def follow_rename(self, old: str | Path, new: str | Path) -> None:
         """A file or folder was renamed: its open tabs now show, watch and save the new path."""
@@ -423,9 +440,10 @@ def _decode(raw: bytes) -> tuple[str, bool, bool, bool]:
     return text.replace("\r\n", "\n"), bom, crlf, readable
 
 
-def _notice(path: Path) -> QLabel:
+def _notice(path: Path, readable: bool = False) -> QLabel:
     notice = QLabel(
-        f"{path.name} is not UTF-8 text. It is shown read-only so that saving cannot damage it."
+        f"{path.name} is outside the workspace (a dependency's, a layer's or the runtime's file): read-only."
+        if readable else f"{path.name} is not UTF-8 text. It is shown read-only so that saving cannot damage it."
     )
     notice.setWordWrap(True)
     notice.setContentsMargins(8, 4, 8, 4)

@@ -26,6 +26,10 @@ FLUSH_INTERVAL_MS = 40
 FLUSH_CHUNK = 2_000
 
 
+# How far from the newest line the view may be and still count as following it.
+FOLLOW_SLACK_LINES = 2
+
+
 class LogPanel(QWidget):
     """Live log view with search, copy, save and clear; `append_lines` may be called as often as batches come.
 
@@ -375,7 +379,9 @@ class LogPanel(QWidget):
     @Slot(int)
     def _on_scrolled(self, value: int) -> None:
         if not self._flushing:
-            self._page.follow = value >= self._view.verticalScrollBar().maximum()
+            # A couple of lines' slack: when the view drops its oldest lines at its cap, the value moves a line or
+            # two before the range follows, which is not the user scrolling up.
+            self._page.follow = value >= self._view.verticalScrollBar().maximum() - FOLLOW_SLACK_LINES
         self._finder.paint()
 
     @Slot(int, int)

@@ -54,6 +54,9 @@ class CaseResultsModel(QAbstractTableModel):
             self._changed(row)
         return row
 
+    def case(self, row: int) -> PlannedCase | None:
+        return self._cases[row] if 0 <= row < len(self._cases) else None
+
     def result(self, row: int) -> CaseResult | None:
         return self._results[row] if 0 <= row < len(self._results) else None
 

@@ -25,6 +25,8 @@ class CaseResultsPanel(QWidget):
     """The user asked to stop the test run."""
     sig_case_selected = Signal(object)
     """A finished case was selected (its CaseResult): show its log and response."""
+    sig_debug_requested = Signal(object)
+    """Debug Case: run the selected case (a PlannedCase) alone, under the debugger."""
     sig_save_requested = Signal(object)
     """Save as expectation was asked for this CaseResult."""
 
@@ -48,9 +50,13 @@ class CaseResultsPanel(QWidget):
         self.save_button.setToolTip("Record the selected run into its preset's .expect.yaml (created or updated; "
                                     "your comments, rules and budgets stay)")
         self.save_button.clicked.connect(self._save_selected)
+        self.debug_button = QPushButton("Debug Case", self)
+        self.debug_button.setToolTip("Run the selected case alone under the debugger: it stops at the breakpoints "
+                                     "set in the gutter")
+        self.debug_button.clicked.connect(self._debug_selected)
         self.summary_label = QLabel(self)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.run_button, self.stop_button, self.save_button):
+        for widget in (self.run_button, self.stop_button, self.save_button, self.debug_button):
             header.addWidget(widget)
         header.addWidget(self.summary_label, 1)
         layout.addLayout(header)
@@ -177,6 +183,17 @@ class CaseResultsPanel(QWidget):
     def _update_save_button(self) -> None:
         item = self.selected_result()
         self.save_button.setEnabled(item is not None and item.result is not None)
+        case = self.selected_case()
+        self.debug_button.setEnabled(self.run_button.isEnabled() and case is not None and case.prepared is not None)
+
+    def selected_case(self) -> PlannedCase | None:
+        index = self.table.currentIndex()
+        return self.model.case(index.row()) if index.isValid() else None
+
+    def _debug_selected(self) -> None:
+        case = self.selected_case()
+        if case is not None and case.prepared is not None:
+            self.sig_debug_requested.emit(case)
 
     def _save_selected(self) -> None:
         item = self.selected_result()
