@@ -46,6 +46,10 @@ class TriggersPanel(QWidget):
         self.triggers.itemSelectionChanged.connect(self._on_trigger_selected)
         self.entries = self._table(ENTRY_COLUMNS, stretch=2)
         self.entries.itemSelectionChanged.connect(self._show_entry)
+        # The trigger's name is in the left table already: What (the reason) gets the room in a narrow window.
+        self.entries.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.entries.setColumnWidth(1, 140)
+        self.entries.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # The whole story of the selected firing: its outcome, and each record's fate with the reason.
         self.detail = QLabel("", self)
         self.detail.setWordWrap(True)
@@ -58,8 +62,10 @@ class TriggersPanel(QWidget):
         split.setChildrenCollapsible(False)
         for widget in (self.triggers, self.entries, detail_scroll):
             split.addWidget(widget)
-        split.setStretchFactor(1, 2)
-        split.setStretchFactor(2, 1)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        split.setSizes([380, 520, 320])  # the trigger's state and the firing's fates readable at 1024 wide
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
