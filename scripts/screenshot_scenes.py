@@ -319,6 +319,36 @@ def scene_tests(window) -> QWidget:
     return window
 
 
+def scene_triggers(window) -> QWidget:
+    """The Triggers tab beside History: the sample's two triggers, a firing of each with its records' fates
+    (as the host reports them), the stream firing selected."""
+    import time as clock
+
+    dock = window.triggers.dock
+    window.history.show()
+    dock.show()
+    dock.raise_()
+    now = clock.time()
+    panel = window.triggers.panel
+    panel.show_snapshot({"invoker": "http://127.0.0.1:40123", "problems": [], "triggers": [
+        {"trigger": "OrderConfirmation.OrderPlaced", "function": "OrderConfirmation", "source": "dynamodb",
+         "resource": "Orders", "enabled": True, "paused": False, "state": "idle"},
+        {"trigger": "OrderConfirmationNode.OrderUploaded", "function": "OrderConfirmationNode", "source": "s3",
+         "resource": "OrderUploads", "enabled": True, "paused": False, "state": "idle"}], "entries": [
+        {"seq": 1, "time": now - 40, "trigger": "OrderConfirmationNode.OrderUploaded", "source": "s3",
+         "kind": "not fired", "detail": "no rule matches: key `notes/readme.txt` does not start with `orders/`"},
+        {"seq": 2, "time": now - 20, "trigger": "OrderConfirmationNode.OrderUploaded", "source": "s3",
+         "kind": "fired", "detail": "succeeded", "requestId": "5d1c0f7e-3b7a-4a55-9d3e-0f1c2b3a4d5e",
+         "attempt": 1, "outcome": "success", "records": [{"id": "OrderConfirmationNode.OrderUploaded",
+                                                          "fate": "processed"}]},
+        {"seq": 3, "time": now - 5, "trigger": "OrderConfirmation.OrderPlaced", "source": "dynamodb",
+         "kind": "fired", "detail": "the call succeeded; batch succeeded", "action": "checkpoint",
+         "requestId": "2f130966-fd7a-41db-8ce1-5966de1efa80", "outcome": "success",
+         "batch": ["1100000000017454423009"], "records": [{"id": "1100000000017454423009", "fate": "processed"}]}]})
+    panel.entries.selectRow(0)
+    return window
+
+
 def scene_tune(window) -> QWidget:
     """Tune Memory on big-order at four sizes, three calls each, after the sweep."""
     presets = {p.name: p for p in window.presets.presets()}

@@ -78,10 +78,10 @@ def test_run_tests_on_the_apps_event_loop(qapp, qtbot, tmp_path):
         asyncio.set_event_loop(None)
         loop.close()
         window.session.shutdown()
-    assert len(results) == 12 and all(item.status == "passed" for item in results)
+    assert len(results) == 14 and all(item.status == "passed" for item in results)
     assert window.tests_dock.isVisible()
-    assert window.tests_dock.panel.summary_label.text().startswith("12 passed, 0 failed")
-    assert "12 passed, 0 failed" in window.statusBar().currentMessage()
+    assert window.tests_dock.panel.summary_label.text().startswith("14 passed, 0 failed")
+    assert "14 passed, 0 failed" in window.statusBar().currentMessage()
 
 
 def test_theme_switches_to_dark_and_back_to_the_system_palette(qapp):

@@ -29,27 +29,31 @@ def run_cli(qapp, *argv):
 
 
 def test_the_sample_passes_out_of_the_box_and_junit_reads_back(qapp, sample, tmp_path):
-    """Every preset of the three sample functions passes; the JUnit file has one case per preset, classname =
-    function."""
+    """Every preset of the sample's functions and every scenario of its story passes; the JUnit file has one
+    case per preset (classname = function) and per scenario (classname = scenario)."""
     junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
     code, out, err = run_cli(qapp, "--workspace", str(sample), "--junit", str(junit), "--json", str(report))
     assert code == 0, out + err
     lines = out.splitlines()
-    assert lines[-1].startswith("12 passed, 0 failed in ")
-    assert sum(line.startswith("PASS  ") for line in lines) == 12
+    assert lines[-1].startswith("17 passed, 0 failed in ")
+    assert sum(line.startswith("PASS  ") for line in lines) == 17
     assert "OrderConfirmation missing-email" in out
     # Read back twice: by the library CI plugins use, and as plain XML.
     xml = JUnitXml.fromfile(str(junit))
-    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (12, 0, 0, 0)
+    assert (xml.tests, xml.failures, xml.errors, xml.skipped) == (17, 0, 0, 0)
     root = ElementTree.parse(junit).getroot()
     cases = root.findall("./testsuite/testcase")
     assert sorted((c.get("classname"), c.get("name")) for c in cases) == sorted(
-        (f, p) for f in ("OrderConfirmation", "OrderConfirmationNode", "OrderConfirmationJava")
-        for p in ("big-order", "missing-email", "new-order", "empty"))
+        [(f, p) for f in ("OrderConfirmation", "OrderConfirmationNode", "OrderConfirmationJava")
+         for p in ("big-order", "missing-email", "new-order", "empty")]
+        + [("PlaceOrder", "new-order"), ("PlaceOrder", "empty"), ("scenario", "place-order"),
+           ("scenario", "upload-order"), ("scenario", "upload-elsewhere")])
+    story = next(c for c in cases if c.get("name") == "place-order")
+    assert "--- OrderConfirmation from dynamodb ---" in story.find("system-out").text
     missing = next(c for c in cases if c.get("classname") == "OrderConfirmation" and c.get("name") == "missing-email")
     assert "Missing required field 'customer.email'" in missing.find("system-out").text
     document = json.loads(report.read_text())
-    assert (document["passed"], document["failed"]) == (12, 0)
+    assert (document["passed"], document["failed"]) == (17, 0)
     first = document["cases"][0]
     assert first["cold"] is True and first["durationMs"] > 0 and first["costUSD"] > 0
     assert all(case["cold"] is False for case in document["cases"][1:4])  # warm per function
@@ -64,9 +68,11 @@ def test_a_failing_case_exits_1_and_junit_names_the_first_difference(qapp, sampl
     fail = next(line for line in out.splitlines() if line.startswith("FAIL"))
     assert "OrderConfirmation new-order" in fail and "response $.body: text differs at character " in fail
     assert '\\"total\\": \\"60.00\\"' in fail and '\\"total\\": \\"59.99\\"' in fail
-    assert out.splitlines()[-1].startswith("3 passed, 1 failed")
+    # The function's four presets, and the scenario in which it runs (the order placed, then confirmed).
+    assert out.splitlines()[-1].startswith("4 passed, 1 failed")
+    assert "PASS  scenario place-order" in out
     xml = JUnitXml.fromfile(str(junit))
-    assert (xml.tests, xml.failures) == (4, 1)
+    assert (xml.tests, xml.failures) == (5, 1)
     failed = next(c for c in ElementTree.parse(junit).getroot().iter("testcase") if c.find("failure") is not None)
     assert failed.get("name") == "new-order" and failed.get("classname") == "OrderConfirmation"
     assert failed.find("failure").get("message").startswith("response $.body: text differs at character ")
@@ -79,7 +85,8 @@ def test_a_preset_without_expectation_passes_on_success_and_fails_on_error(qapp,
     code, out, _err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation")
     assert code == 1
     results = {line.split()[2]: line.split()[0] for line in out.splitlines() if line[:4] in ("PASS", "FAIL")}
-    assert results == {"big-order": "PASS", "new-order": "PASS", "missing-email": "FAIL", "empty": "FAIL"}
+    assert results == {"big-order": "PASS", "new-order": "PASS", "missing-email": "FAIL", "empty": "FAIL",
+                       "place-order": "PASS"}
     assert "expected success (no expectation file), got ValueError: Missing required field" in out
 
 
@@ -116,9 +123,11 @@ def test_filters_and_cold(qapp, sample, tmp_path):
                               "--preset", "*-order", "--cold", "--json", str(report))
     assert code == 0
     cases = json.loads(report.read_text())["cases"]
+    # The glob takes the scenario place-order too: OrderConfirmation is one of its runs.
     assert [(c["function"], c["preset"]) for c in cases] == [("OrderConfirmation", "big-order"),
-                                                             ("OrderConfirmation", "new-order")]
-    assert all(c["cold"] and c["initDurationMs"] > 0 for c in cases)
+                                                             ("OrderConfirmation", "new-order"),
+                                                             ("scenario", "place-order")]
+    assert all(c["cold"] and c["initDurationMs"] > 0 for c in cases[:2])
 
 
 def test_update_records_what_is_missing_or_failing_and_leaves_passing_files_alone(qapp, sample):
@@ -164,9 +173,14 @@ def test_every_case_is_recorded_in_history_as_a_test_run(qapp, sample):
     code, _out, _err = run_cli(qapp, "--workspace", str(sample), "--function", "OrderConfirmation")
     assert code == 0
     runs = recorded()
-    assert sorted(r.preset for r in runs) == ["big-order", "empty", "missing-email", "new-order"]
-    assert {r.source for r in runs} == {"test"} and all(r.function == "OrderConfirmation" for r in runs)
-    assert run_cli(qapp, "--workspace", str(sample), "--no-history")[0] == 0 and len(recorded()) == 4
+    cases = [r for r in runs if r.source == "test"]
+    assert sorted(r.preset for r in cases) == ["big-order", "empty", "missing-email", "new-order"]
+    assert all(r.function == "OrderConfirmation" for r in cases)
+    # The scenario's runs are recorded as what they were: the served call and the run the stream made, linked.
+    story = sorted((r.function, r.source) for r in runs if r.source != "test")
+    assert story == [("OrderConfirmation", "dynamodb"), ("PlaceOrder", "serve")]
+    assert len({r.trace_root for r in runs if r.source != "test"}) == 1
+    assert run_cli(qapp, "--workspace", str(sample), "--no-history")[0] == 0 and len(recorded()) == 6
 
 
 def test_a_per_function_expectation_for_an_unknown_function_is_named(qapp, sample):

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from serving_window import serving_window
 from window_helpers import make_window, workspace  # noqa: F401 - fixtures
 from workbench.core.workspace.sample_workspace import ensure_sample_workspace
+from workbench.engine.services_host import stop_host
 from workbench.ui.history.history_model import COLUMNS
 
 TIMEOUT_MS = 60_000
@@ -68,7 +69,8 @@ def _post(base, path, body):
 
 def test_served_calls_show_their_route_or_caller_in_history(qapp, qtbot, tmp_path):
     """A POST /orders to the front door and a boto3 invoke to the Invoke API: History's Preset / caller column
-    reads "POST /orders" and "Invoke API · Boto3/…", with the source serve."""
+    reads "POST /orders" and "Invoke API · Boto3/…", with the source serve; the run the order's stream record
+    triggered between them has the source dynamodb."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     window, loop = serving_window(qapp, qtbot, workspace, tmp_path)
     controller = window.serve_controller
@@ -78,6 +80,10 @@ def test_served_calls_show_their_route_or_caller_in_history(qapp, qtbot, tmp_pat
         await controller.start()
         server = controller.server
         await asyncio.to_thread(_post, server.api_url, "/orders", order)
+        for _ in range(3000):  # the stream's run of OrderConfirmation, before the next call
+            if window.run_history.store.count("OrderConfirmation"):
+                break
+            await asyncio.sleep(0.01)
         client = boto3.client("lambda", endpoint_url=server.lambda_url, region_name="us-east-1",
                               aws_access_key_id="x", aws_secret_access_key="x",
                               config=Config(retries={"max_attempts": 1}))
@@ -87,12 +93,13 @@ def test_served_calls_show_their_route_or_caller_in_history(qapp, qtbot, tmp_pat
     try:
         loop.run_until_complete(asyncio.wait_for(scenario(), 60))
         panel = window.history.panel
-        qtbot.waitUntil(lambda: panel.model.total() == 2, timeout=5000)
+        qtbot.waitUntil(lambda: panel.model.total() == 3, timeout=5000)
         captions = _texts(panel.model, CALLER)
     finally:
         window.session.shutdown()
         loop.close()
         asyncio.set_event_loop(None)
-    assert captions[1] == "POST /orders"
+        stop_host(workspace)
+    assert captions[2] == "POST /orders"
     assert captions[0].startswith("Invoke API · Boto3/")
-    assert _texts(panel.model, COLUMNS.index(("Source", COLUMNS[-1][1])))[:2] == ["serve", "serve"]
+    assert _texts(panel.model, COLUMNS.index(("Source", COLUMNS[-1][1])))[:3] == ["serve", "dynamodb", "serve"]

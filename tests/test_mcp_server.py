@@ -51,7 +51,7 @@ def test_the_new_order_preset_answers_with_its_figures_and_is_an_agent_run(works
     run = first.structured_content
     assert run["status"] == "success" and run["error"] is None and run["source"] == "agent"
     assert run["report"]["durationMs"] > 0 and run["report"]["billedDurationMs"] >= 1
-    assert run["report"]["memorySizeMB"] == 128 and run["report"]["maxMemoryUsedMB"] > 0
+    assert run["report"]["memorySizeMB"] == 512 and run["report"]["maxMemoryUsedMB"] > 0
     assert run["report"]["initDurationMs"] is not None and run["coldStart"] is True
     assert run["costUSD"] > 0
     assert run["response"]["statusCode"] == 200

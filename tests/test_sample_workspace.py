@@ -54,17 +54,24 @@ def _event(workspace, name):
 
 
 def test_sample_is_copied_into_the_data_folder(tmp_path):
-    """The copy holds the function, its workspace file and its presets, and nothing compiled."""
+    """The copy holds the functions of the story, its workspace file, its presets and scenarios, and nothing
+    compiled."""
     workspace = ensure_sample_workspace(tmp_path / "data")
     assert workspace == tmp_path / "data" / "sample-workspace"
-    config, node, java = load_workspace_functions(workspace)
+    config, node, java, place = load_workspace_functions(workspace)
+    assert (place.name, place.runtime, place.handler, place.memory_mb, place.timeout_s) == (
+        "PlaceOrder", "python3.12", "lambda_function.lambda_handler", 512, 10)
+    assert [p.name for p in PresetStore(workspace).list("PlaceOrder")] == ["new-order", "empty"]
+    assert sorted(p.name for p in (workspace / "scenarios").iterdir()) == [
+        "place-order.yaml", "upload-elsewhere.yaml", "upload-order.yaml"]
     assert (config.name, config.runtime, config.handler) == (
         "OrderConfirmation", "python3.12", "lambda_function.lambda_handler")
     assert (node.name, node.runtime, node.handler) == ("OrderConfirmationNode", "nodejs22.x", "index.handler")
     assert (java.name, java.runtime, java.handler) == ("OrderConfirmationJava", "java21", "example.OrderConfirmation")
     assert [p.name for p in PresetStore(workspace).list("OrderConfirmationJava")] == [
         "big-order", "missing-email", "new-order", "empty"]
-    assert (config.memory_mb, config.timeout_s) == (128, 3)
+    # Its SDK client's import alone can take over 3 s under 128 MB's CPU share.
+    assert (config.memory_mb, config.timeout_s) == (512, 10)
     assert "EMAIL_API_TOKEN" in config.env_dict()
     assert [(p.name, p.scope) for p in PresetStore(workspace).list("OrderConfirmation")] == [
         ("big-order", "function"), ("missing-email", "function"), ("new-order", "function"),

@@ -4,6 +4,7 @@ called with a real HTTP client; the bundled sample places an order over HTTP."""
 import base64
 import http.client
 import json
+import time
 import shutil
 import subprocess
 from pathlib import Path
@@ -172,7 +173,11 @@ def test_a_body_over_api_gateways_limit_is_refused_and_the_server_goes_on(served
 
 
 def test_the_sample_places_an_order_over_http(tmp_path):
-    """`curl -X POST localhost:3000/orders -d @events/OrderConfirmation/new-order.json` gets the confirmation."""
+    """`curl -X POST localhost:3000/orders -d @events/OrderConfirmation/new-order.json` places the order (201);
+    the Orders table's stream then runs OrderConfirmation, whose email is in the Outbox a moment later."""
+    from workbench.engine.services_client import ServicesClient
+    from workbench.engine.services_host import find_host, stop_host
+
     workspace = tmp_path / "sample"
     shutil.copytree(SAMPLE, workspace)
     server = start_serve(workspace)
@@ -185,11 +190,19 @@ def test_the_sample_places_an_order_over_http(tmp_path):
         else:
             body = request(server.api_url, "POST", "/orders",
                            (workspace / "events/OrderConfirmation/new-order.json").read_bytes())[2]
-        confirmation = json.loads(body)
-        assert confirmation["order_id"] == "ORD-1001" and confirmation["total"] == "59.99"
-        assert confirmation["message"] == "Thank you for your order at Workbench Books!"
+        assert json.loads(body) == {"order_id": "ORD-1001", "status": "placed"}
+        client = ServicesClient(find_host(workspace))
+        deadline = time.time() + 30
+        while time.time() < deadline and not client.outbox():
+            time.sleep(0.1)
+        (mail,) = client.outbox()
+        assert mail["to"] == ["maria.garcia@example.com"] and mail["subject"] == "Your order ORD-1001 is confirmed"
         status, _, body = request(server.api_url, "POST", "/orders",
                                   (workspace / "events/OrderConfirmation/missing-email.json").read_bytes())
         assert status == 400 and "customer.email" in json.loads(body)["message"]
+        status, _, body = request(server.api_url, "POST", "/orders",
+                                  (workspace / "events/OrderConfirmation/new-order.json").read_bytes())
+        assert status == 409 and json.loads(body)["message"] == "Order ORD-1001 was placed already"
     finally:
         assert server.stop() == 0
+        stop_host(workspace)

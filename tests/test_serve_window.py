@@ -11,6 +11,7 @@ from botocore.config import Config
 
 from serving_window import serving_window
 from workbench.core.workspace.sample_workspace import ensure_sample_workspace
+from workbench.engine.services_host import stop_host
 
 
 def _post(base, path, body):
@@ -46,10 +47,15 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
         reply = await asyncio.to_thread(client.invoke, FunctionName="OrderConfirmation", Payload=order)
         assert reply["StatusCode"] == 200
         status, body = await asyncio.to_thread(_post, server.api_url, "/orders", order)
-        assert status == 200 and json.loads(body)["total"] == "59.99"
+        assert status == 201 and json.loads(body) == {"order_id": "ORD-1001", "status": "placed"}
+        # The Orders table's stream runs OrderConfirmation through this same Invoke API: a row of its own.
+        for _ in range(3000):
+            if panel.calls.rowCount() >= 3:
+                break
+            await asyncio.sleep(0.01)
         status, _ = await asyncio.to_thread(_post, server.api_url, "/nowhere", b"")
         for _ in range(200):
-            if panel.calls.rowCount() >= 3:
+            if panel.calls.rowCount() >= 4:
                 break
             await asyncio.sleep(0.01)
         rows = panel.row_texts()
@@ -67,8 +73,9 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
             await asyncio.sleep(0.01)
         window.grab().save(str(tmp_path / "serving.png"))
         panel.toggle.click()
-        for _ in range(500):
-            if controller.server is None and not panel.toggle.isChecked():
+        # Stopping unregisters from the services host first (off the Qt thread), then says "Not serving".
+        for _ in range(3000):
+            if controller.server is None and panel.status.text().startswith("Not serving"):
                 break
             await asyncio.sleep(0.01)
         return rows, server, remote
@@ -80,17 +87,20 @@ def test_serve_toggle_lists_incoming_calls_live(qapp, qtbot, tmp_path, monkeypat
         loop.close()
         asyncio.set_event_loop(None)
     assert rows[0][1:3] == ["POST OrderConfirmation", "200"]
-    assert rows[1][1:3] == ["POST /orders", "200"] and rows[1][4] == "OrderConfirmation"
-    assert rows[2][1:3] == ["POST /nowhere", "404"] and "no route matches POST /nowhere" in rows[2][4]
+    assert rows[1][1:3] == ["POST /orders", "201"] and rows[1][4] == "PlaceOrder"
+    assert rows[2][1:3] == ["POST OrderConfirmation", "200"]  # called by the stream's trigger
+    assert rows[3][1:3] == ["POST /nowhere", "404"] and "no route matches POST /nowhere" in rows[3][4]
     assert "no route matches POST /nowhere" in panel.detail.text()
     assert not panel.toggle.isChecked() and panel.status.text().startswith("Not serving")
     (record,) = remote
-    assert record.source == "remote" and record.result.succeeded and record.result.memory_size_mb == 128
+    assert record.source == "remote" and record.result.succeeded and record.result.memory_size_mb == 512
     assert "on AWS (us-east-1) succeeded" in window.statusBar().currentMessage()
     assert any(line.startswith("REPORT RequestId: ") for line in record.log)
     # Served calls and the run on AWS are in the window's history, marked by where they came from.
     sources = [run.source for run in window.run_history.store.list("OrderConfirmation", limit=100)]
-    assert sources.count("serve") == 3 and sources.count("remote") == 1
+    assert sources.count("serve") == 2 and sources.count("dynamodb") == 1 and sources.count("remote") == 1
+    assert [run.source for run in window.run_history.store.list("PlaceOrder")] == ["serve"]
+    stop_host(workspace)
     assert window.session.engine.max_environments == 1  # the window's own runs are one at a time again
 
 

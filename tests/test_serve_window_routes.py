@@ -46,7 +46,7 @@ def test_routes_listed_and_a_failed_function_shows_as_failed(qapp, qtbot, tmp_pa
         window.session.shutdown()
         loop.close()
         asyncio.set_event_loop(None)
-    assert "POST   /orders  →  OrderConfirmation" in status_text
+    assert "POST   /orders  →  PlaceOrder" in status_text
     assert reply["StatusCode"] == 200 and reply["FunctionError"] == "Unhandled"
     assert rows[0][1:3] == ["POST OrderConfirmation", "200 ValueError"]
     assert "the function failed: ValueError" in rows[0][4]

@@ -73,7 +73,7 @@ def test_template_opens_as_a_new_unsaved_preset_and_save_asks_where(qtbot, make_
         qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
 
     _when_dialog_opens(choose)
-    window._new_event_from_template()
+    window.menus.new_from_template.trigger()
     assert window.preset_picker.pending_name() == "s3-put"
     assert "s3-put  (new, unsaved)" == window.preset_picker._combo.currentText()
     assert json.loads(window.event_editor.text())["Records"][0]["eventSource"] == "aws:s3"

@@ -38,18 +38,18 @@ def test_run_tests_fills_the_table_and_the_summary_stays(qtbot, make_window, wor
     results = run_tests(qtbot, window)
     model = panel.model
     qtmodeltester.check(model)
-    assert model.rowCount() == 12 and max(seen_running) == 1  # filled live, one case at a time
-    assert [cell(model, r, "Outcome") for r in range(12)] == ["passed"] * 12
+    assert model.rowCount() == 14 and max(seen_running) == 1  # filled live, one case at a time
+    assert [cell(model, r, "Outcome") for r in range(14)] == ["passed"] * 14
     row = row_of(model, "OrderConfirmation", "new-order")
     assert cell(model, row, "Duration").endswith(" ms") and cell(model, row, "Max Memory Used").endswith(" MB")
     assert cell(model, row, "Cost").startswith("$")
     assert "shared by every function" in cell(model, row_of(model, "OrderConfirmation", "empty"), "Preset",
                                               Qt.ItemDataRole.ToolTipRole)
-    assert panel.summary_label.text().startswith("12 passed, 0 failed")
+    assert panel.summary_label.text().startswith("14 passed, 0 failed")
     assert all(item.status == PASSED for item in results)
     window.select_function("OrderConfirmationNode")
     qtbot.wait(50)
-    assert panel.summary_label.text().startswith("12 passed, 0 failed")
+    assert panel.summary_label.text().startswith("14 passed, 0 failed")
 
 
 def test_a_failure_is_red_with_its_difference_and_selecting_it_shows_its_run(qtbot, make_window, workspace):
@@ -64,7 +64,7 @@ def test_a_failure_is_red_with_its_difference_and_selecting_it_shows_its_run(qtb
     assert cell(model, row, "First difference").startswith("budget maxMemoryUsedMB: Max Memory Used ")
     assert cell(model, row, "First difference", Qt.ItemDataRole.ForegroundRole) == failure_colour()
     assert cell(model, 0, "Outcome", Qt.ItemDataRole.ForegroundRole) is None
-    assert panel.summary_label.text().startswith("11 passed, 1 failed")
+    assert panel.summary_label.text().startswith("13 passed, 1 failed")
     assert failure_colour().name() in panel.summary_label.styleSheet()
     # Another row's run first, then the failing one: the panels follow the selection.
     panel.select_row(row_of(model, "OrderConfirmationNode", "missing-email"))
@@ -103,12 +103,12 @@ def test_stop_keeps_what_ran_and_marks_the_rest(qtbot, make_window, workspace):
 
         run.case_started.connect(on_started)
     results = blocker.args[0]
-    assert len(results) == 12 and len(started) == 2
+    assert len(results) == 14 and len(started) == 2
     assert results[0].status == PASSED
     assert results[1].status == CANCELLED and results[1].reason == "stopped while running"
     assert all(item.status == CANCELLED for item in results[2:])
     assert cell(panel.model, 7, "Outcome") == "not run"
-    assert panel.summary_label.text().startswith("1 passed, 0 failed, 11 not run (stopped)")
+    assert panel.summary_label.text().startswith("1 passed, 0 failed, 13 not run (stopped)")
     assert panel.run_button.isEnabled() and not panel.stop_button.isEnabled()
 
 

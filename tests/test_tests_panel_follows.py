@@ -27,17 +27,17 @@ def failed_row(panel):
 
 
 def test_save_as_expectation_turns_the_header_from_1_failed_to_0_failed(qtbot, make_window, workspace):
-    """One broken expectation: the header reads "11 passed, 1 failed" in red; Save as Expectation on the failing
-    row makes it pass and the header reads "12 passed, 0 failed", no longer red."""
+    """One broken expectation: the header reads "13 passed, 1 failed" in red; Save as Expectation on the failing
+    row makes it pass and the header reads "14 passed, 0 failed", no longer red."""
     break_new_order(workspace)
     window = make_window(workspace)
     run_tests(qtbot, window)
     panel = window.tests_dock.panel
-    assert panel.summary_label.text().startswith("11 passed, 1 failed")
+    assert panel.summary_label.text().startswith("13 passed, 1 failed")
     panel.select_row(failed_row(panel))
     panel.save_button.click()
     assert all(item.status == PASSED for item in panel.model.results())
-    assert panel.summary_label.text().startswith("12 passed, 0 failed")
+    assert panel.summary_label.text().startswith("14 passed, 0 failed")
     assert failure_colour().name() not in panel.summary_label.styleSheet()
 
 
@@ -48,14 +48,14 @@ def test_saving_a_single_run_as_expectation_judges_the_tests_row_again(qtbot, ma
     window = make_window(workspace)
     run_tests(qtbot, window)
     panel = window.tests_dock.panel
-    assert panel.summary_label.text().startswith("11 passed, 1 failed")
+    assert panel.summary_label.text().startswith("13 passed, 1 failed")
     presets = {p.name: p for p in window.presets.presets()}
     window.preset_picker.set_presets(list(presets.values()), "new-order")
     window.presets.load(presets["new-order"])
     with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT_MS):
         window.toolbar.run_action.trigger()
     window.tests_dock.save_run_action.trigger()
-    assert panel.summary_label.text().startswith("12 passed, 0 failed")
+    assert panel.summary_label.text().startswith("14 passed, 0 failed")
     assert not any(panel.model.state(row) == FAILED for row in range(panel.model.rowCount()))
 
 

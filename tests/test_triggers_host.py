@@ -8,7 +8,7 @@ import urllib.error
 
 import pytest
 
-from trigger_host import history, serve_and_host
+from trigger_host import history, serve_and_host, show
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -26,6 +26,20 @@ Resources:
   Failed:
     Type: AWS::SQS::Queue
     Properties: {QueueName: failed-events}
+  Always:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: always, VisibilityTimeout: 1}
+  AlwaysDlq:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: always-dlq}
+  Failer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.failing_handler
+      Events:
+        Always:
+          Type: SQS
+          Properties: {Queue: !GetAtt Always.Arn, BatchSize: 1}
   Orders:
     Type: AWS::DynamoDB::Table
     Properties:
@@ -97,6 +111,10 @@ def queue_handler(event, context):
     return {"batchItemFailures": failed}
 
 
+def failing_handler(event, context):
+    raise RuntimeError("cannot handle " + event["Records"][0]["body"])
+
+
 def stream_handler(event, context):
     for record in event["Records"]:
         if record["dynamodb"]["NewImage"].get("poison"):
@@ -160,6 +178,47 @@ def test_sqs_partial_batch_deletes_successes_and_the_failure_returns_until_the_d
     assert len(calls) == 2 and calls[1]["started"] >= returned["visibleAt"] - 0.2
     runs = [r for r in history(workspace) if r["function"] == "QueueWorker"]
     assert {r["source"] for r in runs} == {"sqs"} and len(runs) == 2
+    # Each run keeps its batch and every record's fate, as the host judged the answer.
+    first = host.wait_for(lambda: (lambda shown: shown if shown["trigger"] else None)(
+        show(workspace, runs[-1]["id"])), what="the first run's fates in history")
+    assert first["trigger"]["trigger"] == "QueueWorker.Jobs" and first["trigger"]["source"] == "sqs"
+    assert first["trigger"]["batch"] == fired["batch"] and first["requestId"] == fired["requestId"]
+    fates = {r["id"]: r for r in first["trigger"]["records"]}
+    assert sorted(r["fate"] for r in fates.values()) == ["deleted", "deleted", "visible again"]
+    assert fates[returned["id"]]["visibleAt"] == returned["visibleAt"]
+    assert first["traceId"].startswith("Root=1-")
+
+
+def test_a_handler_that_always_fails_on_a_queue_does_not_spin_and_its_message_reaches_the_dead_letter_queue(running):
+    """Every call raises: the whole batch returns only after the visibility timeout (1 s), each receive counts,
+    and after maxReceiveCount (3) receives the message is in the dead-letter queue; each run says so."""
+    workspace, host = running
+    sqs = host.client("sqs")
+    url = sqs.get_queue_url(QueueName="always")["QueueUrl"]
+    dlq_url = sqs.get_queue_url(QueueName="always-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 3})})
+    sqs.send_message(QueueUrl=url, MessageBody="never works")
+    moved = host.wait_for(lambda: sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=1,
+                                                      AttributeNames=["All"]).get("Messages"),
+                          what="the dead-letter queue")
+    assert moved[0]["Body"] == "never works"
+    calls = host.entries("Failer.Always", "fired")
+    assert len(calls) == 3 and all(c["outcome"] == "failure" for c in calls)
+    for before, after in zip(calls, calls[1:]):
+        (record,) = before["records"]
+        assert record["fate"] == "visible again"
+        assert after["started"] >= record["visibleAt"] - 0.2  # not before the visibility timeout ended
+    # Nothing more was received once it was in the dead-letter queue.
+    time.sleep(1.5)
+    assert len(host.entries("Failer.Always", "fired")) == 3
+    runs = [r for r in history(workspace) if r["function"] == "Failer"]
+    assert [r["status"] for r in runs] == ["error"] * 3 and {r["source"] for r in runs} == {"sqs"}
+    shown = host.wait_for(lambda: (lambda s: s if s["trigger"] else None)(show(workspace, runs[0]["id"])),
+                          what="the last run's fates")
+    assert [r["fate"] for r in shown["trigger"]["records"]] == ["visible again"]
+    assert shown["trigger"]["outcome"] == "failure"
 
 
 def test_stream_insert_runs_the_function_and_a_poison_record_ends_in_the_on_failure_destination(running):
@@ -338,21 +397,21 @@ def test_the_triggers_panel_shows_states_firings_and_why_not_and_pauses_a_trigge
     watch.unavailable.connect(panel.show_unavailable)
     panel.pause_requested.connect(watch.set_paused)
     watch.start()
-    qtbot.waitUntil(lambda: panel.triggers.rowCount() == 4 and panel.entries.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.triggers.rowCount() == 5 and panel.entries.rowCount() > 0, timeout=10_000)
     names = [row[0] for row in panel.row_texts(panel.triggers)]
-    assert names == ["QueueWorker.Jobs", "StreamWorker.Placed", "Looper.Again", "UploadWorker.Upload"]
+    assert names == ["Failer.Always", "QueueWorker.Jobs", "StreamWorker.Placed", "Looper.Again", "UploadWorker.Upload"]
     whats = [row[2] for row in panel.row_texts(panel.entries)]
     assert "not fired: no rule matches: key `notes/readme.txt` does not start with `orders/`" in whats
-    assert panel.status.text().startswith("4 triggers, live")
-    panel.triggers.selectRow(3)
+    assert panel.status.text().startswith("5 triggers, live")
+    panel.triggers.selectRow(4)
     assert panel.pause_button.text() == "Pause"
     panel.pause_button.click()
-    qtbot.waitUntil(lambda: panel.row_texts(panel.triggers)[3][3] == "paused", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.row_texts(panel.triggers)[4][3] == "paused", timeout=10_000)
     assert panel.pause_button.text() == "Resume"
     host.client("s3").put_object(Bucket="uploads", Key="orders/while-paused.json", Body=b"{}")
     host.wait_for(lambda: [e for e in host.entries("UploadWorker.Upload", "not fired") if "paused" in e["detail"]])
     panel.pause_button.click()
-    qtbot.waitUntil(lambda: panel.row_texts(panel.triggers)[3][3] != "paused", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.row_texts(panel.triggers)[4][3] != "paused", timeout=10_000)
     watch.stop()
 
 

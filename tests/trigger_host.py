@@ -96,3 +96,9 @@ def history(workspace):
     out = subprocess.run([sys.executable, "-m", "workbench", "history", "--workspace", str(workspace), "--json",
                           "--limit", "200"], cwd=REPO, capture_output=True, text=True, timeout=60)
     return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+
+
+def show(workspace, run_id):
+    out = subprocess.run([sys.executable, "-m", "workbench", "history", "show", run_id, "--workspace", str(workspace),
+                          "--json"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    return json.loads(out.stdout)

@@ -15,6 +15,7 @@ from .core.text.display_check import display_problem
 from .core.workspace.sample_workspace import ensure_sample_workspace
 from .engine.qt_startup import collecting_on_qt_thread, on_interrupt
 from .serve.serve_controller import ServeController
+from .serve.trigger_serving import TriggerServing
 from .ui.app_settings import AppSettings
 from .ui.main_window import MainWindow
 from .ui.theme import apply_theme
@@ -48,6 +49,7 @@ def create_window(folder: str | None, settings: QSettings):
     apply_theme(app_settings.theme())
     window = MainWindow(app_settings)
     window.serve_controller = attach_serve(window)
+    window.trigger_serving = attach_trigger_serving(window)
     window.open_workspace(choose_workspace(folder, app_settings.last_workspace()))
     window.restore_window()
     window.show()
@@ -71,6 +73,16 @@ def attach_serve(window):
     window.workspace_opened.connect(controller.follow_workspace)
     controller.remote_finished.connect(window.show_remote_record)
     return controller
+
+
+def attach_trigger_serving(window):
+    """The workspace's triggers run functions in the window from launch (serve/trigger_serving.py)."""
+    serving = TriggerServing(window.session, parent=window)
+    window.workspace_opened.connect(serving.follow_workspace)
+    serving.notice.connect(window.status.say)
+    # The Serve tab registers its own Invoke API while serving; once it stops, this one takes over again.
+    window.serve_controller.serving_changed.connect(lambda serving_now, _text: serving_now or serving.relink())
+    return serving
 
 
 def main(argv: list[str]) -> int:
@@ -97,5 +109,6 @@ def main(argv: list[str]) -> int:
             loop.run_until_complete(closed.wait())
             # The environments are gone with the window; the serve ports close here.
             loop.run_until_complete(window.serve_controller.stop())
+            loop.run_until_complete(window.trigger_serving.stop())
         del window
     return 0

@@ -136,8 +136,11 @@ def _show(args: argparse.Namespace) -> int:
     store = _store_or_fail(args.workspace)
     summary = store.summary(args.run)
     record = store.get(summary.id)
+    linked = store.linked(summary.id)
     if args.json:
-        print(json.dumps(run_document(summary, record)))
+        print(json.dumps({**run_document(summary, record),
+                          "linkedRuns": [{"id": r.id, "function": r.function, "source": r.source,
+                                          "startedAt": r.started_at, "status": r.outcome} for r in linked]}))
         return 0
     result = record.result
     cold = f"cold ({record.cold_reason})" if record.cold and record.cold_reason else ("cold" if record.cold else "warm")
@@ -150,6 +153,12 @@ def _show(args: argparse.Namespace) -> int:
           + (f"  Init Duration: {result.init_duration_ms:.2f} ms" if result.init_duration_ms is not None else "")
           + f"  Memory Size: {result.memory_size_mb} MB  Max Memory Used: {result.max_memory_used_mb} MB"
           + f"  Cost: {format_cost(result.cost_usd)}")
+    if record.trace_id:
+        print(f"Trace: {record.trace_id}")
+    if record.trigger is not None:
+        print("\n".join(record.trigger.lines()))
+    for other in linked:
+        print(f"Same trace: run {other.id}  {other.function}  from {other.source}  {other.outcome}")
     print("\nEvent:")
     print(record.event.decode("utf-8", errors="replace"))
     print("\nResponse:")
@@ -172,6 +181,8 @@ def run_document(summary: RunSummary, record: RunRecord) -> dict:
         "codeFiles": [dataclasses.asdict(f) for f in record.code_files],
         "environmentKey": record.environment_key,
         "awsCalls": [call.to_json() for call in record.aws_calls],
+        "traceId": record.trace_id,
+        "trigger": record.trigger.to_json() if record.trigger is not None else None,
     })
     return document
 

@@ -1,6 +1,8 @@
 """`lambda-workbench services`: the workspace's local AWS.
 
-    lambda-workbench services [--workspace DIR] [--port N]     run it in the foreground until Ctrl+C
+    lambda-workbench services [--workspace DIR] [--port N]     run it in the foreground until Ctrl+C; with
+                                                                triggers declared, the functions they call run
+                                                                here too (each call a run in history)
     lambda-workbench services outbox [--json]                   the emails sent, newest first
     lambda-workbench services reset [RESOURCE]                  back to the seed (all, one resource, "outbox")
     lambda-workbench services list [--json]                     the resources and their names
@@ -28,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--workspace", default=".", metavar="DIR")
     parser.add_argument("--port", type=int, default=0, help="with run: the port (default: a free one)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--no-history", action="store_true", help="with run: do not record the triggered runs")
+    parser.add_argument("--retry-delay-scale", type=float, default=1.0, metavar="FACTOR",
+                        help="with run: multiply Lambda's async retry delays (1 and 2 minutes), e.g. 0.01 for tests")
+    parser.add_argument("--quiet", action="store_true", help="with run: do not print the functions' log lines")
     return parser
 
 
@@ -36,6 +42,24 @@ def exports(endpoint: str, region: str) -> list[str]:
     return [f"export AWS_ENDPOINT_URL={endpoint}", f"export AWS_ACCESS_KEY_ID={WORKBENCH_ACCESS_KEY}",
             f"export AWS_SECRET_ACCESS_KEY={LOCAL_SECRET_ACCESS_KEY}", f"export AWS_REGION={region}",
             f"export AWS_DEFAULT_REGION={region}"]
+
+
+def _runs_functions_here(workspace: Path, record) -> bool:
+    """Triggers are declared, the functions' calls are local, and nothing else runs them yet (the window or
+    `serve` registered with a host that was already running)."""
+    from ..core.services.settings import LOCAL, load_services_settings
+    from ..core.triggers.trigger_reader import load_triggers
+    from ..engine.services_host import control
+
+    if load_services_settings(workspace).calls != LOCAL or not load_triggers(workspace).triggers:
+        return False
+    try:
+        invoker = control(record, "GET", "triggers").get("invoker")
+    except (OSError, ValueError, KeyError):
+        return True
+    if invoker:
+        print(f"The triggers call functions through {invoker} (another process serves them)", flush=True)
+    return not invoker
 
 
 def main(argv: list[str]) -> int:
@@ -60,6 +84,13 @@ def main(argv: list[str]) -> int:
         print("\n".join(exports(record.endpoint, record.region)), flush=True)
         for warning in ServicesClient(record).resources()["warnings"]:
             print(f"WARNING: {warning}", file=sys.stderr)
+        if _runs_functions_here(workspace, record):
+            from .services_functions import run_functions_until_stopped
+
+            code = run_functions_until_stopped(workspace, not args.no_history, args.retry_delay_scale, args.quiet)
+            if running is None:
+                stop_host(workspace)
+            return code
         stopping = []
         signal.signal(signal.SIGINT, lambda *_: stopping.append(1))
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))

@@ -58,7 +58,7 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     if workspace.problem:
         return _bad_input(stderr, workspace.problem)
     try:
-        plan = plan_tests(workspace, args.function or None, args.preset)
+        plan = plan_tests(workspace, args.function or None, args.preset, scenarios=True)
     except PlanError as error:
         return _bad_input(stderr, str(error))
     if plan.problems:
@@ -91,9 +91,16 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
 
     history_folder = None if args.no_history else workspace.folder
     with command_session("lambda-workbench test", history_folder, stderr, workspace.folder, args.aws) as session:
-        run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
-        run.case_finished.connect(on_case)
-        interrupted = run_until_finished(run)
+        if any(case.scenario is not None for case in plan.cases):
+            from .scenario_runs import run_with_scenarios
+
+            run, interrupted = run_with_scenarios(plan, session, workspace.folder, args, on_case, stderr)
+            if run is None:
+                return 2
+        else:
+            run = SuiteRun(list(plan.cases), session_starter(session), cold=args.cold, update=args.update)
+            run.case_finished.connect(on_case)
+            interrupted = run_until_finished(run)
     summary = summarise(run.results, run.seconds)
     stdout.write(f"{summary}\n")
     if args.junit:

@@ -99,6 +99,8 @@ class Invocation(QObject):
         self.config = config
         self.event = event
         self.options = options
+        self.trace_id = options.trace_id or new_trace_id()
+        """The X-Amzn-Trace-Id of the call (kept on the run: it links a triggered run to its cause)."""
         self.request_id = new_request_id()
         self.result: InvocationResult | None = None
         self.cold: bool | None = None
@@ -198,7 +200,7 @@ class Invocation(QObject):
         if sandbox.debug.session is not None and not sandbox.debug.session.ended and self.options.debug is not None:
             # Attached at the environment's start, or kept from an earlier debugged call.
             self.debug_session_started.emit(sandbox.debug.session)
-        sandbox.invoke(InvokeRequest(self.request_id, self.event, self.options.trace_id or new_trace_id(),
+        sandbox.invoke(InvokeRequest(self.request_id, self.event, self.trace_id,
                                      self.options.client_context, self.options.debug))
 
     def _detach(self) -> None:

@@ -22,6 +22,13 @@ from PySide6.QtCore import QObject, QSocketNotifier, Signal, Slot
 from ..core.history.run_record import RunRecord
 
 _STOP = object()
+
+
+class _TriggerNote:
+    __slots__ = ("run_id", "trigger")
+
+    def __init__(self, run_id: str, trigger) -> None:
+        self.run_id, self.trigger = run_id, trigger
 # Runs are written once calls pause this long, or at the latest this long after the first one waiting.
 QUIET_S = 0.05
 MAX_DELAY_S = 1.0
@@ -73,6 +80,11 @@ class HistoryWriter(QObject):
         self._inbox.put((run_id, record))
         return run_id
 
+    def set_trigger(self, run_id: str, trigger) -> None:
+        """Queue a triggered run's batch and fates (core.triggers.triggered_batch.TriggeredBatch) for the run
+        recorded as run_id; written after it, in the order queued."""
+        self._inbox.put(_TriggerNote(run_id, trigger))
+
     def close(self, timeout_s: float = 10.0) -> None:
         """Write what is queued, then stop (every run of this process reaches the file)."""
         if self._closed:
@@ -100,8 +112,11 @@ class HistoryWriter(QObject):
             batch, stopping = self._next_batch()
             if store is None or not batch:
                 continue
+            notes = [item for item in batch if isinstance(item, _TriggerNote)]
+            batch = [item for item in batch if not isinstance(item, _TriggerNote)]
             try:
-                store.record_many(batch)
+                if batch:
+                    store.record_many(batch)
             except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
                 self._post("notice", f"History not written: {error}")
             else:
@@ -110,6 +125,12 @@ class HistoryWriter(QObject):
                         self._unwritten.pop(run_id, None)
                 for run_id, _record in batch:
                     self._post("recorded", run_id)
+            # A note always follows its run in the queue: written after the runs of the same batch.
+            for note in notes:
+                try:
+                    store.set_trigger(note.run_id, note.trigger)
+                except Exception as error:  # noqa: BLE001 - the run is kept; only its fates are missing
+                    self._post("notice", f"History: the fates of run {note.run_id}'s batch not written: {error}")
         if store is not None:
             store.close()  # what it still holds it keeps beside the history, and says so
         with self._unwritten_lock:

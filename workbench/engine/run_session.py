@@ -23,7 +23,11 @@ from ..core.lambda_rules.cold_reason import FIRST_CALL
 from ..core.function.code_fingerprint import code_snapshot, snapshot_fingerprint
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.history.run_record import RunRecord
+from ..core.vocabulary import RunSource
 from .engine import Engine, Invocation, InvokeOptions, release
+
+# Triggered runs whose fates are awaited at most (a host that never tells does not grow the session).
+MAX_AWAITED_TRIGGERS = 1000
 
 if TYPE_CHECKING:
     # Only named here: `invoke --no-history` never loads the writer (its Qt notifier costs the start-up ~2 ms).
@@ -106,7 +110,8 @@ class Run(QObject):
             code_fingerprint=snapshot_fingerprint(code), code_files=code, preset=self.prepared.preset,
             environment_key=invocation.environment.key if invocation.environment is not None else None,
             secrets=invocation.environment.secrets if invocation.environment is not None else (),
-            aws_calls=aws_calls, origin=self.prepared.origin, sweep=self.prepared.sweep)
+            aws_calls=aws_calls, origin=self.prepared.origin, sweep=self.prepared.sweep,
+            trace_id=getattr(invocation, "trace_id", None))
         self.run_id = self._session._record(self.record)
         self.finished.emit(self.record)
         self._session._run_done(self)
@@ -174,6 +179,8 @@ class RunSession(QObject):
         self.engine.build_progress.connect(self.environment_building)
         self.set_history(history)
         self._active: list[Run] = []
+        self._triggered: dict[str, str] = {}
+        """Request id -> history id of the triggered runs whose fates the services host has not sent yet."""
         self._armed: dict[str, object] = {}
 
     @property
@@ -310,18 +317,35 @@ class RunSession(QObject):
         other: its history id (None when history is off), and run_recorded once it is in."""
         return self._record(record)
 
+    def note_trigger(self, request_id: str, trigger) -> bool:
+        """The services host's word on a triggered run (its batch and each record's fate,
+        core.triggers.triggered_batch.TriggeredBatch), sent once it has judged the call's answer: kept on the
+        run in history. False when no run of this session had that request id (or history is off)."""
+        run_id = self._triggered.pop(request_id, None)
+        if run_id is None or self.history is None:
+            return False
+        self.history.set_trigger(run_id, trigger)
+        return True
+
     def _record(self, record: RunRecord) -> str | None:
         if self.history is None:
             return None
         try:
-            return self.history.record(record)
+            run_id = self.history.record(record)
         except Exception as error:  # noqa: BLE001 - a history failure must never lose the run itself
             self.history_problem.emit(f"History not written: {error}")
             return None
+        if record.source in RunSource.TRIGGERS:
+            # Before the answer goes back to the host: its word on the batch can only come after this.
+            self._triggered[record.result.request_id] = run_id
+            while len(self._triggered) > MAX_AWAITED_TRIGGERS:
+                self._triggered.pop(next(iter(self._triggered)))
+        return run_id
 
     def _run_done(self, run: Run) -> None:
         if run in self._active:
             self._active.remove(run)
+
         self.run_finished.emit(run)
         # The session is done with it: only the caller's references keep it alive from now on.
         QTimer.singleShot(0, lambda: release(run))

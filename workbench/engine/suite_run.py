@@ -17,12 +17,14 @@ from ..core.expectations.side_effects import ObservedEffects
 from ..core.expectations.expectation_record import save_recording
 from ..core.function.invocation_request import PreparedInvocation
 from ..core.expectations.case_plan import PlannedCase
-from ..core.expectations.case_report import CANCELLED, SKIPPED, CaseResult, judged
+from ..core.expectations.case_report import CANCELLED, FAILED, PASSED, SKIPPED, CaseResult, judged
+from ..core.scenarios.scenario_check import judge_scenario
 from ..core.vocabulary import RunSource
 from .suite_services import SuiteServices
 
 ACCOUNT_MODE = ("not checked: side effects are looked at when the function's AWS calls go to the local "
                 "services (--aws local)")
+SCENARIO_ELSEWHERE = "a scenario runs under `lambda-workbench test` (it serves the workspace's functions)"
 # starter(prepared, cold) -> a call with log_lines(list) and finished(RunRecord) signals, and cancel().
 Starter = Callable[[PreparedInvocation, bool], QObject]
 
@@ -47,11 +49,14 @@ class SuiteRun(QObject):
     """Every CaseResult, in plan order (cancelled ones included)."""
 
     def __init__(self, cases: list[PlannedCase], starter: Starter, cold: bool = False, update: bool = False,
-                 parent: QObject | None = None, services: SuiteServices | None = None) -> None:
+                 parent: QObject | None = None, services: SuiteServices | None = None,
+                 scenario_starter: Callable[[PlannedCase], QObject] | None = None) -> None:
         """`services`: the workspace's local AWS in local mode (each case from the seed, side effects looked
         at); by default the one of the run session a session_starter runs the cases in (None in account
-        mode)."""
+        mode). `scenario_starter(case)`: runs a scenario case (serve/scenario_stage.py); without one a
+        scenario is skipped."""
         super().__init__(parent)
+        self._scenario_starter = scenario_starter
         self._services = services
         self._case_started_at = 0.0
         self.cases = list(cases)
@@ -97,15 +102,15 @@ class SuiteRun(QObject):
         if self._cancelled:
             self._record(CaseResult(case, CANCELLED, reason="not run: the test run was stopped"))
             return self._next()
-        if case.skip_reason:
-            self._record(CaseResult(case, SKIPPED, reason=case.skip_reason))
+        if case.skip_reason or (case.scenario is not None and self._scenario_starter is None):
+            self._record(CaseResult(case, SKIPPED, reason=case.skip_reason or SCENARIO_ELSEWHERE))
             return self._next()
         self._lines = []
         problem = self._prepare_services(case)
         if problem:
             self._record(judged(case, None, (), Verdict((Difference("sideEffects", problem),)), False))
             return self._next()
-        call = self._starter(case.prepared, self._cold)
+        call = self._scenario_starter(case) if case.scenario is not None else self._starter(case.prepared, self._cold)
         self._current = call
         self._current_case = case
         # Bound slots, never a lambda holding self: no reference cycle through the call, so nothing of it
@@ -122,6 +127,8 @@ class SuiteRun(QObject):
     def _on_finished(self, payload) -> None:
         case = self._current_case
         self._current = self._current_case = None
+        if case.scenario is not None:
+            return self._scenario_finished(case, payload)
         result = finished_result(payload)
         log = tuple(getattr(payload, "log", None) or self._lines)
         cold = bool(getattr(payload, "cold", result.cold))
@@ -134,6 +141,18 @@ class SuiteRun(QObject):
             if self._update and (not verdict.passed or case.expectation is None):
                 item = self._recorded(case, result, log, cold, observed)
             self._record(item)
+        QTimer.singleShot(0, self._next)
+
+    def _scenario_finished(self, case: PlannedCase, outcome) -> None:
+        """A scenario's verdict: the runs its action set off, the front door's answer, and the side effects."""
+        log = tuple(self._lines)
+        if self._cancelled:
+            self._record(CaseResult(case, CANCELLED, outcome.result, log, reason="stopped while running"))
+        else:
+            verdict = judge_scenario(case.scenario, outcome.runs, outcome.http_status, self._observe(case),
+                                     outcome.problem)
+            self._record(CaseResult(case, PASSED if verdict.passed else FAILED, outcome.result, log, verdict,
+                                    outcome.cold))
         QTimer.singleShot(0, self._next)
 
     def _prepare_services(self, case: PlannedCase) -> str:

@@ -18,6 +18,8 @@ class TriggersWatch(QObject):
     """The host's answer: {"invoker", "triggers": [...], "entries": [...new ones...], "problems": [...]}."""
     unavailable = Signal(str)
     """No host runs for the workspace (or it did not answer): why, in words."""
+    notice = Signal(str)
+    """What a request by hand did (fired to which triggers, why not), for the status bar."""
 
     def __init__(self, workspace: Path | str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,12 +62,33 @@ class TriggersWatch(QObject):
         threading.Thread(target=self._post, args=("triggers/pause", {"trigger": trigger, "paused": paused}),
                          daemon=True).start()
 
+    @Slot(str, str)
+    def fire_object(self, bucket: str, key: str) -> None:
+        """Send an object already in a bucket through the bucket's S3 triggers, as a put would."""
+        threading.Thread(target=self._post, args=("triggers/fire-object", {"bucket": bucket, "key": key}),
+                         daemon=True).start()
+
     def _post(self, action: str, body: dict) -> None:
         record = find_host(self.workspace)
         if record is None:
+            self.notice.emit("The workspace's local services are not running.")
             return
         try:
-            control(record, "POST", action, body)
+            answer = control(record, "POST", action, body)
         except (OSError, ValueError, KeyError) as error:
             self.unavailable.emit(f"The services host refused {action} ({error}).")
+            self.notice.emit(f"Not sent: {error}")
+        else:
+            if action == "triggers/fire-object":
+                self.notice.emit(fired_words(body["bucket"], body["key"], answer))
         self.poll()
+
+
+def fired_words(bucket: str, key: str, answer: dict) -> str:
+    fired = answer.get("fired") or []
+    refused = "; ".join(f"{n['trigger']}: {n['why']}" for n in answer.get("notFired") or [])
+    if fired:
+        return f"`{key}` sent as an S3 event to {', '.join(fired)}" + (f" (not {refused})" if refused else "")
+    if refused:
+        return f"`{key}` fired no trigger: {refused}"
+    return f"Bucket {bucket} has no S3 trigger"

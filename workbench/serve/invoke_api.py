@@ -17,6 +17,7 @@ from ..core.lambda_rules.function_documents import function_configuration
 from ..core.lambda_rules.invoke_api_rules import InvokeApiError
 from ..core.lambda_rules.lambda_errors import MAX_REQUEST_BYTES
 from ..core.function.served_call import ServedCall
+from ..core.triggers.triggered_batch import TriggeredBatch
 from ..core.triggers.trigger_model import SOURCES as TRIGGER_SOURCES, TRIGGER_SOURCE_HEADER
 from ..core.vocabulary import RunSource
 from .event_queue import EventQueue
@@ -28,6 +29,9 @@ STREAM_INVOKE_PATH = "/2021-11-15/functions/{name}/response-streaming-invocation
 STREAM_INVOCATION_TYPES = ("RequestResponse", "DryRun")
 # Not an AWS operation: fires a function's Schedule event once, now (`curl -X POST .../workbench/schedules/Fn`).
 FIRE_SCHEDULE_PATH = "/workbench/schedules/{function}"
+# Not an AWS operation: the services host's word on a triggered run it made through this API (the batch and each
+# record's fate, decided once it had the answer), kept on the run in history.
+TRIGGERED_RUN_PATH = "/workbench/triggered-runs/{request_id}"
 READ_CHUNK = 64 * 1024
 
 
@@ -64,6 +68,7 @@ class InvokeApi:
         self.app.router.add_post(INVOKE_PATH, self.invoke)
         self.app.router.add_post(STREAM_INVOKE_PATH, self.invoke_with_response_stream)
         self.app.router.add_post(FIRE_SCHEDULE_PATH, self.fire)
+        self.app.router.add_post(TRIGGERED_RUN_PATH, self.triggered_run)
         for path in ("/2015-03-31/functions", "/2015-03-31/functions/"):
             self.app.router.add_get(path, self.list_functions)
         self.app.router.add_get("/2015-03-31/functions/{name}/configuration", self.get_configuration)
@@ -120,6 +125,18 @@ class InvokeApi:
             return error_response(error)
         self._tell(request, time.time(), request.path, function, 202, None, request_id)
         return web.Response(status=202, headers={"x-amzn-RequestId": request_id})
+
+    async def triggered_run(self, request: web.Request) -> web.Response:
+        """204 when the run is this process's and history keeps it, 404 otherwise (nothing else is answered)."""
+        try:
+            document = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="the body must be a JSON object")
+        if not isinstance(document, dict):
+            return web.Response(status=400, text="the body must be a JSON object")
+        kept = self.caller.session.note_trigger(request.match_info["request_id"],
+                                                TriggeredBatch.from_log_entry(document))
+        return web.Response(status=204 if kept else 404)
 
     async def invoke(self, request: web.Request) -> web.StreamResponse:
         return await self._serve_invoke(request, streaming=False)

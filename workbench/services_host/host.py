@@ -170,6 +170,7 @@ class ServicesHost:
     def after_call(self, call, status: int, headers: dict, body: bytes, response_headers, response: bytes) -> None:
         """Every SDK call that reached moto: the push triggers (S3, SNS, EventBridge) look for their events."""
         if self.triggers is not None:
+            self.triggers.causes.after_call(call, status, headers, body)
             self.triggers.push.after_call(call, status, headers, body, response_headers, response)
 
     def verify_sender(self, sender: str, region: str) -> None:
@@ -214,6 +215,8 @@ class ServicesHost:
             self.gateway.outbox.clear()
             self.warnings = []
             self._provision()
+        if name != "outbox" and self.triggers is not None:
+            self.triggers.after_reset()  # once the resources are there again: the pollers open the new streams
         self.save()
         return {"reset": name or "all", "warnings": self.warnings}
 

@@ -21,7 +21,7 @@ from ..core.triggers.push_records import (
     S3Change, SnsNotification, eventbridge_event, s3_event, s3_sequencer,
 )
 from ..core.triggers.push_records import sns_event
-from ..core.triggers.recursion import loop_message, loop_stopped, next_trace_header
+from ..core.triggers.recursion import loop_message, loop_stopped, next_trace_header, trace_root
 from ..core.triggers.source_filters import s3_event_selected, s3_key_verdict, sns_message_passes
 from ..core.triggers.trigger_model import Trigger
 from .async_dispatch import AsyncJob
@@ -86,18 +86,41 @@ class PushTriggers:
                           size=size, etag=etag, version_id=version or None,
                           principal_id=f"AWS:{call.access_key}" if call.access_key else "AWS:AIDALOCALWORKBENCH",
                           request_id=_header(response_headers, "x-amz-request-id"))
+        self._s3_change(change, call.region or self.engine.region, headers.get("x-amzn-trace-id"))
+
+    def fire_object(self, bucket: str, key: str) -> dict:
+        """An object already in a bucket sent through the bucket's S3 triggers as if it had just been put
+        (ObjectCreated:Put with its size, ETag and version): which triggers it went to, and why not the others."""
+        try:
+            head = self.engine.clients["s3"].head_object(Bucket=bucket, Key=key)
+        except Exception as error:  # noqa: BLE001 - botocore's ClientError: no such bucket or key
+            raise KeyError(f"no object `{key}` in bucket {bucket!r} ({error})") from None
+        self._sequencer += 1
+        change = S3Change(bucket, key, "ObjectCreated:Put", datetime.now(timezone.utc), s3_sequencer(self._sequencer),
+                          size=head["ContentLength"], etag=head.get("ETag", ""),
+                          version_id=head.get("VersionId") if head.get("VersionId") not in (None, "null") else None,
+                          principal_id="AWS:AIDALOCALWORKBENCH", request_id=uuid.uuid4().hex[:16].upper())
+        return self._s3_change(change, self.engine.region, None)
+
+    def _s3_change(self, change: S3Change, region: str, trace: str | None) -> dict:
+        fired, not_fired = [], []
         for trigger in self.engine.push_triggers("s3"):
-            if self.engine.resource_name(trigger) != bucket:
+            if self.engine.resource_name(trigger) != change.bucket:
                 continue
-            if not s3_event_selected(trigger.s3_events, event_name):
-                self._not_fired(trigger, f"{event_name} of `{key}` is not among {', '.join(trigger.s3_events)}")
+            name = f"{trigger.function}.{trigger.name}"
+            if not s3_event_selected(trigger.s3_events, change.event_name):
+                why = f"{change.event_name} of `{change.key}` is not among {', '.join(trigger.s3_events)}"
+                self._not_fired(trigger, why)
+                not_fired.append({"trigger": name, "why": why})
                 continue
-            verdict = s3_key_verdict(trigger.s3_prefix, trigger.s3_suffix, key)
+            verdict = s3_key_verdict(trigger.s3_prefix, trigger.s3_suffix, change.key)
             if not verdict.matched:
                 self._not_fired(trigger, f"no rule matches: {verdict.reason}")
+                not_fired.append({"trigger": name, "why": f"no rule matches: {verdict.reason}"})
                 continue
-            self._fire(trigger, "s3", s3_event(change, call.region or self.engine.region, trigger.name),
-                       headers.get("x-amzn-trace-id"))
+            self._fire(trigger, "s3", s3_event(change, region, trigger.name), trace)
+            fired.append(name)
+        return {"fired": fired, "notFired": not_fired}
 
     # --- SNS
 
@@ -159,7 +182,9 @@ class PushTriggers:
             self._not_fired(trigger, "the trigger is paused")
             return
         function_arn = self.engine.function_arn(trigger.function)
-        root = f"1-{int(datetime.now().timestamp()):08x}-{uuid.uuid4().hex[:24]}"
+        # The chain keeps the root of the call that caused the event (the History links their runs by it), as an
+        # X-Ray trace does through a traced caller; an event from outside starts a trace of its own.
+        root = trace_root(incoming_trace) or f"1-{int(datetime.now().timestamp()):08x}-{uuid.uuid4().hex[:24]}"
         trace, count = next_trace_header(incoming_trace, function_arn, root)
         job = AsyncJob(key, source, trigger.function, event, self.engine.async_settings(trigger.function),
                        function_arn, trace)

@@ -24,6 +24,7 @@ from ..core.triggers.stream_rules import (
     CHECKPOINT, DISCARD, RETRY, FailureContext, StreamBatch, StreamSettings, blocked_description, step_after_call,
     stream_failure_record,
 )
+from ..core.triggers.recursion import next_trace_header, trace_root
 from ..core.triggers.trigger_model import Trigger
 from .function_invoker import FunctionInvoker, NoInvoker
 from .trigger_log import TriggerLog
@@ -47,6 +48,14 @@ class Checkpoints:
         with self._lock:
             return self._data.get(key)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data = {}
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+
     def set(self, key: str, sequence_number: str) -> None:
         with self._lock:
             self._data[key] = sequence_number
@@ -57,10 +66,12 @@ class Checkpoints:
 class StreamPoller:
     def __init__(self, trigger: Trigger, table: str, clients, invoker: FunctionInvoker, log: TriggerLog,
                  stopping: threading.Event, paused, checkpoints: Checkpoints, send_failure, function_arn: str,
-                 retry_pause_s: float = RETRY_PAUSE_S) -> None:
+                 retry_pause_s: float = RETRY_PAUSE_S, causes=None, generation=lambda: 0) -> None:
+        """generation(): changes when the workspace's services are reset to the seed (the stream is new)."""
         self.trigger, self.table, self.clients, self.invoker, self.log = trigger, table, clients, invoker, log
         self.stopping, self.paused, self.checkpoints, self.send_failure = stopping, paused, checkpoints, send_failure
-        self.function_arn, self.retry_pause_s = function_arn, retry_pause_s
+        self.function_arn, self.retry_pause_s, self.causes = function_arn, retry_pause_s, causes
+        self.generation = generation
         self.key = f"{trigger.function}.{trigger.name}"
         self.settings = StreamSettings(trigger.maximum_retry_attempts, trigger.maximum_record_age_s,
                                        trigger.bisect_on_error, trigger.report_item_failures)
@@ -71,20 +82,42 @@ class StreamPoller:
         self.thread.start()
 
     def _loop(self) -> None:
+        """Open the table's stream and follow it; again whenever it went away (a reset to the seed makes the
+        table and its stream anew) or reading it failed."""
+        while not self.stopping.is_set():
+            generation = self.generation()
+            try:
+                opened = self._open()
+            except Exception as error:  # noqa: BLE001 - not provisioned yet, or being made again: wait for it
+                self.log.set_state(self.key, state="waiting", why=f"table {self.table} is not there "
+                                                                   f"({type(error).__name__})")
+                self.stopping.wait(0.2)
+                continue
+            if opened is None:
+                return
+            if self._follow(*opened, generation):
+                self.stopping.wait(1.0)
+
+    def _open(self):
         streams = self.clients["dynamodbstreams"]
         description = self.clients["dynamodb"].describe_table(TableName=self.table)["Table"]
         stream_arn = description.get("LatestStreamArn")
         if not stream_arn:
             self.log.add(self.key, "dynamodb", "error", f"table {self.table} has no stream "
                                                          "(StreamSpecification is missing)")
-            return
+            return None
         view = description.get("StreamSpecification", {}).get("StreamViewType", "NEW_AND_OLD_IMAGES")
         shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
         checkpoint_key = f"{self.key}|{shard}"
         iterator = self._iterator(streams, stream_arn, shard, self.checkpoints.get(checkpoint_key))
+        return streams, stream_arn, view, shard, checkpoint_key, iterator
+
+    def _follow(self, streams, stream_arn: str, view: str, shard: str, checkpoint_key: str, iterator: str,
+                generation: int) -> bool:
+        """Read until stopped (False) or until the stream must be opened again (True)."""
         pending: list[dict] = []
         first_seen = 0.0
-        while not self.stopping.is_set():
+        while not self.stopping.is_set() and generation == self.generation():
             try:
                 if self.paused(self.key) or not self.trigger.enabled or self.invoker.endpoint is None:
                     self.log.set_state(self.key, state="paused" if self.paused(self.key) else (
@@ -111,7 +144,20 @@ class StreamPoller:
                 self.stopping.wait(0.2)
             except Exception as error:  # noqa: BLE001 - the mapping keeps reading, as Lambda's does
                 self.log.add(self.key, "dynamodb", "error", f"{type(error).__name__}: {error}")
-                self.stopping.wait(1.0)
+                return True
+        return not self.stopping.is_set()
+
+    def _trace(self, records: list[dict]) -> str | None:
+        """The trace of the write that caused the batch's first record (known when a run of this workbench
+        made it): the triggered run shares its root, and the chain's Lineage goes on."""
+        if self.causes is None:
+            return None
+        for record in records:
+            cause = self.causes.cause(self.table, record["dynamodb"].get("Keys") or {})
+            root = trace_root(cause)
+            if root:
+                return next_trace_header(cause, self.function_arn, root)[0]
+        return None
 
     def _iterator(self, streams, stream_arn: str, shard: str, checkpoint: str | None) -> str:
         if checkpoint:
@@ -143,7 +189,7 @@ class StreamPoller:
             batch = queue.pop(0)
             batch = StreamBatch(batch.sequence_numbers, batch.arrivals, batch.retries, batch.invoke_count + 1)
             event = {"Records": [by_number[n] for n in batch.sequence_numbers]}
-            answer = self.invoker.invoke(self.trigger.function, event, "dynamodb")
+            answer = self.invoker.invoke(self.trigger.function, event, "dynamodb", self._trace(event["Records"]))
             outcome = judge_batch_response("dynamodb", answer.function_error, answer.payload,
                                            batch.sequence_numbers, self.trigger.report_item_failures)
             step = step_after_call(batch, outcome, self.settings, time.time())

@@ -19,9 +19,11 @@ from ..core.triggers.trigger_reader import load_triggers
 from .async_dispatch import AsyncDispatcher, AsyncJob
 from .function_invoker import FunctionInvoker
 from .push_triggers import PushTriggers
+from .run_reporter import RunReporter
 from .sqs_poller import SqsPoller
 from .stream_poller import Checkpoints, StreamPoller
 from .trigger_log import TriggerLog
+from .write_causes import WriteCauses
 
 
 class TriggerEngine:
@@ -30,13 +32,17 @@ class TriggerEngine:
         self.host, self.clients, self.region, self.account = host, host.clients, host.region, LOCAL_ACCOUNT_ID
         self.async_delay_scale, self.stream_retry_pause_s = async_delay_scale, stream_retry_pause_s
         self.stopping = threading.Event()
-        self.log = TriggerLog()
         self.invoker = FunctionInvoker(invoke_endpoint)
+        self.reporter = RunReporter(lambda: self.invoker.endpoint)
+        self.log = TriggerLog(self.reporter.report)
         self.configuration = load_triggers(host.workspace)
         self._paused: set[str] = set()
+        self._generation = 0
+        """Counts resets to the seed: the stream pollers open the new tables' streams."""
         self._threads: list[threading.Thread] = []
         self.dispatcher = AsyncDispatcher(self.invoker, self.log, self.stopping, self.send)
         self.push = PushTriggers(self)
+        self.causes = WriteCauses()
         self.checkpoints = Checkpoints(services_folder(host.workspace) / "checkpoints.json")
 
     # --- Life
@@ -56,20 +62,29 @@ class TriggerEngine:
             elif trigger.source == "dynamodb":
                 poller = StreamPoller(trigger, self.resource_name(trigger), self.clients, self.invoker, self.log,
                                       self.stopping, self.paused, self.checkpoints, self.send_failure,
-                                      self.function_arn(trigger.function), self.stream_retry_pause_s)
+                                      self.function_arn(trigger.function), self.stream_retry_pause_s, self.causes,
+                                      lambda: self._generation)
                 poller.start()
                 self._threads.append(poller.thread)
         self.dispatcher.start()
         self.push.start()
+        self.reporter.start()
 
     def stop(self) -> None:
         self.stopping.set()
+        self.reporter.stop()
 
     def join(self, limit_s: float = 3.0) -> None:
         """Wait (a little) for the pollers to finish the batch they hold, so the state saved at exit says what
         was done; a batch still running then is called again after the restart (at-least-once)."""
         for thread in self._threads:
             thread.join(max(0.0, limit_s / max(len(self._threads), 1)))
+
+    def after_reset(self) -> None:
+        """The resources were made anew from the seed: stream positions start over, and the pollers follow
+        the new streams (their old iterators would read a stream that no longer exists)."""
+        self.checkpoints.clear()
+        self._generation += 1
 
     # --- Used by the pollers and hooks
 
@@ -140,6 +155,9 @@ class TriggerEngine:
             self._trigger(key)
             (self._paused.add if request.get("paused", True) else self._paused.discard)(key)
             return {"trigger": key, "paused": key in self._paused}
+        if method == "POST" and action == "triggers/fire-object":
+            # An object already in a bucket sent as an S3 event (the AWS dock's "Send as S3 Event").
+            return self.push.fire_object(str(request.get("bucket", "")), str(request.get("key", "")))
         if method == "POST" and action == "triggers/fire":
             return self.fire_by_hand(str(request.get("trigger", "")), request.get("event"))
         raise KeyError(f"no control action {method} {action}")

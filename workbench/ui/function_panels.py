@@ -56,8 +56,10 @@ class FunctionPanels(QObject):
             self._summary.show_result(result, run.log if run is not None and run.result is result else None)
         self._summary.show_aws_calls(run.aws_calls if run is not None and run.result is result else ())
 
-    def show_recorded(self, log: list[str], result: InvocationResult, aws_calls: tuple = ()) -> None:
-        """A recorded run's log, result and AWS calls, in place of the function's own until show_function."""
+    def show_recorded(self, log: list[str], result: InvocationResult, aws_calls: tuple = (), trigger=None,
+                      linked=()) -> None:
+        """A recorded run's log, result and AWS calls (and, triggered, its batch's fates; the runs of its trace),
+        in place of the function's own until show_function."""
         self._log.clear_log(RECORDED_RUN)
         self._log.begin_run(RECORDED_RUN)  # one run: its build output and init error are its own
         self._log.append_to(RECORDED_RUN, list(log))
@@ -65,6 +67,7 @@ class FunctionPanels(QObject):
         self._response.show_result(result)
         self._summary.show_result(result, log)
         self._summary.show_aws_calls(aws_calls)
+        self._summary.show_origin(trigger, linked)
 
     def show_own(self) -> None:
         """Back to the selected function's own log and result (after a recorded run)."""

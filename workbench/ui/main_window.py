@@ -18,6 +18,7 @@ from ..resources import resource_path
 from .about_dialog import AboutDialog
 from .app_settings import AppSettings
 from .aws.window_aws import WindowAws
+from .window_triggers import WindowTriggers
 from .debug.window_debug import WindowDebug
 from .dependencies_panel import DependenciesPanel
 from .editors.code_locations import CodeLocations
@@ -25,7 +26,6 @@ from .editors.editor_tabs import EditorTabs
 from .editors.event_editor import EventEditor
 from .editors.unsaved_question import CANCEL, DISCARD, SAVE, AskUnsaved, ask_unsaved_with_dialog
 from .environment_section import EnvironmentSection
-from .event_template_dialog import EventTemplateDialog
 from .function_panels import FunctionPanels
 from .function_settings import FunctionSettings
 from .history.history_dock import HistoryDock
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
                                          self.preset_picker, lambda: self.workspace, lambda: self.running, self)
         self.workspace_actions = WorkspaceActions(self, settings, lambda: self.workspace, self._may_leave, self)
         self.aws = WindowAws(self.session, lambda: self.run_history.store, self)
+        self.triggers = WindowTriggers(lambda: self.run_history.store, self)
         self.debug = WindowDebug(self.session, self.tabs, self.toolbar, self.tests_dock, lambda: self.workspace, self)
         self.panes = build_layout(self)
         self.workspace_switch = WorkspaceSwitch(self, self)
@@ -153,18 +154,17 @@ class MainWindow(QMainWindow):
         self.session.history_problem.connect(notice)
         self.session.run_recorded.connect(self.history.refresh)
         self.history.run_shown.connect(self._remember_run)
-        self.history.run_shown.connect(self.run_history.show_past_run)
-        self.history.run_again_requested.connect(self.run_history.run_again)
-        self.history.save_event_requested.connect(self.run_history.save_event_as_preset)
-        self.history.notice.connect(notice)
-        self.run_history.notice.connect(notice)
+        self.run_history.notice.connect(notice)  # the History dock's own lines too
         self.run_history.run_requested.connect(self._run_again)
-        self.past_run_banner.dismissed.connect(self.run_history.leave_past_run)
         self.workspace_actions.open_requested.connect(self.open_workspace)
         self.workspace_actions.notice.connect(notice)
         self.environment.local_services = self.aws.local_services
         self.aws.notice.connect(notice)
         self.aws.dock.run_requested.connect(self.run_history.reveal_run)
+        self.triggers.notice.connect(notice)
+        self.aws.dock.send_as_s3_event_requested.connect(self.triggers.send_as_s3_event)
+        self.triggers.save_event_requested.connect(lambda function, text: (
+            self.toolbar.function_combo.setCurrentText(function), self.run_history.save_event_as_preset(text)))
         self.debug.debug_requested.connect(lambda request: self.run(request))
         self.debug.notice.connect(notice)
 
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         menus.tune.triggered.connect(self.tune_memory)
         menus.run_on_aws.triggered.connect(self._request_run_on_aws)
         menus.serve.triggered.connect(lambda: self.panes.result_tabs.setCurrentWidget(self.serve_panel))
-        menus.new_from_template.triggered.connect(self._new_event_from_template)
+        menus.new_from_template.triggered.connect(lambda: self.presets.new_from_template(self))
         menus.find_in_logs.triggered.connect(self.log_panel.focus_search)
         for theme, action in menus.themes.items():
             action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         self.settings.remember_workspace(str(workspace.folder))
         self.run_history.open(workspace)
         self.aws.set_workspace(workspace.folder)
+        self.triggers.set_workspace(workspace.folder)
         self.environment.set_workspace(workspace.folder)
         names = workspace.function_names
         current = self.settings.last_function(str(workspace.folder))
@@ -313,13 +314,6 @@ class MainWindow(QMainWindow):
     def _show_limits(self) -> None:
         config = self.function.config
         self.toolbar.set_limits(config.runtime, config.memory_mb, config.timeout_s, config.architecture)
-
-    # --- Events -------------------------------------------------------------------------------
-
-    def _new_event_from_template(self) -> None:
-        dialog = EventTemplateDialog(self)
-        if dialog.exec() and dialog.event_text():
-            self.presets.start_new(dialog.suggested_name(), dialog.event_text())
 
     # --- Running -------------------------------------------------------------------------------
 
@@ -469,6 +463,7 @@ class MainWindow(QMainWindow):
                 return
         self.session.shutdown()
         self.aws.close()
+        self.triggers.close()
         self.run_history.close()
         self.settings.save_window(self.saveGeometry(), self.saveState(), self.panes.states())
         self.settings.sync()

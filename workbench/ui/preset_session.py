@@ -81,6 +81,14 @@ class PresetSession(QObject):
         self._picker.set_modified(True)
         self.current = None
 
+    def new_from_template(self, parent) -> None:
+        """Event > New from Template: the chosen template's event as a new, unsaved preset."""
+        from .event_template_dialog import EventTemplateDialog
+
+        dialog = EventTemplateDialog(parent)
+        if dialog.exec() and dialog.event_text():
+            self.start_new(dialog.suggested_name(), dialog.event_text())
+
     def start_new(self, name: str, text: str) -> bool:
         """A new, unsaved preset called `name` (made unique) holding `text`; the current one is left as it is
         on disk (asked about first when edited). Save asks whether it is this function's or shared."""

@@ -14,6 +14,7 @@ from workbench.core.lambda_rules.billing import (GB_SECOND_PRICE_USD, LOG_PRICE_
 from workbench.core.debugging.pause_clock import paused_figure
 from workbench.core.function.invocation_result import InvocationResult, Status
 from workbench.ui.aws.run_aws_calls import RunAwsCalls
+from workbench.ui.run_origin import RunOrigin
 from workbench.ui.elided_label import ElidedLabel
 
 NONE = "—"
@@ -72,6 +73,11 @@ class SummaryPanel(QWidget):
         self._memory_bar.setPalette(self.palette())
         self._memory = None
         self.aws_calls.show_calls(())
+        self.origin.show_origin()
+
+    def show_origin(self, trigger=None, linked=()) -> None:
+        """A past run's trigger (its batch and the records' fates) and the runs of its trace."""
+        self.origin.show_origin(trigger, linked)
 
     @Slot(object)
     def show_aws_calls(self, calls) -> None:
@@ -179,6 +185,8 @@ class SummaryPanel(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(8, 8, 8, 8)
         content_layout.addLayout(self._columns)
+        self.origin = RunOrigin(content)
+        content_layout.addWidget(self.origin)
         self.aws_calls = RunAwsCalls(content)
         content_layout.addWidget(self.aws_calls)
         content_layout.addStretch(1)

@@ -7,8 +7,8 @@ import time
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 MAX_ENTRIES = 1000
 TRIGGER_COLUMNS = ("Trigger", "Source", "Resource", "State")
@@ -21,6 +21,8 @@ NOTE_ROLE = Qt.ItemDataRole.UserRole
 class TriggersPanel(QWidget):
     pause_requested = Signal(str, bool)
     """trigger ("Function.Event"), paused: stop (True) or resume (False) that trigger."""
+    save_batch_requested = Signal(str, str)
+    """function, request id: save the event of the selected firing (its batch) as a preset of the function."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,29 +33,46 @@ class TriggersPanel(QWidget):
         self.pause_button.setToolTip("Stop the selected trigger firing (its events wait), or let it fire again")
         self.pause_button.setEnabled(False)
         self.pause_button.clicked.connect(self._toggle_pause)
+        self.save_button = QPushButton("Save Batch as Preset…", self, objectName="save_batch_button")
+        self.save_button.setToolTip("The selected firing's event (its batch of records) as a preset of its function")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save_batch)
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
+        top.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.pause_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.triggers = self._table(TRIGGER_COLUMNS, stretch=3)
         self.triggers.itemSelectionChanged.connect(self._on_trigger_selected)
         self.entries = self._table(ENTRY_COLUMNS, stretch=2)
         self.entries.itemSelectionChanged.connect(self._show_entry)
+        # The trigger's name is in the left table already: What (the reason) gets the room in a narrow window.
+        self.entries.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.entries.setColumnWidth(1, 140)
+        self.entries.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # The whole story of the selected firing: its outcome, and each record's fate with the reason.
         self.detail = QLabel("", self)
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.triggers)
-        split.addWidget(self.entries)
-        split.setStretchFactor(1, 2)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        detail_scroll = QScrollArea(self, widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
+        # Side by side: the dock sits at the bottom, wide and short, tabified with History.
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setChildrenCollapsible(False)
+        for widget in (self.triggers, self.entries, detail_scroll):
+            split.addWidget(widget)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        split.setSizes([380, 520, 320])  # the trigger's state and the firing's fates readable at 1024 wide
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        layout.addWidget(self.detail)
         self._states: dict[str, dict] = {}
+        self._problems: list[str] = []
 
     def _table(self, columns: tuple[str, ...], stretch: int) -> QTableWidget:
         table = QTableWidget(0, len(columns), self)
@@ -106,7 +125,20 @@ class TriggersPanel(QWidget):
 
     @Slot(str)
     def show_unavailable(self, why: str) -> None:
-        self.status.setText(why)
+        self.status.setText(why + self._problem_words())
+
+    def show_configuration(self, count: int, problems: list[str]) -> None:
+        """What the workspace declares, before any host answers: how many triggers, each problem with its file
+        and line (a malformed event configuration is named here and in the status bar)."""
+        self._problems = list(problems)
+        self.status.setText(f"{count} trigger{'s' if count != 1 else ''} declared." + self._problem_words())
+
+    def _problem_words(self) -> str:
+        problems = self._problems
+        if not problems:
+            return ""
+        return (f" {len(problems)} configuration problem{'s' if len(problems) != 1 else ''}: "
+                + "; ".join(problems[:3]))
 
     def add_entry(self, entry: dict) -> None:
         self.entries.insertRow(0)
@@ -151,6 +183,7 @@ class TriggersPanel(QWidget):
         if not rows:
             return
         entry = self.entries.item(rows[0].row(), 0).data(NOTE_ROLE)
+        self.save_button.setEnabled(entry["kind"] == "fired" and bool(entry.get("requestId")))
         lines = [f"{entry['trigger']} — {entry['kind']}" + (f": {entry['detail']}" if entry.get("detail") else "")]
         if entry.get("requestId"):
             lines.append(f"RequestId {entry['requestId']}")
@@ -160,6 +193,13 @@ class TriggersPanel(QWidget):
             why = f" — {record['why']}" if record.get("why") else ""
             lines.append(f"{record['id']}: {record['fate']}{when}{why}")
         self.detail.setText("\n".join(lines))
+
+    def _save_batch(self) -> None:
+        rows = self.entries.selectionModel().selectedRows()
+        if rows:
+            entry = self.entries.item(rows[0].row(), 0).data(NOTE_ROLE)
+            function = self._states.get(entry["trigger"], {}).get("function") or entry["trigger"].split(".")[0]
+            self.save_batch_requested.emit(function, entry.get("requestId", ""))
 
     def row_texts(self, table: QTableWidget) -> list[list[str]]:
         return [[table.item(row, column).text() for column in range(table.columnCount())]

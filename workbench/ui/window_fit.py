@@ -62,6 +62,7 @@ class WindowFit(QObject):
             # screen both start closed, so the code and the log keep the height.
             history.setVisible(tall)
             self._window.aws.dock.setVisible(tall)
+            self._window.triggers.dock.setVisible(tall)
             if tall:
                 history.raise_()
             self._tall = tall

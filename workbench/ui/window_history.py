@@ -36,6 +36,11 @@ class WindowHistory(QObject):
         self._presets, self._picker = presets, picker
         self._workspace, self._running = workspace, running
         self.store: HistoryStore | None = None
+        dock.run_shown.connect(self.show_past_run)
+        dock.run_again_requested.connect(self.run_again)
+        dock.save_event_requested.connect(self.save_event_as_preset)
+        dock.notice.connect(self.notice)
+        banner.dismissed.connect(self.leave_past_run)
 
     def open(self, workspace: Workspace) -> None:
         """The workspace's history: the session records into it, the History dock reads it."""
@@ -63,7 +68,8 @@ class WindowHistory(QObject):
         if self._running():
             self.notice.emit("A call is running: the panels show it until it finishes.")
             return
-        self._panels.show_recorded(record.log, record.result, record.aws_calls)
+        linked = self.store.linked(summary.id) if self.store is not None and summary is not None else []
+        self._panels.show_recorded(record.log, record.result, record.aws_calls, record.trigger, linked)
         self._banner.show_run(summary)
 
     @Slot()

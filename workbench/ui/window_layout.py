@@ -110,6 +110,8 @@ def build_layout(window: QMainWindow) -> WindowPanes:
     window.tests_dock.hide()
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.aws.dock)
     window.tabifyDockWidget(window.history, window.aws.dock)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, window.triggers.dock)
+    window.tabifyDockWidget(window.history, window.triggers.dock)
     debugger = window.debug
     debugger.dock = DebugDock(window, debugger.actions, debugger.call_stack, debugger.variables, debugger.watches,
                               debugger.console)
@@ -192,6 +194,9 @@ def build_menus(window: QMainWindow, theme: str) -> WindowMenus:
     aws_action = window.aws.dock.toggleViewAction()
     aws_action.setText("&AWS (Local Services and Outbox)")
     view_menu.addAction(aws_action)
+    triggers_action = window.triggers.dock.toggleViewAction()
+    triggers_action.setText("T&riggers")
+    view_menu.addAction(triggers_action)
     theme_menu = view_menu.addMenu("&Theme")
     theme_group = QActionGroup(window)  # one theme at a time: radio items
     themes = {}

@@ -1,18 +1,15 @@
-"""Confirms an order: checks it, adds up the total, emails the customer a confirmation with Amazon SES, and
-answers like an API Gateway integration.
+"""Confirms an order: checks it, adds up the total and emails the customer a confirmation with Amazon SES.
 
-Run locally, the email goes to the workspace's local AWS (its Outbox), from the identity workbench.json
-declares (services.resources.OrderSender); deployed, to SES from that verified identity.
+The second step of the sample's story: PlaceOrder stores a new order in the DynamoDB table Orders, and the
+table's stream runs this function (its OrderPlaced event in workbench.json: INSERT records only, by
+FilterCriteria) with a batch of records whose NewImage holds the order. Run locally, the email goes to the
+workspace's local AWS (its Outbox), from the identity workbench.json declares (services.resources.OrderSender);
+deployed, to SES from that verified identity.
 
-Try the presets in events/OrderConfirmation: new-order and big-order succeed,
-missing-email fails on purpose so you can see how Lambda reports an error.
-
-Served (`lambda-workbench serve`), the same function answers HTTP: its PlaceOrder event in workbench.json
-routes `POST /orders` to it, with the order as the request body:
-    curl -X POST localhost:3000/orders -d @events/OrderConfirmation/new-order.json
+Called directly with an order (the presets in events/OrderConfirmation: new-order and big-order succeed,
+missing-email fails on purpose so you can see how Lambda reports an error), it confirms that one order.
 """
 
-import base64
 import html
 import json
 import logging
@@ -34,30 +31,24 @@ SENDER_EMAIL = os.environ.get("SENDER_EMAIL", "orders@example.com")
 
 def lambda_handler(event, context):
     print(f"Received order event for request {context.aws_request_id}")
-    if "requestContext" in event and "body" in event:
-        return _answer_http_request(event)
+    if isinstance(event.get("Records"), list):
+        return confirm_stream_records(event["Records"])
     return confirm_order(event)
 
 
-def _answer_http_request(event):
-    """Through API Gateway or a Function URL: the order is the body; a bad order is the caller's 400."""
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded"):
-        body = base64.b64decode(body).decode("utf-8")
-    try:
-        order = json.loads(body)
-    except ValueError:
-        return _http_error("The request body is not JSON: send the order as a JSON document")
-    try:
-        return confirm_order(order)
-    except ValueError as error:
-        logger.warning("Order refused: %s", error)
-        return _http_error(str(error))
-
-
-def _http_error(message):
-    return {"statusCode": 400, "headers": {"Content-Type": "application/json"},
-            "body": json.dumps({"message": message})}
+def confirm_stream_records(records):
+    """A batch from the Orders table's stream: each new order confirmed. An order that cannot be confirmed is
+    logged and passed over (retrying would not mend it); a failure to send is the batch's error, so Lambda
+    calls again with the same records."""
+    confirmed = []
+    for record in records:
+        image = record.get("dynamodb", {}).get("NewImage", {})
+        try:
+            order = json.loads(image["order"]["S"])
+            confirmed.append(json.loads(confirm_order(order)["body"])["order_id"])
+        except (KeyError, ValueError) as error:
+            logger.warning("Order in record %s not confirmed: %s", record.get("eventID"), error)
+    return {"confirmed": confirmed}
 
 
 def confirm_order(event):

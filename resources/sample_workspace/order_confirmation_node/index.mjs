@@ -1,22 +1,48 @@
-// Confirms an order: checks it, adds up the total, emails the customer a confirmation with Amazon SES, and
-// answers like an API Gateway integration. Lambda's Node.js runtime provides the AWS SDK for JavaScript v3:
-// nothing to package. Run locally, the email goes to the workspace's Outbox.
+// Confirms an order: checks it, adds up the total and emails the customer a confirmation with Amazon SES.
+// Lambda's Node.js runtime provides the AWS SDK for JavaScript v3: nothing to package. Run locally, the email
+// goes to the workspace's Outbox.
 //
-// Try the presets in events/OrderConfirmationNode: new-order succeeds, missing-email fails on purpose
-// so you can see how Lambda reports an error from a Node.js function.
+// Its OrderUploaded event in workbench.json runs it for each order uploaded as a JSON file under orders/ in the
+// bucket OrderUploads (try it: upload events/OrderConfirmationNode/new-order.json from the AWS dock, or
+//   aws s3 cp events/OrderConfirmationNode/new-order.json s3://workbench-books-orders/orders/ORD-2001.json
+// with the exports `lambda-workbench services` prints).
+// Called directly with an order (the presets in events/OrderConfirmationNode: new-order succeeds, missing-email
+// fails on purpose so you can see how Lambda reports an error from a Node.js function), it confirms that one.
 
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 
 // Set up outside the handler: this runs once per execution environment (the cold start),
 // not once per invocation.
 const ses = new SESClient();
+const s3 = new S3Client();
 const STORE_NAME = process.env.STORE_NAME ?? 'Example Store';
 const CURRENCY = process.env.CURRENCY ?? 'USD';
 const SENDER_EMAIL = process.env.SENDER_EMAIL ?? 'orders@example.com';
 
 export const handler = async (event, context) => {
   console.log(`Received order event for request ${context.awsRequestId}`);
+  if (Array.isArray(event.Records)) {
+    return confirmUploadedOrders(event.Records);
+  }
+  return confirmOrder(event);
+};
 
+// S3 event records: each object is an order as JSON. Keys arrive URL-encoded, spaces as '+'.
+async function confirmUploadedOrders(records) {
+  const confirmed = [];
+  for (const record of records) {
+    const bucket = record.s3.bucket.name;
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    console.info(`Reading the order s3://${bucket}/${key}`);
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const order = JSON.parse(await object.Body.transformToString());
+    confirmed.push(JSON.parse((await confirmOrder(order)).body).order_id);
+  }
+  return { confirmed };
+}
+
+async function confirmOrder(event) {
   const orderId = required(event, 'order_id');
   const customer = required(event, 'customer');
   const email = required(customer, 'email', 'customer.email');
@@ -68,7 +94,7 @@ export const handler = async (event, context) => {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(confirmation),
   };
-};
+}
 
 function confirmationText(customer, orderId, items, total) {
   const lines = items.map((item) => `  ${item.quantity} x ${item.name ?? item.sku ?? '?'} at ${item.price}`);

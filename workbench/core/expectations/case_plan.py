@@ -15,6 +15,10 @@ from ..workspace.preset_store import SHARED, Preset, PresetStore
 from ..workspace.workspace import Workspace
 
 
+SCENARIO = "scenario"
+"""The function column of a scenario case (it runs several), and its preset scope."""
+
+
 @dataclass(frozen=True)
 class PlanProblem:
     """A file that stops the run: 'file:line:column: message'."""
@@ -45,6 +49,9 @@ class PlannedCase:
     """How many of the run's functions share this preset (1 for a function's own)."""
     skip_reason: str = ""
     """Set when the case cannot run here (e.g. a function that cannot run locally)."""
+    scenario: object = None
+    """A scenario case (core.scenarios.scenario.Scenario): an action and the runs and effects it must lead to,
+    instead of one preset's call; `preset` then names the scenario file."""
 
     def with_expectation(self, expectation: Expectation | None) -> "PlannedCase":
         return dataclasses.replace(self, expectation=expectation)
@@ -70,8 +77,11 @@ class PlanError(ValueError):
     """Bad input that is not a file's content: an unknown function name."""
 
 
-def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_glob: str | None = None) -> TestPlan:
-    """The cases for the chosen functions (all when None) and presets (names matching the glob)."""
+def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_glob: str | None = None,
+               scenarios: bool = False) -> TestPlan:
+    """The cases for the chosen functions (all when None) and presets (names matching the glob); with
+    `scenarios`, the workspace's scenarios too (what runs them must serve the functions: `lambda-workbench
+    test` does)."""
     names = workspace.function_names
     unknown = [name for name in functions or [] if name not in names]
     if unknown:
@@ -118,7 +128,36 @@ def plan_tests(workspace: Workspace, functions: list[str] | None = None, preset_
                         problems.append(problem)
                 continue
             cases.append(PlannedCase(name, preset, expectation, sidecar, prepared, shared_by))
+    if scenarios:
+        _add_scenarios(workspace, functions, preset_glob, cases, problems)
     return TestPlan(tuple(cases), tuple(problems), tuple(_orphans(store.events_dir, workspace.folder)))
+
+
+def _add_scenarios(workspace: Workspace, functions: list[str] | None, preset_glob: str | None,
+                   cases: list[PlannedCase], problems: list[PlanProblem]) -> None:
+    """The workspace's scenarios/*.yaml (chosen by --preset's glob on their names, and by --function when one
+    of their expected runs is of a chosen function)."""
+    from ..scenarios.scenario import load_scenario, scenario_files
+
+    names = set(workspace.function_names)
+    for path in scenario_files(workspace.folder):
+        if preset_glob and not fnmatch.fnmatchcase(path.stem, preset_glob):
+            continue
+        try:
+            scenario = load_scenario(path)
+        except ExpectationError as error:
+            problems.append(PlanProblem(error.path, error.line, error.column, error.message))
+            continue
+        unknown = [run for run in scenario.runs if run.function not in names]
+        if unknown:
+            problems.append(PlanProblem(path, unknown[0].line, 1, f"expect.runs: no function '{unknown[0].function}' "
+                                                                   f"in this workspace (functions: {', '.join(sorted(names))})"))
+            continue
+        if functions and not set(functions) & set(scenario.functions):
+            continue
+        preset = Preset(scenario.name, path, SCENARIO, "")
+        expectation = Expectation(side_effects=scenario.side_effects, from_seed=scenario.from_seed)
+        cases.append(PlannedCase(SCENARIO, preset, expectation, path, scenario=scenario))
 
 
 def _load(path: Path):

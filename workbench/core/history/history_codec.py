@@ -18,6 +18,7 @@ from .run_record import CodeFile, RunRecord
 from ..privacy.secret_masking import mask_bytes, mask_text, text_secrets
 from ..privacy.secret_values import conceal_environment
 from ..streaming.streamed_response import StreamedResponse
+from ..triggers.triggered_batch import TriggeredBatch
 
 # A log bigger than this is kept as its head and tail with a marker line between them: the START line
 # and the handler's first output, and the END/REPORT lines and the error that ended it.
@@ -61,6 +62,8 @@ class RunSummary:
     """Who called, where no preset says it (RunRecord.origin)."""
     sweep: str | None = None
     """The memory sweep this run belonged to (RunRecord.sweep)."""
+    trace_root: str | None = None
+    """The X-Ray root of the call's trace: runs of one chain (a run and those its writes triggered) share it."""
 
     @property
     def succeeded(self) -> bool:
@@ -75,16 +78,17 @@ class RunSummary:
             "initDurationMs": self.init_duration_ms, "memorySizeMB": self.memory_size_mb,
             "maxMemoryUsedMB": self.max_memory_used_mb, "costUSD": self.cost_usd, "coldStart": self.cold,
             "coldReason": self.cold_reason, "origin": self.origin, "sweep": self.sweep,
+            "traceRoot": self.trace_root,
         }
 
 
 # Column order of the runs table after `seq` and `id` (history_schema creates it).
 SUMMARY_COLUMNS = ("started_at", "function", "source", "preset", "outcome", "error_type", "duration_ms",
                    "billed_ms", "init_ms", "memory_mb", "max_memory_mb", "cost_usd", "cold", "cold_reason",
-                   "origin", "sweep")
+                   "origin", "sweep", "trace_root")
 DETAIL_COLUMNS = ("request_id", "status", "platform_error_type", "architecture", "config", "event", "payload",
                   "log", "log_truncated", "code_fingerprint", "code_files", "environment_key", "aws_calls",
-                  "stream", "stream_body")
+                  "stream", "stream_body", "trace_id", "trigger")
 # What a column added by a later schema version holds for a run written before it (None when not named).
 DETAIL_DEFAULTS = {"aws_calls": "[]"}
 
@@ -92,9 +96,9 @@ DETAIL_DEFAULTS = {"aws_calls": "[]"}
 def summary_from_row(row: tuple) -> RunSummary:
     """A RunSummary from (id, *SUMMARY_COLUMNS)."""
     (run_id, started_at, function, source, preset, outcome_, error_type, duration, billed, init, memory,
-     max_memory, cost, cold, cold_reason, origin, sweep) = row
+     max_memory, cost, cold, cold_reason, origin, sweep, trace_root) = row
     return RunSummary(run_id, started_at, function, source, preset, outcome_, error_type, duration, billed,
-                      init, memory, max_memory, cost, bool(cold), cold_reason, origin, sweep)
+                      init, memory, max_memory, cost, bool(cold), cold_reason, origin, sweep, trace_root)
 
 
 def summary_values(record: RunRecord) -> tuple:
@@ -102,7 +106,7 @@ def summary_values(record: RunRecord) -> tuple:
     return (record.started_at, record.function, record.source, record.preset, outcome(result),
             result.error_type, result.duration_ms, result.billed_duration_ms, result.init_duration_ms,
             result.memory_size_mb, result.max_memory_used_mb, result.cost_usd, int(record.cold),
-            record.cold_reason, record.origin, record.sweep)
+            record.cold_reason, record.origin, record.sweep, record.trace_root)
 
 
 def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
@@ -118,7 +122,8 @@ def detail_values(record: RunRecord, secret_key: bytes) -> tuple:
             zlib.compress(json.dumps(list(log_lines)).encode("utf-8"), 1), int(truncated),
             record.code_fingerprint,
             json.dumps([[f.path, f.size, f.mtime_ns] for f in record.code_files]), record.environment_key,
-            json.dumps([call.to_json() for call in record.aws_calls]), *_stream_values(result, secrets))
+            json.dumps([call.to_json() for call in record.aws_calls]), *_stream_values(result, secrets),
+            record.trace_id, record.trigger.dumps() if record.trigger is not None else None)
 
 
 def _stream_values(result: InvocationResult, secrets: tuple[str, ...]) -> tuple:
@@ -140,7 +145,8 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
     """The RunRecord back from (id, *SUMMARY_COLUMNS) and DETAIL_COLUMNS."""
     brief = summary_from_row(summary)
     (request_id, status, platform_error_type, architecture, config_json, event, payload, log_blob,
-     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json, stream_json, stream_body) = details
+     _truncated, fingerprint, code_files_json, environment_key, aws_calls_json, stream_json, stream_body,
+     trace_id, trigger_json) = details
     stream = None
     if stream_json:
         document = json.loads(stream_json)
@@ -158,7 +164,7 @@ def record_from_rows(summary: tuple, details: tuple) -> RunRecord:
         code_files=tuple(CodeFile(path, size, mtime) for path, size, mtime in json.loads(code_files_json)),
         preset=brief.preset, environment_key=environment_key,
         aws_calls=tuple(AwsCall.from_wire(item) for item in json.loads(aws_calls_json or "[]")),
-        origin=brief.origin, sweep=brief.sweep)
+        origin=brief.origin, sweep=brief.sweep, trace_id=trace_id, trigger=TriggeredBatch.loads(trigger_json))
 
 
 def _config_document(config: FunctionConfig) -> dict:

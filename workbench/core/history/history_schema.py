@@ -81,8 +81,18 @@ ALTER TABLE runs ADD COLUMN sweep TEXT;
 CREATE INDEX runs_by_sweep ON runs (sweep, seq);
 """
 
+# The call's X-Amzn-Trace-Id (a triggered run shares its Root with the run whose write caused it), and for a
+# triggered run its batch and each record's fate (JSON of core.triggers.triggered_batch.TriggeredBatch), which
+# the services host sends once it has judged the call's answer.
+_V5 = """
+ALTER TABLE run_details ADD COLUMN trace_id TEXT;
+ALTER TABLE run_details ADD COLUMN trigger TEXT;
+ALTER TABLE runs ADD COLUMN trace_root TEXT;
+CREATE INDEX runs_by_trace ON runs (trace_root);
+"""
+
 # MIGRATIONS[n] takes version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -12,6 +12,7 @@ and written with the next one, so no run of this process is lost.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -23,6 +24,7 @@ from pathlib import Path
 from ..provenance.sweep_groups import SWEEP_MODES, SWEEPS_ALL, SWEEPS_GROUPED, SWEEPS_NONE, SweepBrief
 from ..privacy.private_files import private_file, private_folder, tighten_folder_files
 from ..privacy.unrecorded_runs import keep_unrecorded, kept_runs, unrecorded_folder
+from ..triggers.triggered_batch import TriggeredBatch
 from .history_codec import (DETAIL_COLUMNS, OUTCOMES, SUMMARY_COLUMNS, RunSummary, detail_values,
                             record_from_rows, stored_size, summary_from_row, summary_values)
 from .history_schema import SCHEMA_VERSION, migrate, schema_version
@@ -36,6 +38,8 @@ BUSY_TIMEOUT_S = 5.0
 _RETRIES = 3
 _ID_ALPHABET = "0123456789abcdef"
 _ID_LENGTH = 8
+# Runs looked through for a request id (run_details.request_id has no index: the newest are what is asked for).
+RECENT_REQUESTS = 20_000
 _SUMMARY_SELECT = f"SELECT id, {', '.join(SUMMARY_COLUMNS)} FROM runs"
 
 
@@ -107,6 +111,21 @@ class HistoryStore:
         del self._pending[:len(waiting)]
         return True
 
+    def set_trigger(self, run_id: str, trigger: TriggeredBatch) -> bool:
+        """Keep a triggered run's batch and its records' fates (known once the services host has judged the
+        call's answer, after the run was recorded). False when the run is not in the history."""
+        for index, (pending_id, record) in enumerate(self._pending):
+            if pending_id == run_id:
+                self._pending[index] = (run_id, dataclasses.replace(record, trigger=trigger))
+                return True
+
+        def update() -> int:
+            with self._connection:
+                return self._connection.execute(
+                    "UPDATE run_details SET trigger = ? WHERE seq = (SELECT seq FROM runs WHERE id = ?)",
+                    (trigger.dumps(), run_id)).rowcount
+        return bool(self._with_retries(update))
+
     def keep_pending(self) -> list[str]:
         """Runs still waiting, written beside the history (privacy/unrecorded_runs.py) for whoever opens it
         next to record; says which and why. Returns their ids."""
@@ -151,6 +170,25 @@ class HistoryStore:
         where, params = _filters(function, outcome, sweeps)
         rows = self._read(lambda c: c.execute(f"{_SUMMARY_SELECT}{where} ORDER BY seq DESC LIMIT ? OFFSET ?",
                                               (*params, limit, offset)).fetchall())
+        return [summary_from_row(row) for row in rows]
+
+    def run_of_request(self, request_id: str) -> str | None:
+        """The id of the run that had this request id (a triggered batch named by the host), newest first among
+        the last RECENT_REQUESTS runs; None when there is none."""
+        row = self._read(lambda c: c.execute(
+            "SELECT runs.id FROM run_details JOIN runs ON runs.seq = run_details.seq WHERE run_details.request_id = ? "
+            "AND run_details.seq > (SELECT COALESCE(MAX(seq), 0) FROM runs) - ? ORDER BY run_details.seq DESC LIMIT 1",
+            (request_id, RECENT_REQUESTS)).fetchone())
+        return row[0] if row else None
+
+    def linked(self, run_id: str) -> list[RunSummary]:
+        """The other runs of the run's trace (the run whose write triggered it, the runs it triggered), oldest
+        first."""
+        root = self.summary(run_id).trace_root
+        if not root:
+            return []
+        rows = self._read(lambda c: c.execute(f"{_SUMMARY_SELECT} WHERE trace_root = ? AND id != ? ORDER BY seq",
+                                              (root, self.resolve(run_id))).fetchall())
         return [summary_from_row(row) for row in rows]
 
     def count(self, function: str | None = None, outcome: str | None = None, *, sweeps: str = SWEEPS_ALL) -> int:

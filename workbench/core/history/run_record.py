@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from ..function.function_config import FunctionConfig
 from ..function.invocation_result import InvocationResult
+from ..triggers.recursion import trace_root
+from ..triggers.triggered_batch import TriggeredBatch
 from ..vocabulary import RunSource
 
 # Where a run came from.
@@ -58,6 +60,16 @@ class RunRecord:
     and its caller (`Invoke API · Boto3/1.35.0`), a schedule (`schedule Nightly`). None from the window."""
     sweep: str | None = None
     """The memory sweep this run was one call of (one id per sweep), None for any other run."""
+    trace_id: str | None = None
+    """The X-Amzn-Trace-Id the call ran under (the handler's _X_AMZN_TRACE_ID); a run a trigger started shares
+    its Root with the run whose write caused it."""
+    trigger: TriggeredBatch | None = None
+    """A triggered run's batch and each record's fate (None for any other run, or until the host tells)."""
+
+    @property
+    def trace_root(self) -> str | None:
+        """The trace's Root (1-5f8a...-...), which links the runs of one chain."""
+        return trace_root(self.trace_id)
 
     @property
     def function(self) -> str:

@@ -111,7 +111,8 @@ def keep_unrecorded(folder: Path, rows: list[tuple[str, tuple, tuple]], reason: 
 
 
 def _padded_summary(summary: tuple) -> tuple:
-    """A run kept by an earlier version has fewer summary columns: the later ones (origin, sweep) are NULL."""
+    """A run kept by an earlier version has fewer summary columns: the later ones (origin, sweep, trace_root)
+    are NULL."""
     from ..history.history_codec import SUMMARY_COLUMNS
 
     return summary + (None,) * (len(SUMMARY_COLUMNS) - len(summary))

@@ -44,6 +44,15 @@ def invocation_count(trace_header: str | None, function_arn: str) -> int:
     return lineage_counts(trace_header).get(function_hash(function_arn), 0)
 
 
+def trace_root(trace_header: str | None) -> str | None:
+    """The X-Ray root of a trace header (`1-5759e988-bd862e3fe1be46a994272793`): the runs of one chain share it."""
+    for part in (trace_header or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "Root" and value:
+            return value
+    return None
+
+
 def next_trace_header(trace_header: str | None, function_arn: str, root: str) -> tuple[str, int]:
     """The trace header for the next invocation of `function_arn` in the chain, and its count.
 

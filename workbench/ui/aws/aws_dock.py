@@ -35,6 +35,8 @@ class AwsDock(QDockWidget):
     """Reset the local services to the workspace's seed (the window asks first)."""
     notice = Signal(str)
     """A line for the status bar (str)."""
+    send_as_s3_event_requested = Signal(str, str)
+    """bucket, key: an object to send through its bucket's S3 triggers."""
 
     def __init__(self, desk: ServicesDesk, finder: RunFinder, parent: QWidget | None = None) -> None:
         super().__init__(TITLE, parent)
@@ -59,6 +61,7 @@ class AwsDock(QDockWidget):
             view.notice.connect(self.notice)
         for view in (self.outbox, self.buckets):
             view.run_requested.connect(self.run_requested)
+        self.buckets.send_as_s3_event_requested.connect(self.send_as_s3_event_requested)
         self.outbox.count_changed.connect(self._show_count)
         self.tabs.currentChanged.connect(lambda _index: self.refresh_current())
         self.refresh_button = QPushButton("Refresh", self)

@@ -32,6 +32,8 @@ class BucketsView(QWidget):
     """Show this run (its id) in History."""
     notice = Signal(str)
     """A line for the status bar (str)."""
+    send_as_s3_event_requested = Signal(str, str)
+    """bucket, key: send the object through the bucket's S3 triggers as if it had just been put."""
 
     def __init__(self, desk: ServicesDesk, finder: RunFinder, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,6 +59,9 @@ class BucketsView(QWidget):
         self.upload_button = QPushButton("Upload…", self)
         self.download_button = QPushButton("Download…", self, enabled=False)
         self.delete_button = QPushButton("Delete", self, enabled=False)
+        self.send_button = QPushButton("Send as S3 Event", self, enabled=False, objectName="send_as_s3_event_button")
+        self.send_button.setToolTip("Fire the bucket's S3 triggers with this object (ObjectCreated:Put), as a put would")
+        self.send_button.clicked.connect(self._send_as_event)
         self.upload_button.clicked.connect(self._choose_upload)
         self.download_button.clicked.connect(self._download)
         self.delete_button.clicked.connect(self._delete)
@@ -65,7 +70,7 @@ class BucketsView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.objects, 1)
         buttons = QHBoxLayout()
-        for button in (self.upload_button, self.download_button, self.delete_button):
+        for button in (self.upload_button, self.download_button, self.delete_button, self.send_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         column.addLayout(buttons)
@@ -174,6 +179,12 @@ class BucketsView(QWidget):
         picked = self._current_key() is not None
         self.download_button.setEnabled(picked)
         self.delete_button.setEnabled(picked)
+        self.send_button.setEnabled(picked)
+
+    def _send_as_event(self) -> None:
+        key = self._current_key()
+        if key is not None and self.bucket is not None:
+            self.send_as_s3_event_requested.emit(self.bucket, key)
 
     def _open(self, row: int) -> None:
         self._update_buttons()
