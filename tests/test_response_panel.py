@@ -44,7 +44,7 @@ def test_success_shows_pretty_highlighted_json(qtbot, panel):
     key_line = payload_view(panel).document().findBlockByNumber(1)
     qtbot.waitUntil(lambda: bool(key_line.layout().formats()))
     assert not child(panel, QFrame, "response_error").isVisible()
-    assert child(panel, QLabel, "response_title").text().startswith("Response · JSON")
+    assert child(panel, QLabel, "response_title").text().startswith("JSON · ")
 
 
 def test_non_json_payload_is_shown_as_text(qtbot, panel):

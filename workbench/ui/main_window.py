@@ -154,7 +154,12 @@ class MainWindow(QMainWindow):
         self.session.history_problem.connect(notice)
         self.session.run_recorded.connect(self.history.refresh)
         self.history.run_shown.connect(self._remember_run)
-        self.run_history.notice.connect(notice)  # the History dock's own lines too
+        self.history.run_shown.connect(self.run_history.show_past_run)
+        self.history.run_again_requested.connect(self.run_history.run_again)
+        self.history.save_event_requested.connect(self.run_history.save_event_as_preset)
+        self.history.notice.connect(notice)
+        self.past_run_banner.dismissed.connect(self.run_history.leave_past_run)
+        self.run_history.notice.connect(notice)
         self.run_history.run_requested.connect(self._run_again)
         self.workspace_actions.open_requested.connect(self.open_workspace)
         self.workspace_actions.notice.connect(notice)

@@ -119,7 +119,7 @@ class ResponsePanel(QWidget):
         self._payload_caption.setVisible(not result.succeeded)
         if result.succeeded:
             self._error_box.hide()
-            self._title.setText(f"Response · {kind} · {_size_text(len(result.payload))}")
+            self._title.setText(f"{kind} · {_size_text(len(result.payload))}")  # the tab already says Response
         else:
             document = result.error_document() or {
                 "errorType": result.platform_error_type or (ErrorType.TIMED_OUT if result.status is Status.TIMEOUT

@@ -81,6 +81,8 @@ class ServePanel(QWidget):
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Method and path at the start, the function at the end: the middle gives way in a narrow panel.
+        self.calls.setTextElideMode(Qt.TextElideMode.ElideMiddle)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -143,8 +145,8 @@ class ServePanel(QWidget):
             item = QTableWidgetItem(value)
             if call.failed:
                 item.setForeground(QBrush(_ERROR))
-            if note:
-                item.setToolTip(note)
+            # The whole call in the tooltip: a narrow panel elides the Call column in its middle.
+            item.setToolTip(f"{values[1]}: {note}" if note else values[1])
             item.setData(NOTE_ROLE, note)
             self.calls.setItem(row, column, item)
         if follow:

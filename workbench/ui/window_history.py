@@ -36,11 +36,6 @@ class WindowHistory(QObject):
         self._presets, self._picker = presets, picker
         self._workspace, self._running = workspace, running
         self.store: HistoryStore | None = None
-        dock.run_shown.connect(self.show_past_run)
-        dock.run_again_requested.connect(self.run_again)
-        dock.save_event_requested.connect(self.save_event_as_preset)
-        dock.notice.connect(self.notice)
-        banner.dismissed.connect(self.leave_past_run)
 
     def open(self, workspace: Workspace) -> None:
         """The workspace's history: the session records into it, the History dock reads it."""
