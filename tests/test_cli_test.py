@@ -18,7 +18,7 @@ from workbench.resources import resource_path
 @pytest.fixture
 def sample(tmp_path):
     target = tmp_path / "sample"
-    shutil.copytree(resource_path("sample_workspace"), target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(resource_path("sample_workspace"), target, ignore=shutil.ignore_patterns("__pycache__", ".workbench"))
     return target
 
 

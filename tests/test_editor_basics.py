@@ -132,7 +132,7 @@ def test_node_comments_use_slashes(qtbot, make_window, workspace):
     window.select_function("OrderConfirmationNode")
     editor = code_frame(qtbot, window).editor
     assert window.tabs.current_path().name == "index.mjs"
-    block = editor.document().find("export").block()
+    block = editor.document().find("export const").block()
     line = block.text()
     editor.setTextCursor(QTextCursor(block))
     qtbot.keyClick(editor, Qt.Key.Key_Slash, CTRL)

@@ -29,7 +29,7 @@ def fill_synthetic(store: HistoryStore, count: int) -> None:
     for n in range(count):
         cursor = connection.execute(
             f"INSERT INTO runs (id, {', '.join(SUMMARY_COLUMNS)}, stored_bytes) VALUES "
-            f"(?, ?, ?, 'window', ?, ?, NULL, ?, ?, ?, 256, ?, ?, ?, NULL, NULL, NULL, 100)",
+            f"(?, ?, ?, 'window', ?, ?, NULL, ?, ?, ?, 256, ?, ?, ?, NULL, NULL, NULL, NULL, 100)",
             (f"{n:08x}", 1_700_000_000 + n, f"Fn{n % 4}", f"preset-{n % 3}",
              "error" if n % 10 == 0 else "success", 10.0 + n % 7, 11 + n % 7, None if n % 50 else 120.0,
              30 + n % 5, 2e-7, int(n % 50 == 0)))

@@ -58,24 +58,27 @@ def test_a_run_of_the_schema_before_reads_back_without_origin(tmp_path):
     opening, and the run reads back with neither."""
     path = tmp_path / "old.sqlite3"
     connection = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:SCHEMA_VERSION - 1]:
+    # Version 3: before origin and sweep (4) and before the trigger's trace (5).
+    for script in MIGRATIONS[:3]:
         for statement in _statements(script):
             connection.execute(statement)
-    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    connection.execute("PRAGMA user_version = 3")
     connection.execute("INSERT INTO settings VALUES ('secret_key', ?)", (b"k" * 32,))
     connection.close()
-    # The run goes in with the columns of the version before: today's codec without the last two.
+    # The run goes in with the columns of version 3: today's codec without origin, sweep and trace_root, and
+    # without the details' trace_id and trigger.
     from workbench.core.history import history_codec
 
     record = make_record()
-    summary = history_codec.summary_values(record)[:-2]
-    details = history_codec.detail_values(record, b"k" * 32)
-    columns = history_codec.SUMMARY_COLUMNS[:-2]
+    summary = history_codec.summary_values(record)[:-3]
+    details = history_codec.detail_values(record, b"k" * 32)[:-2]
+    columns = history_codec.SUMMARY_COLUMNS[:-3]
+    detail_columns = history_codec.DETAIL_COLUMNS[:-2]
     connection = sqlite3.connect(path, isolation_level=None)
     cursor = connection.execute(f"INSERT INTO runs (id, {', '.join(columns)}, stored_bytes) "
                                 f"VALUES ({', '.join('?' * (len(columns) + 2))})", ("0123abcd", *summary, 1))
-    connection.execute(f"INSERT INTO run_details (seq, {', '.join(history_codec.DETAIL_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * (len(history_codec.DETAIL_COLUMNS) + 1))})",
+    connection.execute(f"INSERT INTO run_details (seq, {', '.join(detail_columns)}) "
+                       f"VALUES ({', '.join('?' * (len(detail_columns) + 1))})",
                        (cursor.lastrowid, *details))
     connection.close()
     store = HistoryStore(path)

@@ -35,7 +35,7 @@ def test_a_sweep_is_one_row_in_history_and_out_of_the_charts(qtbot, make_window,
     view = window.tune_memory()
     view.sizes_field.setText("128,256")
     view.runs_field.setValue(2)
-    with qtbot.waitSignal(view.finished, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(view.sweep_finished, timeout=TIMEOUT_MS):
         view.start_button.click()
     panel = window.history.panel
     sweep = "(sweep) 4 calls"

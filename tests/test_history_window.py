@@ -131,4 +131,4 @@ def test_the_copied_command_repeats_the_run(qtbot, make_window, workspace):  # n
                           cwd=str(Path(workspace).parent))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == json.loads(ran.result.payload)
-    assert "REPORT RequestId:" in proc.stderr and "Memory Size: 128 MB" in proc.stderr
+    assert "REPORT RequestId:" in proc.stderr and "Memory Size: 512 MB" in proc.stderr

@@ -38,14 +38,14 @@ def test_badge_says_cold_next_after_a_setting_change(qtbot, make_window, workspa
     run_and_wait(qtbot, window)
     set_setting(window, memory_mb=256)
     qtbot.waitUntil(lambda: window.toolbar.badge.text() == "cold next", timeout=2000)
-    assert "memory_mb 128 → 256" in window.toolbar.badge.toolTip()
+    assert "memory_mb 512 → 256" in window.toolbar.badge.toolTip()
 
 
 def test_progress_bar_is_idle_and_follows_the_timeout(qtbot, make_window, workspace):
     """Idle, the bar is empty and greyed and names the current timeout, also after it was changed."""
     window = make_window(workspace)
     progress = window.toolbar.progress
-    assert not progress.isEnabled() and progress.value() == 0 and progress.format() == "timeout 3 s"
+    assert not progress.isEnabled() and progress.value() == 0 and progress.format() == "timeout 10 s"
     run_and_wait(qtbot, window)
     assert not progress.isEnabled() and progress.value() == 0
     set_setting(window, timeout_s=60)

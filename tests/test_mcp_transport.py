@@ -83,7 +83,7 @@ def test_describe_function_masks_secrets_and_says_where_settings_came_from(works
     variables = {v["name"]: v for v in document["environment"]}
     assert variables["EMAIL_API_TOKEN"]["masked"] and "dummy-token" not in str(document)
     assert variables["STORE_NAME"]["value"] == "Workbench Books"
-    assert document["settings"]["memoryMB"] == {"value": 128, "origin": "workbench.json"}
+    assert document["settings"]["memoryMB"] == {"value": 512, "origin": "workbench.json"}
 
 
 def test_tune_memory_measures_each_size(workspace):  # noqa: F811

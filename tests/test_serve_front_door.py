@@ -179,7 +179,7 @@ def test_the_sample_places_an_order_over_http(tmp_path):
     from workbench.engine.services_host import find_host, stop_host
 
     workspace = tmp_path / "sample"
-    shutil.copytree(SAMPLE, workspace)
+    shutil.copytree(SAMPLE, workspace, ignore=shutil.ignore_patterns("__pycache__", ".workbench"))
     server = start_serve(workspace)
     try:
         port = urlsplit(server.api_url).port
