@@ -19,6 +19,7 @@ from .serve.trigger_serving import TriggerServing
 from .ui.app_settings import AppSettings
 from .ui.main_window import MainWindow
 from .ui.theme import apply_theme
+from .cli.arguments import window_parser
 
 
 def widget_application() -> QApplication:
@@ -86,8 +87,6 @@ def attach_trigger_serving(window):
 
 
 def main(argv: list[str]) -> int:
-    from .cli.arguments import window_parser
-
     parser = window_parser()
     args = parser.parse_args(argv)
     if args.path and not Path(args.path).is_dir():

@@ -21,6 +21,7 @@ from ..core.history.run_record import RunRecord
 from ..core.workspace.workspace import Workspace, load_workspace
 from ..core.vocabulary import RunSource
 from ..engine.run_session import RunSession
+from ..core.history.history_codec import summary_from_row, summary_values
 
 SOURCE = RunSource.AGENT
 # How long list_runs waits for this server's own newest runs to reach the file (written in the background).
@@ -180,8 +181,6 @@ class AgentDesk:
         wanted = run_id.strip().lower()
         mine = [rid for rid in self._unconfirmed if wanted and rid.startswith(wanted)]
         if len(mine) == 1:
-            from ..core.history.history_codec import summary_from_row, summary_values
-
             record = self._unconfirmed[mine[0]]
             return summary_from_row((mine[0], *summary_values(record))), record
         try:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol
+from ..engine.services_client import ServicesClient
+from ..engine.services_host import HostStartError, find_host, start_host
 
 # The services an agent can name, and the template resource types each resets (a reset returns them to the
 # seed: the template's resources, the seed/ folder's objects and items).
@@ -60,9 +62,6 @@ class HostLocalAws:
         self.workspace, self.region = Path(workspace), region
 
     def _client(self):
-        from ..engine.services_client import ServicesClient
-        from ..engine.services_host import HostStartError, find_host, start_host
-
         try:
             record = find_host(self.workspace) or start_host(self.workspace, region=self.region)
         except (HostStartError, OSError) as error:

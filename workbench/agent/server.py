@@ -25,6 +25,7 @@ from .suites import dependency_report, event_templates
 from .suites import generate_event as generate_event_document
 from .suites import run_tests as run_tests_document
 from .suites import tune_memory as tune_memory_document
+from importlib.metadata import PackageNotFoundError, version
 
 NAME = "lambda-workbench"
 INSTRUCTIONS = (
@@ -47,8 +48,6 @@ RunId = Annotated[str, Field(description="a run id (8 hex digits) or an unambigu
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("lambda-workbench")
     except PackageNotFoundError:  # run from a checkout that was never installed

@@ -11,6 +11,16 @@ import socket
 import sys
 from pathlib import Path
 from typing import TextIO
+from ..core.workspace.aws_settings import load_aws_settings
+from ..engine.history_writer import history_writer_for
+from ..engine.run_session import RunSession
+from ..core.services.settings import DEFAULT_REGION, LocalServices, load_services_settings
+from PySide6.QtCore import QCoreApplication, QTimer
+from ..engine.main_thread_collector import MainThreadCollector
+from .desk import AgentDesk
+from .server import build_server
+import contextlib
+from .loopback_guard import SameUserOnly
 
 HOST = "127.0.0.1"
 PATH = "/mcp"
@@ -18,10 +28,6 @@ PATH = "/mcp"
 
 def open_session(folder: Path, parent, record: bool = True):
     """The run session the tools drive: the workspace's AWS settings, its history written in the background."""
-    from ..core.workspace.aws_settings import load_aws_settings
-    from ..engine.history_writer import history_writer_for
-    from ..engine.run_session import RunSession
-
     history = history_writer_for(folder, parent) if record else None
     session = RunSession(history=history, parent=parent)
     aws = load_aws_settings(folder)
@@ -32,8 +38,6 @@ def open_session(folder: Path, parent, record: bool = True):
 def local_services(folder: Path, region: str | None):
     """In local mode (the workspace's setting, local by default) the functions' calls go to the workspace's
     services host, started on the first function that uses the SDK; None in account mode."""
-    from ..core.services.settings import DEFAULT_REGION, LocalServices, load_services_settings
-
     settings = load_services_settings(folder)
     if not settings.local:
         return None
@@ -55,12 +59,8 @@ def bind(port: int) -> socket.socket:
 
 def serve(folder: Path, allow_write: bool, port: int | None, record: bool, stderr: TextIO,
           local_aws=None) -> int:
+    # Here: qasync (Qt's loop as asyncio's) loads only when the server starts, not with open_session's users
     import qasync
-    from PySide6.QtCore import QCoreApplication, QTimer
-
-    from ..engine.main_thread_collector import MainThreadCollector
-    from .desk import AgentDesk
-    from .server import build_server
 
     listener = None
     if port is not None:
@@ -123,11 +123,8 @@ def serve(folder: Path, allow_write: bool, port: int | None, record: bool, stder
 
 def _http_server(server):
     """uvicorn serving the SDK's streamable HTTP app behind the same-user door."""
-    import contextlib
-
+    # Here: uvicorn is loaded only for --port (streamable HTTP); stdio never needs it
     import uvicorn
-
-    from .loopback_guard import SameUserOnly
 
     class EmbeddedServer(uvicorn.Server):
         @contextlib.contextmanager

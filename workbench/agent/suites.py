@@ -12,6 +12,12 @@ from ..core.history.history_store import history_path
 from ..core.tuning.memory_sweep import DEFAULT_RUNS, parse_sizes, recommend
 from ..engine.suite_run import SuiteRun, session_starter, suite_services
 from .desk import SOURCE, AgentDesk, BadInput, signalled
+import json
+from ..core.expectations.junit_report import write_junit
+from ..core.expectations.case_plan import PlanError, plan_tests
+from ..core.expectations.case_report import report_document, summarise
+from ..core.tuning.tune_report import cpu_note, speed_verdict, sweep_document
+from ..engine.tune_run import TuneRun
 
 # Where run_tests writes its JUnit file unless told: beside the history, in the folder git never sees.
 JUNIT_NAME = "agent-tests.junit.xml"
@@ -31,8 +37,6 @@ def event_templates(service: str | None) -> dict:
 
 
 def generate_event(service: str, event: str, values: dict[str, str] | None) -> dict:
-    import json
-
     try:
         text = render_event(service, event, values or {})
     except (UnknownEvent, UnknownTag) as error:
@@ -42,10 +46,6 @@ def generate_event(service: str, event: str, values: dict[str, str] | None) -> d
 
 async def run_tests(desk: AgentDesk, functions: list[str] | None, preset_glob: str | None, cold: bool,
                     junit: str | None) -> dict:
-    from ..core.expectations.junit_report import write_junit
-    from ..core.expectations.case_plan import PlanError, plan_tests
-    from ..core.expectations.case_report import report_document, summarise
-
     workspace = desk.workspace()
     if workspace.problem:
         raise BadInput(workspace.problem)
@@ -91,9 +91,6 @@ def _relative(text: str, folder: Path) -> str:
 
 async def tune_memory(desk: AgentDesk, function: str, preset: str, sizes: list[int] | None,
                       runs: int | None) -> dict:
-    from ..core.tuning.tune_report import cpu_note, speed_verdict, sweep_document
-    from ..engine.tune_run import TuneRun
-
     try:
         chosen = parse_sizes(",".join(map(str, sizes))) if sizes else (128, 256, 512, 1024)
     except ValueError as error:

@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         module = importlib.import_module(f"{__name__}.{SUBCOMMANDS[argv[0]]}")
         return module.main(argv[1:])
+    # Here: a subcommand (invoke first of all) never builds the window's parser
     from .arguments import parse_arguments, window_parser
 
     # --help, --version and bad usage are answered here, before the window's imports.

@@ -27,6 +27,7 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argpars
 
 
 def package_version() -> str:
+    # Here: importlib.metadata costs milliseconds; only --version reads it, not invoke's start-up
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -37,6 +38,7 @@ def package_version() -> str:
 
 def window_parser() -> argparse.ArgumentParser:
     """`lambda-workbench [PATH]`: the window; its --help names every subcommand."""
+    # Here: cycle cli/__init__ -> arguments -> cli/__init__ (the package imports this module inside main())
     from . import SUBCOMMAND_SUMMARIES
 
     width = max(map(len, SUBCOMMAND_SUMMARIES))

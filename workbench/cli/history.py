@@ -24,6 +24,7 @@ from ..core.lambda_rules.billing import format_cost
 from ..core.history.history_codec import OUTCOMES, RunSummary, outcome
 from ..core.history.history_store import HistoryStore, RunNotFound, history_path
 from ..core.history.run_record import RunRecord
+from ..core.workspace.workspace import load_workspace
 
 
 class _UsageError(Exception):
@@ -100,8 +101,6 @@ def _list(args: argparse.Namespace) -> int:
 def _check_function(name: str, workspace: str, store: HistoryStore | None) -> None:
     """A function neither the workspace defines nor the history has runs of is a mistake (a typo, a wrong
     folder), said as `invoke` says it, not an empty list."""
-    from ..core.workspace.workspace import load_workspace
-
     recorded = store.functions() if store else []
     defined = load_workspace(Path(workspace)).function_names
     if name not in recorded and name not in defined:

@@ -174,6 +174,7 @@ def aws_settings(args: argparse.Namespace) -> AwsSettings:
 
 def report_document(record: RunRecord, environment=None) -> dict:
     """One machine-readable line of --report-json; environment is the run's FunctionEnvironment."""
+    # Here: only --report-json masks; invoke's start-up before the head start does not load it
     from ..core.privacy.secret_masking import mask_bytes, text_secrets
 
     result = record.result
@@ -209,9 +210,10 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     from ..engine.head_start import start_ahead
 
     if debug_port is not None:
+        # Here, and the two debugging imports below: only --debug-port needs them, not the head start's path
         import socket
 
-        from ..core.debugging.attach_notes import attach_notice
+        from ..core.debugging.attach_notes import attach_notice  # here: only --debug-port
 
         try:
             socket.create_server(("127.0.0.1", debug_port)).close()
@@ -219,6 +221,7 @@ def run_invocations(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
             stderr.write(f"{PROG}: error: --debug-port {debug_port}: 127.0.0.1:{debug_port} cannot be used "
                          f"({error.strerror or error})\n")
             return 2
+        # Here: only --debug-port builds a debug request
         from ..core.debugging.debug_model import DebugRequest
 
         for line in attach_notice(prepared.config.runtime, debug_port, prepared.config.name):
@@ -242,9 +245,9 @@ def _run_in_session(prepared: PreparedInvocation, repeat: int, cold: bool, stdou
     # Imported here, after the head start: its runtime's init runs while Qt and the engine load.
     from PySide6.QtCore import QEventLoop
 
-    from ..engine.qt_startup import core_application, on_interrupt
-    from ..engine.run_session import RunSession
-    from .stream_output import StreamedStdout
+    from ..engine.qt_startup import core_application, on_interrupt  # here: after the head start, as Qt is
+    from ..engine.run_session import RunSession  # here: after the head start: the engine loads beside the init
+    from .stream_output import StreamedStdout  # here: after the head start (imports QtCore)
 
     app = core_application()  # its cycle collector comes after the first call (resume_collector)
     session = RunSession(parent=app)

@@ -22,6 +22,7 @@ def local_services(workspace: Path, mode: str | None, region: str | None) -> Loc
     settings = load_services_settings(workspace)
     if (mode or settings.calls) != LOCAL:
         return None
+    # Here: invoke imports this module before the head start; the host starter is loaded only with local services
     from ..engine.services_host import find_host
 
     running = find_host(workspace)  # joined now; otherwise started on the first function that uses the SDK
@@ -32,6 +33,7 @@ def local_services(workspace: Path, mode: str | None, region: str | None) -> Loc
 def apply_aws(session, workspace: Path, mode: str | None) -> None:
     """Give a command's run session the workspace's AWS settings and, in local mode, its services host.
     Raises like local_services()."""
+    # Here: on invoke's start-up path, read only when local services are asked for
     from ..core.workspace.aws_settings import load_aws_settings
 
     saved = load_aws_settings(workspace)

@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import TextIO
 
 from .arguments import CommandParser, parse_arguments
+from ..agent.local_aws import HostLocalAws
+from ..agent.serving import serve
+from ..core.services.settings import SettingsError
+from ..core.workspace.aws_settings import load_aws_settings
 
 PROG = "lambda-workbench mcp"
 
@@ -46,10 +50,6 @@ def main(argv: list[str], stderr: TextIO | None = None) -> int:
     if args.port is not None and not 0 <= args.port <= 65535:
         stderr.write(f"{PROG}: error: --port {args.port}: not a port (0-65535)\n")
         return 2
-    from ..agent.local_aws import HostLocalAws
-    from ..agent.serving import serve
-    from ..core.services.settings import SettingsError
-    from ..core.workspace.aws_settings import load_aws_settings
 
     folder = folder.resolve()
     try:

@@ -13,14 +13,13 @@ from PySide6.QtCore import QCoreApplication
 
 from ..engine.qt_startup import on_interrupt
 from ..engine.suite_run import SuiteRun, session_starter
+from ..serve.scenario_stage import ScenarioStage
 
 PROG = "lambda-workbench test"
 
 
 def run_with_scenarios(plan, session, folder: Path, args, on_case, stderr: TextIO):
     """(the finished SuiteRun, interrupted?), or (None, False) when the functions could not be served."""
-    from ..serve.scenario_stage import ScenarioStage
-
     loop = qasync.QEventLoop(QCoreApplication.instance(), already_running=False)
     asyncio.set_event_loop(loop)
     stage = ScenarioStage(session, folder)

@@ -21,6 +21,8 @@ from ..serve.server import (DEFAULT_API_PORT, DEFAULT_HOST, DEFAULT_LAMBDA_PORT,
 from .arguments import CommandParser
 from .local_services import add_aws_option
 from .serve_report import describe_endpoints, print_call, print_run
+from .local_services import apply_aws
+from ..engine.trigger_link import link_triggers, unlink_triggers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,8 +102,6 @@ def _serve_until_stopped(args, folder: Path, app, loop, stopping: asyncio.Event)
               f"(functions: {', '.join(workspace.function_names)})", file=sys.stderr)
         return 2
     try:
-        from .local_services import apply_aws
-
         apply_aws(server.caller.session, folder, args.aws)
     except Exception as error:  # a bad setting, or a host that cannot start: nothing is served
         print(f"lambda-workbench serve: local AWS services: {error}", file=sys.stderr)
@@ -125,15 +125,12 @@ def _serve_until_stopped(args, folder: Path, app, loop, stopping: asyncio.Event)
         for name in args.schedule:
             server.schedules.set_enabled(name, True)
         try:
-            from ..engine.trigger_link import link_triggers
-
             for line in link_triggers(folder, args.aws, server.lambda_url, args.retry_delay_scale):
                 print(line, file=sys.stderr, flush=True)
         except Exception as error:  # noqa: BLE001 - serving goes on; the triggers stay off and say why
             print(f"lambda-workbench serve: triggers are off: {error}", file=sys.stderr, flush=True)
         print(describe_endpoints(server), flush=True)
         await stopping.wait()
-        from ..engine.trigger_link import unlink_triggers
 
         unlink_triggers(folder, server.lambda_url)
         dropped = await server.stop()

@@ -19,6 +19,11 @@ from pathlib import Path
 
 from ..core.services.local_access import LOCAL_SECRET_ACCESS_KEY, WORKBENCH_ACCESS_KEY
 from .arguments import CommandParser, parse_arguments
+from ..core.services.settings import LOCAL, load_services_settings
+from ..core.triggers.trigger_reader import load_triggers
+from ..engine.services_host import HostStartError, control, find_host, start_host, stop_host
+from ..engine.services_client import ServicesClient
+from .services_functions import run_functions_until_stopped
 
 PROG = "lambda-workbench services"
 
@@ -47,10 +52,6 @@ def exports(endpoint: str, region: str) -> list[str]:
 def _runs_functions_here(workspace: Path, record) -> bool:
     """Triggers are declared, the functions' calls are local, and nothing else runs them yet (the window or
     `serve` registered with a host that was already running)."""
-    from ..core.services.settings import LOCAL, load_services_settings
-    from ..core.triggers.trigger_reader import load_triggers
-    from ..engine.services_host import control
-
     if load_services_settings(workspace).calls != LOCAL or not load_triggers(workspace).triggers:
         return False
     try:
@@ -66,8 +67,6 @@ def main(argv: list[str]) -> int:
     args = parse_arguments(_parser(), argv)
     if isinstance(args, int):
         return args
-    from ..engine.services_client import ServicesClient
-    from ..engine.services_host import HostStartError, find_host, start_host, stop_host
 
     workspace = Path(args.workspace).absolute()
     if not workspace.is_dir():
@@ -85,8 +84,6 @@ def main(argv: list[str]) -> int:
         for warning in ServicesClient(record).resources()["warnings"]:
             print(f"WARNING: {warning}", file=sys.stderr)
         if _runs_functions_here(workspace, record):
-            from .services_functions import run_functions_until_stopped
-
             code = run_functions_until_stopped(workspace, not args.no_history, args.retry_delay_scale, args.quiet)
             if running is None:
                 stop_host(workspace)

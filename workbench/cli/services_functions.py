@@ -14,6 +14,10 @@ import qasync
 from ..engine.history_writer import history_writer_for
 from ..engine.qt_startup import headless_qt, on_interrupt
 from ..serve.server import ServeOptions, ServeServer
+from ..engine.services_host import find_host
+from ..engine.trigger_link import link_triggers, unlink_triggers
+from .local_services import apply_aws
+from .serve_report import print_run
 
 PROG = "lambda-workbench services"
 HOST_CHECK_S = 0.2
@@ -38,11 +42,6 @@ def run_functions_until_stopped(folder: Path, history: bool, delay_scale: float,
 
 
 async def _serve(folder: Path, writer, delay_scale: float, quiet: bool, stopping: asyncio.Event) -> int:
-    from ..engine.services_host import find_host
-    from ..engine.trigger_link import link_triggers, unlink_triggers
-    from .local_services import apply_aws
-    from .serve_report import print_run
-
     server = ServeServer(folder, ServeOptions("127.0.0.1", 0, 0, retry_delay_scale=delay_scale), history=writer)
     server.caller.session.history_problem.connect(
         lambda text: print(f"{PROG}: warning: {text}", file=sys.stderr, flush=True))

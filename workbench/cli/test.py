@@ -22,6 +22,7 @@ from .arguments import CommandParser, parse_arguments
 from .local_services import add_aws_option
 from .command_session import command_session
 from .interrupt import run_until_finished
+from .scenario_runs import run_with_scenarios
 
 # Lines of differences printed under a failing case (all of them are in --json and --junit).
 SHOWN_DIFFERENCES = 5
@@ -92,8 +93,6 @@ def _run(plan, workspace, args, stdout: TextIO, stderr: TextIO) -> int:
     history_folder = None if args.no_history else workspace.folder
     with command_session("lambda-workbench test", history_folder, stderr, workspace.folder, args.aws) as session:
         if any(case.scenario is not None for case in plan.cases):
-            from .scenario_runs import run_with_scenarios
-
             run, interrupted = run_with_scenarios(plan, session, workspace.folder, args, on_case, stderr)
             if run is None:
                 return 2

@@ -58,6 +58,7 @@ class CdpSession(DebugSession):
             loop.close()
 
     async def _connect_and_read(self) -> None:
+        # Here: aiohttp's websocket client is loaded only by a Node.js debug session, not by every engine start
         import aiohttp
 
         until = time.monotonic() + CONNECT_LIMIT_S

@@ -20,6 +20,7 @@ from ..core.debugging.dap_framing import FrameError, FrameReader, encode_message
 from ..core.debugging.debug_model import (Breakpoint, DebugTarget, EvaluateResult, Scope, StackFrame, StopInfo,
                                           ThreadInfo, Variable)
 from .debug_session import DebugSession, Reply
+from ..core.child.dependency_cache import cache_root
 
 CONNECT_RETRY_MS = 20
 CONNECT_LIMIT_S = 15.0
@@ -293,8 +294,6 @@ def debugpy_folder() -> str:
     """A folder holding only debugpy (a link to the workbench's own), for the end of a runtime's sys.path:
     the runtime finds its debugger there and the handler's imports find nothing else of ours."""
     import debugpy  # noqa: PLC0415 - only a debugged call needs it
-
-    from ..core.child.dependency_cache import cache_root
 
     package = os.path.dirname(os.path.abspath(debugpy.__file__))
     folder = os.path.join(cache_root(os.environ), f"debugpy-{debugpy.__version__}")

@@ -426,6 +426,7 @@ class EnvironmentPlanner:
 
     def _start_local_host(self) -> list[str]:
         """Join or start the workspace's services host (its first need); a notice when it cannot start."""
+        # Here: on invoke's head-start path; the services host starter loads only for a function using local services
         from .services_host import HostStartError, start_host
 
         try:

@@ -14,11 +14,11 @@ import sys
 def _import_http_server():
     # Imported in here, not at the top: only with ssl hidden (or once it is loaded anyway).
     if "http.server" in sys.modules or "ssl" in sys.modules or "http.client" in sys.modules:
-        import http.server
+        import http.server  # here: loaded already, nothing to hide
         return http.server
     sys.modules["ssl"] = None  # http.client's optional `import ssl` then fails, and it goes without
     try:
-        import http.server
+        import http.server  # here: loaded already, nothing to hide
     finally:
         del sys.modules["ssl"]
         # The next `import http.client` loads a complete module, and http.server (which looks its

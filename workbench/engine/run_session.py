@@ -25,6 +25,8 @@ from ..core.function.invocation_request import PreparedInvocation
 from ..core.history.run_record import RunRecord
 from ..core.vocabulary import RunSource
 from .engine import Engine, Invocation, InvokeOptions, release
+from .services_host import HostStartError, calls_of, find_host, start_host
+from urllib.parse import urlsplit
 
 # Triggered runs whose fates are awaited at most (a host that never tells does not grow the session).
 MAX_AWAITED_TRIGGERS = 1000
@@ -123,7 +125,6 @@ class Run(QObject):
         builder, key = self._session.engine.builder, self.invocation.access_key
         if builder.local is None or not key:
             return ()
-        from .services_host import calls_of, find_host
 
         environment = self.invocation.environment
         # The host this run's environment was given (it may have been started ahead of the session, by the
@@ -268,10 +269,6 @@ class RunSession(QObject):
         """After the host stopped under a run: start it again (it restores the state it last saved) on the same
         port, so warm environments keep their endpoint; on another port when that one is taken meanwhile, and
         then every environment starts again with the new one. Log lines saying what happened."""
-        from urllib.parse import urlsplit
-
-        from .services_host import HostStartError, find_host, start_host
-
         builder = self.engine.builder
         local = builder.local
         if local is None:

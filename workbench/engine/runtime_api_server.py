@@ -31,6 +31,7 @@ from .invoke_request import PendingInvoke
 from .loopback_peer import identify_peer
 from .runtime_api_connections import ConnectionTracker, peer_hung_up as _peer_hung_up
 from .runtime_api_stream import OK_BODY, TOO_LARGE_BODY, StreamedBodies
+import logging
 
 PREFIX = "/2018-06-01/runtime"
 _OK = OK_BODY
@@ -54,8 +55,6 @@ MAX_CONNECTIONS = 64
 
 def _log():
     """This module's logger; logging is imported only once there is something to say."""
-    import logging
-
     return logging.getLogger(__name__)
 
 PeerAllowed = Callable[[int], bool]

@@ -22,6 +22,8 @@ from ..core.debugging.pause_clock import PauseClock
 from ..core.function.function_config import runtime_family
 from .deadline import Deadline
 from .debug_session import DebugSession
+from .dap_session import DapSession, debugpy_folder, free_loopback_port
+from .cdp_session import CdpSession
 
 # How long a detach may take to reach the runtime before its environment is frozen.
 DETACH_WAIT_MS = 1000
@@ -74,8 +76,6 @@ class SandboxDebug(QObject):
         return RuntimeDebugSpec(spec.port, spec.debugger_path, spec.clock_file, wait=not attached).to_json()
 
     def _spec(self, request: DebugRequest) -> RuntimeDebugSpec:
-        from .dap_session import debugpy_folder, free_loopback_port
-
         if self.port is None:
             self.external = request.port is not None
             if self.external and self.family == "python":
@@ -121,12 +121,8 @@ class SandboxDebug(QObject):
         self.pause()
         target = DebugTarget(self.family, self.port, (os.path.realpath(self._runtime_dir),))
         if self.family == "python":
-            from .dap_session import DapSession
-
             session = DapSession(target, self)
         else:
-            from .cdp_session import CdpSession
-
             session = CdpSession(target, self)
         self.session = session
         session.ready.connect(self.resume)

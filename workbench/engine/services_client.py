@@ -13,6 +13,8 @@ from ..core.services.api_calls import AwsCall
 from ..core.services.host_record import HostRecord
 from ..core.services.local_access import WORKBENCH_ACCESS_KEY
 from .services_host import control
+from decimal import Decimal
+import base64
 
 
 class ServicesClient:
@@ -23,8 +25,9 @@ class ServicesClient:
     def client(self, service: str):
         """A boto3 client on the host (made once per service)."""
         if service not in self._clients:
+            # Here: boto3/botocore (heavy) load on the first call to the services, not when this module is imported
             import boto3
-            from botocore.config import Config
+            from botocore.config import Config  # here: with boto3, on the first call
 
             self._clients[service] = boto3.client(
                 service, endpoint_url=self.record.endpoint, region_name=self.record.region,
@@ -91,6 +94,7 @@ class ServicesClient:
         return [key["AttributeName"] for key in schema]
 
     def items(self, table: str, limit: int = 1000) -> list[dict]:
+        # Here: boto3 is loaded on the first call, not at import
         from boto3.dynamodb.types import TypeDeserializer
 
         deserializer = TypeDeserializer()
@@ -102,8 +106,7 @@ class ServicesClient:
         return found[:limit]
 
     def put_item(self, table: str, item: dict) -> None:
-        from decimal import Decimal
-
+        # Here: boto3 is loaded on the first call, not at import
         from boto3.dynamodb.types import TypeSerializer
 
         serializer = TypeSerializer()
@@ -111,6 +114,7 @@ class ServicesClient:
         self.client("dynamodb").put_item(TableName=table, Item={k: serializer.serialize(v) for k, v in item.items()})
 
     def delete_item(self, table: str, key: dict) -> None:
+        # Here: boto3 is loaded on the first call, not at import
         from boto3.dynamodb.types import TypeSerializer
 
         serializer = TypeSerializer()
@@ -174,8 +178,6 @@ class ServicesClient:
 
 def _plain(value):
     """DynamoDB's Decimal and set values as JSON can hold them."""
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (set, frozenset)):
@@ -185,6 +187,5 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, (bytes, bytearray)):
-        import base64
         return base64.b64encode(value).decode()
     return value

@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 from ..core.services.host_record import HostRecord, process_alive, read_host_record, services_folder
+from urllib.parse import urlencode, urlsplit
+from ..core.services.api_calls import AwsCall
 
 START_LIMIT_S = 30.0
 LOG_FILE = "host.log"
@@ -110,10 +112,6 @@ def stop_host(workspace: Path | str, limit_s: float = 10.0) -> bool:
 
 def calls_of(endpoint: str, access_key: str, since: float, until: float) -> list:
     """The calls an access key made to the host at `endpoint` between two times (core AwsCall objects)."""
-    from urllib.parse import urlencode, urlsplit
-
-    from ..core.services.api_calls import AwsCall
-
     port = urlsplit(endpoint).port or 80
     record = HostRecord(0, port, os.getuid(), 0.0, "", "")
     answer = control(record, "GET", "calls", query=urlencode({"key": access_key, "since": since, "until": until}),

@@ -14,6 +14,9 @@ from ..core.expectations.expectation import Expectation
 from ..core.expectations.side_effects import ObservedEffects, item_key
 from ..core.services.host_record import SNAPSHOT_FILE, services_folder
 from .services_host import find_host
+from .services_client import ServicesClient
+from .services_host import control
+from urllib.parse import quote
 
 
 class SuiteServices:
@@ -29,8 +32,6 @@ class SuiteServices:
     def reset_to_seed(self) -> None:
         record = find_host(self.workspace)
         if record is not None:
-            from .services_client import ServicesClient
-
             ServicesClient(record).reset()
             return
         # No host runs: the next one starts from the seed when there is no saved state to restore.
@@ -49,7 +50,6 @@ class SuiteServices:
             return ObservedEffects(problems=tuple(
                 f"{r.kind}: the local services never started (the function made no AWS call)"
                 for r in effects.requirements if r.kind != "emails"))
-        from .services_client import ServicesClient
 
         client = ServicesClient(record)
         names = {r["logicalId"]: r["name"] for r in client.resources()["resources"]}
@@ -88,8 +88,6 @@ def _item(client, table: str, key: dict, problems: list[str]) -> dict | None:
 def _messages(client, queue: str) -> tuple[str, ...] | None:
     """The bodies of every message in the queue, read from the host without receiving them (a receive would
     hide them and count as a delivery)."""
-    from .services_host import control
-
     try:
         return tuple(control(client.record, "GET", "messages", query=f"queue={_quote(queue)}"))
     except KeyError:
@@ -97,6 +95,4 @@ def _messages(client, queue: str) -> tuple[str, ...] | None:
 
 
 def _quote(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text, safe="")

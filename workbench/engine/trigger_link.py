@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..core.services.settings import LOCAL, load_services_settings
 from ..core.triggers.trigger_reader import load_triggers
+from .services_host import control, find_host, start_host
 
 
 def link_triggers(workspace: Path, mode: str | None, lambda_url: str, delay_scale: float = 1.0) -> list[str]:
@@ -18,7 +19,6 @@ def link_triggers(workspace: Path, mode: str | None, lambda_url: str, delay_scal
     found = load_triggers(workspace)
     if not found.triggers and not found.problems:
         return []
-    from .services_host import control, start_host
 
     record = start_host(workspace)
     control(record, "POST", "triggers/invoker", {"endpoint": lambda_url, "asyncDelayScale": delay_scale})
@@ -30,8 +30,6 @@ def link_triggers(workspace: Path, mode: str | None, lambda_url: str, delay_scal
 
 def unlink_triggers(workspace: Path, lambda_url: str) -> None:
     """Stop the host calling this process (it keeps its state; messages wait in their queues)."""
-    from .services_host import control, find_host
-
     record = find_host(workspace)
     if record is None:
         return

@@ -22,6 +22,7 @@ def remote_client(profile: str | None, region: str | None, endpoint_url: str | N
     one its settings show), as the local run picks it; never botocore's "You must specify a region"."""
     # Here, not at the top: boto3 only when a call goes to AWS, not on every start of the window.
     import boto3
+    # Here: botocore loads only when a call goes to AWS, not for every `serve`
     from botocore.config import Config
 
     session = boto3.Session(profile_name=profile, region_name=region)

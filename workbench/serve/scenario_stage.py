@@ -20,6 +20,9 @@ from ..core.scenarios.scenario import Scenario
 from ..core.scenarios.scenario_check import SeenRun, runs_complete
 from ..engine.run_session import RunSession
 from .server import ServeOptions, ServeServer
+from ..engine.trigger_link import link_triggers, unlink_triggers
+from ..engine.services_client import ServicesClient
+from ..engine.services_host import find_host
 
 # After the expected runs came: a moment more, so a run that should not have come (a count exceeded) is seen.
 SETTLE_S = 0.5
@@ -47,8 +50,6 @@ class ScenarioStage(QObject):
 
     async def start(self) -> None:
         """Raises OSError (a port) or engine.services_host.HostStartError."""
-        from ..engine.trigger_link import link_triggers
-
         server = ServeServer(self.folder, ServeOptions("127.0.0.1", 0, 0), session=self.session, parent=self)
         await server.start()
         self.server = server
@@ -58,7 +59,6 @@ class ScenarioStage(QObject):
         server, self.server = self.server, None
         if server is None:
             return
-        from ..engine.trigger_link import unlink_triggers
 
         await asyncio.to_thread(unlink_triggers, self.folder, server.lambda_url)
         await server.stop()
@@ -135,9 +135,6 @@ class ScenarioCall(QObject):
 
 
 def _write(folder: Path, action) -> None:
-    from ..engine.services_client import ServicesClient
-    from ..engine.services_host import find_host
-
     record = find_host(folder)
     if record is None:
         raise RuntimeError("the workspace's local services are not running")

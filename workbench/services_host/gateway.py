@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 from ..core.services.api_calls import AwsCall, classify, rest_operations
 from ..core.services.local_access import LOCAL_ACCOUNT_ID, SEEDING_ACCESS_KEY
 from .outbox import sent_email, sender_of
+from dataclasses import replace
 
 CONTROL_PREFIX = "/_workbench/"
 MAX_CALLS = 100_000
@@ -26,6 +27,7 @@ _NOT_IMPLEMENTED = re.compile(rb"NotImplementedError|not (?:yet )?implemented", 
 
 @functools.lru_cache(maxsize=None)
 def rest_routes(api: str):
+    # Here: botocore's models load on the first REST route lookup, not when the host imports the gateway
     import botocore.session
 
     try:
@@ -152,7 +154,6 @@ class Gateway:
         self.changes += 1
         if call is None:
             return
-        from dataclasses import replace
 
         self.calls.append(replace(call, time=started, status=status, error=error))
 

@@ -21,6 +21,12 @@ from ..core.services.local_access import LOCAL_ACCOUNT_ID
 from ..core.services.resources import ServiceResource
 from ..core.services.settings import DEFAULT_REGION, load_services_settings
 from ..core.services.workspace_resources import workspace_resources
+from ..engine.loopback_peer import peer_uid
+from .snapshot import SavedState, reset_backends
+from .gateway import Gateway
+from .provision import Clients, delete, provision
+from .trigger_engine import TriggerEngine
+import re
 
 # Exit codes the starter (engine.services_host) tells apart.
 EXIT_ALREADY_RUNNING, EXIT_PORT_TAKEN, EXIT_BAD_INPUT = 3, 4, 2
@@ -28,9 +34,8 @@ SAVE_EVERY_S = 0.5
 
 
 def _server_class():
+    # Here: werkzeug (moto's server) loads with moto in bind(), not when the host parses its arguments
     from werkzeug.serving import ThreadedWSGIServer
-
-    from ..engine.loopback_peer import peer_uid
 
     class LoopbackServer(ThreadedWSGIServer):
         """Refuses a connection from a process of another local user, as the Runtime API does: loopback is
@@ -62,7 +67,6 @@ class ServicesHost:
         self._stop = threading.Event()
         self._saved_changes = -1
         self._save_lock = threading.Lock()
-        from .snapshot import SavedState
 
         self.saved = SavedState()
         self.provisioned = threading.Event()
@@ -70,9 +74,8 @@ class ServicesHost:
 
     def bind(self) -> None:
         """Import moto and listen; OSError when the port is taken."""
+        # Here: moto is heavy to import; bind() is where the host first needs it
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-
-        from .gateway import Gateway
 
         def backend_app(service: str):
             # An operation moto lacks raises NotImplementedError; propagated (not Flask's bare HTML 500 page),
@@ -91,7 +94,6 @@ class ServicesHost:
 
     def start(self) -> None:
         threading.Thread(target=self.server.serve_forever, name="services-http", daemon=True).start()
-        from .provision import Clients
 
         self.clients = Clients(self.endpoint, self.region)
         reading = workspace_resources(self.workspace, self.region)
@@ -105,7 +107,6 @@ class ServicesHost:
             self._saved_changes = self.gateway.changes
             self.provisioned.set()
         threading.Thread(target=self._saver, name="services-saver", daemon=True).start()
-        from .trigger_engine import TriggerEngine
 
         self.triggers = TriggerEngine(self, self.invoke_endpoint, self.async_delay_scale)
         # The pollers describe the queues and tables the workspace declares: they start once those exist.
@@ -127,8 +128,6 @@ class ServicesHost:
             print(f"WARNING: {warning}", file=sys.stderr, flush=True)
 
     def _provision(self, only: ServiceResource | None = None) -> None:
-        from .provision import provision
-
         self.warnings += provision(self.clients, self.workspace, self.resources, only)
         self.save()
 
@@ -174,10 +173,10 @@ class ServicesHost:
             self.triggers.push.after_call(call, status, headers, body, response_headers, response)
 
     def verify_sender(self, sender: str, region: str) -> None:
+        # Here: moto is first loaded by the host's bind(), not when this module is imported
         from moto.ses.models import ses_backends
 
         from .outbox import _from_mime  # noqa: F401 - keeps the module loaded for the send that follows
-        import re
 
         match = re.search(r"<([^>]+)>", sender)
         address = (match.group(1) if match else sender).strip()
@@ -198,8 +197,6 @@ class ServicesHost:
         if name == "outbox":
             self.gateway.outbox.clear()
         elif name:
-            from .provision import delete
-
             resource = self.find(name)
             self.saved.restore_all()  # the other resources keep their state
             try:
@@ -208,8 +205,6 @@ class ServicesHost:
                 pass
             self._provision(resource)
         else:
-            from .snapshot import reset_backends
-
             self.saved.forget()
             reset_backends()
             self.gateway.outbox.clear()
@@ -223,6 +218,7 @@ class ServicesHost:
     def queue_bodies(self, queue: str) -> list[str]:
         """The bodies of every message in a queue (by name, URL or ARN), in flight or not, read from moto's
         backend: a ReceiveMessage would hide them and count as a delivery."""
+        # Here: moto is first loaded by the host's bind(), not when this module is imported
         from moto.sqs.models import sqs_backends
 
         self.saved.restore("sqs")

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core.services.local_access import SEEDING_ACCESS_KEY
 from ..core.services.resources import (BUCKET, EMAIL_IDENTITY, EVENT_BUS, PARAMETER, QUEUE, SECRET, SIMPLE_TABLE,
                                        SUBSCRIPTION, TABLE, TOPIC, ServiceResource)
+from ..core.services.local_access import LOCAL_ACCOUNT_ID
 
 SEED_FOLDER = "seed"
 _QUEUE_ATTRIBUTES = ("DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds",
@@ -33,8 +34,9 @@ class Clients:
 
     def __getitem__(self, service: str):
         if service not in self._made:
+            # Here: boto3 loads in the host once it provisions, not when this module is imported
             import boto3
-            from botocore.config import Config
+            from botocore.config import Config  # here: with boto3, when provisioning
 
             self._made[service] = boto3.client(
                 service, endpoint_url=self.endpoint, region_name=self.region,
@@ -145,6 +147,7 @@ def _generated_secret(clients: Clients, template: dict) -> str:
 def _pin_secret_arn(resource: ServiceResource) -> None:
     """moto draws the ARN's six-character suffix at random; the template's !Ref already named one, so the
     secret gets that ARN (moto finds secrets by name or by their stored ARN)."""
+    # Here: moto is first loaded by the host's bind(), not when this module is imported
     from moto.secretsmanager.models import secretsmanager_backends
 
     secrets = secretsmanager_backends[resource.account][resource.region].secrets
@@ -196,6 +199,7 @@ def _matching(resources: list[ServiceResource], folder_name: str, kinds: tuple[s
 def load_seed(clients: Clients, workspace: Path, resources: list[ServiceResource],
               only: ServiceResource | None = None) -> list[str]:
     """Put the seed files into the resources (all, or `only`); the warnings, each naming its file."""
+    # Here: boto3 loads when provisioning, not at import
     from boto3.dynamodb.types import TypeSerializer
 
     warnings: list[str] = []
@@ -258,9 +262,8 @@ def _json_list(file: Path, workspace: Path, warnings: list[str], **options) -> l
 def _label_stream(table: str, region: str, label: str) -> None:
     """The stream gets the label the template's !GetAtt Table.StreamArn resolved to (moto labels it with the
     current time); the host serves moto in this process, so its table is at hand."""
+    # Here: moto is first loaded by the host's bind(), not when this module is imported
     from moto.dynamodb.models import dynamodb_backends
-
-    from ..core.services.local_access import LOCAL_ACCOUNT_ID
 
     dynamodb_backends[LOCAL_ACCOUNT_ID][region].get_table(table).latest_stream_label = label
 

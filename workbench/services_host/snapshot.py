@@ -19,6 +19,7 @@ import pickle
 import threading
 from collections import defaultdict
 from pathlib import Path
+import sys
 
 # The services whose state is kept, in groups saved and restored together; anything else moto serves works,
 # but starts empty after a restart.
@@ -81,10 +82,9 @@ class _BackendPickler(pickle.Pickler):
 
 def _loaded_backends(services: tuple[str, ...]) -> dict | None:
     """The group's live backends, None when none of its moto models was ever imported (nothing to keep)."""
-    import sys
-
     if not any(f"moto.{service}.models" in sys.modules for service in services):
         return None
+    # Here: moto is first loaded by the host's bind(), not when this module is imported
     from moto.backends import get_backend
 
     found = {}
@@ -157,6 +157,7 @@ class SavedState:
                 logging.getLogger(__name__).warning("the saved %s state cannot be read (%s); it starts empty",
                                                     group, error)
                 saved = {}
+            # Here: moto is first loaded by the host's bind(), not when this module is imported
             from moto.backends import get_backend
 
             for name, backends in saved.items():
@@ -198,6 +199,7 @@ class SavedState:
 
 def reset_backends() -> None:
     """Every service back to empty (moto's own reset, as /moto-api/reset does)."""
+    # Here: moto is first loaded by the host's bind(), not when this module is imported
     from moto.moto_api import _internal
 
     _internal.moto_api_backend.reset()

@@ -10,6 +10,7 @@ from .editors.event_editor import EventEditor
 from .preset_disk_watch import PresetDiskWatch
 from .preset_picker import PresetPicker
 from .editors.unsaved_question import CANCEL, SAVE, AskUnsaved
+from .event_template_dialog import EventTemplateDialog
 
 
 class PresetSession(QObject):
@@ -83,8 +84,6 @@ class PresetSession(QObject):
 
     def new_from_template(self, parent) -> None:
         """Event > New from Template: the chosen template's event as a new, unsaved preset."""
-        from .event_template_dialog import EventTemplateDialog
-
         dialog = EventTemplateDialog(parent)
         if dialog.exec() and dialog.event_text():
             self.start_new(dialog.suggested_name(), dialog.event_text())

@@ -89,6 +89,8 @@ def resolve_aws_access(profile: str | None, host_env: dict[str, str]) -> AwsAcce
         # Here, not at the top: botocore is a large import, needed only when the credentials are not in the
         # environment already (and it may be absent).
         import botocore.exceptions
+        # Here: botocore is heavy and only a function with an AWS profile needs it; invoke loads this module before
+        # the head start
         import botocore.session
     except ImportError:
         return AwsAccess((), (), "", None, "botocore is not installed")

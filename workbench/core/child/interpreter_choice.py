@@ -42,6 +42,7 @@ class Interpreter:
         if self.matches:
             return None
         if runtime_family(self.requested) == "java":
+            # Here: cycle interpreter_choice -> java/jdk_choice -> interpreter_choice (Interpreter)
             from ..java.jdk_choice import jdk_warning
 
             return jdk_warning(self)
@@ -227,6 +228,7 @@ def choose_interpreter(config: FunctionConfig, env: dict[str, str]) -> Interpret
     if family == "provided":
         return None
     if family == "java":
+        # Here: cycle interpreter_choice -> java/jdk_choice -> interpreter_choice (Interpreter)
         from ..java.jdk_choice import choose_jdk
 
         return choose_jdk(config.runtime, config.interpreter, env)

@@ -103,6 +103,7 @@ def launch_command(config: FunctionConfig, runtime_dir: str, path_env: str | Non
 
 def _java_command(config: FunctionConfig, environment: FunctionEnvironment | None) -> LaunchCommand:
     """java with Lambda's options for the runtime and memory size, the runtime client's classes, the handler."""
+    # Here: only a Java function needs it; invoke's start-up (before the head start) for the others does not load it
     from ..java.jvm_options import java_arguments
 
     interpreter = environment.interpreter if environment else None

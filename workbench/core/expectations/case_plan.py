@@ -13,6 +13,7 @@ from ..function.invocation_request import PreparedInvocation, prepare_invocation
 from ..text.json_check import check_json
 from ..workspace.preset_store import SHARED, Preset, PresetStore
 from ..workspace.workspace import Workspace
+from ..scenarios.scenario import load_scenario, scenario_files
 
 
 SCENARIO = "scenario"
@@ -137,8 +138,6 @@ def _add_scenarios(workspace: Workspace, functions: list[str] | None, preset_glo
                    cases: list[PlannedCase], problems: list[PlanProblem]) -> None:
     """The workspace's scenarios/*.yaml (chosen by --preset's glob on their names, and by --function when one
     of their expected runs is of a chosen function)."""
-    from ..scenarios.scenario import load_scenario, scenario_files
-
     names = set(workspace.function_names)
     for path in scenario_files(workspace.folder):
         if preset_glob and not fnmatch.fnmatchcase(path.stem, preset_glob):

@@ -140,6 +140,7 @@ def _regex(reader, entry, name: str, what: str) -> None:
 
 
 def _plain(value: object) -> object:
+    # Here: cycle expectation -> side_effects -> expectation
     from .expectation import _plain as plain
 
     return plain(value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .function_config import runtime_family
+from ..java.handler_string import parse_java_handler, source_file_of
 
 PYTHON_STARTER = '''import json
 
@@ -123,8 +124,6 @@ def starter_files(runtime: str, handler: str) -> list[StarterFile]:
 def _java_starter(handler: str) -> list[StarterFile]:
     """A RequestHandler class at the path its package names (example/Handler.java for example.Handler),
     its method renamed to the handler's when the handler is `Class::method` with another name."""
-    from ..java.handler_string import parse_java_handler, source_file_of
-
     parsed = parse_java_handler(handler) or parse_java_handler(default_handler("java21"))
     package, _, simple = parsed.class_name.rpartition(".")
     text = JAVA_STARTER.replace("package example;", f"package {package};" if package else "")

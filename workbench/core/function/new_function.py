@@ -11,6 +11,7 @@ from ..workspace.atomic_write import write_text_atomic
 from .function_config import FunctionConfig
 from .function_starters import handler_suffixes, starter_files
 from ..workspace.workspace_file import load_workspace_functions, save_workspace_functions
+from ..java.handler_string import parse_java_handler, source_file_of
 
 _PYTHON_HANDLER = re.compile(r"^def\s+(\w*handler\w*)\s*\(\s*event\s*,\s*context", re.M)
 _NODE_HANDLER = re.compile(
@@ -78,7 +79,6 @@ def handler_file(code_dir: str, handler: str) -> Path | None:
         candidate = Path(code_dir) / f"{module}{suffix}"
         if module and candidate.is_file():
             return candidate
-    from ..java.handler_string import parse_java_handler, source_file_of
 
     parsed = parse_java_handler(handler)
     for root in ("", "src/main/java"):  # a folder of sources, or a Maven or Gradle project

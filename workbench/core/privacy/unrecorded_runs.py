@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .private_files import FILE_MODE, private_folder
+from ..history.history_codec import DETAIL_COLUMNS, DETAIL_DEFAULTS, SUMMARY_COLUMNS
 
 SUFFIX = ".unrecorded"
 
@@ -113,14 +114,10 @@ def keep_unrecorded(folder: Path, rows: list[tuple[str, tuple, tuple]], reason: 
 def _padded_summary(summary: tuple) -> tuple:
     """A run kept by an earlier version has fewer summary columns: the later ones (origin, sweep, trace_root)
     are NULL."""
-    from ..history.history_codec import SUMMARY_COLUMNS
-
     return summary + (None,) * (len(SUMMARY_COLUMNS) - len(summary))
 
 
 def _padded(details: tuple) -> tuple:
     """A run kept by an earlier version has fewer detail columns: the later ones (history_schema's added
     columns) take their defaults for it."""
-    from ..history.history_codec import DETAIL_COLUMNS, DETAIL_DEFAULTS
-
     return details + tuple(DETAIL_DEFAULTS.get(name) for name in DETAIL_COLUMNS[len(details):])

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..workspace.cfn_intrinsics import Placeholder, partition_of
+import datetime
 
 BUCKET, TABLE, SIMPLE_TABLE, QUEUE, TOPIC, SUBSCRIPTION, EMAIL_IDENTITY, SECRET, PARAMETER, EVENT_BUS = (
     "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable", "AWS::SQS::Queue",
@@ -64,7 +65,6 @@ class ServiceResource:
         across restarts and after a reset."""
         if self.type != TABLE or not (self.properties.get("StreamSpecification") or {}).get("StreamViewType"):
             return None
-        import datetime
 
         offset_ms = int(hashlib.sha256(self.arn.encode()).hexdigest()[:12], 16) % (5 * 365 * 86_400_000)
         moment = datetime.datetime(2021, 1, 1) + datetime.timedelta(milliseconds=offset_ms)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
+from .iam_policy_dialog import IamPolicyDialog
 
 # The table grows with the calls up to this many rows, then scrolls.
 VISIBLE_ROWS = 8
@@ -68,7 +69,5 @@ class RunAwsCalls(QWidget):
 
     @Slot()
     def show_policy(self) -> None:
-        from .iam_policy_dialog import IamPolicyDialog
-
         self.policy_dialog = IamPolicyDialog(self._calls, parent=self)
         self.policy_dialog.open()
