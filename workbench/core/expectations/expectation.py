@@ -114,15 +114,19 @@ def yaml_round_trip() -> YAML:
     return yaml
 
 
-def load_expectation_file(path: Path) -> ExpectationFile:
-    """Read and check `path`; raises ExpectationError naming line and column."""
+def read_yaml_text(path: Path) -> str:
+    """A YAML file of the workspace's (an expectation, a scenario) as text; ExpectationError when it cannot be."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ExpectationError(path, 1, 1, f"not UTF-8 text (byte {error.start + 1})") from None
     except OSError as error:
         raise ExpectationError(path, 1, 1, f"cannot be read: {error.strerror or error}") from None
-    return parse_expectation(text, path)
+
+
+def load_expectation_file(path: Path) -> ExpectationFile:
+    """Read and check `path`; raises ExpectationError naming line and column."""
+    return parse_expectation(read_yaml_text(path), path)
 
 
 def parse_expectation(text: str, path: Path | str = "<expectation>") -> ExpectationFile:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..expectations.expectation import ExpectationError, _plain, _Reader, yaml_round_trip
+from ..expectations.expectation import ExpectationError, _plain, _Reader, read_yaml_text, yaml_round_trip
 from ..expectations.side_effects import SideEffects, parse_side_effects
 from ..vocabulary import RunSource
 
@@ -110,13 +110,7 @@ def scenario_files(folder: Path) -> list[Path]:
 
 
 def load_scenario(path: Path) -> Scenario:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ExpectationError(path, 1, 1, f"not UTF-8 text (byte {error.start + 1})") from None
-    except OSError as error:
-        raise ExpectationError(path, 1, 1, f"cannot be read: {error.strerror or error}") from None
-    return parse_scenario(text, path)
+    return parse_scenario(read_yaml_text(path), path)
 
 
 def parse_scenario(text: str, path: Path | str = "<scenario>") -> Scenario:
